@@ -1,0 +1,1 @@
+//! axum integration for LoginRadius. Built by a later issue; see the workspace README.

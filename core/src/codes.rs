@@ -1,0 +1,156 @@
+//! LoginRadius error codes that callers commonly branch on.
+//!
+//! The numbers and their meanings come from the documented code table (`shared/spec/error-codes.json`
+//! in the repository); a test checks every constant here against that table. Use them with
+//! [`Error::code`](crate::Error::code) or the `is_*` helpers on [`Error`](crate::Error).
+
+/// 901: the API key is unauthorized.
+pub const API_KEY_UNAUTHORIZED: i64 = 901;
+/// 902: the API secret is unauthorized.
+pub const API_SECRET_UNAUTHORIZED: i64 = 902;
+/// 905: access token is invalid.
+pub const ACCESS_TOKEN_INVALID: i64 = 905;
+/// 906: access token has expired.
+pub const ACCESS_TOKEN_EXPIRED: i64 = 906;
+/// 922: API key is missing.
+pub const API_KEY_MISSING: i64 = 922;
+/// 936: email address is already registered.
+pub const EMAIL_ALREADY_REGISTERED: i64 = 936;
+/// 938: user does not exist.
+pub const USER_NOT_FOUND: i64 = 938;
+/// 966: invalid user id and/or password.
+pub const INVALID_LOGIN: i64 = 966;
+/// 967: current password is invalid.
+pub const CURRENT_PASSWORD_INVALID: i64 = 967;
+/// 970: email is not verified.
+pub const EMAIL_NOT_VERIFIED: i64 = 970;
+/// 974: the email verification link has already been used.
+pub const VERIFICATION_LINK_USED: i64 = 974;
+/// 975: the verification link has expired.
+pub const VERIFICATION_LINK_EXPIRED: i64 = 975;
+/// 991: the account is blocked.
+pub const ACCOUNT_BLOCKED: i64 = 991;
+/// 1023: email address does not exist.
+pub const EMAIL_NOT_FOUND: i64 = 1023;
+/// 1047: role does not exist.
+pub const ROLE_NOT_FOUND: i64 = 1047;
+/// 1048: a SOTT is required.
+pub const SOTT_REQUIRED: i64 = 1048;
+/// 1049: the SOTT is invalid.
+pub const SOTT_INVALID: i64 = 1049;
+/// 1057: custom object not found.
+pub const CUSTOM_OBJECT_NOT_FOUND: i64 = 1057;
+/// 1060: access token is missing.
+pub const ACCESS_TOKEN_MISSING: i64 = 1060;
+/// 1063: verification token is invalid.
+pub const VERIFICATION_TOKEN_INVALID: i64 = 1063;
+/// 1102: the two-factor authenticator code is incorrect.
+pub const MFA_CODE_INCORRECT: i64 = 1102;
+/// 1103: the two-factor authentication token is invalid.
+pub const MFA_TOKEN_INVALID: i64 = 1103;
+/// 1104: the two-factor authentication token has expired.
+pub const MFA_TOKEN_EXPIRED: i64 = 1104;
+/// 1128: the backup code is not valid or has been used.
+pub const MFA_BACKUP_CODE_INVALID: i64 = 1128;
+/// 1132: the account has been locked.
+pub const ACCOUNT_LOCKED: i64 = 1132;
+/// 1134: validation failed for one or more fields.
+pub const VALIDATION_FAILED: i64 = 1134;
+/// 1176: two-factor authentication is enabled (use the MFA login).
+pub const MFA_ENABLED: i64 = 1176;
+/// 1205: invalid password.
+pub const INVALID_PASSWORD: i64 = 1205;
+/// 1217: refresh token invalid.
+pub const REFRESH_TOKEN_INVALID: i64 = 1217;
+/// 2024: the access token is expired or invalid.
+pub const ACCESS_TOKEN_EXPIRED_OR_INVALID: i64 = 2024;
+
+/// Codes meaning the access token is not a valid one.
+pub const INVALID_TOKEN: &[i64] = &[
+    ACCESS_TOKEN_INVALID,
+    ACCESS_TOKEN_MISSING,
+    ACCESS_TOKEN_EXPIRED_OR_INVALID,
+];
+
+/// Codes meaning a second factor is required.
+pub const MFA_REQUIRED: &[i64] = &[MFA_ENABLED];
+
+/// Codes meaning the login credentials were wrong.
+pub const INVALID_CREDENTIALS: &[i64] = &[INVALID_LOGIN, INVALID_PASSWORD];
+
+/// Codes meaning the account is locked or blocked.
+pub const ACCOUNT_LOCKED_CODES: &[i64] = &[ACCOUNT_BLOCKED, ACCOUNT_LOCKED, 1148, 1164, 1198, 1264];
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    fn table() -> Value {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/spec/error-codes.json"
+        );
+        let text = std::fs::read_to_string(path)
+            .expect("shared/spec/error-codes.json beside the repository");
+        serde_json::from_str(&text).expect("valid JSON")
+    }
+
+    fn message(table: &Value, code: i64) -> String {
+        table["codes"]
+            .as_array()
+            .expect("codes")
+            .iter()
+            .find(|c| c["code"].as_i64() == Some(code))
+            .and_then(|c| c["message"].as_str())
+            .unwrap_or_else(|| panic!("code {code} is not in error-codes.json"))
+            .to_lowercase()
+    }
+
+    #[test]
+    fn every_constant_is_a_documented_code_with_the_meaning_we_give_it() {
+        let t = table();
+        let expectations: &[(i64, &str)] = &[
+            (super::API_KEY_UNAUTHORIZED, "api key"),
+            (super::API_SECRET_UNAUTHORIZED, "api secret"),
+            (super::ACCESS_TOKEN_INVALID, "access token is invalid"),
+            (super::ACCESS_TOKEN_EXPIRED, "access token has expired"),
+            (super::API_KEY_MISSING, "api key is missing"),
+            (super::EMAIL_ALREADY_REGISTERED, "already registered"),
+            (super::USER_NOT_FOUND, "user does not exist"),
+            (super::INVALID_LOGIN, "password"),
+            (super::CURRENT_PASSWORD_INVALID, "current password"),
+            (super::EMAIL_NOT_VERIFIED, "not verified"),
+            (super::VERIFICATION_LINK_USED, "already been used"),
+            (super::VERIFICATION_LINK_EXPIRED, "expired"),
+            (super::ACCOUNT_BLOCKED, "blocked"),
+            (super::EMAIL_NOT_FOUND, "does not exist"),
+            (super::ROLE_NOT_FOUND, "role does not exist"),
+            (super::SOTT_REQUIRED, "sott"),
+            (super::SOTT_INVALID, "sott"),
+            (super::CUSTOM_OBJECT_NOT_FOUND, "custom object"),
+            (super::ACCESS_TOKEN_MISSING, "access token is missing"),
+            (super::VERIFICATION_TOKEN_INVALID, "verification token"),
+            (super::MFA_CODE_INCORRECT, "incorrect"),
+            (super::MFA_TOKEN_INVALID, "token is invalid"),
+            (super::MFA_TOKEN_EXPIRED, "expired"),
+            (super::MFA_BACKUP_CODE_INVALID, "backup"),
+            (super::ACCOUNT_LOCKED, "locked"),
+            (super::VALIDATION_FAILED, "validation failed"),
+            (super::MFA_ENABLED, "two factor authentication is enabled"),
+            (super::INVALID_PASSWORD, "invalid password"),
+            (super::REFRESH_TOKEN_INVALID, "refresh token"),
+            (super::ACCESS_TOKEN_EXPIRED_OR_INVALID, "expired or invalid"),
+        ];
+        for (code, needle) in expectations {
+            let m = message(&t, *code);
+            assert!(
+                m.contains(needle),
+                "code {code}: {m:?} does not say {needle:?}"
+            );
+        }
+        for code in super::ACCOUNT_LOCKED_CODES {
+            let m = message(&t, *code);
+            assert!(m.contains("locked") || m.contains("blocked"), "{code}: {m}");
+        }
+    }
+}

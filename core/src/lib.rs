@@ -1,0 +1,53 @@
+//! # loginradius
+//!
+//! An async client for the [LoginRadius](https://www.loginradius.com) customer identity API v2:
+//! login, registration, profiles, MFA, roles, custom objects and the rest of the API, with
+//! request signing, SOTT generation, typed models and one matchable error type.
+//!
+//! - Build a [`LoginRadius`] client with [`LoginRadius::builder`] or [`LoginRadius::from_env`].
+//! - Call the API through group handles: `client.auth()`, `client.account()`, `client.roles()`,
+//!   `client.mfa()`… Required arguments are parameters; optional ones are setters on the
+//!   returned builder, which you `.await`.
+//! - Every error is an [`Error`]; secrets never appear in `Debug` output, logs or messages.
+//! - The HTTP stack is pluggable through [`transport::Transport`] (reqwest with rustls by default).
+//!
+//! ```no_run
+//! use loginradius::LoginRadius;
+//!
+//! # async fn run() -> Result<(), loginradius::Error> {
+//! let client = LoginRadius::builder()
+//!     .api_key("your-api-key")
+//!     .api_secret("your-api-secret")
+//!     .build()?;
+//!
+//! let login = client.auth().login_by_email("jane@example.com", "correct horse").await?;
+//! println!("signed in as {}", login.profile.as_ref().map_or("?", |p| p.uid.as_str()));
+//! # Ok(()) }
+//! ```
+//!
+//! ## Pointing at the emulator
+//!
+//! `loginradius-emulator` serves the same wire format on loopback. Set
+//! `LOGINRADIUS_BASE_URL` and `LOGINRADIUS_CONFIG_URL` (or [`config::Builder::base_url`] and
+//! [`config::Builder::config_url`]) to its address.
+#![warn(missing_docs)]
+
+pub mod api;
+mod client;
+pub mod codes;
+pub mod config;
+mod error;
+pub mod models;
+pub mod request;
+mod secret;
+pub mod transport;
+pub mod wire;
+
+pub use client::LoginRadius;
+pub use config::{Builder, Clock};
+pub use error::{ApiErrorDetails, Error, FieldError};
+pub use request::RetryPolicy;
+pub use secret::Secret;
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,71 @@
+//! The `request_builder!` macro: one builder type per endpoint with typed setters for the
+//! optional query parameters, awaitable directly (`IntoFuture`) or through `send()`.
+
+/// A boxed future returned by awaiting a request builder.
+pub type BoxFuture<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, crate::Error>> + Send + 'static>>;
+
+/// Declares a request builder:
+///
+/// ```ignore
+/// request_builder! {
+///     /// Doc of the builder.
+///     pub struct GetProfile -> Profile;
+///     /// Doc of the setter.
+///     fn fields("fields": String);
+/// }
+/// ```
+macro_rules! request_builder {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident -> $out:ty;
+        $(
+            $(#[$smeta:meta])*
+            fn $setter:ident($param:literal: $ty:ty);
+        )*
+    ) => {
+        $(#[$meta])*
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct $name {
+            call: $crate::request::Call,
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("endpoint", &self.call.endpoint_name())
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl $name {
+            #[allow(dead_code)]
+            pub(crate) fn from_call(call: $crate::request::Call) -> Self {
+                Self { call }
+            }
+
+            $(
+                $(#[$smeta])*
+                pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
+                    self.call = self.call.param($param, value.into());
+                    self
+                }
+            )*
+
+            /// Sends the request. Awaiting the builder does the same.
+            pub async fn send(self) -> ::std::result::Result<$out, $crate::Error> {
+                self.call.send().await
+            }
+        }
+
+        impl ::std::future::IntoFuture for $name {
+            type Output = ::std::result::Result<$out, $crate::Error>;
+            type IntoFuture = $crate::request::BoxFuture<$out>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+pub(crate) use request_builder;

@@ -1,0 +1,50 @@
+//! The mapping from each catalog entry (group + Python method) to our call, with sample
+//! arguments. One file per API group; each exports `cases()`.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use loginradius::LoginRadius;
+
+mod roles;
+
+/// Sample access token used by every case that needs one.
+pub const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
+/// Sample SOTT used by registration cases.
+pub const SOTT: &str = "c29tZS1zb3R0*0123456789abcdef0123456789abcdef";
+/// Sample uid.
+pub const UID: &str = "b2d4f1e0c3a94c1e9f7a6d5c4b3a2910";
+
+/// One catalog entry mapped to our client.
+pub struct Case {
+    /// Catalog `group` (Python class).
+    pub group: &'static str,
+    /// Catalog `python_method`.
+    pub python: &'static str,
+    /// Our call, as shown in the migration table.
+    pub rust: &'static str,
+    /// Makes the call (every optional setter set), ignoring the result.
+    pub run: fn(LoginRadius) -> Pin<Box<dyn Future<Output = ()> + Send>>,
+}
+
+/// `case!("RoleApi", "get_roles_by_uid", "client.roles().of_user(uid)", |c| c.roles().of_user(UID))`
+#[macro_export]
+macro_rules! case {
+    ($group:literal, $python:literal, $rust:literal, |$c:ident| $call:expr) => {
+        $crate::catalog::Case {
+            group: $group,
+            python: $python,
+            rust: $rust,
+            run: |$c: loginradius::LoginRadius| {
+                Box::pin(async move {
+                    let _ = $call.await;
+                })
+            },
+        }
+    };
+}
+
+/// Every mapped case.
+pub fn all() -> Vec<Case> {
+    [roles::cases()].into_iter().flatten().collect()
+}

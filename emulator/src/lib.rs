@@ -1,0 +1,1 @@
+//! Local LoginRadius-compatible server. Built by issue 4.
