@@ -45,6 +45,8 @@ pub(crate) struct Inner {
 #[derive(Clone)]
 pub struct LoginRadius {
     pub(crate) inner: Arc<Inner>,
+    /// Subscribers told about role changes made through this client (shared by clones).
+    pub(crate) role_events: Arc<crate::auth::events::RoleEvents>,
 }
 
 impl std::fmt::Debug for LoginRadius {
@@ -74,6 +76,7 @@ impl LoginRadius {
     pub(crate) fn from_inner(inner: Inner) -> Self {
         Self {
             inner: Arc::new(inner),
+            role_events: Arc::default(),
         }
     }
 

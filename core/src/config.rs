@@ -179,10 +179,10 @@ impl Builder {
     /// | `LOGINRADIUS_CONNECT_TIMEOUT_SECS` | connect timeout in seconds |
     /// | `LOGINRADIUS_REQUEST_TIMEOUT_SECS` | request timeout in seconds |
     pub fn env(self) -> Result<Self, Error> {
-        self.from_lookup(|name| std::env::var(name).ok())
+        self.with_lookup(|name| std::env::var(name).ok())
     }
 
-    pub(crate) fn from_lookup(
+    pub(crate) fn with_lookup(
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, Error> {
@@ -240,12 +240,12 @@ impl Builder {
                 "the API key contains white space or control characters".into(),
             ));
         }
-        if let Some(secret) = &self.api_secret {
-            if secret.is_blank() || secret.expose().chars().any(char::is_control) {
-                return Err(Error::Config(
-                    "the API secret is empty or contains control characters".into(),
-                ));
-            }
+        if let Some(secret) = &self.api_secret
+            && (secret.is_blank() || secret.expose().chars().any(char::is_control))
+        {
+            return Err(Error::Config(
+                "the API secret is empty or contains control characters".into(),
+            ));
         }
         if self.request_signing && self.api_secret.is_none() {
             return Err(Error::Config("request signing needs the API secret".into()));
@@ -339,7 +339,7 @@ mod tests {
     #[test]
     fn environment_is_read() {
         let client = Builder::default()
-            .from_lookup(env(&[
+            .with_lookup(env(&[
                 ("LOGINRADIUS_API_KEY", "k"),
                 ("LOGINRADIUS_API_SECRET", "s"),
                 ("LOGINRADIUS_BASE_URL", "http://127.0.0.1:9/"),
@@ -398,7 +398,7 @@ mod tests {
                 .build()
                 .is_err()
         );
-        let bad = Builder::default().from_lookup(env(&[("LOGINRADIUS_REQUEST_SIGNING", "maybe")]));
+        let bad = Builder::default().with_lookup(env(&[("LOGINRADIUS_REQUEST_SIGNING", "maybe")]));
         assert!(bad.is_err());
     }
 }

@@ -10,6 +10,8 @@
 //!   returned builder, which you `.await`.
 //! - Every error is an [`Error`]; secrets never appear in `Debug` output, logs or messages.
 //! - The HTTP stack is pluggable through [`transport::Transport`] (reqwest with rustls by default).
+//! - [`auth`] is the framework-agnostic authentication engine (token → user, roles and
+//!   permissions, allow/401/403/503 decisions) behind the axum and actix adapters.
 //!
 //! ```no_run
 //! use loginradius::LoginRadius;
@@ -33,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod auth;
 mod client;
 pub mod codes;
 pub mod config;

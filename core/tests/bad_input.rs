@@ -8,7 +8,12 @@ const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
 const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
 
 fn client(t: &RecordingTransport) -> LoginRadius {
-    LoginRadius::builder().api_key("key").api_secret(SECRET).transport(t.clone()).build().unwrap()
+    LoginRadius::builder()
+        .api_key("key")
+        .api_secret(SECRET)
+        .transport(t.clone())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -16,23 +21,41 @@ async fn a_path_traversal_uid_stays_one_encoded_segment() {
     let t = RecordingTransport::new();
     let _ = client(&t).roles().of_user("x/../../auth/account?y=").await;
     let r = t.last().expect("request sent");
-    assert_eq!(r.path(), "/identity/v2/manage/account/x%2F..%2F..%2Fauth%2Faccount%3Fy%3D/role");
-    assert_eq!(r.query(), vec![("apiKey".to_owned(), "key".to_owned())], "nothing injected into the query");
+    assert_eq!(
+        r.path(),
+        "/identity/v2/manage/account/x%2F..%2F..%2Fauth%2Faccount%3Fy%3D/role"
+    );
+    assert_eq!(
+        r.query(),
+        vec![("apiKey".to_owned(), "key".to_owned())],
+        "nothing injected into the query"
+    );
 }
 
 #[tokio::test]
 async fn email_with_plus_ampersand_and_hash_travels_encoded() {
     let t = RecordingTransport::new();
     let email = "john+tag&x=1#frag@example.com";
-    let _ = client(&t).auth().login_by_email(email, "pw").fields("Uid,Email").await;
+    let _ = client(&t)
+        .auth()
+        .login_by_email(email, "pw")
+        .fields("Uid,Email")
+        .await;
     let r = t.last().unwrap();
     assert!(r.url.contains("fields=Uid,Email"), "{}", r.url);
-    assert_eq!(r.json().unwrap()["email"], email, "the body carries the email as typed");
+    assert_eq!(
+        r.json().unwrap()["email"],
+        email,
+        "the body carries the email as typed"
+    );
 
     // In the query too: a role context name and record ids are path segments.
     let _ = client(&t).roles().delete_context("uid", email).await;
     let r = t.last().unwrap();
-    assert_eq!(r.path(), "/identity/v2/manage/account/uid/rolecontext/john%2Btag%26x%3D1%23frag@example.com");
+    assert_eq!(
+        r.path(),
+        "/identity/v2/manage/account/uid/rolecontext/john%2Btag%26x%3D1%23frag@example.com"
+    );
 }
 
 #[tokio::test]
@@ -44,18 +67,43 @@ async fn empty_or_malformed_ids_never_reach_the_transport() {
         ("blank uid", c.roles().of_user("   ").await.map(drop)),
         ("dot segment", c.roles().of_user("..").await.map(drop)),
         ("control char", c.roles().of_user("a\nb").await.map(drop)),
-        ("empty role list", c.roles().assign("uid", Vec::<String>::new()).await.map(drop)),
-        ("empty role name", c.roles().assign("uid", [""]).await.map(drop)),
+        (
+            "empty role list",
+            c.roles()
+                .assign("uid", Vec::<String>::new())
+                .await
+                .map(drop),
+        ),
+        (
+            "empty role name",
+            c.roles().assign("uid", [""]).await.map(drop),
+        ),
         ("empty token", c.auth().profile("").await.map(drop)),
-        ("header injection in token", c.auth().profile("abc\r\nX-Evil: 1").await.map(drop)),
+        (
+            "header injection in token",
+            c.auth().profile("abc\r\nX-Evil: 1").await.map(drop),
+        ),
         ("tab in token", c.auth().profile("abc\tdef").await.map(drop)),
-        ("empty email", c.auth().login_by_email("", "pw").await.map(drop)),
-        ("empty password", c.auth().login_by_email("a@b.c", "").await.map(drop)),
+        (
+            "empty email",
+            c.auth().login_by_email("", "pw").await.map(drop),
+        ),
+        (
+            "empty password",
+            c.auth().login_by_email("a@b.c", "").await.map(drop),
+        ),
     ];
     for (name, result) in cases {
-        assert!(matches!(result, Err(Error::InvalidInput { .. })), "{name}: {result:?}");
+        assert!(
+            matches!(result, Err(Error::InvalidInput { .. })),
+            "{name}: {result:?}"
+        );
     }
-    assert!(t.is_empty(), "no request may be sent for invalid input, saw {}", t.len());
+    assert!(
+        t.is_empty(),
+        "no request may be sent for invalid input, saw {}",
+        t.len()
+    );
 }
 
 #[tokio::test]
@@ -72,7 +120,10 @@ async fn secrets_stay_out_of_debug_and_errors() {
     let request = c.auth().profile(TOKEN);
     assert!(!format!("{request:?}").contains(TOKEN));
 
-    t.reply_json(403, serde_json::json!({"ErrorCode": 905, "Message": "Access token is invalid"}));
+    t.reply_json(
+        403,
+        serde_json::json!({"ErrorCode": 905, "Message": "Access token is invalid"}),
+    );
     let e = c.auth().profile(TOKEN).await.unwrap_err();
     for text in [e.to_string(), format!("{e:?}")] {
         assert!(!text.contains(TOKEN) && !text.contains(SECRET), "{text}");
@@ -92,15 +143,33 @@ async fn secrets_stay_out_of_debug_and_errors() {
 async fn secret_headers_are_marked_sensitive() {
     let t = RecordingTransport::new();
     let _ = client(&t).roles().list().await;
-    assert!(t.last().unwrap().headers.get("x-loginradius-apisecret").unwrap().is_sensitive());
+    assert!(
+        t.last()
+            .unwrap()
+            .headers
+            .get("x-loginradius-apisecret")
+            .unwrap()
+            .is_sensitive()
+    );
     let _ = client(&t).auth().profile(TOKEN).await;
-    assert!(t.last().unwrap().headers.get("authorization").unwrap().is_sensitive());
+    assert!(
+        t.last()
+            .unwrap()
+            .headers
+            .get("authorization")
+            .unwrap()
+            .is_sensitive()
+    );
 }
 
 #[tokio::test]
 async fn manage_calls_without_a_configured_secret_fail_before_sending() {
     let t = RecordingTransport::new();
-    let c = LoginRadius::builder().api_key("key").transport(t.clone()).build().unwrap();
+    let c = LoginRadius::builder()
+        .api_key("key")
+        .transport(t.clone())
+        .build()
+        .unwrap();
     assert!(matches!(c.roles().list().await, Err(Error::Config(_))));
     assert!(t.is_empty());
 }
@@ -108,8 +177,19 @@ async fn manage_calls_without_a_configured_secret_fail_before_sending() {
 #[tokio::test]
 async fn several_tenants_live_in_one_process() {
     let (ta, tb) = (RecordingTransport::new(), RecordingTransport::new());
-    let a = LoginRadius::builder().api_key("tenant-a").api_secret("secret-a").transport(ta.clone()).build().unwrap();
-    let b = LoginRadius::builder().api_key("tenant-b").api_secret("secret-b").request_signing(true).transport(tb.clone()).build().unwrap();
+    let a = LoginRadius::builder()
+        .api_key("tenant-a")
+        .api_secret("secret-a")
+        .transport(ta.clone())
+        .build()
+        .unwrap();
+    let b = LoginRadius::builder()
+        .api_key("tenant-b")
+        .api_secret("secret-b")
+        .request_signing(true)
+        .transport(tb.clone())
+        .build()
+        .unwrap();
     let _ = a.roles().list().await;
     let _ = b.roles().list().await;
     let (ra, rb) = (ta.last().unwrap(), tb.last().unwrap());

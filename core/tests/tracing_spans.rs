@@ -37,15 +37,26 @@ async fn requests_are_spans_with_endpoint_method_and_status_and_no_secrets() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let t = RecordingTransport::new();
-    let c = LoginRadius::builder().api_key("key").api_secret(SECRET).transport(t.clone()).build().unwrap();
+    let c = LoginRadius::builder()
+        .api_key("key")
+        .api_secret(SECRET)
+        .transport(t.clone())
+        .build()
+        .unwrap();
     t.reply_json(200, serde_json::json!({"Roles": []}));
     c.roles().of_user("uid-1").await.unwrap();
-    t.reply_json(403, serde_json::json!({"ErrorCode": 905, "Message": "Access token is invalid"}));
+    t.reply_json(
+        403,
+        serde_json::json!({"ErrorCode": 905, "Message": "Access token is invalid"}),
+    );
     let _ = c.auth().profile(TOKEN).await;
 
     let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("loginradius.request"), "{log}");
-    assert!(log.contains("endpoint=\"roles.of_user\"") || log.contains("endpoint=roles.of_user"), "{log}");
+    assert!(
+        log.contains("endpoint=\"roles.of_user\"") || log.contains("endpoint=roles.of_user"),
+        "{log}"
+    );
     assert!(log.contains("method=GET"), "{log}");
     assert!(log.contains("status=200"), "{log}");
     assert!(log.contains("status=403"), "{log}");

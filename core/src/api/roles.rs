@@ -1,8 +1,11 @@
 //! Roles, permissions and role contexts (`RoleApi`). Every call needs the API secret.
 
+use std::sync::Arc;
+
 use serde_json::json;
 use time::OffsetDateTime;
 
+use crate::auth::events::{RoleChange, RoleEvents};
 use crate::models::{Deleted, Role, RoleContextList, RoleList, UserRoles};
 use crate::request::{Call, endpoint, request_builder};
 
@@ -40,29 +43,78 @@ request_builder! {
     /// Lists every role of the site with its permissions. From [`Roles::list`].
     pub struct ListRoles -> RoleList;
 }
-request_builder! {
+/// Declares a request builder for a role call that may change roles: after it succeeds (or
+/// when its outcome is unknown: timeout, transport failure, 5xx), the client's role-change
+/// subscribers are told, so that authorisation caches drop the affected entries.
+macro_rules! notifying_builder {
+    ($(#[$meta:meta])* pub struct $name:ident -> $out:ty;) => {
+        $(#[$meta])*
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct $name {
+            call: Call,
+            events: Arc<RoleEvents>,
+            change: Option<RoleChange>,
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($name)).field("endpoint", &self.call.endpoint_name()).finish_non_exhaustive()
+            }
+        }
+
+        impl $name {
+            fn from_call(roles: &Roles<'_>, call: Call, change: Option<RoleChange>) -> Self {
+                Self { call, events: Arc::clone(&roles.client.role_events), change }
+            }
+
+            /// Sends the request. Awaiting the builder does the same.
+            pub async fn send(self) -> Result<$out, crate::Error> {
+                let result = self.call.send().await;
+                let may_have_changed = match &result {
+                    Ok(_) => true,
+                    Err(e) => e.is_unavailable(),
+                };
+                if let (true, Some(change)) = (may_have_changed, self.change) {
+                    self.events.publish(change).await;
+                }
+                result
+            }
+        }
+
+        impl ::std::future::IntoFuture for $name {
+            type Output = Result<$out, crate::Error>;
+            type IntoFuture = crate::request::BoxFuture<$out>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
+notifying_builder! {
     /// Creates roles. From [`Roles::create`].
     pub struct CreateRoles -> RoleList;
 }
-request_builder! {
+notifying_builder! {
     /// Deletes a role. From [`Roles::delete`].
     pub struct DeleteRole -> Deleted;
 }
-request_builder! {
+notifying_builder! {
     /// Adds or removes permissions of a role. From [`Roles::add_permissions`] and
     /// [`Roles::remove_permissions`].
     pub struct ChangePermissions -> Role;
 }
-request_builder! {
+notifying_builder! {
     /// Reads or changes the roles of a user. From [`Roles::of_user`] and [`Roles::assign`].
     pub struct UserRolesRequest -> UserRoles;
 }
-request_builder! {
+notifying_builder! {
     /// A deletion answered with `{"IsDeleted": …}`. From [`Roles::unassign`] and the role
     /// context removals.
     pub struct RoleDeletion -> Deleted;
 }
-request_builder! {
+notifying_builder! {
     /// Reads or changes a user's role contexts. From [`Roles::contexts_of_user`] and
     /// [`Roles::upsert_contexts`].
     pub struct RoleContexts -> RoleContextList;
@@ -144,6 +196,14 @@ fn us_datetime(at: OffsetDateTime) -> String {
     )
 }
 
+fn user_roles(uid: &str) -> RoleChange {
+    RoleChange::UserRoles { uid: uid.to_owned() }
+}
+
+fn user_contexts(uid: &str) -> RoleChange {
+    RoleChange::UserContexts { uid: uid.to_owned() }
+}
+
 fn names(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
     items.into_iter().map(Into::into).collect()
 }
@@ -166,17 +226,17 @@ impl Roles<'_> {
             .collect();
         let mut call = self.call(&CREATE);
         if roles.is_empty() {
-            call = call.check("roles", "");
+            call = call.invalid("roles", "must not be empty");
         }
         for r in &roles {
             call = call.check("roles[].name", r["name"].as_str().unwrap_or_default());
         }
-        CreateRoles::from_call(call.json(&json!({ "roles": roles })))
+        CreateRoles::from_call(self, call.json(&json!({ "roles": roles })), Some(RoleChange::Definitions))
     }
 
     /// Deletes a role (`DELETE /identity/v2/manage/role/{role}`).
     pub fn delete(&self, role: &str) -> DeleteRole {
-        DeleteRole::from_call(self.call(&DELETE).segment("role", role))
+        DeleteRole::from_call(self, self.call(&DELETE).segment("role", role), Some(RoleChange::RoleDeleted))
     }
 
     /// Grants permissions to a role.
@@ -191,32 +251,32 @@ impl Roles<'_> {
 
     fn permissions(&self, endpoint: &'static crate::request::Endpoint, role: &str, permissions: Vec<String>) -> ChangePermissions {
         let call = non_empty(self.call(endpoint).segment("role", role), "permissions", &permissions);
-        ChangePermissions::from_call(call.json(&json!({ "permissions": permissions })))
+        ChangePermissions::from_call(self, call.json(&json!({ "permissions": permissions })), Some(RoleChange::Definitions))
     }
 
     /// The roles of a user.
     pub fn of_user(&self, uid: &str) -> UserRolesRequest {
-        UserRolesRequest::from_call(self.call(&OF_USER).segment("uid", uid))
+        UserRolesRequest::from_call(self, self.call(&OF_USER).segment("uid", uid), None)
     }
 
     /// Adds roles to a user; answers with all the user's roles. An unknown role is error 1047.
     pub fn assign(&self, uid: &str, roles: impl IntoIterator<Item = impl Into<String>>) -> UserRolesRequest {
         let roles = names(roles);
         let call = non_empty(self.call(&ASSIGN).segment("uid", uid), "roles", &roles);
-        UserRolesRequest::from_call(call.json(&json!({ "roles": roles })))
+        UserRolesRequest::from_call(self, call.json(&json!({ "roles": roles })), Some(user_roles(uid)))
     }
 
     /// Removes roles from a user.
     pub fn unassign(&self, uid: &str, roles: impl IntoIterator<Item = impl Into<String>>) -> RoleDeletion {
         let roles = names(roles);
         let call = non_empty(self.call(&UNASSIGN).segment("uid", uid), "roles", &roles);
-        RoleDeletion::from_call(call.json(&json!({ "roles": roles })))
+        RoleDeletion::from_call(self, call.json(&json!({ "roles": roles })), Some(user_roles(uid)))
     }
 
     /// The role contexts of a user, expired ones included (check
     /// [`RoleContext::is_expired_at`](crate::models::RoleContext::is_expired_at)).
     pub fn contexts_of_user(&self, uid: &str) -> RoleContexts {
-        RoleContexts::from_call(self.call(&CONTEXTS_OF_USER).segment("uid", uid))
+        RoleContexts::from_call(self, self.call(&CONTEXTS_OF_USER).segment("uid", uid), None)
     }
 
     /// Every user who has the named role context.
@@ -229,25 +289,25 @@ impl Roles<'_> {
         let contexts: Vec<ContextGrant> = contexts.into_iter().collect();
         let mut call = self.call(&UPSERT_CONTEXTS).segment("uid", uid);
         if contexts.is_empty() {
-            call = call.check("contexts", "");
+            call = call.invalid("contexts", "must not be empty");
         }
         for c in &contexts {
             call = call.check("context", &c.context);
         }
         let body: Vec<_> = contexts.iter().map(ContextGrant::to_json).collect();
-        RoleContexts::from_call(call.json(&json!({ "rolecontext": body })))
+        RoleContexts::from_call(self, call.json(&json!({ "rolecontext": body })), Some(user_contexts(uid)))
     }
 
     /// Deletes one role context of a user.
     pub fn delete_context(&self, uid: &str, context: &str) -> RoleDeletion {
-        RoleDeletion::from_call(self.call(&DELETE_CONTEXT).segment("uid", uid).segment("context", context))
+        RoleDeletion::from_call(self, self.call(&DELETE_CONTEXT).segment("uid", uid).segment("context", context), Some(user_contexts(uid)))
     }
 
     /// Removes roles from one role context of a user.
     pub fn remove_context_roles(&self, uid: &str, context: &str, roles: impl IntoIterator<Item = impl Into<String>>) -> RoleDeletion {
         let roles = names(roles);
         let call = self.call(&REMOVE_CONTEXT_ROLES).segment("uid", uid).segment("context", context);
-        RoleDeletion::from_call(non_empty(call, "roles", &roles).json(&json!({ "roles": roles })))
+        RoleDeletion::from_call(self, non_empty(call, "roles", &roles).json(&json!({ "roles": roles })), Some(user_contexts(uid)))
     }
 
     /// Removes extra permissions from one role context of a user.
@@ -260,7 +320,9 @@ impl Roles<'_> {
         let permissions = names(permissions);
         let call = self.call(&REMOVE_CONTEXT_PERMISSIONS).segment("uid", uid).segment("context", context);
         RoleDeletion::from_call(
+            self,
             non_empty(call, "additional_permissions", &permissions).json(&json!({ "additionalpermissions": permissions })),
+            Some(user_contexts(uid)),
         )
     }
 }
@@ -268,7 +330,7 @@ impl Roles<'_> {
 /// Refuses an empty list and empty names in it.
 fn non_empty(mut call: Call, field: &'static str, items: &[String]) -> Call {
     if items.is_empty() {
-        return call.check(field, "");
+        return call.invalid(field, "must not be empty");
     }
     for item in items {
         call = call.check(field, item);

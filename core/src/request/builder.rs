@@ -21,7 +21,7 @@ macro_rules! request_builder {
         pub struct $name:ident -> $out:ty;
         $(
             $(#[$smeta:meta])*
-            fn $setter:ident($param:literal: $ty:ty);
+            fn $setter:ident($param:literal: $ty:ident);
         )*
     ) => {
         $(#[$meta])*
@@ -45,11 +45,7 @@ macro_rules! request_builder {
             }
 
             $(
-                $(#[$smeta])*
-                pub fn $setter(mut self, value: impl Into<$ty>) -> Self {
-                    self.call = self.call.param($param, value.into());
-                    self
-                }
+                $crate::request::builder::setter! { $(#[$smeta])* $setter $param $ty }
             )*
 
             /// Sends the request. Awaiting the builder does the same.
@@ -69,3 +65,23 @@ macro_rules! request_builder {
     };
 }
 pub(crate) use request_builder;
+
+/// One optional-parameter setter: text takes `impl Into<String>`, other types are taken as is (so
+/// `.time_difference(20)` works with a bare literal).
+macro_rules! setter {
+    ($(#[$meta:meta])* $setter:ident $param:literal String) => {
+        $(#[$meta])*
+        pub fn $setter(mut self, value: impl Into<String>) -> Self {
+            self.call = self.call.param($param, value.into());
+            self
+        }
+    };
+    ($(#[$meta:meta])* $setter:ident $param:literal $ty:ident) => {
+        $(#[$meta])*
+        pub fn $setter(mut self, value: $ty) -> Self {
+            self.call = self.call.param($param, value);
+            self
+        }
+    };
+}
+pub(crate) use setter;

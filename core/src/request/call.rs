@@ -139,14 +139,6 @@ impl Call {
         self
     }
 
-    /// An optional query value given as an `Option`.
-    pub(crate) fn param_opt(self, name: &'static str, value: Option<impl Into<Param>>) -> Self {
-        match value {
-            Some(v) => self.param(name, v),
-            None => self,
-        }
-    }
-
     /// The user's access token (`Authorization: Bearer`, or `access_token` in the query for
     /// the legacy endpoints that need it there).
     pub(crate) fn token(mut self, token: impl Into<Secret>) -> Self {
@@ -175,6 +167,11 @@ impl Call {
             Err(_) => return self.fail(Error::invalid("body", "could not be serialized as JSON")),
         }
         self
+    }
+
+    /// Refuses the call with an input error (reported by `send`, nothing is sent).
+    pub(crate) fn invalid(self, field: &'static str, reason: &'static str) -> Self {
+        self.fail(Error::invalid(field, reason))
     }
 
     /// Checks a value that goes into the body.

@@ -1,7 +1,7 @@
 //! How one API call becomes an HTTP request: the endpoint definition ([`Endpoint`]), the call
-//! under construction ([`Call`]), retries and response decoding.
+//! under construction (`Call`), retries and response decoding.
 
-mod builder;
+pub(crate) mod builder;
 mod call;
 mod endpoint;
 mod response;

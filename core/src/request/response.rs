@@ -31,10 +31,10 @@ pub(crate) fn decode<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, 
         });
     }
     let parsed: Result<Value, _> = serde_json::from_slice(response.body());
-    if let Ok(value) = &parsed {
-        if let Some(error) = parse_envelope(status, value) {
-            return Err(error);
-        }
+    if let Ok(value) = &parsed
+        && let Some(error) = parse_envelope(status, value)
+    {
+        return Err(error);
     }
     if !status.is_success() {
         return Err(Error::UnexpectedStatus { status });

@@ -6,7 +6,25 @@ use std::pin::Pin;
 
 use loginradius::LoginRadius;
 
+mod account;
+mod auth;
+mod configuration;
+mod consent;
+mod custom_objects;
+mod mfa;
+mod native_social;
+mod one_touch;
+mod passwordless;
+mod phone;
+mod pin;
+mod reauth;
+mod risk_based;
 mod roles;
+mod sliding_token;
+mod smart_login;
+mod social;
+mod sott;
+mod webhooks;
 
 /// Sample access token used by every case that needs one.
 pub const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
@@ -46,5 +64,28 @@ macro_rules! case {
 
 /// Every mapped case.
 pub fn all() -> Vec<Case> {
-    [roles::cases()].into_iter().flatten().collect()
+    [
+        roles::cases(),
+        account::cases(),
+        mfa::cases(),
+        custom_objects::cases(),
+        auth::cases(),
+        configuration::cases(),
+        one_touch::cases(),
+        passwordless::cases(),
+        sliding_token::cases(),
+        smart_login::cases(),
+        sott::cases(),
+        phone::cases(),
+        pin::cases(),
+        reauth::cases(),
+        risk_based::cases(),
+        consent::cases(),
+        webhooks::cases(),
+        social::cases(),
+        native_social::cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }

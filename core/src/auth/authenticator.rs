@@ -1,0 +1,610 @@
+//! [`Authenticator`]: token → user (cached), user + [`Require`] → decision.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use http::HeaderMap;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, UserCache};
+use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
+use super::events::RoleChangeListener;
+use super::extract::{self, Extracted, TokenExtractor};
+use super::permissions::{
+    DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, Grants, RoleCacheConfig,
+    RoleData,
+};
+use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
+use crate::config::Clock;
+use crate::{Error, LoginRadius};
+
+/// Default number of users whose roles and role contexts are kept.
+pub const DEFAULT_MAX_USERS: u64 = 10_000;
+
+/// Turns access tokens into [`AuthenticatedUser`]s and decides [`Require`]ments, with caches in
+/// front of LoginRadius. Framework-agnostic: the axum and actix adapters call it.
+///
+/// - Token lookups are cached, keyed by the SHA-256 digest of the token. An entry lives no
+///   longer than the token (its expiry as LoginRadius reports it) nor than
+///   [`max_token_ttl`](AuthenticatorBuilder::max_token_ttl) (default 5 minutes); reading it never
+///   extends it. Simultaneous lookups of one uncached token make one upstream lookup. Failures
+///   are never cached. [`logout`](Self::logout) evicts at once.
+/// - Roles (60 s), role contexts (60 s) and role definitions (10 min) come from the Role API,
+///   each cached; role changes made through the same client evict the affected entries.
+/// - It never allows on doubt: when LoginRadius cannot answer, the decision is 503.
+///
+/// Cheap to clone (an `Arc` inside). Building it spawns no task and makes no request.
+///
+/// ```
+/// # tokio_test::block_on(async {
+/// use http::{HeaderMap, HeaderValue, StatusCode};
+/// use loginradius::LoginRadius;
+/// use loginradius::auth::{Authenticator, Decision, Require};
+/// use loginradius::transport::RecordingTransport;
+///
+/// let transport = RecordingTransport::new();
+/// // The lookup of a new token: validation, then the profile; then the user's roles.
+/// transport.reply_json(200, serde_json::json!({"access_token": "t0k3n", "expires_in": "2999-01-01T00:00:00Z"}));
+/// transport.reply_json(200, serde_json::json!({"Uid": "u-1", "FirstName": "Jane"}));
+/// transport.reply_json(200, serde_json::json!({"Roles": ["editor"]}));
+///
+/// let client = LoginRadius::builder()
+///     .api_key("key")
+///     .api_secret("secret")
+///     .transport(transport.clone())
+///     .build()?;
+/// let auth = Authenticator::builder(client).build()?;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("authorization", HeaderValue::from_static("Bearer t0k3n"));
+///
+/// match auth.decide(&headers, &Require::role("editor")).await {
+///     Decision::Allow(user) => assert_eq!(user.uid, "u-1"),
+///     Decision::Reject(r) => panic!("{r}"),
+/// }
+/// // Cached: no further request.
+/// assert!(auth.decide(&headers, &Require::role("editor")).await.is_allowed());
+/// assert_eq!(transport.len(), 3);
+///
+/// // Missing role: 403; no token: 401.
+/// let Decision::Reject(r) = auth.decide(&headers, &Require::role("admin")).await else { panic!() };
+/// assert_eq!(r.status(), StatusCode::FORBIDDEN);
+/// let Decision::Reject(r) = auth.decide(&HeaderMap::new(), &Require::authenticated()).await else { panic!() };
+/// assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+/// # Ok::<(), loginradius::Error>(())
+/// # }).unwrap();
+/// ```
+#[derive(Clone)]
+pub struct Authenticator {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    client: LoginRadius,
+    users: UserCache,
+    roles: Arc<RoleData>,
+    extractor: TokenExtractor,
+    realm: Cow<'static, str>,
+    max_token_ttl: Duration,
+    retry_after: Duration,
+    clock: Clock,
+    validate_tokens: bool,
+    verbose: bool,
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = &self.shared;
+        f.debug_struct("Authenticator")
+            .field("realm", &s.realm)
+            .field("extractor", &s.extractor)
+            .field("max_token_ttl", &s.max_token_ttl)
+            .field("validate_tokens", &s.validate_tokens)
+            .field("cached_tokens", &s.users.entry_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`Authenticator`]. From [`Authenticator::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct AuthenticatorBuilder {
+    client: LoginRadius,
+    max_token_ttl: Duration,
+    max_tokens: u64,
+    max_users: u64,
+    roles_ttl: Duration,
+    contexts_ttl: Duration,
+    definitions_ttl: Duration,
+    extractor: TokenExtractor,
+    realm: Cow<'static, str>,
+    retry_after: Duration,
+    clock: Option<Clock>,
+    validate_tokens: bool,
+    verbose: bool,
+}
+
+impl AuthenticatorBuilder {
+    /// The longest a token lookup is cached (default 5 minutes). Entries also never outlive
+    /// the token itself.
+    pub fn max_token_ttl(mut self, ttl: Duration) -> Self {
+        self.max_token_ttl = ttl;
+        self
+    }
+
+    /// How many token lookups are kept at most (default 10,000).
+    pub fn max_cached_tokens(mut self, count: u64) -> Self {
+        self.max_tokens = count;
+        self
+    }
+
+    /// How many users' roles and role contexts are kept at most (default 10,000).
+    pub fn max_cached_users(mut self, count: u64) -> Self {
+        self.max_users = count;
+        self
+    }
+
+    /// How long a user's roles are cached (default 60 s).
+    pub fn roles_ttl(mut self, ttl: Duration) -> Self {
+        self.roles_ttl = ttl;
+        self
+    }
+
+    /// How long a user's role contexts are cached (default 60 s). Their expiry is checked at
+    /// each decision regardless.
+    pub fn role_contexts_ttl(mut self, ttl: Duration) -> Self {
+        self.contexts_ttl = ttl;
+        self
+    }
+
+    /// How long the role definitions (role → permissions) are cached (default 10 minutes).
+    pub fn role_definitions_ttl(mut self, ttl: Duration) -> Self {
+        self.definitions_ttl = ttl;
+        self
+    }
+
+    /// Where tokens are read from (default: the `Authorization: Bearer` header only).
+    pub fn token_sources(mut self, extractor: TokenExtractor) -> Self {
+        self.extractor = extractor;
+        self
+    }
+
+    /// The realm of `WWW-Authenticate` (default `loginradius`). Printable ASCII without `"` or
+    /// `\`.
+    pub fn realm(mut self, realm: impl Into<Cow<'static, str>>) -> Self {
+        self.realm = realm.into();
+        self
+    }
+
+    /// The `Retry-After` of a 503 when LoginRadius gave no delay of its own (default 5 s).
+    pub fn retry_after(mut self, delay: Duration) -> Self {
+        self.retry_after = delay;
+        self
+    }
+
+    /// The clock used for token expiry and role-context expiry (default: the system clock).
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Whether a new token is checked with the validation endpoint
+    /// (`GET /identity/v2/auth/access_token/validate`, which also gives its expiry) alongside
+    /// the profile read (default `true`). With `false`, only the profile is read and entries
+    /// live [`max_token_ttl`](Self::max_token_ttl).
+    pub fn validate_tokens(mut self, on: bool) -> Self {
+        self.validate_tokens = on;
+        self
+    }
+
+    /// Say in 403 and 500 bodies what was missing or misconfigured (default `false`: terse
+    /// messages, details only in logs).
+    pub fn verbose_errors(mut self, on: bool) -> Self {
+        self.verbose = on;
+        self
+    }
+
+    /// Checks the settings and builds the authenticator. Spawns nothing, sends nothing.
+    pub fn build(self) -> Result<Authenticator, Error> {
+        let positive = |name: &str, d: Duration| {
+            if d.is_zero() {
+                Err(Error::Config(format!(
+                    "the authenticator's {name} must be positive"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        positive("max token TTL", self.max_token_ttl)?;
+        positive("roles TTL", self.roles_ttl)?;
+        positive("role contexts TTL", self.contexts_ttl)?;
+        positive("role definitions TTL", self.definitions_ttl)?;
+        positive("Retry-After", self.retry_after)?;
+        if self.max_tokens == 0 || self.max_users == 0 {
+            return Err(Error::Config(
+                "the authenticator's cache capacities must be positive".into(),
+            ));
+        }
+        if !decision::is_valid_realm(&self.realm) {
+            return Err(Error::Config(
+                "the realm must be non-empty printable ASCII without `\"` or `\\`".into(),
+            ));
+        }
+        if self.extractor.sources().is_empty() {
+            return Err(Error::Config(
+                "the authenticator needs at least one token source".into(),
+            ));
+        }
+        let roles = Arc::new(RoleData::new(
+            self.client.clone(),
+            RoleCacheConfig {
+                roles_ttl: self.roles_ttl,
+                contexts_ttl: self.contexts_ttl,
+                definitions_ttl: self.definitions_ttl,
+                max_users: self.max_users,
+            },
+        ));
+        let weak: Weak<RoleData> = Arc::downgrade(&roles);
+        let weak: Weak<dyn RoleChangeListener> = weak;
+        self.client.role_events.subscribe(weak);
+        Ok(Authenticator {
+            shared: Arc::new(Shared {
+                users: cache::user_cache(self.max_tokens),
+                client: self.client,
+                roles,
+                extractor: self.extractor,
+                realm: self.realm,
+                max_token_ttl: self.max_token_ttl,
+                retry_after: self.retry_after,
+                clock: self.clock.unwrap_or_else(Clock::system),
+                validate_tokens: self.validate_tokens,
+                verbose: self.verbose,
+            }),
+        })
+    }
+}
+
+/// Why a lookup failed, as far as a decision goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Failure {
+    Invalid,
+    Expired,
+    Unavailable(Option<Duration>),
+    Misconfigured(String),
+}
+
+impl Failure {
+    /// Classifies an error of a token call: invalid, expired or missing tokens are 401; a
+    /// configuration error is 500; everything else (outages and anything unknown) is 503.
+    fn of_token_call(e: &Error) -> Self {
+        if e.is_expired_token() {
+            Self::Expired
+        } else if e.is_invalid_token() || matches!(e, Error::InvalidInput { .. }) {
+            Self::Invalid
+        } else {
+            Self::of_role_call(e)
+        }
+    }
+
+    /// Classifies an error of a Role API call: a configuration error is 500, anything else 503.
+    fn of_role_call(e: &Error) -> Self {
+        match e {
+            Error::Config(message) => Self::Misconfigured(message.clone()),
+            Error::RateLimited { retry_after } => Self::Unavailable(*retry_after),
+            _ => Self::Unavailable(None),
+        }
+    }
+
+    /// Of two failures, the one that decides: a certain 401 first.
+    fn rank(&self) -> u8 {
+        match self {
+            Self::Expired => 0,
+            Self::Invalid => 1,
+            Self::Misconfigured(_) => 2,
+            Self::Unavailable(_) => 3,
+        }
+    }
+}
+
+impl Authenticator {
+    /// A builder on `client`, with the defaults described on [`AuthenticatorBuilder`]'s
+    /// setters.
+    pub fn builder(client: LoginRadius) -> AuthenticatorBuilder {
+        AuthenticatorBuilder {
+            client,
+            max_token_ttl: DEFAULT_MAX_TOKEN_TTL,
+            max_tokens: DEFAULT_MAX_TOKENS,
+            max_users: DEFAULT_MAX_USERS,
+            roles_ttl: DEFAULT_ROLES_TTL,
+            contexts_ttl: DEFAULT_CONTEXTS_TTL,
+            definitions_ttl: DEFAULT_DEFINITIONS_TTL,
+            extractor: TokenExtractor::default(),
+            realm: Cow::Borrowed(DEFAULT_REALM),
+            retry_after: DEFAULT_RETRY_AFTER,
+            clock: None,
+            validate_tokens: true,
+            verbose: false,
+        }
+    }
+
+    /// The client it calls.
+    pub fn client(&self) -> &LoginRadius {
+        &self.shared.client
+    }
+
+    /// The token sources.
+    pub fn token_sources(&self) -> &TokenExtractor {
+        &self.shared.extractor
+    }
+
+    /// A rejection of `kind` with this authenticator's realm and default message.
+    pub fn reject(&self, kind: RejectionKind) -> Rejection {
+        let rejection = Rejection::new(kind).with_realm(self.shared.realm.clone());
+        if kind == RejectionKind::Unavailable {
+            rejection.with_retry_after(self.shared.retry_after)
+        } else {
+            rejection
+        }
+    }
+
+    fn reject_for(&self, failure: &Failure) -> Rejection {
+        match failure {
+            Failure::Invalid => self.reject(RejectionKind::InvalidToken),
+            Failure::Expired => self.reject(RejectionKind::ExpiredToken),
+            Failure::Unavailable(retry_after) => {
+                let rejection = self.reject(RejectionKind::Unavailable);
+                match retry_after {
+                    Some(delay) => rejection.with_retry_after(*delay),
+                    None => rejection,
+                }
+            }
+            Failure::Misconfigured(message) => {
+                tracing::error!(reason = %message, "authentication is misconfigured");
+                let rejection = self.reject(RejectionKind::Misconfigured);
+                if self.shared.verbose {
+                    rejection.with_message(message.clone())
+                } else {
+                    rejection
+                }
+            }
+        }
+    }
+
+    /// Reads the request's token from the configured sources: `Ok(None)` when there is none,
+    /// a 401 `invalid_token` rejection when what is there cannot be a token.
+    pub fn extract(&self, headers: &HeaderMap) -> Result<Option<AccessToken>, Rejection> {
+        match self.shared.extractor.extract(headers) {
+            Extracted::Missing => Ok(None),
+            Extracted::Found(token) => Ok(Some(token)),
+            Extracted::Malformed => Err(self.reject(RejectionKind::InvalidToken)),
+        }
+    }
+
+    /// The user of the request's token: 401 when there is none or it is invalid or expired,
+    /// 503 when LoginRadius cannot answer.
+    pub async fn authenticate_headers(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<AuthenticatedUser, Rejection> {
+        match self.extract(headers)? {
+            Some(token) => self.authenticate(&token).await,
+            None => Err(self.reject(RejectionKind::MissingToken)),
+        }
+    }
+
+    /// Like [`authenticate_headers`](Self::authenticate_headers), but a missing, invalid or
+    /// expired token gives `Ok(None)` (an anonymous request); only an outage or a
+    /// misconfiguration is an error.
+    pub async fn authenticate_optional(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Option<AuthenticatedUser>, Rejection> {
+        match self.authenticate_headers(headers).await {
+            Ok(user) => Ok(Some(user)),
+            Err(rejection) if rejection.is_unauthenticated() => Ok(None),
+            Err(rejection) => Err(rejection),
+        }
+    }
+
+    /// The user who owns `token`: from the cache, or from LoginRadius (one upstream lookup
+    /// however many callers ask for the same uncached token at once).
+    pub async fn authenticate(&self, token: &AccessToken) -> Result<AuthenticatedUser, Rejection> {
+        let span = tracing::debug_span!(
+            "loginradius.auth.authenticate",
+            cache = Empty,
+            outcome = Empty
+        );
+        async move {
+            let result = self.authenticate_inner(token).await;
+            let span = tracing::Span::current();
+            match &result {
+                Ok(_) => span.record("outcome", "allow"),
+                Err(r) => span.record("outcome", r.code()),
+            };
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn authenticate_inner(
+        &self,
+        token: &AccessToken,
+    ) -> Result<AuthenticatedUser, Rejection> {
+        if !extract::is_acceptable(token.expose()) {
+            return Err(self.reject(RejectionKind::InvalidToken));
+        }
+        let key = token.digest();
+        let fetched = AtomicBool::new(false);
+        let result = self
+            .shared
+            .users
+            .try_get_with(key, async {
+                fetched.store(true, Ordering::Relaxed);
+                self.lookup(token).await
+            })
+            .await;
+        let span = tracing::Span::current();
+        span.record(
+            "cache",
+            if fetched.load(Ordering::Relaxed) {
+                "miss"
+            } else {
+                "hit"
+            },
+        );
+        match result {
+            Ok(entry) => {
+                if entry
+                    .expires_at
+                    .is_some_and(|at| at <= self.shared.clock.now())
+                {
+                    self.shared.users.invalidate(&key).await;
+                    return Err(self.reject(RejectionKind::ExpiredToken));
+                }
+                Ok(entry.user(token))
+            }
+            Err(failure) => Err(self.reject_for(&failure)),
+        }
+    }
+
+    /// One upstream lookup: validation (for the expiry) and profile, concurrently.
+    async fn lookup(&self, token: &AccessToken) -> Result<CachedUser, Failure> {
+        let auth = self.shared.client.auth();
+        let (profile, expires_at) = if self.shared.validate_tokens {
+            let (validated, profile) = tokio::join!(
+                auth.validate_token(token.as_secret().clone()).send(),
+                auth.profile(token.as_secret().clone()).send()
+            );
+            match (validated, profile) {
+                (Ok(validated), Ok(profile)) => (profile, validated.expires_in),
+                (Err(a), Err(b)) => {
+                    let (a, b) = (Failure::of_token_call(&a), Failure::of_token_call(&b));
+                    return Err(if a.rank() <= b.rank() { a } else { b });
+                }
+                (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(Failure::of_token_call(&e)),
+            }
+        } else {
+            let profile = auth
+                .profile(token.as_secret().clone())
+                .send()
+                .await
+                .map_err(|e| Failure::of_token_call(&e))?;
+            (profile, None)
+        };
+        if profile.uid.trim().is_empty() {
+            tracing::warn!("LoginRadius answered a profile without a Uid");
+            return Err(Failure::Unavailable(None));
+        }
+        let ttl = cache::entry_ttl(
+            expires_at,
+            self.shared.clock.now(),
+            self.shared.max_token_ttl,
+        )
+        .ok_or(Failure::Expired)?;
+        Ok(CachedUser {
+            uid: Uid::new(profile.uid.clone()),
+            profile: Arc::new(profile),
+            expires_at,
+            ttl,
+        })
+    }
+
+    /// Decides `require` for `user`: `Ok(())`, or 403 when a role or permission is missing,
+    /// 401 when the user's token has expired meanwhile, 503 when the Role API cannot answer.
+    pub async fn authorize(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+    ) -> Result<(), Rejection> {
+        let span = tracing::debug_span!("loginradius.auth.authorize", outcome = Empty);
+        async move {
+            let result = self.authorize_inner(user, require).await;
+            let span = tracing::Span::current();
+            match &result {
+                Ok(()) => span.record("outcome", "allow"),
+                Err(r) => span.record("outcome", r.code()),
+            };
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn authorize_inner(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+    ) -> Result<(), Rejection> {
+        if user.is_expired_at(self.shared.clock.now()) {
+            return Err(self.reject(RejectionKind::ExpiredToken));
+        }
+        let needs = require.needs();
+        let grants = if needs == Default::default() {
+            Grants::default()
+        } else {
+            self.shared
+                .roles
+                .grants(user.uid.as_str(), &needs)
+                .await
+                .map_err(|e| self.reject_for(&Failure::of_role_call(&e)))?
+        };
+        if require.is_met(&grants, self.shared.clock.now()) {
+            return Ok(());
+        }
+        tracing::debug!(requirement = %require, "requirement not met");
+        let rejection = self.reject(RejectionKind::Forbidden);
+        Err(if self.shared.verbose {
+            rejection.with_message(format!("requires {require}"))
+        } else {
+            rejection
+        })
+    }
+
+    /// The whole check for one request: token from the headers, user, then `require`.
+    pub async fn decide(&self, headers: &HeaderMap, require: &Require) -> Decision {
+        match self.authenticate_headers(headers).await {
+            Ok(user) => self.check(user, require).await,
+            Err(rejection) => Decision::Reject(rejection),
+        }
+    }
+
+    /// Decides `require` for an already authenticated user, keeping the user on success.
+    pub async fn check(&self, user: AuthenticatedUser, require: &Require) -> Decision {
+        match self.authorize(&user, require).await {
+            Ok(()) => Decision::Allow(user),
+            Err(rejection) => Decision::Reject(rejection),
+        }
+    }
+
+    /// Forgets the cached lookup of `token` (no upstream call).
+    pub async fn forget(&self, token: &AccessToken) {
+        self.shared.users.invalidate(&token.digest()).await;
+    }
+
+    /// Logs `token` out: evicts it from the cache at once, then invalidates it at LoginRadius
+    /// (`client.auth().invalidate_token`). The eviction holds even when the upstream call
+    /// fails, which is then returned.
+    pub async fn logout(&self, token: &AccessToken) -> Result<(), Error> {
+        self.forget(token).await;
+        let result = self
+            .shared
+            .client
+            .auth()
+            .invalidate_token(token.as_secret().clone())
+            .send()
+            .await;
+        // A lookup that was in flight before the logout may have stored the token meanwhile.
+        self.forget(token).await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not invalidate the token at LoginRadius");
+                Err(e)
+            }
+        }
+    }
+}

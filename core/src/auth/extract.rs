@@ -1,0 +1,326 @@
+//! Where a request carries its access token: the `Authorization: Bearer` header, a named
+//! session cookie, or anything an adapter plugs in. Configurable per authenticator.
+
+use std::fmt;
+use std::sync::Arc;
+
+use http::HeaderMap;
+use http::header::{AUTHORIZATION, COOKIE};
+
+use super::AccessToken;
+use super::token::MAX_TOKEN_LEN;
+
+/// What a token source found in a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Extracted {
+    /// The source holds nothing (a request without credentials, or with another scheme).
+    Missing,
+    /// A token, syntactically acceptable.
+    Found(AccessToken),
+    /// The source holds something that cannot be a token (bad syntax, too long, ambiguous
+    /// duplicates): refused as an invalid token, never looked up.
+    Malformed,
+}
+
+/// A custom token source: reads the headers and says what it found.
+pub type CustomSource = Arc<dyn Fn(&HeaderMap) -> Extracted + Send + Sync>;
+
+/// One place a token can come from.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum TokenSource {
+    /// `Authorization: Bearer <token>` (RFC 6750 §2.1; the scheme is case-insensitive).
+    BearerHeader,
+    /// The value of the named cookie.
+    Cookie(String),
+    /// A function of the headers (for example an adapter decrypting its own session cookie).
+    Custom(CustomSource),
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BearerHeader => f.write_str("BearerHeader"),
+            Self::Cookie(name) => f.debug_tuple("Cookie").field(name).finish(),
+            Self::Custom(_) => f.write_str("Custom(..)"),
+        }
+    }
+}
+
+impl TokenSource {
+    /// A source from a function of the headers.
+    pub fn custom(f: impl Fn(&HeaderMap) -> Extracted + Send + Sync + 'static) -> Self {
+        Self::Custom(Arc::new(f))
+    }
+
+    /// Reads this source.
+    pub fn extract(&self, headers: &HeaderMap) -> Extracted {
+        match self {
+            Self::BearerHeader => bearer(headers),
+            Self::Cookie(name) => cookie(headers, name),
+            Self::Custom(f) => f(headers),
+        }
+    }
+}
+
+/// The ordered list of token sources of an authenticator: the first source that holds
+/// something decides (a malformed value there is not skipped in favour of a later source).
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use loginradius::auth::{Extracted, TokenExtractor};
+///
+/// let extractor = TokenExtractor::bearer().with_cookie("lr_session");
+/// let mut headers = HeaderMap::new();
+/// headers.insert("cookie", HeaderValue::from_static("theme=dark; lr_session=abc-123"));
+/// match extractor.extract(&headers) {
+///     Extracted::Found(token) => assert_eq!(token.expose(), "abc-123"),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct TokenExtractor {
+    sources: Vec<TokenSource>,
+}
+
+impl Default for TokenExtractor {
+    /// The `Authorization: Bearer` header only.
+    fn default() -> Self {
+        Self::bearer()
+    }
+}
+
+impl TokenExtractor {
+    /// The `Authorization: Bearer` header only.
+    pub fn bearer() -> Self {
+        Self {
+            sources: vec![TokenSource::BearerHeader],
+        }
+    }
+
+    /// No source at all (add some with [`with`](Self::with)).
+    pub fn none() -> Self {
+        Self {
+            sources: Vec::new(),
+        }
+    }
+
+    /// Adds a source, tried after the existing ones.
+    pub fn with(mut self, source: TokenSource) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// Adds the named cookie as a source, tried after the existing ones.
+    pub fn with_cookie(self, name: impl Into<String>) -> Self {
+        self.with(TokenSource::Cookie(name.into()))
+    }
+
+    /// The sources, in order.
+    pub fn sources(&self) -> &[TokenSource] {
+        &self.sources
+    }
+
+    /// Reads the sources in order; the first that holds something decides.
+    pub fn extract(&self, headers: &HeaderMap) -> Extracted {
+        for source in &self.sources {
+            match source.extract(headers) {
+                Extracted::Missing => continue,
+                found => return found,
+            }
+        }
+        Extracted::Missing
+    }
+}
+
+/// RFC 6750 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+fn is_b64token(value: &str) -> bool {
+    let body = value.trim_end_matches('=');
+    !body.is_empty()
+        && body.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
+}
+
+/// True when `value` can be an access token: a `b64token` of at most [`MAX_TOKEN_LEN`] bytes.
+pub(crate) fn is_acceptable(value: &str) -> bool {
+    value.len() <= MAX_TOKEN_LEN && is_b64token(value)
+}
+
+fn checked(value: &str) -> Extracted {
+    if is_acceptable(value) {
+        Extracted::Found(AccessToken::new(value))
+    } else {
+        Extracted::Malformed
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Extracted {
+    let mut found = Extracted::Missing;
+    for value in headers.get_all(AUTHORIZATION) {
+        let Ok(value) = value.to_str() else {
+            return Extracted::Malformed;
+        };
+        let value = value.trim();
+        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            // Another scheme (Basic…) carries no bearer token.
+            continue;
+        }
+        if !matches!(found, Extracted::Missing) {
+            // Two bearer credentials: ambiguous.
+            return Extracted::Malformed;
+        }
+        found = checked(rest.trim_start_matches(' '));
+    }
+    found
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Extracted {
+    let mut found: Option<&str> = None;
+    for header in headers.get_all(COOKIE) {
+        let Ok(header) = header.to_str() else {
+            continue;
+        };
+        for pair in header.split(';') {
+            let Some((key, value)) = pair.trim().split_once('=') else {
+                continue;
+            };
+            if key.trim() != name {
+                continue;
+            }
+            let value = value.trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value);
+            match found {
+                Some(previous) if previous != value => return Extracted::Malformed,
+                _ => found = Some(value),
+            }
+        }
+    }
+    match found {
+        None | Some("") => Extracted::Missing,
+        Some(value) => checked(value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    fn found(e: Extracted) -> String {
+        match e {
+            Extracted::Found(t) => t.expose().to_owned(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bearer_header_variants() {
+        let b = TokenExtractor::bearer();
+        assert_eq!(
+            found(b.extract(&headers(&[("authorization", "Bearer abc")]))),
+            "abc"
+        );
+        assert_eq!(
+            found(b.extract(&headers(&[("authorization", "bearer  a.b-c_d~e+f/g==")]))),
+            "a.b-c_d~e+f/g=="
+        );
+        assert_eq!(b.extract(&headers(&[])), Extracted::Missing);
+        assert_eq!(
+            b.extract(&headers(&[("authorization", "Basic dXNlcjpwYXNz")])),
+            Extracted::Missing
+        );
+        assert_eq!(
+            b.extract(&headers(&[("authorization", "Bearer")])),
+            Extracted::Malformed
+        );
+        assert_eq!(
+            b.extract(&headers(&[("authorization", "Bearer a b")])),
+            Extracted::Malformed
+        );
+        assert_eq!(
+            b.extract(&headers(&[("authorization", "Bearer a\"b")])),
+            Extracted::Malformed
+        );
+        assert_eq!(
+            b.extract(&headers(&[
+                ("authorization", "Bearer a"),
+                ("authorization", "Bearer b")
+            ])),
+            Extracted::Malformed
+        );
+    }
+
+    #[test]
+    fn long_tokens_are_malformed() {
+        let long = format!("Bearer {}", "a".repeat(MAX_TOKEN_LEN + 1));
+        let mut h = HeaderMap::new();
+        h.insert(AUTHORIZATION, HeaderValue::from_str(&long).unwrap());
+        assert_eq!(TokenExtractor::bearer().extract(&h), Extracted::Malformed);
+    }
+
+    #[test]
+    fn cookie_source() {
+        let c = TokenExtractor::none().with_cookie("sid");
+        assert_eq!(
+            found(c.extract(&headers(&[("cookie", "a=1; sid=tok; b=2")]))),
+            "tok"
+        );
+        assert_eq!(
+            found(c.extract(&headers(&[("cookie", "sid=\"tok\"")]))),
+            "tok"
+        );
+        assert_eq!(
+            c.extract(&headers(&[("cookie", "xsid=tok")])),
+            Extracted::Missing
+        );
+        assert_eq!(
+            c.extract(&headers(&[("cookie", "sid=")])),
+            Extracted::Missing
+        );
+        assert_eq!(
+            c.extract(&headers(&[("cookie", "sid=a"), ("cookie", "sid=b")])),
+            Extracted::Malformed
+        );
+        assert_eq!(
+            c.extract(&headers(&[("cookie", "sid=a; sid=a")])),
+            Extracted::Found(AccessToken::new("a"))
+        );
+    }
+
+    #[test]
+    fn first_source_with_something_decides() {
+        let e = TokenExtractor::bearer().with_cookie("sid");
+        assert_eq!(found(e.extract(&headers(&[("cookie", "sid=c")]))), "c");
+        assert_eq!(
+            found(e.extract(&headers(&[
+                ("authorization", "Bearer h"),
+                ("cookie", "sid=c")
+            ]))),
+            "h"
+        );
+        assert_eq!(
+            e.extract(&headers(&[
+                ("authorization", "Bearer !"),
+                ("cookie", "sid=c")
+            ])),
+            Extracted::Malformed
+        );
+        let custom = TokenExtractor::none().with(TokenSource::custom(|_| {
+            Extracted::Found(AccessToken::new("x"))
+        }));
+        assert_eq!(found(custom.extract(&HeaderMap::new())), "x");
+    }
+}

@@ -1,0 +1,32 @@
+//! The framework-agnostic authentication and authorisation engine shared by the axum and actix
+//! adapters.
+//!
+//! 1. A [`TokenExtractor`] finds the access token of a request (`Authorization: Bearer`, a
+//!    session cookie, or a custom source).
+//! 2. An [`Authenticator`] turns it into an [`AuthenticatedUser`] (cached, coalesced, never
+//!    longer than the token lives).
+//! 3. A [`Require`] value states what the route needs; the authenticator decides it against the
+//!    user's roles, role contexts and role definitions from the Role API (cached).
+//! 4. The outcome is a [`Decision`]: allow, or a [`Rejection`] (401, 403, 503 or 500) as
+//!    framework-agnostic HTTP data that adapters only translate.
+//!
+//! Nothing here ever allows on doubt, and no token is ever logged or used as a cache key.
+
+mod authenticator;
+mod cache;
+mod decision;
+pub(crate) mod events;
+mod extract;
+mod permissions;
+mod require;
+mod token;
+mod user;
+
+pub use authenticator::{Authenticator, AuthenticatorBuilder, DEFAULT_MAX_USERS};
+pub use cache::{DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS};
+pub use decision::{DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind};
+pub use extract::{CustomSource, Extracted, TokenExtractor, TokenSource};
+pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
+pub use require::Require;
+pub use token::{AccessToken, MAX_TOKEN_LEN, Uid};
+pub use user::AuthenticatedUser;

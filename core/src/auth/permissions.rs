@@ -1,0 +1,241 @@
+//! Roles, role contexts and role definitions from the Role API, each cached with its own TTL,
+//! and the [`Grants`] snapshot a [`Require`](super::Require) is decided against.
+//!
+//! - the user's roles (`client.roles().of_user`), cached [`DEFAULT_ROLES_TTL`];
+//! - the user's role contexts (`client.roles().contexts_of_user`), cached
+//!   [`DEFAULT_CONTEXTS_TTL`] as data: whether a context still applies is decided at decision
+//!   time from its expiry, never cached as an answer;
+//! - the role definitions, role → permissions (`client.roles().list()`), cached
+//!   [`DEFAULT_DEFINITIONS_TTL`].
+//!
+//! Role calls made through the same client evict the affected entries at once.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use moka::future::Cache;
+use time::OffsetDateTime;
+
+use super::events::{RoleChange, RoleChangeListener};
+use super::require::Needs;
+use crate::models::{RoleContext, RoleList};
+use crate::{Error, LoginRadius};
+
+/// Default lifetime of a user's cached roles.
+pub const DEFAULT_ROLES_TTL: Duration = Duration::from_secs(60);
+/// Default lifetime of a user's cached role contexts.
+pub const DEFAULT_CONTEXTS_TTL: Duration = Duration::from_secs(60);
+/// Default lifetime of the cached role definitions.
+pub const DEFAULT_DEFINITIONS_TTL: Duration = Duration::from_secs(600);
+
+/// Role name → granted permissions.
+pub(crate) type Definitions = HashMap<String, HashSet<String>>;
+
+/// The role data of one user needed to decide a requirement. Fields not needed are empty.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Grants {
+    pub(crate) roles: Arc<[String]>,
+    pub(crate) contexts: Arc<[RoleContext]>,
+    pub(crate) definitions: Arc<Definitions>,
+}
+
+impl Grants {
+    /// The live (not expired at `now`) contexts named `name`.
+    fn contexts<'a>(
+        &'a self,
+        name: &'a str,
+        now: OffsetDateTime,
+    ) -> impl Iterator<Item = &'a RoleContext> + 'a {
+        self.contexts
+            .iter()
+            .filter(move |c| c.context == name && !c.is_expired_at(now))
+    }
+
+    fn role_grants(&self, role: &str, permission: &str) -> bool {
+        self.definitions
+            .get(role)
+            .is_some_and(|granted| granted.contains(permission))
+    }
+
+    /// Whether the user has `role`, globally or in the live context.
+    pub(crate) fn has_role(&self, context: Option<&str>, role: &str, now: OffsetDateTime) -> bool {
+        match context {
+            None => self.roles.iter().any(|r| r == role),
+            Some(name) => self
+                .contexts(name, now)
+                .any(|c| c.roles.iter().any(|r| r == role)),
+        }
+    }
+
+    /// Whether the user's roles (or the live context's roles and additional permissions) grant
+    /// `permission`.
+    pub(crate) fn has_permission(
+        &self,
+        context: Option<&str>,
+        permission: &str,
+        now: OffsetDateTime,
+    ) -> bool {
+        match context {
+            None => self.roles.iter().any(|r| self.role_grants(r, permission)),
+            Some(name) => self.contexts(name, now).any(|c| {
+                c.additional_permissions.iter().any(|p| p == permission)
+                    || c.roles.iter().any(|r| self.role_grants(r, permission))
+            }),
+        }
+    }
+}
+
+/// The role caches of one authenticator.
+pub(crate) struct RoleData {
+    client: LoginRadius,
+    roles: Cache<String, Arc<[String]>>,
+    contexts: Cache<String, Arc<[RoleContext]>>,
+    definitions: Cache<(), Arc<Definitions>>,
+    /// Bumped by every role change: a fetch that overlapped a change is used once, not kept.
+    changes: AtomicU64,
+}
+
+/// `cache.try_get_with(key, fetch)`, except that a value fetched while a role change was
+/// published is not kept (it may predate the change).
+async fn fetch_once<K, V>(
+    cache: &Cache<K, V>,
+    changes: &AtomicU64,
+    key: K,
+    fetch: impl Future<Output = Result<V, Error>>,
+) -> Result<V, Arc<Error>>
+where
+    K: Hash + Eq + Send + Sync + Clone + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    let before = changes.load(Ordering::Acquire);
+    let value = cache.try_get_with(key.clone(), fetch).await?;
+    if changes.load(Ordering::Acquire) != before {
+        cache.invalidate(&key).await;
+    }
+    Ok(value)
+}
+
+/// TTLs and capacity of the role caches.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RoleCacheConfig {
+    pub(crate) roles_ttl: Duration,
+    pub(crate) contexts_ttl: Duration,
+    pub(crate) definitions_ttl: Duration,
+    pub(crate) max_users: u64,
+}
+
+impl RoleData {
+    pub(crate) fn new(client: LoginRadius, config: RoleCacheConfig) -> Self {
+        Self {
+            client,
+            roles: Cache::builder()
+                .name("loginradius.auth.roles")
+                .max_capacity(config.max_users)
+                .time_to_live(config.roles_ttl)
+                .build(),
+            contexts: Cache::builder()
+                .name("loginradius.auth.role_contexts")
+                .max_capacity(config.max_users)
+                .time_to_live(config.contexts_ttl)
+                .build(),
+            definitions: Cache::builder()
+                .name("loginradius.auth.role_definitions")
+                .max_capacity(1)
+                .time_to_live(config.definitions_ttl)
+                .build(),
+            changes: AtomicU64::new(0),
+        }
+    }
+
+    /// The user's roles, from the cache or the Role API (concurrent misses coalesced, failures
+    /// not cached).
+    pub(crate) async fn roles(&self, uid: &str) -> Result<Arc<[String]>, Arc<Error>> {
+        fetch_once(&self.roles, &self.changes, uid.to_owned(), async {
+            tracing::debug!("fetching the user's roles");
+            let roles = self.client.roles().of_user(uid).await?;
+            Ok(Arc::from(roles.roles))
+        })
+        .await
+    }
+
+    /// The user's role contexts, expired ones included.
+    pub(crate) async fn contexts(&self, uid: &str) -> Result<Arc<[RoleContext]>, Arc<Error>> {
+        fetch_once(&self.contexts, &self.changes, uid.to_owned(), async {
+            tracing::debug!("fetching the user's role contexts");
+            let list = self.client.roles().contexts_of_user(uid).await?;
+            Ok(Arc::from(list.contexts))
+        })
+        .await
+    }
+
+    /// The role definitions.
+    pub(crate) async fn definitions(&self) -> Result<Arc<Definitions>, Arc<Error>> {
+        fetch_once(&self.definitions, &self.changes, (), async {
+            tracing::debug!("fetching the role definitions");
+            let list = self.client.roles().list().await?;
+            Ok(Arc::new(definitions(list)))
+        })
+        .await
+    }
+
+    /// Fetches what `needs` asks for, concurrently.
+    pub(crate) async fn grants(&self, uid: &str, needs: &Needs) -> Result<Grants, Arc<Error>> {
+        let roles = async {
+            if needs.roles {
+                self.roles(uid).await
+            } else {
+                Ok(Arc::from(Vec::new()))
+            }
+        };
+        let contexts = async {
+            if needs.contexts {
+                self.contexts(uid).await
+            } else {
+                Ok(Arc::from(Vec::new()))
+            }
+        };
+        let definitions = async {
+            if needs.definitions {
+                self.definitions().await
+            } else {
+                Ok(Arc::default())
+            }
+        };
+        let (roles, contexts, definitions) = tokio::join!(roles, contexts, definitions);
+        Ok(Grants {
+            roles: roles?,
+            contexts: contexts?,
+            definitions: definitions?,
+        })
+    }
+}
+
+fn definitions(list: RoleList) -> Definitions {
+    list.roles
+        .into_iter()
+        .map(|role| {
+            let granted = role.granted().map(str::to_owned).collect();
+            (role.name, granted)
+        })
+        .collect()
+}
+
+#[async_trait::async_trait]
+impl RoleChangeListener for RoleData {
+    async fn role_changed(&self, change: &RoleChange) {
+        self.changes.fetch_add(1, Ordering::AcqRel);
+        match change {
+            RoleChange::UserRoles { uid } => self.roles.invalidate(uid.as_str()).await,
+            RoleChange::UserContexts { uid } => self.contexts.invalidate(uid.as_str()).await,
+            RoleChange::Definitions => self.definitions.invalidate_all(),
+            RoleChange::RoleDeleted => {
+                self.definitions.invalidate_all();
+                self.roles.invalidate_all();
+                self.contexts.invalidate_all();
+            }
+        }
+    }
+}

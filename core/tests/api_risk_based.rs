@@ -1,0 +1,141 @@
+//! RiskBasedAuthenticationApi through a recording transport: one endpoint, three bodies, and
+//! every risk template in the query.
+
+use loginradius::transport::RecordingTransport;
+use loginradius::{Error, LoginRadius, RetryPolicy};
+use serde_json::json;
+
+const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
+
+fn client(transport: &RecordingTransport) -> LoginRadius {
+    LoginRadius::builder()
+        .api_key(KEY)
+        .retry(RetryPolicy::none())
+        .transport(transport.clone())
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn each_login_sends_its_own_body() {
+    let transport = RecordingTransport::new();
+    let c = client(&transport);
+    let _ = c
+        .risk_based()
+        .login_by_email("jane@example.com", "pw 1")
+        .await;
+    let _ = c.risk_based().login_by_username("jane", "pw 2").await;
+    let _ = c.risk_based().login_by_phone("+16045552368", "pw 3").await;
+    let bodies: Vec<_> = transport.requests().iter().map(|r| r.json()).collect();
+    assert_eq!(
+        bodies,
+        [
+            Some(json!({"email": "jane@example.com", "password": "pw 1"})),
+            Some(json!({"username": "jane", "password": "pw 2"})),
+            Some(json!({"phone": "+16045552368", "password": "pw 3"})),
+        ]
+    );
+    for r in transport.requests() {
+        assert_eq!(r.method, http::Method::POST);
+        assert_eq!(
+            r.url,
+            format!("https://api.loginradius.com/identity/v2/auth/login?apiKey={KEY}")
+        );
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        assert!(
+            r.header("authorization").is_none() && r.header("x-loginradius-apisecret").is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_option_goes_to_the_query_in_order() {
+    let transport = RecordingTransport::new();
+    let _ = client(&transport)
+        .risk_based()
+        .login_by_email("jane@example.com", "pw")
+        .email_template("verify")
+        .fields("Uid")
+        .login_url("https://example.com/login")
+        .password_delegation(true)
+        .password_delegation_app("legacy")
+        .rba_browser_email_template("be")
+        .rba_browser_sms_template("bs")
+        .rba_city_email_template("ce")
+        .rba_city_sms_template("cs")
+        .rba_country_email_template("ke")
+        .rba_country_sms_template("ks")
+        .rba_ip_email_template("ie")
+        .rba_ip_sms_template("is")
+        .rba_oneclick_email_template("oc")
+        .rba_otp_sms_template("os")
+        .sms_template("sms")
+        .verification_url("https://example.com/verify")
+        .await;
+    let query = transport.last().unwrap().query();
+    let expected = [
+        ("apiKey", KEY),
+        ("emailTemplate", "verify"),
+        ("fields", "Uid"),
+        ("loginUrl", "https://example.com/login"),
+        ("passwordDelegation", "true"),
+        ("passwordDelegationApp", "legacy"),
+        ("rbaBrowserEmailTemplate", "be"),
+        ("rbaBrowserSmsTemplate", "bs"),
+        ("rbaCityEmailTemplate", "ce"),
+        ("rbaCitySmsTemplate", "cs"),
+        ("rbaCountryEmailTemplate", "ke"),
+        ("rbaCountrySmsTemplate", "ks"),
+        ("rbaIpEmailTemplate", "ie"),
+        ("rbaIpSmsTemplate", "is"),
+        ("rbaOneclickEmailTemplate", "oc"),
+        ("rbaOTPSmsTemplate", "os"),
+        ("smsTemplate", "sms"),
+        ("verificationUrl", "https://example.com/verify"),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()));
+    assert_eq!(query, expected);
+}
+
+#[tokio::test]
+async fn blank_credentials_never_reach_the_transport() {
+    let transport = RecordingTransport::new();
+    let c = client(&transport);
+    for r in [
+        c.risk_based().login_by_email("", "pw").await.map(drop),
+        c.risk_based().login_by_username("jane", "").await.map(drop),
+        c.risk_based().login_by_phone(" ", "pw").await.map(drop),
+    ] {
+        assert!(matches!(r, Err(Error::InvalidInput { .. })), "{r:?}");
+    }
+    assert!(transport.is_empty());
+}
+
+#[tokio::test]
+async fn the_login_answer_is_typed() {
+    let transport = RecordingTransport::new();
+    let c = client(&transport);
+    transport.reply_json(
+        200,
+        json!({"Profile": {"Uid": "u1"}, "access_token": "at-1", "refresh_token": "rt-1", "expires_in": "2030-01-01T00:00:00Z"}),
+    );
+    let login = c
+        .risk_based()
+        .login_by_username("jane", "pw")
+        .await
+        .unwrap();
+    assert_eq!(login.profile.unwrap().uid, "u1");
+    assert!(login.expires_in.is_some());
+    transport.reply_json(
+        200,
+        json!({"ErrorCode": 1039, "Message": "risk", "Description": "x"}),
+    );
+    assert_eq!(
+        c.risk_based()
+            .login_by_phone("+1", "pw")
+            .await
+            .unwrap_err()
+            .code(),
+        Some(1039)
+    );
+}

@@ -1,0 +1,67 @@
+//! `client.sliding_token()`.
+
+use loginradius::transport::RecordingTransport;
+use loginradius::{Error, LoginRadius};
+use serde_json::json;
+
+const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
+const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
+
+fn client(transport: &RecordingTransport) -> LoginRadius {
+    LoginRadius::builder()
+        .api_key(KEY)
+        .retry(loginradius::RetryPolicy::none())
+        .transport(transport.clone())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn extend_sends_the_bearer_token_and_reads_the_renewed_token() {
+    let transport = RecordingTransport::new();
+    transport.reply_json(
+        200,
+        json!({"access_token": TOKEN, "refresh_token": "rt", "expires_in": "2030-01-01T00:00:00Z"}),
+    );
+    let renewed = client(&transport)
+        .sliding_token()
+        .extend(TOKEN)
+        .await
+        .unwrap();
+    assert_eq!(renewed.access_token.expose(), TOKEN);
+    assert_eq!(renewed.expires_in.unwrap().year(), 2030);
+    let r = transport.last().unwrap();
+    assert_eq!(r.method.as_str(), "GET");
+    assert_eq!(
+        r.url,
+        format!(
+            "https://api.loginradius.com/identity/v2/auth/access_token/sliding_token?apiKey={KEY}"
+        )
+    );
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert!(r.body.is_empty());
+}
+
+#[tokio::test]
+async fn an_empty_token_is_refused_before_any_request() {
+    let transport = RecordingTransport::new();
+    let e = client(&transport)
+        .sliding_token()
+        .extend(" ")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InvalidInput {
+                field: "access_token",
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(transport.is_empty());
+}
