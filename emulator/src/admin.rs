@@ -1,0 +1,226 @@
+//! The emulator's own endpoints under `/emulator`: outbox (JSON and an HTML page), faults,
+//! stats, coverage, a clock for tests, and the QR-code images referenced by MFA challenges.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse, Response};
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::errors::{ApiError, code, json_response};
+use crate::faults::Fault;
+use crate::state::AppState;
+
+type Shared = State<Arc<AppState>>;
+
+pub(crate) async fn outbox(State(state): Shared) -> Response {
+    json_response(StatusCode::OK, &json!({ "messages": state.outbox.list() }))
+}
+
+pub(crate) async fn clear_outbox(State(state): Shared) -> Response {
+    state.outbox.clear();
+    json_response(StatusCode::OK, &json!({ "IsDeleted": true }))
+}
+
+pub(crate) async fn list_faults(State(state): Shared) -> Response {
+    json_response(StatusCode::OK, &json!({ "faults": state.faults.list() }))
+}
+
+pub(crate) async fn add_fault(State(state): Shared, body: Bytes) -> Response {
+    let fault: Fault = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => {
+            return ApiError::new(code::BAD_BODY)
+                .with_description(format!("Invalid fault: {e}"))
+                .into_response();
+        }
+    };
+    match state.faults.add(fault.clone()) {
+        Ok(()) => json_response(StatusCode::OK, &json!({ "IsPosted": true, "Fault": fault })),
+        Err(reason) => ApiError::new(code::BAD_BODY)
+            .with_description(format!("Invalid fault: {reason}"))
+            .into_response(),
+    }
+}
+
+pub(crate) async fn clear_faults(State(state): Shared) -> Response {
+    state.faults.clear();
+    json_response(StatusCode::OK, &json!({ "IsDeleted": true }))
+}
+
+pub(crate) async fn stats(State(state): Shared) -> Response {
+    let endpoints = state.stats.snapshot();
+    let total: u64 = endpoints.values().sum();
+    json_response(
+        StatusCode::OK,
+        &json!({ "total": total, "endpoints": endpoints }),
+    )
+}
+
+pub(crate) async fn reset_stats(State(state): Shared) -> Response {
+    state.stats.reset();
+    json_response(StatusCode::OK, &json!({ "IsDeleted": true }))
+}
+
+pub(crate) async fn coverage() -> Response {
+    json_response(StatusCode::OK, &json!(crate::coverage::report()))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ClockBody {
+    advance_seconds: u64,
+}
+
+/// `POST /emulator/clock {"advance_seconds": n}` moves the emulator's clock forward (token,
+/// link, challenge and SOTT expiry all follow it; TOTP codes too).
+pub(crate) async fn advance_clock(State(state): Shared, body: Bytes) -> Response {
+    match serde_json::from_slice::<ClockBody>(&body) {
+        Ok(b) => {
+            state.advance_clock(std::time::Duration::from_secs(
+                b.advance_seconds.min(10 * 365 * 86_400),
+            ));
+            json_response(
+                StatusCode::OK,
+                &json!({ "IsPosted": true, "Now": crate::times::iso(state.now()) }),
+            )
+        }
+        Err(e) => ApiError::new(code::BAD_BODY)
+            .with_description(format!("Invalid body: {e}"))
+            .into_response(),
+    }
+}
+
+/// `GET /emulator/qr?chl=<text>`: the text as a QR code (SVG), like the chart URL LoginRadius
+/// puts in `QRCode`, served locally so that the secret never leaves the machine.
+pub(crate) async fn qr(uri: Uri) -> Response {
+    let text = crate::request::Query::parse(uri.query())
+        .get("chl")
+        .unwrap_or_default()
+        .to_owned();
+    if text.is_empty() || text.len() > 2000 {
+        return ApiError::new(code::BAD_PARAMETER)
+            .with_description("chl must be 1 to 2000 characters")
+            .into_response();
+    }
+    match qr_svg(&text) {
+        Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        None => ApiError::new(code::BAD_PARAMETER)
+            .with_description("chl cannot be encoded")
+            .into_response(),
+    }
+}
+
+fn qr_svg(text: &str) -> Option<String> {
+    let code = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let size = code.size();
+    let border = 4;
+    let mut path = String::new();
+    for y in 0..size {
+        for x in 0..size {
+            if code.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    let dim = size + 2 * border;
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {dim} {dim}\" width=\"200\" height=\"200\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
+/// Escapes text for HTML element content and quoted attributes.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+fn link_cell(link: Option<&str>) -> String {
+    match link {
+        // Only http(s) links are clickable: a `javascript:` URL supplied as a verification URL
+        // must not run in the page.
+        Some(l) if l.starts_with("http://") || l.starts_with("https://") => {
+            format!("<a href=\"{0}\">{0}</a>", escape(l))
+        }
+        Some(l) => escape(l),
+        None => String::new(),
+    }
+}
+
+/// `GET /emulator`: the outbox as a page a person can click through.
+pub(crate) async fn page(State(state): Shared) -> Response {
+    let mut rows = String::new();
+    for m in state.outbox.list().iter().rev() {
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>\n",
+            escape(&m.sent_at),
+            escape(&m.kind),
+            escape(&m.to),
+            escape(m.token.as_deref().unwrap_or("")),
+            escape(m.otp.as_deref().unwrap_or("")),
+            link_cell(m.link.as_deref()),
+        ));
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=\"6\">No messages yet.</td></tr>");
+    }
+    let config = &state.config;
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>LoginRadius emulator</title>\
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left}}.warn{{color:#a00;font-weight:bold}}</style></head>\
+<body><h1>LoginRadius emulator</h1><p class=\"warn\">Not for production: in-memory state, fake credentials.</p>\
+<p>API key <code>{}</code> · email verification {} · MFA {} · token TTL {} s</p>\
+<h2>Outbox</h2><table><thead><tr><th>Sent</th><th>Type</th><th>To</th><th>Token</th><th>OTP</th><th>Link</th></tr></thead><tbody>\n{}</tbody></table>\
+<p>JSON: <a href=\"/emulator/outbox\">/emulator/outbox</a> · <a href=\"/emulator/stats\">/emulator/stats</a> · <a href=\"/emulator/coverage\">/emulator/coverage</a></p></body></html>\n",
+        escape(&config.api_key),
+        config.email_verification,
+        config.mfa,
+        config.token_ttl.as_secs(),
+        rows
+    );
+    Html(html).into_response()
+}
+
+/// Any other method on an `/emulator` path.
+pub(crate) async fn method_not_allowed() -> Response {
+    ApiError::new(code::INVALID_REQUEST)
+        .with_status(StatusCode::METHOD_NOT_ALLOWED)
+        .with_description("This method is not allowed on this emulator endpoint.")
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_and_links() {
+        assert_eq!(
+            escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert!(!link_cell(Some("javascript:alert(1)")).contains("<a"));
+        assert!(
+            link_cell(Some("http://x/?a=1&b=\"2\""))
+                .contains("href=\"http://x/?a=1&amp;b=&quot;2&quot;\"")
+        );
+    }
+
+    #[test]
+    fn qr_svg_renders() {
+        let svg = qr_svg("otpauth://totp/a@b.c?secret=ABC&issuer=x").unwrap();
+        assert!(svg.starts_with("<svg") && svg.contains("<path"));
+    }
+}

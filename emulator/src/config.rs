@@ -1,0 +1,282 @@
+//! Emulator settings: credentials, site behaviour (email verification, MFA), token lifetime,
+//! request signing, and the users and roles to create at start.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The API key used when none is configured. Clearly fake; never a real credential.
+pub const DEFAULT_API_KEY: &str = "00000000-demo-key-0000-000000000000";
+/// The API secret used when none is configured. Clearly fake; never a real credential.
+pub const DEFAULT_API_SECRET: &str = "00000000-demo-secret-0000-000000000000";
+/// The access-token lifetime used when none is configured (LoginRadius's default, 15 minutes).
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(900);
+
+/// How the site treats email verification at registration and login.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum EmailVerification {
+    /// A verification email is sent at registration; login answers 970 until the address is
+    /// verified; registration answers `{"IsPosted": true}` without tokens.
+    #[default]
+    Required,
+    /// A verification email is sent, but login works before verification; registration answers
+    /// with tokens (`Data`).
+    Optional,
+    /// No verification email; login works at once; registration answers with tokens.
+    Disabled,
+}
+
+/// How the site treats multi-factor authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum MfaMode {
+    /// No MFA: the `/auth/login/2fa` family answers 1097.
+    Disabled,
+    /// Users may enable an authenticator; those who did must log in through `/auth/login/2fa`
+    /// (plain login answers 1176 for them).
+    #[default]
+    Optional,
+    /// Every user must pass a second factor: plain login answers 1176 for everyone, and the
+    /// first 2FA login returns the QR code to set the authenticator up.
+    Required,
+}
+
+macro_rules! text_enum {
+    ($ty:ty { $($variant:ident => $text:literal),* $(,)? }) => {
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(match self { $(Self::$variant => $text),* })
+            }
+        }
+        impl FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $(if s.eq_ignore_ascii_case($text) { return Ok(Self::$variant); })*
+                Err(format!("unknown value {s:?}; expected one of: {}", [$($text),*].join(", ")))
+            }
+        }
+    };
+}
+text_enum!(EmailVerification { Required => "required", Optional => "optional", Disabled => "disabled" });
+text_enum!(MfaMode { Disabled => "disabled", Optional => "optional", Required => "required" });
+
+/// A user created when the emulator starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedUser {
+    /// Primary email address.
+    pub email: String,
+    /// Password (hashed with argon2 at start; never kept in clear by the server).
+    pub password: String,
+    /// User name, for login by username.
+    pub username: Option<String>,
+    /// `FirstName`.
+    pub first_name: Option<String>,
+    /// `LastName`.
+    pub last_name: Option<String>,
+    /// Roles assigned at start; unknown roles are created without permissions.
+    pub roles: Vec<String>,
+    /// Whether the email address is verified (default true).
+    pub email_verified: bool,
+    /// A fixed uid (default: a random 32-hex uid).
+    pub uid: Option<String>,
+}
+
+impl SeedUser {
+    /// A verified user with this email and password.
+    pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            password: password.into(),
+            username: None,
+            first_name: None,
+            last_name: None,
+            roles: Vec::new(),
+            email_verified: true,
+            uid: None,
+        }
+    }
+
+    /// Sets the user name.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// Sets first and last name.
+    pub fn name(mut self, first: impl Into<String>, last: impl Into<String>) -> Self {
+        self.first_name = Some(first.into());
+        self.last_name = Some(last.into());
+        self
+    }
+
+    /// Assigns roles.
+    pub fn roles(mut self, roles: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.roles = roles.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Sets whether the email address is verified.
+    pub fn email_verified(mut self, verified: bool) -> Self {
+        self.email_verified = verified;
+        self
+    }
+
+    /// Uses a fixed uid.
+    pub fn uid(mut self, uid: impl Into<String>) -> Self {
+        self.uid = Some(uid.into());
+        self
+    }
+}
+
+/// A role created when the emulator starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedRole {
+    /// The role's name.
+    pub name: String,
+    /// Its permissions (all granted).
+    pub permissions: Vec<String>,
+}
+
+/// Everything the emulator needs to start. `EmulatorConfig::default()` works as is: fake demo
+/// credentials, required email verification, optional MFA, 15-minute tokens, no signing
+/// requirement, bound on `127.0.0.1` with an ephemeral port.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to bind (default `127.0.0.1:0`, an ephemeral port).
+    pub bind: SocketAddr,
+    /// The site's API key.
+    pub api_key: String,
+    /// The site's API secret.
+    pub api_secret: String,
+    /// Email verification mode.
+    pub email_verification: EmailVerification,
+    /// MFA mode.
+    pub mfa: MfaMode,
+    /// Access-token lifetime.
+    pub token_ttl: Duration,
+    /// Refuse `/identity/v2/manage` calls that are not request-signed (the secret header alone
+    /// is then answered 1207).
+    pub require_signing: bool,
+    /// The `issuer` written in authenticator (otpauth) URIs.
+    pub totp_issuer: String,
+    /// Users created at start.
+    pub users: Vec<SeedUser>,
+    /// Roles created at start.
+    pub roles: Vec<SeedRole>,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_key: DEFAULT_API_KEY.to_owned(),
+            api_secret: DEFAULT_API_SECRET.to_owned(),
+            email_verification: EmailVerification::default(),
+            mfa: MfaMode::default(),
+            token_ttl: DEFAULT_TOKEN_TTL,
+            require_signing: false,
+            totp_issuer: "LoginRadiusEmulator".to_owned(),
+            users: Vec::new(),
+            roles: Vec::new(),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Sets the API key and secret.
+    pub fn with_credentials(
+        mut self,
+        api_key: impl Into<String>,
+        api_secret: impl Into<String>,
+    ) -> Self {
+        self.api_key = api_key.into();
+        self.api_secret = api_secret.into();
+        self
+    }
+
+    /// Sets the email verification mode.
+    pub fn with_email_verification(mut self, mode: EmailVerification) -> Self {
+        self.email_verification = mode;
+        self
+    }
+
+    /// Sets the MFA mode.
+    pub fn with_mfa(mut self, mode: MfaMode) -> Self {
+        self.mfa = mode;
+        self
+    }
+
+    /// Sets the access-token lifetime.
+    pub fn with_token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
+
+    /// Requires request signing on `/manage` calls.
+    pub fn with_required_signing(mut self, on: bool) -> Self {
+        self.require_signing = on;
+        self
+    }
+
+    /// Sets the bind address.
+    pub fn with_bind(mut self, bind: SocketAddr) -> Self {
+        self.bind = bind;
+        self
+    }
+
+    /// Adds a user created at start.
+    pub fn with_user(mut self, user: SeedUser) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// Adds a role created at start.
+    pub fn with_role(
+        mut self,
+        name: impl Into<String>,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.roles.push(SeedRole {
+            name: name.into(),
+            permissions: permissions.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+
+    /// The demo setup: an `admin` role with `manage_roles`/`manage_users`, an `editor` role,
+    /// and a verified user `admin@example.com` / `password123` with the `admin` role.
+    pub fn with_demo_admin(self) -> Self {
+        self.with_role("admin", ["manage_roles", "manage_users"])
+            .with_role("editor", ["publish", "edit"])
+            .with_user(
+                SeedUser::new("admin@example.com", "password123")
+                    .username("admin")
+                    .name("Ada", "Admin")
+                    .roles(["admin"]),
+            )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_case_insensitively_and_print_lowercase() {
+        assert_eq!(
+            "Required".parse::<EmailVerification>(),
+            Ok(EmailVerification::Required)
+        );
+        assert_eq!("DISABLED".parse::<MfaMode>(), Ok(MfaMode::Disabled));
+        assert!("sometimes".parse::<MfaMode>().is_err());
+        assert_eq!(MfaMode::Optional.to_string(), "optional");
+    }
+
+    #[test]
+    fn default_credentials_are_header_safe() {
+        for v in [DEFAULT_API_KEY, DEFAULT_API_SECRET] {
+            assert!(http::HeaderValue::from_str(v).is_ok());
+            assert!(v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+        }
+    }
+}

@@ -1,0 +1,358 @@
+//! Registration, email verification, login, the profile by token, passwords, usernames and
+//! account deletion by email confirmation (`/identity/v2/auth/...`).
+
+use serde_json::{Map, Value, json};
+
+use super::{
+    consume_link, deleted, login_envelope, posted, profile_of, send_link, send_verification,
+    user_mut, variant_not_supported,
+};
+use crate::config::{EmailVerification, MfaMode};
+use crate::errors::{ApiError, code};
+use crate::passwords;
+use crate::profile;
+use crate::request::{Ctx, str_ci};
+use crate::state::{LINK_TTL, LinkKind, User};
+
+super::routes! {
+    POST "/identity/v2/auth/register", Sott, register;
+    PUT "/identity/v2/auth/register", Key, resend_verification;
+    GET "/identity/v2/auth/email", Key, email_get;
+    POST "/identity/v2/auth/login", Key, login;
+    GET "/identity/v2/auth/account", Bearer, profile_get;
+    PUT "/identity/v2/auth/account", Bearer, profile_update;
+    DELETE "/identity/v2/auth/account", Bearer, delete_request;
+    GET "/identity/v2/auth/account/delete", Key, delete_confirm;
+    PUT "/identity/v2/auth/password/change", Bearer, change_password;
+    POST "/identity/v2/auth/password", Key, forgot_password;
+    PUT "/identity/v2/auth/password/reset", Key, reset_password;
+    GET "/identity/v2/auth/username", Key, username_available;
+    PUT "/identity/v2/auth/username", Bearer, set_username;
+}
+
+/// Checks a new password: 1134 when missing or shorter than the minimum.
+pub(crate) fn check_new_password(field: &str, password: Option<&str>) -> Result<String, ApiError> {
+    let password = password
+        .ok_or_else(|| ApiError::validation(field, format!("The {field} field is required.")))?;
+    if password.chars().count() < passwords::MIN_LENGTH {
+        return Err(ApiError::validation(
+            field,
+            format!(
+                "The {field} field must be at least {} characters in length.",
+                passwords::MIN_LENGTH
+            ),
+        ));
+    }
+    Ok(password.to_owned())
+}
+
+/// Password login by `email`, `username` or `phone`: 966 on an unknown user or a wrong
+/// password, 970 when the site requires verified email and it is not, 991 when blocked.
+pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<String, ApiError> {
+    let password = str_ci(body, "password")
+        .ok_or_else(|| ApiError::validation("password", "The password field is required."))?;
+    let store = ctx.state.store();
+    let uid = if let Some(email) = str_ci(body, "email") {
+        store.uid_by_email(&email)
+    } else if let Some(username) = str_ci(body, "username") {
+        store.uid_by_username(&username)
+    } else if let Some(phone) = str_ci(body, "phone") {
+        store.uid_by_phone(&phone)
+    } else {
+        return Err(ApiError::new(code::EMAIL_OR_USERNAME_REQUIRED));
+    };
+    let uid = uid.ok_or_else(|| ApiError::new(code::WRONG_PASSWORD))?;
+    let hash = store.users.get(&uid).and_then(|u| u.password_hash.clone());
+    drop(store);
+    // Hash outside the lock.
+    if !hash.is_some_and(|h| passwords::verify(&password, &h)) {
+        return Err(ApiError::new(code::WRONG_PASSWORD));
+    }
+    let store = ctx.state.store();
+    let user = store
+        .users
+        .get(&uid)
+        .ok_or_else(|| ApiError::new(code::WRONG_PASSWORD))?;
+    if !user.is_active {
+        return Err(ApiError::new(code::ACCOUNT_BLOCKED));
+    }
+    if ctx.state.config.email_verification == EmailVerification::Required
+        && !user.email_verified
+        && !user.emails.is_empty()
+    {
+        return Err(ApiError::new(code::EMAIL_NOT_VERIFIED));
+    }
+    Ok(uid)
+}
+
+fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let body = ctx.body()?;
+    let emails = profile::emails_from(&body)?.filter(|e| !e.is_empty());
+    let Some(emails) = emails else {
+        if str_ci(&body, "PhoneId").is_some() {
+            return Err(variant_not_supported(
+                ctx,
+                "a phone number (registration by phone)",
+            ));
+        }
+        return Err(ApiError::validation(
+            "Email",
+            "The Email field is required.",
+        ));
+    };
+    let password = check_new_password("Password", str_ci(&body, "Password").as_deref())?;
+    let username = str_ci(&body, "UserName");
+    let hash = passwords::hash(&password);
+    let mut store = ctx.state.store();
+    if emails
+        .iter()
+        .any(|e| store.uid_by_email(&e.value).is_some())
+    {
+        return Err(ApiError::new(code::EMAIL_TAKEN));
+    }
+    if let Some(name) = &username
+        && store.uid_by_username(name).is_some()
+    {
+        return Err(ApiError::new(code::USERNAME_TAKEN));
+    }
+    let mut user = User::new(None, ctx.now);
+    user.emails = emails;
+    user.username = username;
+    user.password_hash = Some(hash);
+    user.last_password_change = Some(ctx.now);
+    profile::apply_fields(&mut user, &body, false);
+    let uid = user.uid.clone();
+    let email = user.primary_email().unwrap_or_default().to_owned();
+    store.users.insert(uid.clone(), user);
+
+    let mode = ctx.state.config.email_verification;
+    let prevent = ctx
+        .query
+        .get("options")
+        .is_some_and(|o| o.to_ascii_lowercase().contains("preventverificationemail"));
+    if mode != EmailVerification::Disabled && !prevent {
+        send_verification(ctx, &mut store, &uid, &email);
+    }
+    if mode == EmailVerification::Required {
+        return Ok(posted());
+    }
+    let data = login_envelope(ctx, &mut store, &uid)?;
+    Ok(json!({ "IsPosted": true, "Data": data }))
+}
+
+fn resend_verification(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let body = ctx.body()?;
+    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(code::EMAIL_INVALID))?;
+    let mut store = ctx.state.store();
+    let uid = store
+        .uid_by_email(&email)
+        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+    if store.users.get(&uid).is_some_and(|u| u.email_verified) {
+        return Err(ApiError::new(code::EMAIL_ALREADY_VERIFIED));
+    }
+    send_verification(ctx, &mut store, &uid, &email);
+    Ok(posted())
+}
+
+/// `GET /auth/email`: `?verificationtoken=` verifies an address; `?email=` checks availability.
+fn email_get(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    if let Some(token) = ctx.query.get("verificationtoken").map(str::to_owned) {
+        let mut store = ctx.state.store();
+        let uid = consume_link(
+            ctx,
+            &mut store,
+            &token,
+            LinkKind::EmailVerification,
+            code::LINK_USED,
+        )?;
+        let user = user_mut(&mut store, &uid)?;
+        user.email_verified = true;
+        user.modified = ctx.now;
+        let data = login_envelope(ctx, &mut store, &uid)?;
+        return Ok(json!({ "IsPosted": true, "Data": data }));
+    }
+    if let Some(email) = ctx.query.get("email") {
+        let exists = ctx.state.store().uid_by_email(email).is_some();
+        return Ok(json!({ "IsExist": exists }));
+    }
+    Err(ApiError::new(code::VTOKEN_INVALID)
+        .with_description("Either verificationtoken (to verify an email) or email (to check availability) is required."))
+}
+
+fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let body = ctx.body()?;
+    let uid = authenticate(ctx, &body)?;
+    let mut store = ctx.state.store();
+    let enabled = store
+        .users
+        .get(&uid)
+        .is_some_and(User::authenticator_enabled);
+    let mfa = ctx.state.config.mfa;
+    if mfa == MfaMode::Required || (mfa == MfaMode::Optional && enabled) {
+        return Err(ApiError::new(code::MFA_ENABLED));
+    }
+    login_envelope(ctx, &mut store, &uid)
+}
+
+fn profile_get(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let uid = ctx.user_uid()?;
+    profile_of(ctx, &ctx.state.store(), &uid)
+}
+
+fn profile_update(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let uid = ctx.user_uid()?;
+    let body = ctx.body()?;
+    let null_support = ctx.query.flag("nullsupport");
+    let mut store = ctx.state.store();
+    let user = user_mut(&mut store, &uid)?;
+    profile::apply_fields(user, &body, null_support);
+    user.modified = ctx.now;
+    let data = profile_of(ctx, &store, &uid)?;
+    Ok(json!({ "IsPosted": true, "Data": data }))
+}
+
+fn delete_request(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let uid = ctx.user_uid()?;
+    let mut store = ctx.state.store();
+    let email = store
+        .users
+        .get(&uid)
+        .and_then(|u| u.primary_email().map(str::to_owned))
+        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+    let default = format!(
+        "{}/identity/v2/auth/account/delete?apikey={}&deletetoken={{token}}",
+        ctx.origin, ctx.state.config.api_key
+    );
+    let url = ctx.query.get("deleteurl").map(str::to_owned);
+    send_link(
+        ctx,
+        &mut store,
+        LinkKind::DeleteAccount,
+        &uid,
+        &email,
+        LINK_TTL,
+        url.as_deref(),
+        default,
+    );
+    Ok(json!({ "IsDeleteRequestAccepted": true }))
+}
+
+fn delete_confirm(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let token = ctx.required_query("deletetoken", code::DELETE_TOKEN_INVALID)?;
+    let mut store = ctx.state.store();
+    let uid = consume_link(
+        ctx,
+        &mut store,
+        &token,
+        LinkKind::DeleteAccount,
+        code::DELETE_TOKEN_INVALID,
+    )
+    .map_err(|e| {
+        if e.code == code::VTOKEN_INVALID {
+            ApiError::new(code::DELETE_TOKEN_INVALID)
+        } else {
+            e
+        }
+    })?;
+    store.remove_user(&uid);
+    Ok(deleted())
+}
+
+fn change_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let uid = ctx.user_uid()?;
+    let body = ctx.body()?;
+    let old = str_ci(&body, "oldpassword")
+        .ok_or_else(|| ApiError::validation("oldPassword", "The oldPassword field is required."))?;
+    let new = check_new_password("newPassword", str_ci(&body, "newpassword").as_deref())?;
+    let hash = ctx
+        .state
+        .store()
+        .users
+        .get(&uid)
+        .and_then(|u| u.password_hash.clone());
+    if !hash.is_some_and(|h| passwords::verify(&old, &h)) {
+        return Err(ApiError::new(code::WRONG_CURRENT_PASSWORD));
+    }
+    let new_hash = passwords::hash(&new);
+    let mut store = ctx.state.store();
+    let user = user_mut(&mut store, &uid)?;
+    user.password_hash = Some(new_hash);
+    user.last_password_change = Some(ctx.now);
+    user.modified = ctx.now;
+    Ok(posted())
+}
+
+fn forgot_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let body = ctx.body()?;
+    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(code::EMAIL_INVALID))?;
+    let mut store = ctx.state.store();
+    let uid = store
+        .uid_by_email(&email)
+        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+    let default = format!("{}/emulator?vtype=reset&vtoken={{token}}", ctx.origin);
+    let url = ctx.query.get("resetpasswordurl").map(str::to_owned);
+    send_link(
+        ctx,
+        &mut store,
+        LinkKind::ResetPassword,
+        &uid,
+        &email,
+        LINK_TTL,
+        url.as_deref(),
+        default,
+    );
+    Ok(posted())
+}
+
+fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let body = ctx.body()?;
+    let Some(token) = str_ci(&body, "resettoken") else {
+        if str_ci(&body, "otp").is_some() {
+            return Err(variant_not_supported(
+                ctx,
+                "an OTP (reset by email/phone OTP)",
+            ));
+        }
+        return Err(ApiError::validation(
+            "resettoken",
+            "The resettoken field is required.",
+        ));
+    };
+    let password = check_new_password("password", str_ci(&body, "password").as_deref())?;
+    let hash = passwords::hash(&password);
+    let mut store = ctx.state.store();
+    let uid = consume_link(
+        ctx,
+        &mut store,
+        &token,
+        LinkKind::ResetPassword,
+        code::VTOKEN_INVALID,
+    )?;
+    let user = user_mut(&mut store, &uid)?;
+    user.password_hash = Some(hash);
+    user.last_password_change = Some(ctx.now);
+    user.modified = ctx.now;
+    Ok(posted())
+}
+
+fn username_available(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let name = ctx.required_query("username", code::USERNAME_REQUIRED)?;
+    Ok(json!({ "IsExist": ctx.state.store().uid_by_username(&name).is_some() }))
+}
+
+fn set_username(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let uid = ctx.user_uid()?;
+    let body = ctx.body()?;
+    let name = str_ci(&body, "username").ok_or_else(|| ApiError::new(code::USERNAME_REQUIRED))?;
+    let mut store = ctx.state.store();
+    if store
+        .uid_by_username(&name)
+        .is_some_and(|other| other != uid)
+    {
+        return Err(ApiError::new(code::USERNAME_TAKEN));
+    }
+    let user = user_mut(&mut store, &uid)?;
+    user.username = Some(name);
+    user.modified = ctx.now;
+    Ok(posted())
+}

@@ -1,0 +1,70 @@
+//! Passwordless login by an emailed link.
+
+use serde_json::Value;
+
+use super::{consume_link, login_envelope, posted, send_link, user_mut};
+use crate::errors::{ApiError, code};
+use crate::request::Ctx;
+use crate::state::{LinkKind, PASSWORDLESS_TTL};
+
+super::routes! {
+    GET "/identity/v2/auth/login/passwordlesslogin/email", Key, send;
+    GET "/identity/v2/auth/login/passwordlesslogin/email/verify", Key, verify;
+}
+
+/// Sends a login link to the user named by `email` or `username` (1023 / 938 when unknown).
+fn send(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let mut store = ctx.state.store();
+    let uid = if let Some(email) = ctx.query.get("email") {
+        store
+            .uid_by_email(email)
+            .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?
+    } else if let Some(name) = ctx.query.get("username") {
+        store
+            .uid_by_username(name)
+            .ok_or_else(|| ApiError::new(code::USER_NOT_FOUND))?
+    } else {
+        return Err(ApiError::new(code::EMAIL_OR_USERNAME_REQUIRED));
+    };
+    let to = store
+        .users
+        .get(&uid)
+        .and_then(|u| u.primary_email().map(str::to_owned))
+        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+    let default = format!(
+        "{}/identity/v2/auth/login/passwordlesslogin/email/verify?apikey={}&verificationtoken={{token}}",
+        ctx.origin, ctx.state.config.api_key
+    );
+    let url = ctx.query.get("verificationurl").map(str::to_owned);
+    send_link(
+        ctx,
+        &mut store,
+        LinkKind::Passwordless,
+        &uid,
+        &to,
+        PASSWORDLESS_TTL,
+        url.as_deref(),
+        default,
+    );
+    Ok(posted())
+}
+
+/// Exchanges a link token (single use) for a login. Following the link proves the address, so
+/// it also marks the email verified.
+fn verify(ctx: &mut Ctx) -> Result<Value, ApiError> {
+    let token = ctx.required_query("verificationtoken", code::VTOKEN_INVALID)?;
+    let mut store = ctx.state.store();
+    let uid = consume_link(
+        ctx,
+        &mut store,
+        &token,
+        LinkKind::Passwordless,
+        code::VTOKEN_INVALID,
+    )?;
+    let user = user_mut(&mut store, &uid)?;
+    if !user.is_active {
+        return Err(ApiError::new(code::ACCOUNT_BLOCKED));
+    }
+    user.email_verified = true;
+    login_envelope(ctx, &mut store, &uid)
+}

@@ -1,0 +1,123 @@
+//! The binary: flags and environment variables, the printed base URL, key and warning.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the binary and reads what it prints until the `listening on` line.
+fn start(args: &[&str], env: &[(&str, &str)]) -> (Child, String, Vec<String>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_loginradius-emulator"));
+    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = Child(cmd.spawn().expect("binary starts"));
+    let stdout = child.0.stdout.take().expect("stdout");
+    let mut lines = Vec::new();
+    let mut base = None;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut reader = BufReader::new(stdout);
+    while Instant::now() < deadline {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if let Some(url) = line
+            .trim()
+            .strip_prefix("LoginRadius emulator listening on ")
+        {
+            base = Some(url.to_owned());
+        }
+        lines.push(line.trim_end().to_owned());
+        if lines.iter().any(|l| l.trim_start().starts_with("outbox:")) {
+            break;
+        }
+    }
+    (child, base.expect("base URL printed"), lines)
+}
+
+async fn get_json(url: &str) -> serde_json::Value {
+    let text = reqwest::get(url)
+        .await
+        .expect("answer")
+        .text()
+        .await
+        .expect("body");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+#[tokio::test]
+async fn binary_prints_its_address_key_and_warning_and_serves_with_defaults() {
+    let (_child, base, lines) = start(&["--bind", "127.0.0.1:0", "--demo-data"], &[]);
+    let all = lines.join("\n");
+    assert!(all.contains("NOT FOR PRODUCTION"), "{all}");
+    assert!(all.contains(loginradius_emulator::DEFAULT_API_KEY), "{all}");
+    let info = get_json(&format!(
+        "{base}/ciam/appinfo?apikey={}",
+        loginradius_emulator::DEFAULT_API_KEY
+    ))
+    .await;
+    assert_eq!(info["EmailVerificationFlow"], "required");
+    assert_eq!(info["TwoFactorAuthentication"]["IsEnabled"], true);
+    assert_eq!(info["TwoFactorAuthentication"]["IsRequired"], false);
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!(
+            "{base}/identity/v2/auth/login?apikey={}",
+            loginradius_emulator::DEFAULT_API_KEY
+        ))
+        .body(r#"{"email":"admin@example.com","password":"password123"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+}
+
+#[tokio::test]
+async fn flags_and_environment_configure_the_binary() {
+    let (_child, base, lines) = start(
+        &[
+            "--bind",
+            "127.0.0.1:0",
+            "--api-key",
+            "my-key",
+            "--api-secret",
+            "my-secret",
+            "--token-ttl",
+            "60",
+        ],
+        &[
+            ("LOGINRADIUS_EMULATOR_MFA", "required"),
+            ("LOGINRADIUS_EMULATOR_EMAIL_VERIFICATION", "disabled"),
+            ("LOGINRADIUS_EMULATOR_REQUIRE_SIGNING", "true"),
+        ],
+    );
+    let all = lines.join("\n");
+    assert!(
+        all.contains("my-key") && !all.contains("my-secret"),
+        "the key is printed, a custom secret is not: {all}"
+    );
+    let info = get_json(&format!("{base}/ciam/appinfo?apikey=my-key")).await;
+    assert_eq!(info["TwoFactorAuthentication"]["IsRequired"], true);
+    assert_eq!(info["EmailVerificationFlow"], "disabled");
+    let unsigned = reqwest::Client::new()
+        .get(format!("{base}/identity/v2/manage/role?apikey=my-key"))
+        .header("X-LoginRadius-ApiSecret", "my-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unsigned.status(),
+        400,
+        "unsigned /manage refused with --require-signing"
+    );
+}
