@@ -165,20 +165,15 @@ fn sott(ctx: &Ctx) -> Result<(), ApiError> {
     }
 }
 
-/// Whether `now` is inside `[start, end]`. The reference Python SDK writes its own clock times
-/// with a 12-hour hour and no AM/PM (13:30 is written `01:30`, 00:30 is written `12:30`), so a
-/// window whose bounds both read as 00–12 o'clock is also tried 12 hours later and earlier.
+/// Whether `now` is inside `[start, end]`. Strict, like the service: a window written with the
+/// reference Python SDK's 12-hour clock (13:30 written `01:30`) is outside in the afternoon, and
+/// an expired window never becomes valid again (fail closed).
 pub(crate) fn sott_window_contains(
     start: OffsetDateTime,
     end: OffsetDateTime,
     now: OffsetDateTime,
 ) -> bool {
-    let inside = |shift: time::Duration| start + shift <= now && now <= end + shift;
-    if inside(time::Duration::ZERO) {
-        return true;
-    }
-    let twelve_hour_clock = start.hour() <= 12 && end.hour() <= 12;
-    twelve_hour_clock && (inside(time::Duration::hours(12)) || inside(time::Duration::hours(-12)))
+    start <= now && now <= end
 }
 
 #[cfg(test)]
@@ -205,20 +200,16 @@ mod tests {
             end,
             datetime!(2025-03-05 13:29:00 UTC)
         ));
-        // The Python SDK's 12-hour clock: 13:30 written as 01:30.
+        // The Python SDK's 12-hour clock writes 13:30 as 01:30: that window is over at 13:35,
+        // and it is not read as an afternoon window.
         let (s12, e12) = (
             datetime!(2025-03-05 01:30:00 UTC),
             datetime!(2025-03-05 01:40:00 UTC),
         );
-        assert!(sott_window_contains(
-            s12,
-            e12,
-            datetime!(2025-03-05 13:35:00 UTC)
-        ));
         assert!(!sott_window_contains(
             s12,
             e12,
-            datetime!(2025-03-05 14:35:00 UTC)
+            datetime!(2025-03-05 13:35:00 UTC)
         ));
     }
 }

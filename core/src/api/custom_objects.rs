@@ -134,7 +134,8 @@ request_builder! {
 request_builder! {
     /// Updates one record. From [`CustomObjects::update`] and
     /// [`CustomObjects::update_for_user`]. Without [`update_type`](Self::update_type) the
-    /// service's default applies (`replace`).
+    /// service's default applies; LoginRadius does not document it, so set it explicitly
+    /// (the emulator merges, like `partialreplace`).
     pub struct UpdateCustomObject -> CustomObjectRecord;
 }
 
