@@ -1,40 +1,18 @@
 //! Account management through a recording transport: exact bodies, query values, the secret
 //! header or signature, input checks and typed answers.
 
-use std::future::IntoFuture;
+mod support;
 
+use loginradius::Error;
 use loginradius::models::{EmailAddress, NewAccount};
 use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::{Value, json};
+use support::{
+    API_KEY, API_SECRET, UID, assert_named_refused_before_sending, client, client_with_signing,
+    record_call,
+};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
 const REFRESH: &str = "6e2b5c1a-0c2f-4b7a-9d3e-c1e2d5a3b4f4";
-const UID: &str = "b2d4f1e0c3a94c1e9f7a6d5c4b3a2910";
-
-fn client_with(t: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .request_signing(signing)
-        .retry(RetryPolicy::none())
-        .transport(t.clone())
-        .build()
-        .unwrap()
-}
-
-fn client(t: &RecordingTransport) -> LoginRadius {
-    client_with(t, false)
-}
-
-async fn sent<B: IntoFuture>(t: &RecordingTransport, call: B) -> RecordedRequest {
-    t.clear();
-    let _ = call.await;
-    let requests = t.requests();
-    assert_eq!(requests.len(), 1, "exactly one request");
-    requests[0].clone()
-}
 
 fn email(kind: &str, value: &str) -> EmailAddress {
     EmailAddress {
@@ -55,7 +33,7 @@ async fn every_body_is_exactly_what_the_service_expects() {
     let cases: Vec<(&str, RecordedRequest, http::Method, String, Value)> = vec![
         (
             "create",
-            sent(&t, a.create(&new_account)).await,
+            record_call(&t, a.create(&new_account)).await,
             http::Method::POST,
             "/identity/v2/manage/account".into(),
             json!({"Email": [{"Type": "Primary", "Value": "jane@example.com"}], "Password": "S3cret!pass",
@@ -63,7 +41,7 @@ async fn every_body_is_exactly_what_the_service_expects() {
         ),
         (
             "update",
-            sent(
+            record_call(
                 &t,
                 a.update(UID, &json!({"FirstName": "Janet", "About": null})),
             )
@@ -74,56 +52,56 @@ async fn every_body_is_exactly_what_the_service_expects() {
         ),
         (
             "set_phone",
-            sent(&t, a.set_phone(UID, "+16045552368")).await,
+            record_call(&t, a.set_phone(UID, "+16045552368")).await,
             http::Method::PUT,
             format!("/identity/v2/manage/account/{UID}/phoneid"),
             json!({"phone": "+16045552368"}),
         ),
         (
             "set_password",
-            sent(&t, a.set_password(UID, "N3w!pass")).await,
+            record_call(&t, a.set_password(UID, "N3w!pass")).await,
             http::Method::PUT,
             format!("/identity/v2/manage/account/{UID}/password"),
             json!({"password": "N3w!pass"}),
         ),
         (
             "delete",
-            sent(&t, a.delete(UID)).await,
+            record_call(&t, a.delete(UID)).await,
             http::Method::DELETE,
             format!("/identity/v2/manage/account/{UID}"),
             json!({}),
         ),
         (
             "invalidate_email_verification",
-            sent(&t, a.invalidate_email_verification(UID)).await,
+            record_call(&t, a.invalidate_email_verification(UID)).await,
             http::Method::PUT,
             format!("/identity/v2/manage/account/{UID}/invalidateemail"),
             json!({}),
         ),
         (
             "forgot_password_token",
-            sent(&t, a.forgot_password_token("jane@example.com")).await,
+            record_call(&t, a.forgot_password_token("jane@example.com")).await,
             http::Method::POST,
             "/identity/v2/manage/account/forgot/token".into(),
             json!({"email": "jane@example.com"}),
         ),
         (
             "email_verification_token",
-            sent(&t, a.email_verification_token("jane@example.com")).await,
+            record_call(&t, a.email_verification_token("jane@example.com")).await,
             http::Method::POST,
             "/identity/v2/manage/account/verify/token".into(),
             json!({"email": "jane@example.com"}),
         ),
         (
             "invalidate_phone_verification",
-            sent(&t, a.invalidate_phone_verification(UID)).await,
+            record_call(&t, a.invalidate_phone_verification(UID)).await,
             http::Method::PUT,
             format!("/identity/v2/manage/account/{UID}/invalidatephone"),
             json!({}),
         ),
         (
             "upsert_email",
-            sent(
+            record_call(
                 &t,
                 a.upsert_email(UID, [email("Secondary", "jane@work.example")]),
             )
@@ -134,21 +112,21 @@ async fn every_body_is_exactly_what_the_service_expects() {
         ),
         (
             "remove_email",
-            sent(&t, a.remove_email(UID, "jane@work.example")).await,
+            record_call(&t, a.remove_email(UID, "jane@work.example")).await,
             http::Method::DELETE,
             format!("/identity/v2/manage/account/{UID}/email"),
             json!({"email": "jane@work.example"}),
         ),
         (
             "revoke_all_refresh_tokens",
-            sent(&t, a.revoke_all_refresh_tokens(UID)).await,
+            record_call(&t, a.revoke_all_refresh_tokens(UID)).await,
             http::Method::DELETE,
             format!("/identity/v2/manage/account/{UID}/access_token/refresh/revoke"),
             json!({}),
         ),
         (
             "generate_email_token",
-            sent(
+            record_call(
                 &t,
                 a.generate_email_token(
                     "emailverification",
@@ -162,14 +140,14 @@ async fn every_body_is_exactly_what_the_service_expects() {
         ),
         (
             "delete_by_email",
-            sent(&t, a.delete_by_email("jane@example.com")).await,
+            record_call(&t, a.delete_by_email("jane@example.com")).await,
             http::Method::DELETE,
             "/identity/v2/manage/account".into(),
             json!({}),
         ),
         (
             "generate_sms_otp",
-            sent(
+            record_call(
                 &t,
                 a.generate_sms_otp("phoneverification", &json!({"Phone": "+16045552368"})),
             )
@@ -180,7 +158,7 @@ async fn every_body_is_exactly_what_the_service_expects() {
         ),
         (
             "change_uid",
-            sent(&t, a.change_uid(UID, "0123456789abcdef0123456789abcdef")).await,
+            record_call(&t, a.change_uid(UID, "0123456789abcdef0123456789abcdef")).await,
             http::Method::PUT,
             "/identity/v2/manage/account/uid".into(),
             json!({"NewUid": "0123456789abcdef0123456789abcdef"}),
@@ -192,12 +170,12 @@ async fn every_body_is_exactly_what_the_service_expects() {
         assert_eq!(r.json(), Some(body), "{name}: body");
         assert_eq!(
             r.header("x-loginradius-apisecret"),
-            Some(SECRET),
+            Some(API_SECRET),
             "{name}: secret header"
         );
         assert_eq!(r.header("authorization"), None, "{name}");
     }
-    let r = sent(&t, a.set_password(UID, "N3w!pass")).await;
+    let r = record_call(&t, a.set_password(UID, "N3w!pass")).await;
     assert_eq!(
         std::str::from_utf8(&r.body).unwrap(),
         r#"{"password": "N3w!pass"}"#
@@ -210,7 +188,7 @@ async fn lookups_send_their_key_in_the_query_encoded() {
     let c = client(&t);
     let cases: Vec<(RecordedRequest, &str, &str, &str)> = vec![
         (
-            sent(
+            record_call(
                 &t,
                 c.account()
                     .by_email("jane+tag&x=1#f@example.com")
@@ -222,19 +200,19 @@ async fn lookups_send_their_key_in_the_query_encoded() {
             "jane+tag&x=1#f@example.com",
         ),
         (
-            sent(&t, c.account().by_username("jane doe").fields("Uid,Email")).await,
+            record_call(&t, c.account().by_username("jane doe").fields("Uid,Email")).await,
             "/identity/v2/manage/account",
             "userName",
             "jane doe",
         ),
         (
-            sent(&t, c.account().by_phone("+16045552368").fields("Uid,Email")).await,
+            record_call(&t, c.account().by_phone("+16045552368").fields("Uid,Email")).await,
             "/identity/v2/manage/account",
             "phone",
             "+16045552368",
         ),
         (
-            sent(
+            record_call(
                 &t,
                 c.account()
                     .identities_by_email("jane@example.com")
@@ -253,13 +231,13 @@ async fn lookups_send_their_key_in_the_query_encoded() {
         assert_eq!(
             r.query(),
             vec![
-                ("apiKey".to_owned(), KEY.to_owned()),
+                ("apiKey".to_owned(), API_KEY.to_owned()),
                 (name.to_owned(), value.to_owned()),
                 ("fields".to_owned(), "Uid,Email".to_owned()),
             ]
         );
     }
-    let r = sent(&t, c.account().by_email("jane+tag@example.com")).await;
+    let r = record_call(&t, c.account().by_email("jane+tag@example.com")).await;
     assert!(
         r.url.contains("email=jane%2Btag"),
         "a `+` must not reach the server as a space: {}",
@@ -271,7 +249,7 @@ async fn lookups_send_their_key_in_the_query_encoded() {
 async fn optional_query_values_go_out_as_typed() {
     let t = RecordingTransport::new();
     let c = client(&t);
-    let r = sent(
+    let r = record_call(
         &t,
         c.account()
             .update(UID, &json!({"IsActive": false}))
@@ -282,7 +260,7 @@ async fn optional_query_values_go_out_as_typed() {
     assert_eq!(r.query_value("nullSupport").as_deref(), Some("true"));
     assert_eq!(r.query_value("fields").as_deref(), Some("Uid"));
 
-    let r = sent(
+    let r = record_call(
         &t,
         c.account()
             .forgot_password_token("jane@example.com")
@@ -298,7 +276,7 @@ async fn optional_query_values_go_out_as_typed() {
     );
     assert_eq!(r.query_value("emailTemplate").as_deref(), Some("reset"));
 
-    let r = sent(
+    let r = record_call(
         &t,
         c.account()
             .invalidate_phone_verification(UID)
@@ -309,10 +287,10 @@ async fn optional_query_values_go_out_as_typed() {
     assert_eq!(r.query_value("isVoiceOtp").as_deref(), Some("true"));
     assert_eq!(r.query_value("smsTemplate").as_deref(), Some("otp"));
 
-    let r = sent(&t, c.account().invalidate_email_verification(UID)).await;
+    let r = record_call(&t, c.account().invalidate_email_verification(UID)).await;
     assert_eq!(
         r.query(),
-        vec![("apiKey".to_owned(), KEY.to_owned())],
+        vec![("apiKey".to_owned(), API_KEY.to_owned())],
         "unset optionals are omitted"
     );
 }
@@ -321,29 +299,29 @@ async fn optional_query_values_go_out_as_typed() {
 async fn tokens_and_uids_in_the_query() {
     let t = RecordingTransport::new();
     let c = client(&t);
-    let r = sent(&t, c.account().refresh_access_token(REFRESH)).await;
+    let r = record_call(&t, c.account().refresh_access_token(REFRESH)).await;
     assert_eq!(r.path(), "/identity/v2/manage/account/access_token/refresh");
     assert_eq!(r.query_value("refresh_Token").as_deref(), Some(REFRESH));
-    let r = sent(&t, c.account().revoke_refresh_token(REFRESH)).await;
+    let r = record_call(&t, c.account().revoke_refresh_token(REFRESH)).await;
     assert_eq!(
         r.path(),
         "/identity/v2/manage/account/access_token/refresh/revoke"
     );
     assert_eq!(r.query_value("refresh_Token").as_deref(), Some(REFRESH));
-    let r = sent(&t, c.account().access_token(UID)).await;
+    let r = record_call(&t, c.account().access_token(UID)).await;
     assert_eq!(r.path(), "/identity/v2/manage/account/access_token");
     assert_eq!(r.query_value("uid").as_deref(), Some(UID));
-    let r = sent(&t, c.account().change_uid(UID, "new")).await;
+    let r = record_call(&t, c.account().change_uid(UID, "new")).await;
     assert_eq!(r.query_value("uid").as_deref(), Some(UID));
 }
 
 #[tokio::test]
 async fn signing_replaces_the_secret_header() {
     let t = RecordingTransport::new();
-    let c = client_with(&t, true);
+    let c = client_with_signing(&t, true);
     for r in [
-        sent(&t, c.account().get(UID)).await,
-        sent(&t, c.account().set_password(UID, "N3w!pass")).await,
+        record_call(&t, c.account().get(UID)).await,
+        record_call(&t, c.account().set_password(UID, "N3w!pass")).await,
     ] {
         assert_eq!(r.header("x-loginradius-apisecret"), None);
         assert!(
@@ -351,7 +329,7 @@ async fn signing_replaces_the_secret_header() {
                 .is_some_and(|d| d.starts_with("SHA-256="))
         );
         assert!(r.header("x-request-expires").is_some());
-        assert!(!r.url.contains(SECRET));
+        assert!(!r.url.contains(API_SECRET));
     }
 }
 
@@ -488,13 +466,7 @@ async fn bad_input_never_reaches_the_transport() {
         ("empty new uid", a.change_uid(UID, "").await.map(drop)),
         ("empty phone", a.set_phone(UID, "").await.map(drop)),
     ];
-    for (name, result) in results {
-        assert!(
-            matches!(result, Err(Error::InvalidInput { .. })),
-            "{name}: {result:?}"
-        );
-    }
-    assert!(t.is_empty(), "nothing was sent");
+    assert_named_refused_before_sending(results, &t);
 }
 
 #[test]

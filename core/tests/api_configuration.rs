@@ -1,24 +1,17 @@
 //! `client.configuration()`: the app configuration lives on the config host (and follows a
 //! configured config URL), server info on the API host.
 
-use loginradius::LoginRadius;
+mod support;
+
 use loginradius::transport::RecordingTransport;
 use serde_json::json;
-
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-
-fn builder(transport: &RecordingTransport) -> loginradius::Builder {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .retry(loginradius::RetryPolicy::none())
-        .transport(transport.clone())
-}
+use support::{API_KEY, builder, public_builder};
 
 #[tokio::test]
 async fn app_configuration_goes_to_the_config_host() {
     let transport = RecordingTransport::new();
     transport.reply_json(200, json!({"TwoFactorAuthentication": {"IsEnabled": true, "IsRequired": true}, "AppName": "demo"}));
-    let config = builder(&transport)
+    let config = public_builder(&transport)
         .build()
         .unwrap()
         .configuration()
@@ -32,7 +25,7 @@ async fn app_configuration_goes_to_the_config_host() {
     assert_eq!(r.method.as_str(), "GET");
     assert_eq!(
         r.url,
-        format!("https://config.lrcontent.com/ciam/appinfo?apiKey={KEY}")
+        format!("https://config.lrcontent.com/ciam/appinfo?apiKey={API_KEY}")
     );
     assert!(r.header("x-loginradius-apisecret").is_none());
 }
@@ -40,7 +33,7 @@ async fn app_configuration_goes_to_the_config_host() {
 #[tokio::test]
 async fn app_configuration_follows_a_custom_config_url_but_not_the_base_url() {
     let transport = RecordingTransport::new();
-    let client = builder(&transport)
+    let client = public_builder(&transport)
         .base_url("http://127.0.0.1:9000")
         .config_url("http://127.0.0.1:9001")
         .build()
@@ -48,7 +41,7 @@ async fn app_configuration_follows_a_custom_config_url_but_not_the_base_url() {
     let _ = client.configuration().get().await;
     assert_eq!(
         transport.last().unwrap().url,
-        format!("http://127.0.0.1:9001/ciam/appinfo?apiKey={KEY}")
+        format!("http://127.0.0.1:9001/ciam/appinfo?apiKey={API_KEY}")
     );
     let _ = client
         .configuration()
@@ -57,7 +50,7 @@ async fn app_configuration_follows_a_custom_config_url_but_not_the_base_url() {
         .await;
     assert_eq!(
         transport.last().unwrap().url,
-        format!("http://127.0.0.1:9000/identity/v2/serverinfo?apiKey={KEY}&timeDifference=15")
+        format!("http://127.0.0.1:9000/identity/v2/serverinfo?apiKey={API_KEY}&timeDifference=15")
     );
 }
 
@@ -68,15 +61,12 @@ async fn server_info_gives_a_window_for_a_local_sott() {
         "ServerLocation": "US", "ServerName": "lr-1", "CurrentTime": "2017-11-06 06:15:53",
         "Sott": {"StartTime": "2017-11-06 06:10:53", "EndTime": "2017-11-06 06:20:53", "TimeDifference": "5 Minutes"}
     }));
-    let client = builder(&transport)
-        .api_secret("9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4")
-        .build()
-        .unwrap();
+    let client = builder(&transport).build().unwrap();
     let info = client.configuration().server_info().await.unwrap();
     let r = transport.last().unwrap();
     assert_eq!(
         r.url,
-        format!("https://api.loginradius.com/identity/v2/serverinfo?apiKey={KEY}")
+        format!("https://api.loginradius.com/identity/v2/serverinfo?apiKey={API_KEY}")
     );
     assert!(
         r.header("x-loginradius-apisecret").is_none(),

@@ -1,26 +1,14 @@
 //! ConsentManagementApi through a recording transport: exact bodies, where the consent token
 //! and the access token travel, and the admin call with its secret or signature.
 
+mod support;
+
 use loginradius::models::{ConsentChoice, ConsentEvent, ConsentSubmission, ConsentUpdate};
 use loginradius::transport::RecordingTransport;
-use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::json;
-
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-const UID: &str = "b2d4f1e0c3a94c1e9f7a6d5c4b3a2910";
-
-fn client(transport: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .request_signing(signing)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
+use support::{
+    API_KEY, API_SECRET, TOKEN, UID, assert_refused_before_sending, client, client_with_signing,
+};
 
 fn form() -> ConsentSubmission {
     ConsentSubmission::new(
@@ -38,7 +26,7 @@ fn form() -> ConsentSubmission {
 #[tokio::test]
 async fn bodies_and_credentials_are_exact() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     let _ = c
         .consent()
         .submit_with_consent_token("consent+token", &form())
@@ -62,7 +50,7 @@ async fn bodies_and_credentials_are_exact() {
     assert_eq!(
         sent[0].url,
         format!(
-            "https://api.loginradius.com/identity/v2/auth/consent?apiKey={KEY}&consentToken=consent%2Btoken"
+            "https://api.loginradius.com/identity/v2/auth/consent?apiKey={API_KEY}&consentToken=consent%2Btoken"
         )
     );
     assert!(sent[0].header("authorization").is_none());
@@ -88,25 +76,25 @@ async fn bodies_and_credentials_are_exact() {
 #[tokio::test]
 async fn reads_send_no_body_and_the_right_query() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     let _ = c.consent().logs(TOKEN).await;
     let _ = c.consent().verify(TOKEN, "Register", false).await;
     let _ = c.consent().verify(TOKEN, "Check out", true).await;
     let sent = transport.requests();
     assert_eq!(
         sent[0].url,
-        format!("https://api.loginradius.com/identity/v2/auth/consent/logs?apiKey={KEY}")
+        format!("https://api.loginradius.com/identity/v2/auth/consent/logs?apiKey={API_KEY}")
     );
     assert_eq!(
         sent[1].url,
         format!(
-            "https://api.loginradius.com/identity/v2/auth/consent/verify?apiKey={KEY}&event=Register&isCustom=false"
+            "https://api.loginradius.com/identity/v2/auth/consent/verify?apiKey={API_KEY}&event=Register&isCustom=false"
         )
     );
     assert_eq!(
         sent[2].url,
         format!(
-            "https://api.loginradius.com/identity/v2/auth/consent/verify?apiKey={KEY}&event=Check%20out&isCustom=true"
+            "https://api.loginradius.com/identity/v2/auth/consent/verify?apiKey={API_KEY}&event=Check%20out&isCustom=true"
         )
     );
     for r in &sent {
@@ -123,7 +111,7 @@ async fn reads_send_no_body_and_the_right_query() {
 async fn the_admin_log_read_carries_the_secret_or_a_signature() {
     for signing in [false, true] {
         let transport = RecordingTransport::new();
-        let _ = client(&transport, signing)
+        let _ = client_with_signing(&transport, signing)
             .consent()
             .logs_of_user(UID)
             .await;
@@ -131,14 +119,14 @@ async fn the_admin_log_read_carries_the_secret_or_a_signature() {
         assert_eq!(
             r.url,
             format!(
-                "https://api.loginradius.com/identity/v2/manage/account/{UID}/consent/logs?apiKey={KEY}"
+                "https://api.loginradius.com/identity/v2/manage/account/{UID}/consent/logs?apiKey={API_KEY}"
             )
         );
         assert!(r.body.is_empty());
         if signing {
             assert!(r.header("digest").is_some() && r.header("x-loginradius-apisecret").is_none());
         } else {
-            assert_eq!(r.header("x-loginradius-apisecret"), Some(SECRET));
+            assert_eq!(r.header("x-loginradius-apisecret"), Some(API_SECRET));
         }
     }
 }
@@ -146,24 +134,24 @@ async fn the_admin_log_read_carries_the_secret_or_a_signature() {
 #[tokio::test]
 async fn blank_input_never_reaches_the_transport() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
-    for r in [
-        c.consent().logs_of_user("").await,
-        c.consent().submit_with_consent_token("", &form()).await,
-        c.consent().logs(" ").await,
-        c.consent().submit("", &form()).await,
-        c.consent().verify(TOKEN, "", true).await,
-        c.consent().update("", &ConsentUpdate::new([])).await,
-    ] {
-        assert!(matches!(r, Err(Error::InvalidInput { .. })), "{r:?}");
-    }
-    assert!(transport.is_empty());
+    let c = client(&transport);
+    assert_refused_before_sending(
+        [
+            c.consent().logs_of_user("").await,
+            c.consent().submit_with_consent_token("", &form()).await,
+            c.consent().logs(" ").await,
+            c.consent().submit("", &form()).await,
+            c.consent().verify(TOKEN, "", true).await,
+            c.consent().update("", &ConsentUpdate::new([])).await,
+        ],
+        &transport,
+    );
 }
 
 #[tokio::test]
 async fn answers_are_json() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     transport.reply_json(200, json!({"isValid": true}));
     assert_eq!(
         c.consent().verify(TOKEN, "Register", false).await.unwrap()["isValid"],

@@ -1,37 +1,18 @@
 //! Custom objects through a recording transport: bodies, `objectName`/`updateType`, record ids
 //! as encoded path segments, Bearer versus API-secret credentials, and typed records.
 
-use std::future::IntoFuture;
+mod support;
 
+use loginradius::Error;
 use loginradius::api::custom_objects::UpdateType;
-use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius, RetryPolicy};
+use loginradius::transport::RecordingTransport;
 use serde::Serialize;
 use serde_json::json;
+use support::{
+    API_KEY, API_SECRET, TOKEN, UID, assert_named_refused_before_sending, client, record_call,
+};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-const UID: &str = "b2d4f1e0c3a94c1e9f7a6d5c4b3a2910";
 const RECORD: &str = "5d01200c5a927e55c0f0ffd2";
-
-fn client(t: &RecordingTransport) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .retry(RetryPolicy::none())
-        .transport(t.clone())
-        .build()
-        .unwrap()
-}
-
-async fn sent<B: IntoFuture>(t: &RecordingTransport, call: B) -> RecordedRequest {
-    t.clear();
-    let _ = call.await;
-    let requests = t.requests();
-    assert_eq!(requests.len(), 1, "exactly one request");
-    requests[0].clone()
-}
 
 #[derive(Serialize)]
 struct Preferences {
@@ -51,13 +32,13 @@ async fn writes_carry_the_record_data_as_the_body() {
     };
     let cases = vec![
         (
-            sent(&t, o.create(TOKEN, "preferences", &prefs)).await,
+            record_call(&t, o.create(TOKEN, "preferences", &prefs)).await,
             http::Method::POST,
             "/identity/v2/auth/customobject".to_owned(),
             json!({"theme": "dark", "fontSize": 14}),
         ),
         (
-            sent(
+            record_call(
                 &t,
                 o.update(TOKEN, "preferences", RECORD, &json!({"lang": "fr"})),
             )
@@ -67,13 +48,13 @@ async fn writes_carry_the_record_data_as_the_body() {
             json!({"lang": "fr"}),
         ),
         (
-            sent(&t, o.delete(TOKEN, "preferences", RECORD)).await,
+            record_call(&t, o.delete(TOKEN, "preferences", RECORD)).await,
             http::Method::DELETE,
             format!("/identity/v2/auth/customobject/{RECORD}"),
             json!({}),
         ),
         (
-            sent(
+            record_call(
                 &t,
                 o.create_for_user(UID, "preferences", &json!({"nested": {"a": [1, 2]}})),
             )
@@ -83,13 +64,13 @@ async fn writes_carry_the_record_data_as_the_body() {
             json!({"nested": {"a": [1, 2]}}),
         ),
         (
-            sent(&t, o.update_for_user(UID, "preferences", RECORD, &prefs)).await,
+            record_call(&t, o.update_for_user(UID, "preferences", RECORD, &prefs)).await,
             http::Method::PUT,
             format!("/identity/v2/manage/account/{UID}/customobject/{RECORD}"),
             json!({"theme": "dark", "fontSize": 14}),
         ),
         (
-            sent(&t, o.delete_for_user(UID, "preferences", RECORD)).await,
+            record_call(&t, o.delete_for_user(UID, "preferences", RECORD)).await,
             http::Method::DELETE,
             format!("/identity/v2/manage/account/{UID}/customobject/{RECORD}"),
             json!({}),
@@ -101,7 +82,7 @@ async fn writes_carry_the_record_data_as_the_body() {
         assert_eq!(r.json(), Some(body), "{method} {path}");
         assert_eq!(r.query_value("objectName").as_deref(), Some("preferences"));
     }
-    let r = sent(&t, o.create(TOKEN, "preferences", &prefs)).await;
+    let r = record_call(&t, o.create(TOKEN, "preferences", &prefs)).await;
     assert_eq!(
         std::str::from_utf8(&r.body).unwrap(),
         r#"{"theme": "dark", "fontSize": 14}"#
@@ -113,7 +94,7 @@ async fn update_type_is_typed_and_omitted_when_unset() {
     let t = RecordingTransport::new();
     let c = client(&t);
     let o = c.custom_objects();
-    let r = sent(
+    let r = record_call(
         &t,
         o.update(TOKEN, "prefs", RECORD, &json!({"a": 1}))
             .update_type(UpdateType::PartialReplace),
@@ -122,19 +103,19 @@ async fn update_type_is_typed_and_omitted_when_unset() {
     assert_eq!(
         r.query(),
         vec![
-            ("apiKey".to_owned(), KEY.to_owned()),
+            ("apiKey".to_owned(), API_KEY.to_owned()),
             ("objectName".to_owned(), "prefs".to_owned()),
             ("updateType".to_owned(), "partialreplace".to_owned()),
         ]
     );
-    let r = sent(
+    let r = record_call(
         &t,
         o.update_for_user(UID, "prefs", RECORD, &json!({"a": 1}))
             .update_type(UpdateType::Replace),
     )
     .await;
     assert_eq!(r.query_value("updateType").as_deref(), Some("replace"));
-    let r = sent(&t, o.update(TOKEN, "prefs", RECORD, &json!({"a": 1}))).await;
+    let r = record_call(&t, o.update(TOKEN, "prefs", RECORD, &json!({"a": 1}))).await;
     assert_eq!(r.query_value("updateType"), None);
     assert_eq!(UpdateType::PartialReplace.to_string(), "partialreplace");
 }
@@ -145,8 +126,8 @@ async fn credentials_follow_the_endpoint() {
     let c = client(&t);
     let o = c.custom_objects();
     for r in [
-        sent(&t, o.list(TOKEN, "prefs")).await,
-        sent(&t, o.get(TOKEN, "prefs", RECORD)).await,
+        record_call(&t, o.list(TOKEN, "prefs")).await,
+        record_call(&t, o.get(TOKEN, "prefs", RECORD)).await,
     ] {
         assert_eq!(r.method, http::Method::GET);
         assert!(r.body.is_empty());
@@ -158,11 +139,11 @@ async fn credentials_follow_the_endpoint() {
         assert!(!r.url.contains(TOKEN));
     }
     for r in [
-        sent(&t, o.list_for_user(UID, "prefs")).await,
-        sent(&t, o.get_for_user(UID, "prefs", RECORD)).await,
+        record_call(&t, o.list_for_user(UID, "prefs")).await,
+        record_call(&t, o.get_for_user(UID, "prefs", RECORD)).await,
     ] {
         assert_eq!(r.header("authorization"), None);
-        assert_eq!(r.header("x-loginradius-apisecret"), Some(SECRET));
+        assert_eq!(r.header("x-loginradius-apisecret"), Some(API_SECRET));
         assert!(
             r.path()
                 .starts_with(&format!("/identity/v2/manage/account/{UID}/customobject"))
@@ -174,7 +155,7 @@ async fn credentials_follow_the_endpoint() {
 async fn names_and_ids_travel_encoded() {
     let t = RecordingTransport::new();
     let c = client(&t);
-    let r = sent(
+    let r = record_call(
         &t,
         c.custom_objects()
             .get_for_user("u/../x", "my prefs&x=1", "r?1"),
@@ -261,11 +242,5 @@ async fn bad_input_never_reaches_the_transport() {
                 .map(drop),
         ),
     ];
-    for (name, result) in results {
-        assert!(
-            matches!(result, Err(Error::InvalidInput { .. })),
-            "{name}: {result:?}"
-        );
-    }
-    assert!(t.is_empty(), "nothing was sent");
+    assert_named_refused_before_sending(results, &t);
 }

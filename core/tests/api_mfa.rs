@@ -2,45 +2,18 @@
 //! token, access token and API secret travel, input checks, and the two shapes of the MFA
 //! login answer.
 
-use std::future::IntoFuture;
+mod support;
 
+use loginradius::Error;
 use loginradius::models::{MfaLoginOutcome, SecurityAnswer};
 use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::{Value, json};
+use support::{
+    API_KEY, API_SECRET, TOKEN, UID, assert_named_refused_before_sending, client,
+    client_with_signing, record_call,
+};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
 const MFA_TOKEN: &str = "b1fbbba5-2a5e-41a2-96da-c216df36e6f4";
-const UID: &str = "b2d4f1e0c3a94c1e9f7a6d5c4b3a2910";
-
-fn client(t: &RecordingTransport) -> LoginRadius {
-    client_with(t, false)
-}
-
-fn client_with(t: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .request_signing(signing)
-        .retry(RetryPolicy::none())
-        .transport(t.clone())
-        .build()
-        .unwrap()
-}
-
-/// Sends one call and returns the request it made.
-async fn sent<B>(t: &RecordingTransport, call: B) -> RecordedRequest
-where
-    B: IntoFuture,
-{
-    t.clear();
-    let _ = call.await;
-    let requests = t.requests();
-    assert_eq!(requests.len(), 1, "exactly one request");
-    requests[0].clone()
-}
 
 fn answers() -> Vec<SecurityAnswer> {
     vec![
@@ -59,47 +32,47 @@ async fn every_body_is_exactly_what_the_service_expects() {
     let cases: Vec<(&str, RecordedRequest, Value)> = vec![
         (
             "login_by_email",
-            sent(&t, m.login_by_email("jane@example.com", "pw")).await,
+            record_call(&t, m.login_by_email("jane@example.com", "pw")).await,
             json!({"email": "jane@example.com", "password": "pw"}),
         ),
         (
             "login_by_username",
-            sent(&t, m.login_by_username("jane", "pw")).await,
+            record_call(&t, m.login_by_username("jane", "pw")).await,
             json!({"username": "jane", "password": "pw"}),
         ),
         (
             "login_by_phone",
-            sent(&t, m.login_by_phone("+16045552368", "pw")).await,
+            record_call(&t, m.login_by_phone("+16045552368", "pw")).await,
             json!({"phone": "+16045552368", "password": "pw"}),
         ),
         (
             "verify_authenticator_code",
-            sent(&t, m.verify_authenticator_code(MFA_TOKEN, "123456")).await,
+            record_call(&t, m.verify_authenticator_code(MFA_TOKEN, "123456")).await,
             json!({"authenticatorcode": "123456"}),
         ),
         (
             "verify_sms_otp",
-            sent(&t, m.verify_sms_otp(MFA_TOKEN, "654321")).await,
+            record_call(&t, m.verify_sms_otp(MFA_TOKEN, "654321")).await,
             json!({"otp": "654321"}),
         ),
         (
             "verify_backup_code",
-            sent(&t, m.verify_backup_code(MFA_TOKEN, "02ea0-de2bd")).await,
+            record_call(&t, m.verify_backup_code(MFA_TOKEN, "02ea0-de2bd")).await,
             json!({"backupcode": "02ea0-de2bd"}),
         ),
         (
             "set_login_sms_phone",
-            sent(&t, m.set_login_sms_phone(MFA_TOKEN, "+16045552368")).await,
+            record_call(&t, m.set_login_sms_phone(MFA_TOKEN, "+16045552368")).await,
             json!({"phoneNo2FA": "+16045552368"}),
         ),
         (
             "send_email_otp",
-            sent(&t, m.send_email_otp(MFA_TOKEN, "jane@example.com")).await,
+            record_call(&t, m.send_email_otp(MFA_TOKEN, "jane@example.com")).await,
             json!({"emailid": "jane@example.com"}),
         ),
         (
             "verify_email_otp",
-            sent(
+            record_call(
                 &t,
                 m.verify_email_otp(MFA_TOKEN, "jane@example.com", "111222"),
             )
@@ -108,77 +81,77 @@ async fn every_body_is_exactly_what_the_service_expects() {
         ),
         (
             "set_security_answers",
-            sent(&t, m.set_security_answers(MFA_TOKEN, answers())).await,
+            record_call(&t, m.set_security_answers(MFA_TOKEN, answers())).await,
             json!({"securityquestionanswer": answers_json}),
         ),
         (
             "verify_security_answers",
-            sent(&t, m.verify_security_answers(MFA_TOKEN, answers())).await,
+            record_call(&t, m.verify_security_answers(MFA_TOKEN, answers())).await,
             json!({"securityquestionanswer": answers_json}),
         ),
         (
             "enable_authenticator",
-            sent(&t, m.enable_authenticator(TOKEN, "123456")).await,
+            record_call(&t, m.enable_authenticator(TOKEN, "123456")).await,
             json!({"authenticatorcode": "123456"}),
         ),
         (
             "enable_sms_otp",
-            sent(&t, m.enable_sms_otp(TOKEN, "654321")).await,
+            record_call(&t, m.enable_sms_otp(TOKEN, "654321")).await,
             json!({"otp": "654321"}),
         ),
         (
             "set_sms_phone",
-            sent(&t, m.set_sms_phone(TOKEN, "+16045552368")).await,
+            record_call(&t, m.set_sms_phone(TOKEN, "+16045552368")).await,
             json!({"phoneNo2FA": "+16045552368"}),
         ),
         (
             "enable_email_otp",
-            sent(&t, m.enable_email_otp(TOKEN, "jane@example.com", "111222")).await,
+            record_call(&t, m.enable_email_otp(TOKEN, "jane@example.com", "111222")).await,
             json!({"emailid": "jane@example.com", "otp": "111222"}),
         ),
         (
             "enable_security_questions",
-            sent(&t, m.enable_security_questions(TOKEN, answers(), true)).await,
+            record_call(&t, m.enable_security_questions(TOKEN, answers(), true)).await,
             json!({"securityquestionanswer": answers_json, "ReplaceSecurityQuestionAnswer": true}),
         ),
         (
             "reset_authenticator",
-            sent(&t, m.reset_authenticator(TOKEN)).await,
+            record_call(&t, m.reset_authenticator(TOKEN)).await,
             json!({"authenticator": true}),
         ),
         (
             "reset_sms_otp",
-            sent(&t, m.reset_sms_otp(TOKEN)).await,
+            record_call(&t, m.reset_sms_otp(TOKEN)).await,
             json!({"otpauthenticator": true}),
         ),
         (
             "reset_email_otp",
-            sent(&t, m.reset_email_otp(TOKEN)).await,
+            record_call(&t, m.reset_email_otp(TOKEN)).await,
             json!({}),
         ),
         (
             "reset_security_questions",
-            sent(&t, m.reset_security_questions(TOKEN)).await,
+            record_call(&t, m.reset_security_questions(TOKEN)).await,
             json!({}),
         ),
         (
             "reset_authenticator_for_user",
-            sent(&t, m.reset_authenticator_for_user(UID)).await,
+            record_call(&t, m.reset_authenticator_for_user(UID)).await,
             json!({"authenticator": true}),
         ),
         (
             "reset_sms_otp_for_user",
-            sent(&t, m.reset_sms_otp_for_user(UID)).await,
+            record_call(&t, m.reset_sms_otp_for_user(UID)).await,
             json!({"otpauthenticator": true}),
         ),
         (
             "reset_email_otp_for_user",
-            sent(&t, m.reset_email_otp_for_user(UID)).await,
+            record_call(&t, m.reset_email_otp_for_user(UID)).await,
             json!({}),
         ),
         (
             "reset_security_questions_for_user",
-            sent(&t, m.reset_security_questions_for_user(UID)).await,
+            record_call(&t, m.reset_security_questions_for_user(UID)).await,
             json!({}),
         ),
     ];
@@ -191,7 +164,7 @@ async fn every_body_is_exactly_what_the_service_expects() {
         );
     }
     // The reference SDK's byte format, so signed bodies match it exactly.
-    let r = sent(
+    let r = record_call(
         &t,
         m.verify_email_otp(MFA_TOKEN, "jane@example.com", "111222"),
     )
@@ -208,13 +181,13 @@ async fn reads_send_no_body() {
     let c = client(&t);
     let m = c.mfa();
     for r in [
-        sent(&t, m.settings(TOKEN)).await,
-        sent(&t, m.backup_codes(TOKEN)).await,
-        sent(&t, m.reset_backup_codes(TOKEN)).await,
-        sent(&t, m.send_setup_email_otp(TOKEN, "jane@example.com")).await,
-        sent(&t, m.resend_sms_otp(MFA_TOKEN)).await,
-        sent(&t, m.backup_codes_for_user(UID)).await,
-        sent(&t, m.reset_backup_codes_for_user(UID)).await,
+        record_call(&t, m.settings(TOKEN)).await,
+        record_call(&t, m.backup_codes(TOKEN)).await,
+        record_call(&t, m.reset_backup_codes(TOKEN)).await,
+        record_call(&t, m.send_setup_email_otp(TOKEN, "jane@example.com")).await,
+        record_call(&t, m.resend_sms_otp(MFA_TOKEN)).await,
+        record_call(&t, m.backup_codes_for_user(UID)).await,
+        record_call(&t, m.reset_backup_codes_for_user(UID)).await,
     ] {
         assert_eq!(r.method, http::Method::GET);
         assert!(r.body.is_empty(), "{}", r.url);
@@ -225,7 +198,7 @@ async fn reads_send_no_body() {
 async fn the_mfa_token_travels_in_the_query_under_the_catalog_name_and_nothing_else_does() {
     let t = RecordingTransport::new();
     let c = client(&t);
-    let r = sent(
+    let r = record_call(
         &t,
         c.mfa()
             .verify_sms_otp(MFA_TOKEN, "654321")
@@ -238,7 +211,7 @@ async fn the_mfa_token_travels_in_the_query_under_the_catalog_name_and_nothing_e
     assert_eq!(
         r.query(),
         vec![
-            ("apiKey".to_owned(), KEY.to_owned()),
+            ("apiKey".to_owned(), API_KEY.to_owned()),
             (
                 "secondFactorAuthenticationToken".to_owned(),
                 MFA_TOKEN.to_owned()
@@ -251,7 +224,7 @@ async fn the_mfa_token_travels_in_the_query_under_the_catalog_name_and_nothing_e
     assert_eq!(r.header("x-loginradius-apisecret"), None);
 
     // The authenticator-code step is spelled in lowercase in the catalog.
-    let r = sent(&t, c.mfa().verify_authenticator_code(MFA_TOKEN, "123456")).await;
+    let r = record_call(&t, c.mfa().verify_authenticator_code(MFA_TOKEN, "123456")).await;
     assert_eq!(
         r.path(),
         "/identity/v2/auth/login/2fa/verification/authenticatorcode"
@@ -267,15 +240,15 @@ async fn the_mfa_token_travels_in_the_query_under_the_catalog_name_and_nothing_e
 async fn login_options_go_out_as_typed_and_unset_ones_are_omitted() {
     let t = RecordingTransport::new();
     let c = client(&t);
-    let r = sent(&t, c.mfa().login_by_email("jane+mfa@example.com", "pw")).await;
+    let r = record_call(&t, c.mfa().login_by_email("jane+mfa@example.com", "pw")).await;
     assert_eq!(r.path(), "/identity/v2/auth/login/2fa");
     assert_eq!(
         r.query(),
-        vec![("apiKey".to_owned(), KEY.to_owned())],
+        vec![("apiKey".to_owned(), API_KEY.to_owned())],
         "no default is sent"
     );
 
-    let r = sent(
+    let r = record_call(
         &t,
         c.mfa()
             .login_by_email("jane+mfa@example.com", "pw")
@@ -301,7 +274,7 @@ async fn login_options_go_out_as_typed_and_unset_ones_are_omitted() {
 async fn signed_in_calls_carry_the_bearer_token_only_in_the_header() {
     let t = RecordingTransport::new();
     let c = client(&t);
-    let r = sent(&t, c.mfa().settings(TOKEN).voice_otp(true)).await;
+    let r = record_call(&t, c.mfa().settings(TOKEN).voice_otp(true)).await;
     assert_eq!(r.path(), "/identity/v2/auth/account/2fa");
     assert_eq!(
         r.header("authorization"),
@@ -310,13 +283,13 @@ async fn signed_in_calls_carry_the_bearer_token_only_in_the_header() {
     assert_eq!(
         r.query(),
         vec![
-            ("apiKey".to_owned(), KEY.to_owned()),
+            ("apiKey".to_owned(), API_KEY.to_owned()),
             ("isVoiceOtp".to_owned(), "true".to_owned())
         ]
     );
     assert!(!r.url.contains(TOKEN));
 
-    let r = sent(
+    let r = record_call(
         &t,
         c.mfa()
             .send_setup_email_otp(TOKEN, "jane@example.com")
@@ -335,15 +308,15 @@ async fn signed_in_calls_carry_the_bearer_token_only_in_the_header() {
 #[tokio::test]
 async fn admin_calls_send_the_uid_in_the_query_and_the_secret_or_a_signature() {
     let t = RecordingTransport::new();
-    let r = sent(&t, client(&t).mfa().reset_authenticator_for_user(UID)).await;
+    let r = record_call(&t, client(&t).mfa().reset_authenticator_for_user(UID)).await;
     assert_eq!(r.method, http::Method::DELETE);
     assert_eq!(r.path(), "/identity/v2/manage/account/2fa/authenticator");
     assert_eq!(r.query_value("uid").as_deref(), Some(UID));
-    assert_eq!(r.header("x-loginradius-apisecret"), Some(SECRET));
+    assert_eq!(r.header("x-loginradius-apisecret"), Some(API_SECRET));
     assert_eq!(r.header("authorization"), None);
 
-    let signed = client_with(&t, true);
-    let r = sent(&t, signed.mfa().backup_codes_for_user(UID)).await;
+    let signed = client_with_signing(&t, true);
+    let r = record_call(&t, signed.mfa().backup_codes_for_user(UID)).await;
     assert_eq!(r.path(), "/identity/v2/manage/account/2fa/backupcode");
     assert_eq!(r.header("x-loginradius-apisecret"), None);
     assert!(
@@ -543,13 +516,7 @@ async fn missing_tokens_codes_and_answers_never_reach_the_transport() {
             m.send_setup_email_otp(TOKEN, "").await.map(drop),
         ),
     ];
-    for (name, result) in results {
-        assert!(
-            matches!(result, Err(Error::InvalidInput { .. })),
-            "{name}: {result:?}"
-        );
-    }
-    assert!(t.is_empty(), "nothing was sent");
+    assert_named_refused_before_sending(results, &t);
 }
 
 #[test]

@@ -1,30 +1,21 @@
 //! NativeSocialApi through a recording transport: the API key as `key` (or `apiKey` for the
 //! Google auth code), provider tokens in the query, no secret, no signature.
 
+mod support;
+
 use loginradius::transport::RecordingTransport;
-use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::json;
+use support::{
+    API_KEY, API_SECRET, assert_refused_before_sending, client, client_with_signing, public_client,
+};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
 const BASE: &str = "https://api.loginradius.com/api/v2/access_token";
-
-fn client(transport: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .request_signing(signing)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
 
 #[tokio::test]
 async fn every_exchange_sends_its_exact_url() {
     for signing in [false, true] {
         let transport = RecordingTransport::new();
-        let c = client(&transport, signing);
+        let c = client_with_signing(&transport, signing);
         let n = c.native_social();
         let _ = n
             .exchange_facebook_token("fb+token")
@@ -48,18 +39,20 @@ async fn every_exchange_sends_its_exact_url() {
         let _ = n.exchange_google_auth_code("g-code").await;
         let _ = n.exchange_custom_jwt("my idp", "x.y.z").await;
         let expected = [
-            format!("{BASE}/facebook?key={KEY}&fb_Access_Token=fb%2Btoken&socialAppName=main"),
-            format!("{BASE}/twitter?key={KEY}&tw_Access_Token=tw-token&tw_Token_Secret=tw-secret"),
+            format!("{BASE}/facebook?key={API_KEY}&fb_Access_Token=fb%2Btoken&socialAppName=main"),
             format!(
-                "{BASE}/google?key={KEY}&google_Access_Token=g-token&client_id=cid&refresh_token=g-refresh&socialAppName=main"
+                "{BASE}/twitter?key={API_KEY}&tw_Access_Token=tw-token&tw_Token_Secret=tw-secret"
             ),
-            format!("{BASE}/googlejwt?key={KEY}&id_Token=a.b.c"),
-            format!("{BASE}/linkedin?key={KEY}&ln_Access_Token=ln-token"),
-            format!("{BASE}/foursquare?key={KEY}&fs_Access_Token=fs-token"),
-            format!("{BASE}/apple?key={KEY}&code=apple-code&socialAppName=ios"),
-            format!("{BASE}/wechat?key={KEY}&code=wx-code"),
-            format!("{BASE}/google?apiKey={KEY}&google_authcode=g-code"),
-            format!("{BASE}/jwt?key={KEY}&id_Token=x.y.z&providername=my%20idp"),
+            format!(
+                "{BASE}/google?key={API_KEY}&google_Access_Token=g-token&client_id=cid&refresh_token=g-refresh&socialAppName=main"
+            ),
+            format!("{BASE}/googlejwt?key={API_KEY}&id_Token=a.b.c"),
+            format!("{BASE}/linkedin?key={API_KEY}&ln_Access_Token=ln-token"),
+            format!("{BASE}/foursquare?key={API_KEY}&fs_Access_Token=fs-token"),
+            format!("{BASE}/apple?key={API_KEY}&code=apple-code&socialAppName=ios"),
+            format!("{BASE}/wechat?key={API_KEY}&code=wx-code"),
+            format!("{BASE}/google?apiKey={API_KEY}&google_authcode=g-code"),
+            format!("{BASE}/jwt?key={API_KEY}&id_Token=x.y.z&providername=my%20idp"),
         ];
         let sent = transport.requests();
         assert_eq!(sent.len(), expected.len());
@@ -75,7 +68,7 @@ async fn every_exchange_sends_its_exact_url() {
             ] {
                 assert!(r.header(header).is_none(), "{header} on {url}");
             }
-            assert!(!r.url.contains(SECRET));
+            assert!(!r.url.contains(API_SECRET));
         }
     }
 }
@@ -83,35 +76,30 @@ async fn every_exchange_sends_its_exact_url() {
 #[tokio::test]
 async fn blank_tokens_never_reach_the_transport() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     let n = c.native_social();
-    for r in [
-        n.exchange_facebook_token("").await,
-        n.exchange_twitter_token("t", "").await,
-        n.exchange_google_token(" ").await,
-        n.exchange_google_id_token("").await,
-        n.exchange_linkedin_token("").await,
-        n.exchange_foursquare_token("").await,
-        n.exchange_apple_code("").await,
-        n.exchange_wechat_code("").await,
-        n.exchange_google_auth_code("").await,
-        n.exchange_custom_jwt("", "x.y.z").await,
-        n.exchange_custom_jwt("idp", "").await,
-    ] {
-        assert!(matches!(r, Err(Error::InvalidInput { .. })), "{r:?}");
-    }
-    assert!(transport.is_empty());
+    assert_refused_before_sending(
+        [
+            n.exchange_facebook_token("").await,
+            n.exchange_twitter_token("t", "").await,
+            n.exchange_google_token(" ").await,
+            n.exchange_google_id_token("").await,
+            n.exchange_linkedin_token("").await,
+            n.exchange_foursquare_token("").await,
+            n.exchange_apple_code("").await,
+            n.exchange_wechat_code("").await,
+            n.exchange_google_auth_code("").await,
+            n.exchange_custom_jwt("", "x.y.z").await,
+            n.exchange_custom_jwt("idp", "").await,
+        ],
+        &transport,
+    );
 }
 
 #[tokio::test]
 async fn works_without_an_api_secret_and_decodes_the_token() {
     let transport = RecordingTransport::new();
-    let c = LoginRadius::builder()
-        .api_key(KEY)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let c = public_client(&transport);
     transport.reply_json(200, json!({"access_token": "lr-token", "expires_in": "2030-01-01T00:00:00Z", "refresh_token": "lr-refresh"}));
     let token = c
         .native_social()

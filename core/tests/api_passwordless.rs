@@ -1,61 +1,32 @@
 //! `client.passwordless()` through a recording transport: exact bodies, query values, the
 //! lowercase `apikey` of link verification, input checks and typed responses.
 
-use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius};
+mod support;
+
+use loginradius::transport::RecordedRequest;
 use serde_json::{Value, json};
-
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-
-fn client(transport: &RecordingTransport) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret("9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4")
-        .retry(loginradius::RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
-
-macro_rules! record {
-    ($c:ident => $call:expr) => {
-        record!(json!({}), $c => $call)
-    };
-    ($reply:expr, $c:ident => $call:expr) => {{
-        let transport = RecordingTransport::new();
-        transport.reply_json(200, $reply);
-        let $c = client(&transport);
-        let result = $call.await;
-        (transport.last(), result)
-    }};
-}
-
-fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-    p.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
+use support::{API_KEY, pairs, wire};
 
 #[tokio::test]
 async fn otp_verifications_send_exactly_this_json() {
     let table: Vec<(&str, Option<RecordedRequest>, &str, &str, Value)> = vec![
         (
             "verify_phone_otp",
-            record!(c => c.passwordless().verify_phone_otp("+16045552368", "123456")).0,
+            record_reply!(c => c.passwordless().verify_phone_otp("+16045552368", "123456")).0,
             "PUT",
             "/identity/v2/auth/login/passwordlesslogin/otp/verify",
             json!({"phone": "+16045552368", "otp": "123456"}),
         ),
         (
             "verify_email_otp",
-            record!(c => c.passwordless().verify_email_otp("jane@example.com", "654321")).0,
+            record_reply!(c => c.passwordless().verify_email_otp("jane@example.com", "654321")).0,
             "POST",
             "/identity/v2/auth/login/passwordlesslogin/email/verifyotp",
             json!({"email": "jane@example.com", "otp": "654321"}),
         ),
         (
             "verify_username_otp",
-            record!(c => c.passwordless().verify_username_otp("jane", "654321")).0,
+            record_reply!(c => c.passwordless().verify_username_otp("jane", "654321")).0,
             "POST",
             "/identity/v2/auth/login/passwordlesslogin/username/verifyotp",
             json!({"username": "jane", "otp": "654321"}),
@@ -65,7 +36,7 @@ async fn otp_verifications_send_exactly_this_json() {
         let request = request.unwrap_or_else(|| panic!("{name}: nothing sent"));
         assert_eq!(request.method.as_str(), method, "{name}");
         assert_eq!(request.path(), path, "{name}");
-        let expected = String::from_utf8(loginradius::wire::json::to_vec(&body).unwrap()).unwrap();
+        let expected = wire(&body);
         assert_eq!(
             std::str::from_utf8(&request.body).unwrap(),
             expected,
@@ -77,7 +48,7 @@ async fn otp_verifications_send_exactly_this_json() {
 
 #[tokio::test]
 async fn sends_and_link_verification_use_the_query() {
-    let (r, _) = record!(c => c.passwordless().send_phone_otp("+16045552368").sms_template("otp").voice_otp(true));
+    let (r, _) = record_reply!(c => c.passwordless().send_phone_otp("+16045552368").sms_template("otp").voice_otp(true));
     let r = r.unwrap();
     assert_eq!(
         (r.method.as_str(), r.path()),
@@ -86,7 +57,7 @@ async fn sends_and_link_verification_use_the_query() {
     assert_eq!(
         r.query(),
         pairs(&[
-            ("apiKey", KEY),
+            ("apiKey", API_KEY),
             ("phone", "+16045552368"),
             ("smsTemplate", "otp"),
             ("isVoiceOtp", "true")
@@ -95,28 +66,31 @@ async fn sends_and_link_verification_use_the_query() {
     assert!(r.url.contains("phone=%2B16045552368"), "{}", r.url);
     assert!(r.body.is_empty());
 
-    let (r, _) = record!(c => c.passwordless().send_link_by_email("jane@example.com").passwordless_login_template("t").verification_url("https://app.example.com/pl"));
+    let (r, _) = record_reply!(c => c.passwordless().send_link_by_email("jane@example.com").passwordless_login_template("t").verification_url("https://app.example.com/pl"));
     assert_eq!(
         r.unwrap().query(),
         pairs(&[
-            ("apiKey", KEY),
+            ("apiKey", API_KEY),
             ("email", "jane@example.com"),
             ("passwordLessLoginTemplate", "t"),
             ("verificationUrl", "https://app.example.com/pl")
         ])
     );
 
-    let (r, _) = record!(c => c.passwordless().send_link_by_username("jane"));
+    let (r, _) = record_reply!(c => c.passwordless().send_link_by_username("jane"));
     let r = r.unwrap();
     assert_eq!(r.path(), "/identity/v2/auth/login/passwordlesslogin/email");
-    assert_eq!(r.query(), pairs(&[("apiKey", KEY), ("username", "jane")]));
+    assert_eq!(
+        r.query(),
+        pairs(&[("apiKey", API_KEY), ("username", "jane")])
+    );
 
     // The reference SDK spells the key `apikey` on this endpoint only.
-    let (r, _) = record!(c => c.passwordless().verify_link("vt-1").fields("Uid").welcome_email_template("w"));
+    let (r, _) = record_reply!(c => c.passwordless().verify_link("vt-1").fields("Uid").welcome_email_template("w"));
     assert_eq!(
         r.unwrap().query(),
         pairs(&[
-            ("apikey", KEY),
+            ("apikey", API_KEY),
             ("verificationToken", "vt-1"),
             ("fields", "Uid"),
             ("welcomeEmailTemplate", "w")
@@ -126,36 +100,26 @@ async fn sends_and_link_verification_use_the_query() {
 
 #[tokio::test]
 async fn bad_input_is_refused_before_any_request() {
-    macro_rules! refused {
-        ($field:literal, $c:ident => $call:expr) => {{
-            let (request, result) = record!($c => $call);
-            assert!(request.is_none(), "{}: a request was sent", $field);
-            match result {
-                Err(Error::InvalidInput { field, .. }) => assert_eq!(field, $field),
-                other => panic!("{}: expected InvalidInput, got {other:?}", $field),
-            }
-        }};
-    }
-    refused!("phone", c => c.passwordless().send_phone_otp(" "));
-    refused!("otp", c => c.passwordless().verify_phone_otp("+1", ""));
-    refused!("email", c => c.passwordless().send_link_by_email(""));
-    refused!("username", c => c.passwordless().send_link_by_username("ja\u{0}ne"));
-    refused!("verification_token", c => c.passwordless().verify_link(""));
-    refused!("email", c => c.passwordless().verify_email_otp("", "1"));
-    refused!("otp", c => c.passwordless().verify_username_otp("jane", "\n"));
+    assert_refused!("phone", c => c.passwordless().send_phone_otp(" "));
+    assert_refused!("otp", c => c.passwordless().verify_phone_otp("+1", ""));
+    assert_refused!("email", c => c.passwordless().send_link_by_email(""));
+    assert_refused!("username", c => c.passwordless().send_link_by_username("ja\u{0}ne"));
+    assert_refused!("verification_token", c => c.passwordless().verify_link(""));
+    assert_refused!("email", c => c.passwordless().verify_email_otp("", "1"));
+    assert_refused!("otp", c => c.passwordless().verify_username_otp("jane", "\n"));
 }
 
 #[tokio::test]
 async fn sign_ins_answer_with_the_login_response() {
     let login = json!({"Profile": {"Uid": "u1"}, "access_token": "at-1", "expires_in": "2030-01-01T00:00:00Z"});
-    let (_, r) = record!(login.clone(), c => c.passwordless().verify_link("vt"));
+    let (_, r) = record_reply!(login.clone(), c => c.passwordless().verify_link("vt"));
     let r = r.unwrap();
     assert_eq!(r.access_token.expose(), "at-1");
     assert_eq!(r.profile.unwrap().uid, "u1");
-    let (_, r) = record!(login, c => c.passwordless().verify_phone_otp("+1", "1"));
+    let (_, r) = record_reply!(login, c => c.passwordless().verify_phone_otp("+1", "1"));
     assert!(r.unwrap().expires_in.is_some());
-    let (_, r) = record!(json!({"Data": {"AccountSid": null, "Sid": "s-1"}}), c => c.passwordless().send_phone_otp("+1"));
+    let (_, r) = record_reply!(json!({"Data": {"AccountSid": null, "Sid": "s-1"}}), c => c.passwordless().send_phone_otp("+1"));
     assert_eq!(r.unwrap()["Data"]["Sid"], "s-1");
-    let (_, r) = record!(json!({"ErrorCode": 1067, "Message": "Invalid OTP Code", "Description": "x"}), c => c.passwordless().verify_phone_otp("+1", "1"));
+    let (_, r) = record_reply!(json!({"ErrorCode": 1067, "Message": "Invalid OTP Code", "Description": "x"}), c => c.passwordless().verify_phone_otp("+1", "1"));
     assert_eq!(r.unwrap_err().code(), Some(1067));
 }

@@ -1,47 +1,17 @@
 //! PhoneAuthenticationApi through a recording transport: exact bodies, query values and
 //! headers, input checks, and the typed answers.
 
+mod support;
+
 use loginradius::models::Registration;
 use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::{Value, json};
+use support::{API_KEY, SOTT, TOKEN, assert_refused_before_sending, client, pairs, record};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-const SOTT: &str = "c29tZS1zb3R0*0123456789abcdef0123456789abcdef";
 const PHONE: &str = "+16045552368";
-
-fn client(transport: &RecordingTransport) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
-
-async fn record<F, Fut>(f: F) -> RecordedRequest
-where
-    F: FnOnce(LoginRadius) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let transport = RecordingTransport::new();
-    f(client(&transport)).await;
-    assert_eq!(transport.len(), 1, "exactly one request");
-    transport.last().unwrap()
-}
 
 fn query(r: &RecordedRequest) -> Vec<(String, String)> {
     r.query()
-}
-
-fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
 }
 
 #[tokio::test]
@@ -180,7 +150,7 @@ async fn queries_and_headers_are_exact() {
     assert_eq!(
         query(&r),
         pairs(&[
-            ("apiKey", KEY),
+            ("apiKey", API_KEY),
             ("fields", "Uid,PhoneId"),
             ("loginUrl", "https://example.com/login"),
             ("smsTemplate", "sms"),
@@ -202,7 +172,7 @@ async fn queries_and_headers_are_exact() {
     assert_eq!(
         query(&r),
         pairs(&[
-            ("apiKey", KEY),
+            ("apiKey", API_KEY),
             ("otp", "123456"),
             ("smsTemplate", "sms"),
             ("isVoiceOtp", "true")
@@ -223,7 +193,7 @@ async fn queries_and_headers_are_exact() {
     .await;
     assert_eq!(
         query(&r),
-        pairs(&[("apiKey", KEY), ("isVoiceOtp", "false")])
+        pairs(&[("apiKey", API_KEY), ("isVoiceOtp", "false")])
     );
 
     // Unset options are left out, the phone number is percent-encoded.
@@ -244,7 +214,10 @@ async fn queries_and_headers_are_exact() {
     })
     .await;
     assert_eq!(r.header("x-loginradius-sott"), Some(SOTT));
-    assert_eq!(query(&r), pairs(&[("apiKey", KEY), ("smsTemplate", "sms")]));
+    assert_eq!(
+        query(&r),
+        pairs(&[("apiKey", API_KEY), ("smsTemplate", "sms")])
+    );
 }
 
 #[tokio::test]
@@ -276,13 +249,7 @@ async fn blank_input_never_reaches_the_transport() {
             .await
             .map(drop),
     ];
-    for (i, r) in results.into_iter().enumerate() {
-        assert!(
-            matches!(r, Err(Error::InvalidInput { .. })),
-            "case {i}: {r:?}"
-        );
-    }
-    assert!(transport.is_empty());
+    assert_refused_before_sending(results, &transport);
 }
 
 #[tokio::test]

@@ -1,37 +1,15 @@
 //! PINAuthenticationApi through a recording transport: exact bodies for every call, query
 //! values and headers, input checks, and the typed answers.
 
-use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius, RetryPolicy};
-use serde_json::{Value, json};
+mod support;
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
+use loginradius::transport::{RecordedRequest, RecordingTransport};
+use serde_json::{Value, json};
+use support::{API_KEY, TOKEN, assert_refused_before_sending, client, pairs, record};
+
 const SESSION: &str = "6e2b5c1a-0c2f-4b7a-9d3e-c1e2d5a3b4f4";
 const PHONE: &str = "+16045552368";
 const EMAIL: &str = "jane+pin@example.com";
-
-fn client(transport: &RecordingTransport) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
-
-async fn record<F, Fut>(f: F) -> RecordedRequest
-where
-    F: FnOnce(LoginRadius) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let transport = RecordingTransport::new();
-    f(client(&transport)).await;
-    assert_eq!(transport.len(), 1, "exactly one request");
-    transport.last().unwrap()
-}
 
 #[tokio::test]
 async fn bodies_are_exact() {
@@ -243,7 +221,7 @@ async fn tokens_travel_where_the_service_wants_them() {
         r.header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
-    assert_eq!(r.query(), vec![("apiKey".to_owned(), KEY.to_owned())]);
+    assert_eq!(r.query(), vec![("apiKey".to_owned(), API_KEY.to_owned())]);
 
     let r = record(|c| async move {
         let _ = c
@@ -256,12 +234,11 @@ async fn tokens_travel_where_the_service_wants_them() {
     .await;
     assert_eq!(
         r.query(),
-        [
-            ("apiKey", KEY),
+        pairs(&[
+            ("apiKey", API_KEY),
             ("emailTemplate", "reset-pin"),
             ("resetPINUrl", "https://example.com/reset?x=1")
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        ])
     );
 
     let r = record(|c| async move {
@@ -310,13 +287,7 @@ async fn blank_input_never_reaches_the_transport() {
         p.set_with_auth_token("", "1").await.map(drop),
         p.invalidate_session_token("bad\u{7}token").await.map(drop),
     ];
-    for (i, r) in results.into_iter().enumerate() {
-        assert!(
-            matches!(r, Err(Error::InvalidInput { .. })),
-            "case {i}: {r:?}"
-        );
-    }
-    assert!(transport.is_empty());
+    assert_refused_before_sending(results, &transport);
 }
 
 #[tokio::test]

@@ -1,45 +1,24 @@
 //! ReAuthenticationApi through a recording transport: exact bodies, Bearer or secret header
 //! placement, signing of the server-side checks, input checks and answers.
 
+mod support;
+
 use loginradius::models::SecurityAnswer;
 use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::{Value, json};
+use support::{
+    API_KEY, API_SECRET, TOKEN, UID, assert_refused_before_sending, client, pairs, record,
+    record_with_signing,
+};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-const UID: &str = "b2d4f1e0c3a94c1e9f7a6d5c4b3a2910";
 const CHECK: &str = "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f";
-
-fn client(transport: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .request_signing(signing)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
-
-async fn record<F, Fut>(signing: bool, f: F) -> RecordedRequest
-where
-    F: FnOnce(LoginRadius) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let transport = RecordingTransport::new();
-    f(client(&transport, signing)).await;
-    assert_eq!(transport.len(), 1, "exactly one request");
-    transport.last().unwrap()
-}
 
 #[tokio::test]
 async fn user_steps_send_exact_bodies_with_the_bearer_token() {
     let cases: Vec<(&str, RecordedRequest, &str, &str, Option<Value>)> = vec![
         (
             "start",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c.reauth().start(TOKEN).await;
             })
             .await,
@@ -49,7 +28,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "verify_otp",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c.reauth().verify_otp(TOKEN, "123456").await;
             })
             .await,
@@ -59,7 +38,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "verify_backup_code",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c.reauth().verify_backup_code(TOKEN, "02ea0-de2bd").await;
             })
             .await,
@@ -69,7 +48,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "verify_password",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c.reauth().verify_password(TOKEN, "correct horse").await;
             })
             .await,
@@ -79,7 +58,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "verify_pin",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c.reauth().verify_pin(TOKEN, "4321").await;
             })
             .await,
@@ -89,7 +68,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "verify_email_otp",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c
                     .reauth()
                     .verify_email_otp(TOKEN, "jane@example.com", "654321")
@@ -102,7 +81,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "send_email_otp",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c.reauth().send_email_otp(TOKEN, "jane@example.com").await;
             })
             .await,
@@ -112,7 +91,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "verify_security_answers",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c
                     .reauth()
                     .verify_security_answers(
@@ -133,7 +112,7 @@ async fn user_steps_send_exact_bodies_with_the_bearer_token() {
         ),
         (
             "verify_authenticator_code",
-            record(false, |c| async move {
+            record(|c| async move {
                 let _ = c.reauth().verify_authenticator_code(TOKEN, "940482").await;
             })
             .await,
@@ -171,21 +150,21 @@ async fn server_checks_send_the_token_in_the_body_with_the_secret_or_a_signature
         let cases = [
             (
                 "/reauth/2fa",
-                record(signing, |c| async move {
+                record_with_signing(signing, |c| async move {
                     let _ = c.reauth().validate_otp_token(UID, CHECK).await;
                 })
                 .await,
             ),
             (
                 "/reauth/password",
-                record(signing, |c| async move {
+                record_with_signing(signing, |c| async move {
                     let _ = c.reauth().validate_password_token(UID, CHECK).await;
                 })
                 .await,
             ),
             (
                 "/reauth/pin",
-                record(signing, |c| async move {
+                record_with_signing(signing, |c| async move {
                     let _ = c.reauth().validate_pin_token(UID, CHECK).await;
                 })
                 .await,
@@ -201,7 +180,7 @@ async fn server_checks_send_the_token_in_the_body_with_the_secret_or_a_signature
                 r.json(),
                 Some(json!({"SecondFactorValidationToken": CHECK}))
             );
-            assert_eq!(r.query(), vec![("apiKey".to_owned(), KEY.to_owned())]);
+            assert_eq!(r.query(), vec![("apiKey".to_owned(), API_KEY.to_owned())]);
             assert!(r.header("authorization").is_none());
             if signing {
                 assert!(r.header("x-loginradius-apisecret").is_none());
@@ -211,7 +190,7 @@ async fn server_checks_send_the_token_in_the_body_with_the_secret_or_a_signature
                 );
                 assert!(r.header("x-request-expires").is_some());
             } else {
-                assert_eq!(r.header("x-loginradius-apisecret"), Some(SECRET));
+                assert_eq!(r.header("x-loginradius-apisecret"), Some(API_SECRET));
                 assert!(r.header("digest").is_none());
             }
         }
@@ -220,7 +199,7 @@ async fn server_checks_send_the_token_in_the_body_with_the_secret_or_a_signature
 
 #[tokio::test]
 async fn optional_query_values() {
-    let r = record(false, |c| async move {
+    let r = record(|c| async move {
         let _ = c
             .reauth()
             .start(TOKEN)
@@ -231,14 +210,13 @@ async fn optional_query_values() {
     .await;
     assert_eq!(
         r.query(),
-        [
-            ("apiKey", KEY),
+        pairs(&[
+            ("apiKey", API_KEY),
             ("smsTemplate2FA", "sms-2fa"),
             ("isVoiceOtp", "true")
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        ])
     );
-    let r = record(false, |c| async move {
+    let r = record(|c| async move {
         let _ = c
             .reauth()
             .send_email_otp(TOKEN, "jane+1@example.com")
@@ -248,19 +226,18 @@ async fn optional_query_values() {
     .await;
     assert_eq!(
         r.query(),
-        [
-            ("apiKey", KEY),
+        pairs(&[
+            ("apiKey", API_KEY),
             ("emailId", "jane+1@example.com"),
             ("emailTemplate2FA", "e-2fa")
-        ]
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        ])
     );
     assert!(
         r.url.contains("emailId=jane%2B1"),
         "a `+` must not turn into a space: {}",
         r.url
     );
-    let r = record(false, |c| async move {
+    let r = record(|c| async move {
         let _ = c
             .reauth()
             .verify_pin(TOKEN, "1")
@@ -274,7 +251,7 @@ async fn optional_query_values() {
 #[tokio::test]
 async fn blank_input_never_reaches_the_transport() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     let r = c.reauth();
     let results = [
         r.start("").await.map(drop),
@@ -297,19 +274,13 @@ async fn blank_input_never_reaches_the_transport() {
         r.validate_password_token(UID, "").await.map(drop),
         r.validate_pin_token("..", CHECK).await.map(drop),
     ];
-    for (i, r) in results.into_iter().enumerate() {
-        assert!(
-            matches!(r, Err(Error::InvalidInput { .. })),
-            "case {i}: {r:?}"
-        );
-    }
-    assert!(transport.is_empty());
+    assert_refused_before_sending(results, &transport);
 }
 
 #[tokio::test]
 async fn answers_are_decoded() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     transport.reply_json(
         200,
         json!({"SecondFactorValidationToken": CHECK, "ExpireIn": "2030-01-01T00:00:00Z"}),

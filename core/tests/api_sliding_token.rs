@@ -1,20 +1,11 @@
 //! `client.sliding_token()`.
 
+mod support;
+
+use loginradius::Error;
 use loginradius::transport::RecordingTransport;
-use loginradius::{Error, LoginRadius};
 use serde_json::json;
-
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-
-fn client(transport: &RecordingTransport) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .retry(loginradius::RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .unwrap()
-}
+use support::{API_KEY, TOKEN, public_client};
 
 #[tokio::test]
 async fn extend_sends_the_bearer_token_and_reads_the_renewed_token() {
@@ -23,7 +14,7 @@ async fn extend_sends_the_bearer_token_and_reads_the_renewed_token() {
         200,
         json!({"access_token": TOKEN, "refresh_token": "rt", "expires_in": "2030-01-01T00:00:00Z"}),
     );
-    let renewed = client(&transport)
+    let renewed = public_client(&transport)
         .sliding_token()
         .extend(TOKEN)
         .await
@@ -35,7 +26,7 @@ async fn extend_sends_the_bearer_token_and_reads_the_renewed_token() {
     assert_eq!(
         r.url,
         format!(
-            "https://api.loginradius.com/identity/v2/auth/access_token/sliding_token?apiKey={KEY}"
+            "https://api.loginradius.com/identity/v2/auth/access_token/sliding_token?apiKey={API_KEY}"
         )
     );
     assert_eq!(
@@ -48,7 +39,7 @@ async fn extend_sends_the_bearer_token_and_reads_the_renewed_token() {
 #[tokio::test]
 async fn an_empty_token_is_refused_before_any_request() {
     let transport = RecordingTransport::new();
-    let e = client(&transport)
+    let e = public_client(&transport)
         .sliding_token()
         .extend(" ")
         .await

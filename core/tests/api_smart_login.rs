@@ -1,29 +1,11 @@
 //! `client.smart_login()`: everything travels in the query of GET requests.
 
-use loginradius::transport::{RecordedRequest, RecordingTransport};
-use loginradius::{Error, LoginRadius};
+mod support;
+
+use loginradius::Error;
+use loginradius::transport::RecordedRequest;
 use serde_json::json;
-
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-
-fn client(transport: &RecordingTransport) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .retry(loginradius::RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .unwrap()
-}
-
-macro_rules! record {
-    ($reply:expr, $c:ident => $call:expr) => {{
-        let transport = RecordingTransport::new();
-        transport.reply_json(200, $reply);
-        let $c = client(&transport);
-        let result = $call.await;
-        (transport.last(), result)
-    }};
-}
+use support::{API_KEY, pairs};
 
 /// One row: name, recorded request, path, query pairs.
 type Row = (
@@ -33,39 +15,33 @@ type Row = (
     Vec<(String, String)>,
 );
 
-fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-    p.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 #[tokio::test]
 async fn each_call_sends_this_method_path_and_query() {
     let table: Vec<Row> = vec![
         (
             "send_link_by_email",
-            record!(json!({"IsPosted": true}), c => c.smart_login().send_link_by_email("jane@example.com", "g-1")
+            record_reply!(public: json!({"IsPosted": true}), c => c.smart_login().send_link_by_email("jane@example.com", "g-1")
                 .redirect_url("https://app.example.com/r?a=1").smart_login_email_template("s").welcome_email_template("w")).0,
             "/identity/v2/auth/login/smartlogin",
-            pairs(&[("apiKey", KEY), ("clientGuid", "g-1"), ("email", "jane@example.com"), ("redirectUrl", "https://app.example.com/r?a=1"), ("smartLoginEmailTemplate", "s"), ("welcomeEmailTemplate", "w")]),
+            pairs(&[("apiKey", API_KEY), ("clientGuid", "g-1"), ("email", "jane@example.com"), ("redirectUrl", "https://app.example.com/r?a=1"), ("smartLoginEmailTemplate", "s"), ("welcomeEmailTemplate", "w")]),
         ),
         (
             "send_link_by_username",
-            record!(json!({"IsPosted": true}), c => c.smart_login().send_link_by_username("jane", "g-1")).0,
+            record_reply!(public: json!({"IsPosted": true}), c => c.smart_login().send_link_by_username("jane", "g-1")).0,
             "/identity/v2/auth/login/smartlogin",
-            pairs(&[("apiKey", KEY), ("clientGuid", "g-1"), ("username", "jane")]),
+            pairs(&[("apiKey", API_KEY), ("clientGuid", "g-1"), ("username", "jane")]),
         ),
         (
             "verify_token",
-            record!(json!({"IsPosted": true, "IsVerified": true}), c => c.smart_login().verify_token("vt+1").welcome_email_template("w")).0,
+            record_reply!(public: json!({"IsPosted": true, "IsVerified": true}), c => c.smart_login().verify_token("vt+1").welcome_email_template("w")).0,
             "/identity/v2/auth/email/smartlogin",
-            pairs(&[("apiKey", KEY), ("verificationToken", "vt+1"), ("welcomeEmailTemplate", "w")]),
+            pairs(&[("apiKey", API_KEY), ("verificationToken", "vt+1"), ("welcomeEmailTemplate", "w")]),
         ),
         (
             "ping",
-            record!(json!({"access_token": "at"}), c => c.smart_login().ping("g-1").fields("Uid")).0,
+            record_reply!(public: json!({"access_token": "at"}), c => c.smart_login().ping("g-1").fields("Uid")).0,
             "/identity/v2/auth/login/smartlogin/ping",
-            pairs(&[("apiKey", KEY), ("clientGuid", "g-1"), ("fields", "Uid")]),
+            pairs(&[("apiKey", API_KEY), ("clientGuid", "g-1"), ("fields", "Uid")]),
         ),
     ];
     for (name, request, path, query) in table {
@@ -80,13 +56,12 @@ async fn each_call_sends_this_method_path_and_query() {
 
 #[tokio::test]
 async fn responses_are_typed() {
-    let (_, r) = record!(json!({"IsPosted": true, "IsVerified": true}), c => c.smart_login().verify_token("vt"));
+    let (_, r) = record_reply!(public: json!({"IsPosted": true, "IsVerified": true}), c => c.smart_login().verify_token("vt"));
     let v = r.unwrap();
     assert!(v.is_posted && v.is_verified);
-    let (_, r) = record!(json!({"Profile": {"Uid": "u1"}, "access_token": "at-1"}), c => c.smart_login().ping("g"));
+    let (_, r) = record_reply!(public: json!({"Profile": {"Uid": "u1"}, "access_token": "at-1"}), c => c.smart_login().ping("g"));
     assert_eq!(r.unwrap().access_token.expose(), "at-1");
-    let (_, r) =
-        record!(json!({"IsPosted": true}), c => c.smart_login().send_link_by_email("a@b.c", "g"));
+    let (_, r) = record_reply!(public: json!({"IsPosted": true}), c => c.smart_login().send_link_by_email("a@b.c", "g"));
     assert!(r.unwrap().is_posted);
 }
 
@@ -95,15 +70,15 @@ async fn missing_identifiers_are_refused_before_any_request() {
     for (field, result, sent) in [
         (
             "client_guid",
-            record!(json!({}), c => c.smart_login().send_link_by_email("a@b.c", "")),
+            record_reply!(public: json!({}), c => c.smart_login().send_link_by_email("a@b.c", "")),
         ),
         (
             "email",
-            record!(json!({}), c => c.smart_login().send_link_by_email("", "g")),
+            record_reply!(public: json!({}), c => c.smart_login().send_link_by_email("", "g")),
         ),
         (
             "username",
-            record!(json!({}), c => c.smart_login().send_link_by_username(" ", "g")),
+            record_reply!(public: json!({}), c => c.smart_login().send_link_by_username(" ", "g")),
         ),
     ]
     .map(|(f, (sent, result))| (f, result, sent))
@@ -114,7 +89,7 @@ async fn missing_identifiers_are_refused_before_any_request() {
             "{field}: {result:?}"
         );
     }
-    let (sent, result) = record!(json!({}), c => c.smart_login().verify_token(""));
+    let (sent, result) = record_reply!(public: json!({}), c => c.smart_login().verify_token(""));
     assert!(sent.is_none());
     assert!(matches!(
         result,
@@ -123,7 +98,7 @@ async fn missing_identifiers_are_refused_before_any_request() {
             ..
         })
     ));
-    let (sent, result) = record!(json!({}), c => c.smart_login().ping(""));
+    let (sent, result) = record_reply!(public: json!({}), c => c.smart_login().ping(""));
     assert!(sent.is_none());
     assert!(matches!(
         result,

@@ -1,43 +1,17 @@
 //! SocialApi (legacy `/api/v2/access_token…`) through a recording transport: exact URLs with the
 //! secret and tokens in the query where the service requires them, no signing, input checks.
 
+mod support;
+
 use loginradius::transport::RecordingTransport;
 use loginradius::{Error, LoginRadius, RetryPolicy};
-use serde_json::{Value, json};
+use serde_json::json;
+use support::{
+    API_KEY, API_SECRET, TOKEN, assert_refused_before_sending, client, client_with_signing,
+    public_client, request_vector,
+};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
 const BASE: &str = "https://api.loginradius.com";
-
-fn client(transport: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .request_signing(signing)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
-
-fn request_vector(name: &str) -> Value {
-    let dir = std::env::var_os("LOGINRADIUS_SPEC_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec")
-        });
-    let text =
-        std::fs::read_to_string(dir.join("test-vectors.json")).expect("test-vectors.json readable");
-    let all: Value = serde_json::from_str(&text).expect("vectors are JSON");
-    all["request"]
-        .as_array()
-        .expect("request vectors")
-        .iter()
-        .find(|v| v["name"] == name)
-        .cloned()
-        .unwrap_or_else(|| panic!("vector {name} missing"))
-}
 
 #[tokio::test]
 async fn validate_reproduces_the_social_token_stays_in_query_vector() {
@@ -79,7 +53,7 @@ async fn validate_reproduces_the_social_token_stays_in_query_vector() {
 
 #[tokio::test]
 async fn every_call_sends_exactly_the_query_the_service_requires() {
-    let s = SECRET;
+    let s = API_SECRET;
     let cases: Vec<(&str, String)> = vec![
         (
             "exchange_token",
@@ -98,36 +72,38 @@ async fn every_call_sends_exactly_the_query_the_service_requires() {
         (
             "validate",
             format!(
-                "{BASE}/api/v2/access_token/validate?access_token={TOKEN}&key={KEY}&secret={s}"
+                "{BASE}/api/v2/access_token/validate?access_token={TOKEN}&key={API_KEY}&secret={s}"
             ),
         ),
         (
             "invalidate",
             format!(
-                "{BASE}/api/v2/access_token/invalidate?access_token={TOKEN}&key={KEY}&secret={s}"
+                "{BASE}/api/v2/access_token/invalidate?access_token={TOKEN}&key={API_KEY}&secret={s}"
             ),
         ),
         (
             "active_sessions",
-            format!("{BASE}/api/v2/access_token/activesession?key={KEY}&secret={s}&token={TOKEN}"),
+            format!(
+                "{BASE}/api/v2/access_token/activesession?key={API_KEY}&secret={s}&token={TOKEN}"
+            ),
         ),
         (
             "of_user",
             format!(
-                "{BASE}/api/v2/access_token/activesession?key={KEY}&secret={s}&accountId=uid-1"
+                "{BASE}/api/v2/access_token/activesession?key={API_KEY}&secret={s}&accountId=uid-1"
             ),
         ),
         (
             "of_profile",
             format!(
-                "{BASE}/api/v2/access_token/activesession?key={KEY}&secret={s}&profileId=1020304"
+                "{BASE}/api/v2/access_token/activesession?key={API_KEY}&secret={s}&profileId=1020304"
             ),
         ),
     ];
     for signing in [false, true] {
         for (name, url) in &cases {
             let transport = RecordingTransport::new();
-            let c = client(&transport, signing);
+            let c = client_with_signing(&transport, signing);
             let social = c.social();
             let _ = match *name {
                 "exchange_token" => social.exchange_token("request-token-1").await.map(drop),
@@ -169,7 +145,7 @@ async fn every_call_sends_exactly_the_query_the_service_requires() {
 #[tokio::test]
 async fn tokens_are_percent_encoded_in_the_query() {
     let transport = RecordingTransport::new();
-    client(&transport, false)
+    client(&transport)
         .social()
         .validate("a+b&c=d#e")
         .await
@@ -189,7 +165,7 @@ async fn tokens_are_percent_encoded_in_the_query() {
 #[tokio::test]
 async fn blank_tokens_and_ids_never_reach_the_transport() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     let errors = [
         c.social().exchange_token(" ").await.map(drop),
         c.social().refresh("").await.map(drop),
@@ -199,16 +175,13 @@ async fn blank_tokens_and_ids_never_reach_the_transport() {
         c.social().active_sessions_of_user("").await.map(drop),
         c.social().active_sessions_of_profile("\t").await.map(drop),
     ];
-    for e in errors {
-        assert!(matches!(e, Err(Error::InvalidInput { .. })), "{e:?}");
-    }
-    assert!(transport.is_empty());
+    assert_refused_before_sending(errors, &transport);
 }
 
 #[tokio::test]
 async fn answers_are_decoded() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     transport.reply_json(200, json!({"isPosted": true}));
     assert!(c.social().invalidate(TOKEN).await.unwrap().is_posted);
 
@@ -232,12 +205,7 @@ async fn answers_are_decoded() {
 #[tokio::test]
 async fn social_calls_need_the_secret() {
     let transport = RecordingTransport::new();
-    let c = LoginRadius::builder()
-        .api_key(KEY)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let c = public_client(&transport);
     let e = c.social().validate(TOKEN).await.unwrap_err();
     assert!(matches!(e, Error::Config(_)), "{e:?}");
     assert!(transport.is_empty());

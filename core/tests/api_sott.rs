@@ -1,22 +1,19 @@
 //! `client.sott()`: the server-side SOTT call, its headers, and its digest, which the reference
 //! SDK computes with nothing appended after the URL (unlike every other signed GET).
 
+mod support;
+
 use loginradius::transport::RecordingTransport;
 use loginradius::{Clock, LoginRadius};
 use serde_json::json;
+use support::{API_KEY, API_SECRET, builder, public_client};
 use time::macros::datetime;
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-
+/// A client (see `support::builder`) whose clock stands at 2025-06-01 11:34:56 UTC.
 fn client(transport: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
+    builder(transport)
         .request_signing(signing)
         .clock(Clock::fixed(datetime!(2025-06-01 11:34:56 UTC)))
-        .retry(loginradius::RetryPolicy::none())
-        .transport(transport.clone())
         .build()
         .expect("client")
 }
@@ -35,9 +32,9 @@ async fn generate_sends_the_secret_header_when_unsigned() {
     assert_eq!(r.method.as_str(), "GET");
     assert_eq!(
         r.url,
-        format!("https://api.loginradius.com/identity/v2/manage/account/sott?apiKey={KEY}")
+        format!("https://api.loginradius.com/identity/v2/manage/account/sott?apiKey={API_KEY}")
     );
-    assert_eq!(r.header("x-loginradius-apisecret"), Some(SECRET));
+    assert_eq!(r.header("x-loginradius-apisecret"), Some(API_SECRET));
     assert!(r.header("digest").is_none());
     assert!(r.body.is_empty());
 }
@@ -55,7 +52,7 @@ async fn signed_generate_matches_the_reference_digest_vector() {
     assert_eq!(
         r.url,
         format!(
-            "https://api.loginradius.com/identity/v2/manage/account/sott?apiKey={KEY}&timeDifference=20"
+            "https://api.loginradius.com/identity/v2/manage/account/sott?apiKey={API_KEY}&timeDifference=20"
         )
     );
     assert_eq!(r.header("x-request-expires"), Some("2025-06-01 12:34:56"));
@@ -87,11 +84,7 @@ async fn generated_sott_feeds_registration() {
 #[tokio::test]
 async fn generate_without_a_secret_is_a_config_error_and_sends_nothing() {
     let transport = RecordingTransport::new();
-    let client = LoginRadius::builder()
-        .api_key(KEY)
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let client = public_client(&transport);
     let e = client.sott().generate().await.unwrap_err();
     assert!(matches!(e, loginradius::Error::Config(_)), "{e:?}");
     assert!(transport.is_empty());

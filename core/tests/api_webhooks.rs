@@ -1,26 +1,18 @@
 //! WebHookApi through a recording transport: the key and secret in the query as `apikey` and
 //! `apisecret`, never signed, exact bodies, and the subscription models.
 
+mod support;
+
+use loginradius::Error;
 use loginradius::models::{NewWebhook, WebhookUpdate};
 use loginradius::transport::RecordingTransport;
-use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::json;
+use support::{
+    API_KEY, API_SECRET, assert_refused_before_sending, client, client_with_signing, public_client,
+};
 
-const KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
 const HOOK: &str = "3a0bcd6e-2f1d-4c1b-9a8e-7f6d5c4b3a21";
 const BASE: &str = "https://api.loginradius.com";
-
-fn client(transport: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(KEY)
-        .api_secret(SECRET)
-        .request_signing(signing)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
-}
 
 fn subscription() -> serde_json::Value {
     json!({
@@ -33,10 +25,10 @@ fn subscription() -> serde_json::Value {
 
 #[tokio::test]
 async fn every_call_has_its_method_url_and_body() {
-    let q = format!("apikey={KEY}&apisecret={SECRET}");
+    let q = format!("apikey={API_KEY}&apisecret={API_SECRET}");
     for signing in [false, true] {
         let transport = RecordingTransport::new();
-        let c = client(&transport, signing);
+        let c = client_with_signing(&transport, signing);
         let hooks = c.webhooks();
         let _ = hooks.get(HOOK).await;
         let _ = hooks
@@ -110,7 +102,7 @@ async fn every_call_has_its_method_url_and_body() {
 #[tokio::test]
 async fn hook_ids_are_one_encoded_path_segment() {
     let transport = RecordingTransport::new();
-    let _ = client(&transport, false)
+    let _ = client(&transport)
         .webhooks()
         .delete("x/../../identity?y=")
         .await;
@@ -124,7 +116,7 @@ async fn hook_ids_are_one_encoded_path_segment() {
 #[tokio::test]
 async fn bad_input_is_refused_before_sending() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
     let errors = [
         c.webhooks().get("").await.map(drop),
         c.webhooks().delete(" ").await.map(drop),
@@ -145,16 +137,13 @@ async fn bad_input_is_refused_before_sending() {
             .await
             .map(drop),
     ];
-    for e in errors {
-        assert!(matches!(e, Err(Error::InvalidInput { .. })), "{e:?}");
-    }
-    assert!(transport.is_empty());
+    assert_refused_before_sending(errors, &transport);
 }
 
 #[tokio::test]
 async fn answers_are_decoded() {
     let transport = RecordingTransport::new();
-    let c = client(&transport, false);
+    let c = client(&transport);
 
     transport.reply_json(200, json!({"Data": [subscription()]}));
     let list = c.webhooks().list().await.unwrap();
@@ -191,12 +180,7 @@ async fn answers_are_decoded() {
 #[tokio::test]
 async fn webhook_calls_need_the_secret() {
     let transport = RecordingTransport::new();
-    let c = LoginRadius::builder()
-        .api_key(KEY)
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let c = public_client(&transport);
     assert!(matches!(c.webhooks().list().await, Err(Error::Config(_))));
     assert!(transport.is_empty());
 }

@@ -1,41 +1,17 @@
 //! The auth engine is instrumented with `tracing`, and never logs a token, even at TRACE.
 
 mod auth_support;
-
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod support;
 
 use auth_support::*;
 use loginradius::auth::Require;
 use serde_json::json;
-use tracing_subscriber::fmt::format::FmtSpan;
-
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-
-#[derive(Clone, Default)]
-struct Buffer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Buffer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use support::{LogBuffer, TOKEN};
 
 #[tokio::test]
 async fn decisions_are_spans_and_tokens_are_never_logged() {
-    let buffer = Buffer::default();
-    let writer = buffer.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let buffer = LogBuffer::default();
+    let _guard = buffer.capture();
 
     let upstream = Upstream::new();
     upstream.user("u-1", in_an_hour());
@@ -61,7 +37,7 @@ async fn decisions_are_spans_and_tokens_are_never_logged() {
     upstream.always(VALIDATE, Reply::Timeout);
     let _ = auth.decide(&bearer(TOKEN), &Require::authenticated()).await;
 
-    let log = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    let log = buffer.contents();
     assert!(log.contains("loginradius.auth.authenticate"), "{log}");
     assert!(log.contains("loginradius.auth.authorize"), "{log}");
     assert!(

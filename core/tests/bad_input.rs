@@ -1,16 +1,17 @@
 //! Bad input is refused before any request, and every value travels percent-encoded. Secrets never
 //! show in `Debug` or error messages.
 
+mod support;
+
 use loginradius::transport::RecordingTransport;
 use loginradius::{Error, LoginRadius};
+use support::{API_SECRET, TOKEN, assert_named_refused_before_sending};
 
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-
+/// A client with the key `key` and the default retry policy.
 fn client(t: &RecordingTransport) -> LoginRadius {
     LoginRadius::builder()
         .api_key("key")
-        .api_secret(SECRET)
+        .api_secret(API_SECRET)
         .transport(t.clone())
         .build()
         .unwrap()
@@ -93,17 +94,7 @@ async fn empty_or_malformed_ids_never_reach_the_transport() {
             c.auth().login_by_email("a@b.c", "").await.map(drop),
         ),
     ];
-    for (name, result) in cases {
-        assert!(
-            matches!(result, Err(Error::InvalidInput { .. })),
-            "{name}: {result:?}"
-        );
-    }
-    assert!(
-        t.is_empty(),
-        "no request may be sent for invalid input, saw {}",
-        t.len()
-    );
+    assert_named_refused_before_sending(cases, &t);
 }
 
 #[tokio::test]
@@ -111,11 +102,11 @@ async fn secrets_stay_out_of_debug_and_errors() {
     let t = RecordingTransport::new();
     let c = client(&t);
     let debug = format!("{c:?}");
-    assert!(!debug.contains(SECRET), "{debug}");
+    assert!(!debug.contains(API_SECRET), "{debug}");
     assert!(debug.contains("***"));
 
-    let builder = LoginRadius::builder().api_key("key").api_secret(SECRET);
-    assert!(!format!("{builder:?}").contains(SECRET));
+    let builder = LoginRadius::builder().api_key("key").api_secret(API_SECRET);
+    assert!(!format!("{builder:?}").contains(API_SECRET));
 
     let request = c.auth().profile(TOKEN);
     assert!(!format!("{request:?}").contains(TOKEN));
@@ -126,7 +117,10 @@ async fn secrets_stay_out_of_debug_and_errors() {
     );
     let e = c.auth().profile(TOKEN).await.unwrap_err();
     for text in [e.to_string(), format!("{e:?}")] {
-        assert!(!text.contains(TOKEN) && !text.contains(SECRET), "{text}");
+        assert!(
+            !text.contains(TOKEN) && !text.contains(API_SECRET),
+            "{text}"
+        );
     }
     let e = c.auth().profile("bad\ntoken-value").await.unwrap_err();
     assert!(!e.to_string().contains("token-value"), "{e}");

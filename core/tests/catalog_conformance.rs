@@ -5,46 +5,25 @@
 //! coverage line. Set `UPDATE_MIGRATION=1` to regenerate `core/MIGRATION.md`.
 
 mod catalog;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use catalog::Case;
-use loginradius::LoginRadius;
 use loginradius::transport::{RecordedRequest, RecordingTransport};
 use serde_json::Value;
-
-const API_KEY: &str = "4f2c7a1e-9b3d-4c8e-a5f6-0d1e2f3a4b5c";
-const API_SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-
-fn spec_dir() -> std::path::PathBuf {
-    std::env::var_os("LOGINRADIUS_SPEC_DIR")
-        .map(Into::into)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec")
-        })
-}
+use support::{API_KEY, API_SECRET, client_with_signing, spec_json};
 
 fn catalog() -> Vec<Value> {
-    let text =
-        std::fs::read_to_string(spec_dir().join("loginradius-api.json")).expect("catalog readable");
-    let v: Value = serde_json::from_str(&text).expect("catalog is JSON");
-    v["endpoints"].as_array().expect("endpoints").clone()
-}
-
-fn client(transport: &RecordingTransport, signing: bool) -> LoginRadius {
-    LoginRadius::builder()
-        .api_key(API_KEY)
-        .api_secret(API_SECRET)
-        .request_signing(signing)
-        .retry(loginradius::RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .expect("client")
+    spec_json("loginradius-api.json")["endpoints"]
+        .as_array()
+        .expect("endpoints")
+        .clone()
 }
 
 async fn record(case: &Case, signing: bool) -> Result<RecordedRequest, String> {
     let transport = RecordingTransport::new();
-    (case.run)(client(&transport, signing)).await;
+    (case.run)(client_with_signing(&transport, signing)).await;
     let requests = transport.requests();
     match requests.as_slice() {
         [one] => Ok(one.clone()),

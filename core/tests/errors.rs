@@ -1,6 +1,8 @@
 //! Error mapping and retries, over a real loopback socket (default reqwest transport) and through
 //! the recording transport.
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -9,11 +11,9 @@ use http::StatusCode;
 use loginradius::transport::{RecordingTransport, TransportError};
 use loginradius::{Error, LoginRadius, RetryPolicy};
 use serde_json::json;
+use support::{API_SECRET, TOKEN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
-
-const SECRET: &str = "9e8d7c6b-5a49-4382-b1a0-f9e8d7c6b5a4";
-const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
 
 /// A loopback HTTP/1.1 server that answers every request with the next canned raw response (the
 /// last one repeats) after `delay`, and counts requests.
@@ -51,7 +51,7 @@ fn raw(status: u16, headers: &str, body: &str) -> String {
 fn client(base: &str, retry: RetryPolicy) -> LoginRadius {
     LoginRadius::builder()
         .api_key("key")
-        .api_secret(SECRET)
+        .api_secret(API_SECRET)
         .base_url(base)
         .request_timeout(Duration::from_millis(300))
         .retry(retry.base_delay(Duration::from_millis(1)))
@@ -61,7 +61,7 @@ fn client(base: &str, retry: RetryPolicy) -> LoginRadius {
 
 fn assert_no_secrets(e: &Error) {
     for text in [e.to_string(), format!("{e:?}")] {
-        assert!(!text.contains(SECRET), "secret leaked: {text}");
+        assert!(!text.contains(API_SECRET), "secret leaked: {text}");
         assert!(!text.contains(TOKEN), "token leaked: {text}");
     }
 }
@@ -234,7 +234,7 @@ async fn recording_transport_errors_map_to_variants() {
     let t = RecordingTransport::new();
     let c = LoginRadius::builder()
         .api_key("k")
-        .api_secret(SECRET)
+        .api_secret(API_SECRET)
         .retry(RetryPolicy::none())
         .transport(t.clone())
         .build()

@@ -3,22 +3,14 @@
 //! method, URL and headers, except where `shared/spec/README.md` tells us not to repeat the
 //! reference SDK's weaknesses (those differences are spelled out and checked below).
 
+mod support;
+
 use loginradius::models::Registration;
 use loginradius::transport::{RecordedRequest, RecordingTransport};
 use loginradius::wire::{json, signing, sott::SottKey};
 use loginradius::{Clock, LoginRadius};
 use serde_json::Value;
-
-fn vectors() -> Value {
-    let dir = std::env::var_os("LOGINRADIUS_SPEC_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec")
-        });
-    let text =
-        std::fs::read_to_string(dir.join("test-vectors.json")).expect("test-vectors.json readable");
-    serde_json::from_str(&text).expect("vectors are JSON")
-}
+use support::spec_json;
 
 fn s<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key]
@@ -28,7 +20,7 @@ fn s<'a>(v: &'a Value, key: &str) -> &'a str {
 
 #[test]
 fn sott_vectors_match_byte_for_byte() {
-    let all = vectors();
+    let all = spec_json("test-vectors.json");
     let list = all["sott"].as_array().expect("sott vectors");
     assert_eq!(list.len(), 6);
     for v in list {
@@ -54,7 +46,7 @@ fn sott_vectors_match_byte_for_byte() {
 
 #[test]
 fn sott_clock_path_writes_24_hour_utc_where_the_reference_wrote_12_hour() {
-    let all = vectors();
+    let all = spec_json("test-vectors.json");
     let v = all["sott"]
         .as_array()
         .unwrap()
@@ -98,7 +90,7 @@ fn sott_clock_path_writes_24_hour_utc_where_the_reference_wrote_12_hour() {
 
 #[test]
 fn digest_vectors_match_byte_for_byte() {
-    let all = vectors();
+    let all = spec_json("test-vectors.json");
     let list = all["digest"].as_array().expect("digest vectors");
     assert_eq!(list.len(), 5);
     for v in list {
@@ -225,7 +217,7 @@ fn expected_url(v: &Value) -> String {
 
 #[tokio::test]
 async fn request_vectors_match_method_url_and_headers() {
-    let all = vectors();
+    let all = spec_json("test-vectors.json");
     let list = all["request"].as_array().expect("request vectors");
     assert_eq!(list.len(), 10);
     let mut checked = 0;

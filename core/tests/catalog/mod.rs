@@ -26,12 +26,8 @@ mod social;
 mod sott;
 mod webhooks;
 
-/// Sample access token used by every case that needs one.
-pub const TOKEN: &str = "7f3e2d1c-0b9a-4887-a6b5-c4d3e2f1a0b9";
-/// Sample SOTT used by registration cases.
-pub const SOTT: &str = "c29tZS1zb3R0*0123456789abcdef0123456789abcdef";
-/// Sample uid.
-pub const UID: &str = "b2d4f1e0c3a94c1e9f7a6d5c4b3a2910";
+/// The sample access token, SOTT and uid of the cases.
+pub use crate::support::{SOTT, TOKEN, UID};
 
 /// One catalog entry mapped to our client.
 pub struct Case {
