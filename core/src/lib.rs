@@ -44,6 +44,7 @@ pub mod models;
 pub mod request;
 mod secret;
 pub mod transport;
+pub mod web;
 pub mod wire;
 
 pub use client::LoginRadius;

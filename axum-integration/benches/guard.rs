@@ -1,0 +1,165 @@
+//! A protected route with a warm cache vs the same route unprotected, both in process through
+//! `oneshot` on a prebuilt `Router`. After the criterion groups, a paired timing loop prints the
+//! throughput ratio protected/unprotected (target ≥ 0.95).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Body;
+use axum::routing::get;
+use criterion::{Criterion, criterion_group};
+use http::{Request, StatusCode};
+use loginradius::auth::Authenticator;
+use loginradius::transport::RecordingTransport;
+use loginradius::{LoginRadius, RetryPolicy};
+use loginradius_axum::{LoginRadiusLayer, Require, RequireLayer};
+use tokio::runtime::Runtime;
+use tower::ServiceExt;
+
+const TOKEN: &str = "bench-token-0123456789abcdef";
+
+async fn handler() -> &'static str {
+    "ok"
+}
+
+fn unprotected() -> Router {
+    Router::new().route("/r", get(handler))
+}
+
+/// The protected router, and the same authenticator's layer on a route that never asks (the
+/// cost of the lazy layer alone).
+fn protected(rt: &Runtime) -> Router {
+    protected_and_layer_only(rt).0
+}
+
+fn protected_and_layer_only(rt: &Runtime) -> (Router, Router) {
+    let transport = RecordingTransport::new();
+    // The one cold lookup: validation, profile, then the user's roles.
+    transport.reply_json(
+        200,
+        serde_json::json!({"access_token": TOKEN, "expires_in": "2999-01-01T00:00:00Z"}),
+    );
+    transport.reply_json(200, serde_json::json!({"Uid": "u-1"}));
+    transport.reply_json(200, serde_json::json!({"Roles": ["admin"]}));
+    let client = LoginRadius::builder()
+        .api_key("key")
+        .api_secret("secret")
+        .retry(RetryPolicy::none())
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    let authenticator = Authenticator::builder(client)
+        .max_token_ttl(Duration::from_secs(3600))
+        .roles_ttl(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    let layer = LoginRadiusLayer::new(authenticator);
+    let app = Router::new()
+        .route("/r", get(handler))
+        .route_layer(RequireLayer::new(Require::role("admin")))
+        .layer(layer.clone());
+    let layer_only = Router::new().route("/r", get(handler)).layer(layer);
+    // Warm the cache.
+    let status = rt.block_on(call(&app));
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(transport.len(), 3);
+    (app, layer_only)
+}
+
+fn request() -> Request<Body> {
+    Request::get("/r")
+        .header(
+            "authorization",
+            concat!("Bearer ", "bench-token-0123456789abcdef"),
+        )
+        .body(Body::empty())
+        .unwrap()
+}
+
+async fn call(app: &Router) -> StatusCode {
+    app.clone().oneshot(request()).await.unwrap().status()
+}
+
+fn guard(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let open = unprotected();
+    let (guarded, layer_only) = protected_and_layer_only(&rt);
+    let mut group = c.benchmark_group("guard");
+    group.bench_function("unprotected", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(call(&open).await) })
+    });
+    group.bench_function("layer_only_route_never_asks", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(call(&layer_only).await) })
+    });
+    group.bench_function("protected_warm", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(call(&guarded).await) })
+    });
+    group.finish();
+}
+
+/// Paired measurement: alternating rounds of each router, best-of to damp noise from the shared
+/// machine; prints requests per second and the ratio.
+fn ratio() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let open = unprotected();
+    let guarded = protected(&rt);
+    const PER_ROUND: u32 = 20_000;
+    const ROUNDS: usize = 15;
+    let round = |app: &Router| {
+        rt.block_on(async {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND {
+                assert_eq!(black_box(call(app).await), StatusCode::OK);
+            }
+            start.elapsed()
+        })
+    };
+    // Warm up both.
+    round(&open);
+    round(&guarded);
+    let mut open_times = Vec::with_capacity(ROUNDS);
+    let mut guarded_times = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        open_times.push(round(&open));
+        guarded_times.push(round(&guarded));
+    }
+    open_times.sort();
+    guarded_times.sort();
+    let per_second = |d: Duration| f64::from(PER_ROUND) / d.as_secs_f64();
+    let (open_best, guarded_best) = (per_second(open_times[0]), per_second(guarded_times[0]));
+    let (open_median, guarded_median) = (
+        per_second(open_times[ROUNDS / 2]),
+        per_second(guarded_times[ROUNDS / 2]),
+    );
+    println!();
+    println!(
+        "throughput, {ROUNDS} alternating rounds of {PER_ROUND} requests (current-thread runtime):"
+    );
+    println!("  unprotected:     best {open_best:>10.0} req/s, median {open_median:>10.0} req/s");
+    println!(
+        "  protected, warm: best {guarded_best:>10.0} req/s, median {guarded_median:>10.0} req/s"
+    );
+    println!(
+        "  ratio protected/unprotected: best {:.3}, median {:.3} (target >= 0.95)",
+        guarded_best / open_best,
+        guarded_median / open_median
+    );
+}
+
+criterion_group!(benches, guard);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    ratio();
+}

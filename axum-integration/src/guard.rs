@@ -1,0 +1,150 @@
+//! [`RequireLayer`]: a guard for `route_layer`, built from a [`Require`] value.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use http::{Method, Request};
+use loginradius::auth::Require;
+use tower::{Layer, Service};
+
+use crate::extract::{context, user_of};
+use crate::policy::Policy;
+use crate::rejection::AuthRejection;
+
+/// A guard: lets a request through only when its user meets a [`Require`]ment, otherwise
+/// answers with the layer's rejection (401, 403, 503 with `Retry-After`, or 500 without
+/// [`LoginRadiusLayer`](crate::LoginRadiusLayer)).
+///
+/// Use it with `Router::route_layer` (so unmatched paths stay 404/405) below a
+/// `LoginRadiusLayer`; stack several to require all of them, or combine values with
+/// [`Require::and`]/[`Require::or`]. `OPTIONS` requests (CORS preflights, which carry no
+/// credentials) always pass through untouched. The user lookup is shared with the extractors of
+/// the same request.
+///
+/// ```
+/// use axum::{Router, routing::{get, post}};
+/// use loginradius::auth::Require;
+/// use loginradius_axum::{LoginRadiusLayer, RequireLayer};
+/// # fn app(authenticator: loginradius::auth::Authenticator) -> Router {
+/// Router::new()
+///     .route("/reports", get(|| async { "reports" }))
+///     .route("/reports/publish", post(|| async { "published" }))
+///     .route_layer(RequireLayer::new(
+///         Require::role("admin").or(Require::permission("reports:read")),
+///     ))
+///     .layer(LoginRadiusLayer::new(authenticator))
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct RequireLayer {
+    require: Arc<Require>,
+}
+
+impl RequireLayer {
+    /// A guard for `require`.
+    pub fn new(require: Require) -> Self {
+        Self {
+            require: Arc::new(require),
+        }
+    }
+
+    /// A guard for the requirement of a [`Policy`] type (see [`policy!`](crate::policy!)).
+    pub fn policy<P: Policy>() -> Self {
+        Self::new(P::require().clone())
+    }
+
+    /// Any signed-in user.
+    pub fn authenticated() -> Self {
+        Self::new(Require::authenticated())
+    }
+
+    /// The requirement.
+    pub fn require(&self) -> &Require {
+        &self.require
+    }
+}
+
+impl<S> Layer<S> for RequireLayer {
+    type Service = RequireService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequireService {
+            inner,
+            require: self.require.clone(),
+        }
+    }
+}
+
+/// The service of [`RequireLayer`].
+#[derive(Clone, Debug)]
+pub struct RequireService<S> {
+    inner: S,
+    require: Arc<Require>,
+}
+
+impl<S> Service<Request<Body>> for RequireService<S>
+where
+    S: Service<Request<Body>, Error = Infallible> + Clone + Send + 'static,
+    S::Response: IntoResponse,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        // The inner service that was polled ready is the one to call; keep a fresh clone here.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let require = self.require.clone();
+        Box::pin(async move {
+            if request.method() == Method::OPTIONS {
+                return Ok(inner.call(request).await?.into_response());
+            }
+            let (parts, body) = request.into_parts();
+            if let Err(rejection) = allowed(&parts, &require).await {
+                return Ok(rejection.into_response());
+            }
+            let request = Request::from_parts(parts, body);
+            Ok(inner.call(request).await?.into_response())
+        })
+    }
+}
+
+/// Authenticates the request and decides `require`, rendering a refusal with the layer's
+/// handler.
+async fn allowed(parts: &http::request::Parts, require: &Require) -> Result<(), AuthRejection> {
+    let context = context(parts)?;
+    let outcome = match context.resolve(&parts.headers).await {
+        Ok(user) => context.authenticator().authorize(user, require).await,
+        Err(rejection) => Err(rejection.clone()),
+    };
+    outcome.map_err(|rejection| {
+        AuthRejection::new(rejection, Some(context.rejection_handler()), parts)
+    })
+}
+
+/// Like [`allowed`], keeping the user.
+pub(crate) async fn check(
+    parts: &http::request::Parts,
+    require: &Require,
+) -> Result<loginradius::auth::AuthenticatedUser, AuthRejection> {
+    let (context, user) = user_of(parts).await?;
+    match context.authenticator().authorize(&user, require).await {
+        Ok(()) => Ok(user),
+        Err(rejection) => Err(AuthRejection::new(
+            rejection,
+            Some(context.rejection_handler()),
+            parts,
+        )),
+    }
+}

@@ -1,0 +1,238 @@
+//! [`LoginRadiusLayer`]: puts a lazy per-request [`AuthContext`] in the request extensions.
+
+use std::fmt;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use http::{HeaderMap, Request};
+use loginradius::auth::{AuthenticatedUser, Authenticator, Rejection};
+use tokio::sync::OnceCell;
+use tower::{Layer, Service};
+
+use crate::rejection::RejectionHandler;
+
+/// A [`tower::Layer`] that makes LoginRadius authentication available to everything below it:
+/// the [`AuthenticatedUser`](crate::AuthenticatedUser) and `Option<AuthenticatedUser>`
+/// extractors, [`Guarded`](crate::Guarded) and [`RequireLayer`](crate::RequireLayer).
+///
+/// The layer itself does no work beyond one small allocation per request: it stores an
+/// [`AuthContext`] in the request extensions, and the token is looked up only when a handler or
+/// guard asks, at most once per request (the result is kept for the rest of the request). A route
+/// that never asks makes no upstream call. It never refuses a request by itself.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use axum::{Router, body::Body, routing::get};
+/// use http::{Request, StatusCode};
+/// use loginradius::LoginRadius;
+/// use loginradius::auth::{Authenticator, Require};
+/// use loginradius::transport::RecordingTransport;
+/// use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, RequireLayer};
+/// use tower::ServiceExt;
+///
+/// async fn me(user: AuthenticatedUser) -> String {
+///     format!("hello {}", user.uid)
+/// }
+///
+/// let client = LoginRadius::builder()
+///     .api_key("key")
+///     .api_secret("secret")
+///     .transport(RecordingTransport::new())
+///     .build()?;
+/// let authenticator = Authenticator::builder(client).build()?;
+///
+/// let app = Router::new()
+///     .route("/admin", get(|| async { "admin area" }))
+///     .route_layer(RequireLayer::new(Require::role("admin")))
+///     .route("/me", get(me))
+///     .route("/", get(|| async { "public" }))
+///     .layer(LoginRadiusLayer::new(authenticator));
+///
+/// // No token: the public page answers, the others ask for one.
+/// let response = app.clone().oneshot(Request::get("/").body(Body::empty())?).await?;
+/// assert_eq!(response.status(), StatusCode::OK);
+/// let response = app.clone().oneshot(Request::get("/me").body(Body::empty())?).await?;
+/// assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+/// let response = app.oneshot(Request::get("/admin").body(Body::empty())?).await?;
+/// assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct LoginRadiusLayer {
+    config: Arc<Config>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub(crate) authenticator: Authenticator,
+    pub(crate) on_rejection: RejectionHandler,
+}
+
+impl LoginRadiusLayer {
+    /// A layer on `authenticator`, with the default JSON rejections.
+    pub fn new(authenticator: Authenticator) -> Self {
+        Self {
+            config: Arc::new(Config {
+                authenticator,
+                on_rejection: RejectionHandler::default(),
+            }),
+        }
+    }
+
+    /// Replaces how rejections are rendered, for every extractor and guard below the layer:
+    /// a function of the core [`Rejection`] and the request parts, or a preset such as
+    /// [`RejectionHandler::redirect_html_to`].
+    ///
+    /// ```
+    /// use axum::response::IntoResponse;
+    /// use loginradius_axum::{LoginRadiusLayer, RejectionHandler};
+    /// # fn layer(authenticator: loginradius::auth::Authenticator) {
+    /// // Browsers go to the login page; API clients get the JSON 401.
+    /// let layer = LoginRadiusLayer::new(authenticator.clone())
+    ///     .on_rejection(RejectionHandler::redirect_html_to("/login"));
+    /// // Or anything else:
+    /// let layer = LoginRadiusLayer::new(authenticator)
+    ///     .on_rejection(|rejection: loginradius::auth::Rejection, _: &http::request::Parts| {
+    ///         (rejection.status(), rejection.message().to_owned()).into_response()
+    ///     });
+    /// # }
+    /// ```
+    pub fn on_rejection(mut self, handler: impl Into<RejectionHandler>) -> Self {
+        let config = Arc::make_mut(&mut self.config);
+        config.on_rejection = handler.into();
+        self
+    }
+
+    /// The authenticator.
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.config.authenticator
+    }
+}
+
+impl<F> From<F> for RejectionHandler
+where
+    F: Fn(Rejection, &http::request::Parts) -> axum::response::Response + Send + Sync + 'static,
+{
+    fn from(f: F) -> Self {
+        RejectionHandler::new(f)
+    }
+}
+
+impl<S> Layer<S> for LoginRadiusLayer {
+    type Service = LoginRadiusService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        LoginRadiusService {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service of [`LoginRadiusLayer`]: adds an [`AuthContext`] to each request and calls the
+/// inner service.
+#[derive(Clone, Debug)]
+pub struct LoginRadiusService<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S, B> Service<Request<B>> for LoginRadiusService<S>
+where
+    S: Service<Request<B>>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        request.extensions_mut().insert(AuthContext {
+            inner: Arc::new(ContextInner {
+                config: self.config.clone(),
+                user: OnceCell::new(),
+            }),
+        });
+        self.inner.call(request)
+    }
+}
+
+/// The per-request authentication state the layer stores in the request extensions: the
+/// authenticator, the rejection handler, and the user of the request once someone asked.
+///
+/// Handlers rarely need it directly (use the extractors); it is public for custom extractors
+/// and middleware. Clones share the lookup.
+#[derive(Clone)]
+pub struct AuthContext {
+    inner: Arc<ContextInner>,
+}
+
+struct ContextInner {
+    config: Arc<Config>,
+    user: OnceCell<Result<AuthenticatedUser, Rejection>>,
+}
+
+impl fmt::Debug for AuthContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthContext")
+            .field("looked_up", &self.inner.user.initialized())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthContext {
+    /// The user of the request whose headers are `headers`: looked up on the first call (token
+    /// from the authenticator's sources, then the cache or one upstream lookup), remembered for
+    /// the rest of the request.
+    pub async fn user(&self, headers: &HeaderMap) -> Result<AuthenticatedUser, Rejection> {
+        self.resolve(headers).await.clone()
+    }
+
+    /// Like [`user`](Self::user), by reference (no clone of the user).
+    pub(crate) async fn resolve(
+        &self,
+        headers: &HeaderMap,
+    ) -> &Result<AuthenticatedUser, Rejection> {
+        self.inner
+            .user
+            .get_or_init(|| {
+                self.inner
+                    .config
+                    .authenticator
+                    .authenticate_headers(headers)
+            })
+            .await
+    }
+
+    /// True once the user has been looked up for this request.
+    pub fn is_resolved(&self) -> bool {
+        self.inner.user.initialized()
+    }
+
+    /// The authenticator.
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.inner.config.authenticator
+    }
+
+    /// The rejection handler configured on the layer.
+    pub fn rejection_handler(&self) -> &RejectionHandler {
+        &self.inner.config.on_rejection
+    }
+}
+
+/// The rejection when no [`LoginRadiusLayer`] is above an extractor or guard.
+pub(crate) fn missing_layer() -> Rejection {
+    tracing::error!(
+        "a LoginRadius extractor or guard ran without LoginRadiusLayer: add \
+         `.layer(LoginRadiusLayer::new(authenticator))` to the router"
+    );
+    Rejection::misconfigured(
+        "LoginRadiusLayer is missing: add `.layer(LoginRadiusLayer::new(authenticator))` to the \
+         router, outside every route that authenticates",
+    )
+}

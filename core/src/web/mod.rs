@@ -1,0 +1,42 @@
+//! Framework-agnostic pieces of the web route helpers, written once for the axum and actix
+//! adapters:
+//!
+//! - [`SessionCookie`]: the session as one private (encrypted + authenticated) cookie made with
+//!   the `cookie` crate: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Secure` outside loopback hosts,
+//!   `Max-Age` from the token expiry, renewed on every login. Its
+//!   [`token_source`](SessionCookie::token_source) lets the
+//!   [`Authenticator`](crate::auth::Authenticator) accept session-cookie authentication.
+//! - [`Flows`]: login (with the MFA fallback), the MFA code step, registration with a
+//!   server-side SOTT, logout (upstream invalidation + cache eviction), email verification,
+//!   resend verification, forgot/reset/change password, passwordless login by email link, and
+//!   MFA setup/enable/disable, as async functions over the request's headers and raw JSON body
+//!   returning a [`FlowResponse`]. An adapter only writes `status`, `body` as JSON,
+//!   [`FlowResponse::set_cookie`] and `Retry-After`, and adds CSRF protection.
+//!
+//! ```
+//! use loginradius::LoginRadius;
+//! use loginradius::auth::{Authenticator, TokenExtractor};
+//! use loginradius::web::{FlowConfig, Flows, SessionCookie};
+//!
+//! # async fn run(client: LoginRadius, headers: http::HeaderMap) -> Result<(), loginradius::Error> {
+//! // 64 secret bytes from configuration keep sessions valid across restarts and replicas.
+//! let session = SessionCookie::from_master_key(&[7u8; 64])?;
+//! let authenticator = Authenticator::builder(client)
+//!     .token_sources(TokenExtractor::bearer().with(session.token_source()))
+//!     .build()?;
+//! let flows = Flows::new(authenticator, session)
+//!     .config(FlowConfig::default().reset_password_url("https://app.example.com/reset"));
+//!
+//! let out = flows.login(br#"{"email": "jane@example.com", "password": "correct horse"}"#).await;
+//! let set_cookie = out.set_cookie(flows.session(), &headers);
+//! println!("{} {} {set_cookie:?}", out.status, out.body);
+//! # Ok(()) }
+//! ```
+
+mod flows;
+mod session;
+
+pub use flows::{FlowConfig, FlowResponse, Flows, SessionChange, error_response, qr_svg_data_uri};
+pub use session::{
+    DEFAULT_COOKIE_NAME, DEFAULT_SESSION_TTL, Key, Session, SessionCookie, is_local_request,
+};

@@ -1,0 +1,566 @@
+//! The route helpers' session: one private (encrypted and authenticated) cookie made with the
+//! [`cookie`] crate, the same crate `axum-extra` and `actix-web` use.
+//!
+//! The cookie holds either the signed-in session `{access token, uid, expiry}` or, between the
+//! two steps of an MFA login, the pending MFA token and its expiry. Its value is sealed with
+//! AES-256-GCM under the configured 64-byte [`Key`] (the cookie name is authenticated too), so
+//! the browser can neither read nor change it; anything that does not decrypt is no session.
+//!
+//! Attributes: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age` from the token expiry, and
+//! `Secure` unless the request's `Host` is `localhost`, `127.0.0.1` or `[::1]` (plain-HTTP
+//! development). Every login seals a fresh value (a new random nonce): the session is renewed.
+
+use std::fmt;
+use std::sync::Arc;
+
+use cookie::{Cookie, CookieJar, SameSite};
+use http::header::{COOKIE, HOST};
+use http::{HeaderMap, HeaderValue};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+pub use cookie::Key;
+
+use crate::auth::{AccessToken, Extracted, TokenSource};
+
+/// The default cookie name.
+pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
+
+/// How long a session whose token expiry is unknown lasts, and how long a pending MFA login
+/// lasts when LoginRadius gives no expiry.
+pub const DEFAULT_SESSION_TTL: Duration = Duration::minutes(15);
+
+/// What the session cookie holds.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Session {
+    /// A signed-in user.
+    SignedIn {
+        /// The LoginRadius access token.
+        access_token: AccessToken,
+        /// The user's uid.
+        uid: String,
+        /// When the token (and so the session) expires.
+        expires_at: OffsetDateTime,
+    },
+    /// The first MFA step passed; the second (the TOTP code) is awaited.
+    PendingMfa {
+        /// The LoginRadius MFA token (`SecondFactorAuthenticationToken`).
+        mfa_token: AccessToken,
+        /// When it expires.
+        expires_at: OffsetDateTime,
+    },
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SignedIn {
+                uid, expires_at, ..
+            } => f
+                .debug_struct("SignedIn")
+                .field("uid", uid)
+                .field("expires_at", expires_at)
+                .finish_non_exhaustive(),
+            Self::PendingMfa { expires_at, .. } => f
+                .debug_struct("PendingMfa")
+                .field("expires_at", expires_at)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl Session {
+    /// When the session ends.
+    pub fn expires_at(&self) -> OffsetDateTime {
+        match self {
+            Self::SignedIn { expires_at, .. } | Self::PendingMfa { expires_at, .. } => *expires_at,
+        }
+    }
+
+    /// The access token of a signed-in session.
+    pub fn access_token(&self) -> Option<&AccessToken> {
+        match self {
+            Self::SignedIn { access_token, .. } => Some(access_token),
+            Self::PendingMfa { .. } => None,
+        }
+    }
+
+    /// The MFA token of a pending MFA login.
+    pub fn mfa_token(&self) -> Option<&AccessToken> {
+        match self {
+            Self::PendingMfa { mfa_token, .. } => Some(mfa_token),
+            Self::SignedIn { .. } => None,
+        }
+    }
+}
+
+/// The sealed payload: short keys, a kind tag, a Unix expiry.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    /// `s` signed in, `m` pending MFA.
+    k: char,
+    t: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    u: Option<String>,
+    e: i64,
+}
+
+/// The session cookie codec: name and key. Cheap to clone.
+#[derive(Clone)]
+pub struct SessionCookie {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    name: String,
+    key: Key,
+}
+
+impl fmt::Debug for SessionCookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SessionCookie")
+            .field("name", &self.inner.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for SessionCookie {
+    fn default() -> Self {
+        Self::generate()
+    }
+}
+
+impl SessionCookie {
+    /// A codec with a freshly generated random key: sessions do not survive a restart and are
+    /// not shared between processes. Use [`with_key`](Self::with_key) for either.
+    pub fn generate() -> Self {
+        Self::with_key(Key::generate())
+    }
+
+    /// A codec with `key` (for example `Key::from(&bytes)` with 64 bytes from configuration).
+    pub fn with_key(key: Key) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                name: DEFAULT_COOKIE_NAME.to_owned(),
+                key,
+            }),
+        }
+    }
+
+    /// A codec with a key made of `master` (at least 64 bytes of secret random data).
+    pub fn from_master_key(master: &[u8]) -> Result<Self, crate::Error> {
+        let key = Key::try_from(master).map_err(|_| {
+            crate::Error::Config("the session key must be at least 64 bytes".into())
+        })?;
+        Ok(Self::with_key(key))
+    }
+
+    /// Sets the cookie name (default [`DEFAULT_COOKIE_NAME`]).
+    pub fn name(self, name: impl Into<String>) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                name: name.into(),
+                key: self.inner.key.clone(),
+            }),
+        }
+    }
+
+    /// The cookie name.
+    pub fn cookie_name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The session of the request, if its cookie decrypts and has not expired.
+    pub fn read(&self, headers: &HeaderMap) -> Option<Session> {
+        self.read_at(headers, OffsetDateTime::now_utc())
+    }
+
+    /// [`read`](Self::read) at a given time.
+    pub fn read_at(&self, headers: &HeaderMap, now: OffsetDateTime) -> Option<Session> {
+        let raw = self.raw_value(headers)?;
+        let session = self.open(&raw)?;
+        (session.expires_at() > now).then_some(session)
+    }
+
+    /// The access token of the request's signed-in session.
+    pub fn access_token(&self, headers: &HeaderMap) -> Option<AccessToken> {
+        self.read(headers)?.access_token().cloned()
+    }
+
+    /// A [`TokenSource`] reading the access token from the session cookie, so an
+    /// [`Authenticator`](crate::auth::Authenticator) accepts session-cookie authentication:
+    /// `TokenExtractor::bearer().with(session.token_source())`. A missing, undecryptable,
+    /// expired or pending-MFA cookie is no token ([`Extracted::Missing`]).
+    pub fn token_source(&self) -> TokenSource {
+        let codec = self.clone();
+        TokenSource::custom(move |headers| match codec.access_token(headers) {
+            Some(token) => Extracted::Found(token),
+            None => Extracted::Missing,
+        })
+    }
+
+    /// The one cookie value under our name; several different values are no session.
+    fn raw_value(&self, headers: &HeaderMap) -> Option<String> {
+        let mut found: Option<String> = None;
+        for header in headers.get_all(COOKIE) {
+            let Ok(header) = header.to_str() else {
+                continue;
+            };
+            for cookie in Cookie::split_parse(header).flatten() {
+                if cookie.name() != self.inner.name {
+                    continue;
+                }
+                match &found {
+                    Some(previous) if previous != cookie.value() => return None,
+                    _ => found = Some(cookie.value().to_owned()),
+                }
+            }
+        }
+        found.filter(|v| !v.is_empty())
+    }
+
+    fn open(&self, raw: &str) -> Option<Session> {
+        let mut jar = CookieJar::new();
+        jar.add_original(Cookie::new(self.inner.name.clone(), raw.to_owned()));
+        let plain = jar.private(&self.inner.key).get(&self.inner.name)?;
+        let payload: Payload = serde_json::from_str(plain.value()).ok()?;
+        let expires_at = OffsetDateTime::from_unix_timestamp(payload.e).ok()?;
+        if payload.t.is_empty() {
+            return None;
+        }
+        match (payload.k, payload.u) {
+            ('s', Some(uid)) => Some(Session::SignedIn {
+                access_token: AccessToken::new(payload.t),
+                uid,
+                expires_at,
+            }),
+            ('m', None) => Some(Session::PendingMfa {
+                mfa_token: AccessToken::new(payload.t),
+                expires_at,
+            }),
+            _ => None,
+        }
+    }
+
+    fn seal(&self, session: &Session) -> String {
+        let payload = match session {
+            Session::SignedIn {
+                access_token,
+                uid,
+                expires_at,
+            } => Payload {
+                k: 's',
+                t: access_token.expose().to_owned(),
+                u: Some(uid.clone()),
+                e: expires_at.unix_timestamp(),
+            },
+            Session::PendingMfa {
+                mfa_token,
+                expires_at,
+            } => Payload {
+                k: 'm',
+                t: mfa_token.expose().to_owned(),
+                u: None,
+                e: expires_at.unix_timestamp(),
+            },
+        };
+        let plain = serde_json::to_string(&payload).unwrap_or_default();
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.inner.key)
+            .add(Cookie::new(self.inner.name.clone(), plain));
+        jar.get(&self.inner.name)
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The `Set-Cookie` value that starts `session` (a fresh sealed value every time).
+    /// `request` is the request's headers, for the `Secure` rule.
+    pub fn start(&self, request: &HeaderMap, session: &Session) -> HeaderValue {
+        self.start_at(request, session, OffsetDateTime::now_utc())
+    }
+
+    /// [`start`](Self::start) at a given time (for `Max-Age`).
+    pub fn start_at(
+        &self,
+        request: &HeaderMap,
+        session: &Session,
+        now: OffsetDateTime,
+    ) -> HeaderValue {
+        let max_age = (session.expires_at() - now).max(Duration::ZERO);
+        let cookie = self
+            .base(request, self.seal(session))
+            .max_age(max_age)
+            .build();
+        header_value(&cookie)
+    }
+
+    /// The `Set-Cookie` value that ends the session (empty value, `Max-Age=0`).
+    pub fn end(&self, request: &HeaderMap) -> HeaderValue {
+        let cookie = self
+            .base(request, String::new())
+            .max_age(Duration::ZERO)
+            .expires(OffsetDateTime::UNIX_EPOCH)
+            .build();
+        header_value(&cookie)
+    }
+
+    fn base(&self, request: &HeaderMap, value: String) -> cookie::CookieBuilder<'static> {
+        Cookie::build((self.inner.name.clone(), value))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .path("/")
+            .secure(!is_local_request(request))
+    }
+}
+
+fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
+    // The sealed value is Base64 and the attributes are ASCII: always a valid header value.
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// True when the request's `Host` is a loopback name, where plain HTTP is allowed (no
+/// `Secure`). A missing or unreadable `Host` counts as remote: `Secure` is kept.
+pub fn is_local_request(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let host = host.trim().to_ascii_lowercase();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        host.rsplit_once(':').map_or(host.as_str(), |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host.as_str()
+            }
+        })
+    };
+    matches!(name, "localhost" | "127.0.0.1" | "::1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(host: &str, cookie: Option<&str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(HOST, HeaderValue::from_str(host).unwrap());
+        if let Some(c) = cookie {
+            h.insert(COOKIE, HeaderValue::from_str(c).unwrap());
+        }
+        h
+    }
+
+    fn signed_in(token: &str) -> Session {
+        Session::SignedIn {
+            access_token: AccessToken::new(token),
+            uid: "u-1".into(),
+            expires_at: OffsetDateTime::now_utc() + Duration::minutes(10),
+        }
+    }
+
+    /// `name=value` from a `Set-Cookie` header.
+    fn pair(set_cookie: &HeaderValue) -> String {
+        set_cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    #[test]
+    fn round_trip_of_a_signed_in_session() {
+        let codec = SessionCookie::generate();
+        let session = signed_in("tok-123");
+        let set = codec.start(&request("localhost:3000", None), &session);
+        let back = codec
+            .read(&request("localhost:3000", Some(&pair(&set))))
+            .unwrap();
+        let Session::SignedIn {
+            access_token, uid, ..
+        } = &back
+        else {
+            panic!("{back:?}")
+        };
+        assert_eq!(access_token.expose(), "tok-123");
+        assert_eq!(uid, "u-1");
+        assert_eq!(
+            back.expires_at().unix_timestamp(),
+            session.expires_at().unix_timestamp()
+        );
+    }
+
+    #[test]
+    fn round_trip_of_a_pending_mfa_login() {
+        let codec = SessionCookie::generate();
+        let session = Session::PendingMfa {
+            mfa_token: AccessToken::new("mfa-1"),
+            expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
+        };
+        let set = codec.start(&request("localhost", None), &session);
+        let back = codec
+            .read(&request("localhost", Some(&pair(&set))))
+            .unwrap();
+        assert_eq!(back.mfa_token().unwrap().expose(), "mfa-1");
+        assert!(back.access_token().is_none());
+        // A pending MFA login is no access token for the authenticator.
+        assert_eq!(
+            codec
+                .token_source()
+                .extract(&request("localhost", Some(&pair(&set)))),
+            Extracted::Missing
+        );
+    }
+
+    #[test]
+    fn the_value_is_encrypted_and_renewed_on_every_start() {
+        let codec = SessionCookie::generate();
+        let session = signed_in("tok-secret-value");
+        let a = codec.start(&request("localhost", None), &session);
+        let b = codec.start(&request("localhost", None), &session);
+        assert_ne!(pair(&a), pair(&b));
+        assert!(!a.to_str().unwrap().contains("tok-secret-value"));
+        assert!(!a.to_str().unwrap().contains("u-1"));
+    }
+
+    #[test]
+    fn tampered_foreign_or_expired_cookies_are_no_session() {
+        let codec = SessionCookie::generate();
+        let set = codec.start(&request("localhost", None), &signed_in("t"));
+        let good = pair(&set);
+        // One character changed.
+        let mut bytes = good.clone().into_bytes();
+        let last = bytes.len() - 2;
+        bytes[last] = if bytes[last] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(bytes).unwrap();
+        assert!(codec.read(&request("localhost", Some(&tampered))).is_none());
+        // Another key.
+        assert!(
+            SessionCookie::generate()
+                .read(&request("localhost", Some(&good)))
+                .is_none()
+        );
+        // Another cookie name (the name is authenticated).
+        let renamed = good.replacen(DEFAULT_COOKIE_NAME, "other", 1);
+        assert!(
+            codec
+                .clone()
+                .name("other")
+                .read(&request("localhost", Some(&renamed)))
+                .is_none()
+        );
+        // Garbage, empty, and two different values.
+        assert!(
+            codec
+                .read(&request("localhost", Some("lr_session=garbage")))
+                .is_none()
+        );
+        assert!(
+            codec
+                .read(&request("localhost", Some("lr_session=")))
+                .is_none()
+        );
+        let other = pair(&codec.start(&request("localhost", None), &signed_in("u")));
+        assert!(
+            codec
+                .read(&request("localhost", Some(&format!("{good}; {other}"))))
+                .is_none()
+        );
+        // Expired.
+        let later = OffsetDateTime::now_utc() + Duration::hours(1);
+        assert!(
+            codec
+                .read_at(&request("localhost", Some(&good)), later)
+                .is_none()
+        );
+        assert_eq!(
+            codec
+                .token_source()
+                .extract(&request("localhost", Some(&tampered))),
+            Extracted::Missing
+        );
+    }
+
+    #[test]
+    fn token_source_reads_the_access_token() {
+        let codec = SessionCookie::generate();
+        let set = codec.start(&request("localhost", None), &signed_in("tok-9"));
+        let headers = request("localhost", Some(&format!("a=1; {}; b=2", pair(&set))));
+        assert_eq!(
+            codec.token_source().extract(&headers),
+            Extracted::Found(AccessToken::new("tok-9"))
+        );
+        assert_eq!(codec.access_token(&headers).unwrap().expose(), "tok-9");
+    }
+
+    #[test]
+    fn attributes() {
+        let codec = SessionCookie::generate();
+        let now = OffsetDateTime::now_utc();
+        let session = Session::SignedIn {
+            access_token: AccessToken::new("t"),
+            uid: "u".into(),
+            expires_at: now + Duration::seconds(600),
+        };
+        let set = codec.start_at(&request("app.example.com", None), &session, now);
+        let text = set.to_str().unwrap();
+        assert!(text.starts_with("lr_session="), "{text}");
+        for attr in [
+            "HttpOnly",
+            "SameSite=Lax",
+            "Path=/",
+            "Secure",
+            "Max-Age=600",
+        ] {
+            assert!(text.contains(attr), "{attr} missing in {text}");
+        }
+        let end = codec.end(&request("app.example.com", None));
+        let end = end.to_str().unwrap();
+        assert!(end.starts_with("lr_session=;"), "{end}");
+        assert!(
+            end.contains("Max-Age=0") && end.contains("HttpOnly"),
+            "{end}"
+        );
+    }
+
+    #[test]
+    fn secure_unless_the_host_is_loopback() {
+        for local in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1",
+            "127.0.0.1:3000",
+            "[::1]:3000",
+            "LOCALHOST",
+        ] {
+            assert!(is_local_request(&request(local, None)), "{local}");
+        }
+        for remote in [
+            "example.com",
+            "localhost.evil.com",
+            "127.0.0.1.nip.io",
+            "10.0.0.1:80",
+        ] {
+            assert!(!is_local_request(&request(remote, None)), "{remote}");
+        }
+        assert!(!is_local_request(&HeaderMap::new()));
+        let codec = SessionCookie::generate();
+        let local = codec.start(&request("127.0.0.1:3000", None), &signed_in("t"));
+        assert!(!local.to_str().unwrap().contains("Secure"));
+    }
+
+    #[test]
+    fn short_keys_are_refused() {
+        assert!(SessionCookie::from_master_key(&[0u8; 32]).is_err());
+        assert!(SessionCookie::from_master_key(&[7u8; 64]).is_ok());
+    }
+
+    #[test]
+    fn debug_never_shows_tokens() {
+        let text = format!("{:?}", signed_in("super-secret"));
+        assert!(!text.contains("super-secret"));
+    }
+}
