@@ -50,7 +50,19 @@ async fn email_with_plus_ampersand_and_hash_travels_encoded() {
         "the body carries the email as typed"
     );
 
-    // In the query too: a role context name and record ids are path segments.
+    // In the query: the value arrives exactly as typed, and nothing else is injected.
+    let _ = client(&t).account().by_email(email).await;
+    let r = t.last().unwrap();
+    assert!(
+        r.url
+            .contains("email=john%2Btag%26x%3D1%23frag@example.com"),
+        "{}",
+        r.url
+    );
+    assert_eq!(r.query_value("email").as_deref(), Some(email));
+    assert_eq!(r.query().len(), 2, "only apiKey and email: {:?}", r.query());
+
+    // In a path segment: a role context name.
     let _ = client(&t).roles().delete_context("uid", email).await;
     let r = t.last().unwrap();
     assert_eq!(
