@@ -7,7 +7,7 @@ pub type BoxFuture<T> =
 
 /// Declares a request builder:
 ///
-/// ```ignore
+/// ```text
 /// request_builder! {
 ///     /// Doc of the builder.
 ///     pub struct GetProfile -> Profile;
