@@ -1,0 +1,973 @@
+//! The pages. Every POST answers with a `303` redirect (POST-redirect-GET) and a flash message;
+//! the flows themselves (login, MFA, registration, links, password changes, MFA setup) are
+//! `loginradius::web::Flows`, called with the form fields as JSON.
+
+use axum::extract::{Extension, Form, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Router, http::HeaderMap};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use loginradius::models::Role;
+use loginradius::web::{FlowResponse, Session, SessionChange, qr_svg_data_uri};
+use loginradius_axum::{AuthenticatedUser, Guarded};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::csrf::CsrfToken;
+use crate::render::{
+    Flash, MfaSetup, Reply, error_message, message_of, mfa_setup, page, safe_next,
+};
+use crate::{AdminOnly, AppState};
+
+type Csrf = Extension<CsrfToken>;
+type St = State<AppState>;
+
+/// The demo's routes (state still to be given).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/static/style.css", get(stylesheet))
+        .route("/static/link.js", get(link_script))
+        .route("/login", get(login_page).post(login))
+        .route("/login/mfa", get(mfa_page).post(mfa_login))
+        .route("/register", get(register_page).post(register))
+        .route("/verify-email", get(verify_page).post(verify_email))
+        .route("/resend-verification", post(resend_verification))
+        .route("/forgot-password", get(forgot_page).post(forgot_password))
+        .route("/reset-password", get(reset_page).post(reset_password))
+        .route(
+            "/passwordless",
+            get(passwordless_page).post(passwordless_send),
+        )
+        .route(
+            "/passwordless/verify",
+            get(passwordless_verify_page).post(passwordless_verify),
+        )
+        .route("/logout", post(logout))
+        .route("/profile", get(profile))
+        .route("/profile/update", post(update_account))
+        .route("/profile/change-password", post(change_password))
+        .route("/profile/set-password", post(set_password))
+        .route("/profile/custom-objects", get(custom_objects))
+        .route("/profile/custom-objects/create", post(custom_object_create))
+        .route("/profile/custom-objects/update", post(custom_object_update))
+        .route("/profile/custom-objects/delete", post(custom_object_delete))
+        .route("/profile/mfa", get(mfa_settings))
+        .route("/profile/mfa/enable", post(mfa_enable))
+        .route("/profile/mfa/reset", post(mfa_reset))
+        .route("/admin/roles", get(roles_page))
+        .route("/admin/roles/create", post(role_create))
+        .route("/admin/roles/delete", post(role_delete))
+        .route("/admin/roles/assign", post(role_assign))
+}
+
+fn body(value: Value) -> Vec<u8> {
+    serde_json::to_vec(&value).unwrap_or_default()
+}
+
+/// A flow's outcome as a redirect: `ok_to` with `ok_text` on success, `error_to` with the
+/// flow's message otherwise; the session cookie change applied either way.
+fn flow_reply(
+    state: &AppState,
+    headers: &HeaderMap,
+    out: &FlowResponse,
+    ok_to: &str,
+    ok_text: &str,
+    error_to: &str,
+) -> Response {
+    let (to, flash) = if out.status.is_success() {
+        (ok_to, Flash::ok(ok_text))
+    } else {
+        (error_to, Flash::error(message_of(&out.body)))
+    };
+    Reply::redirect(to)
+        .cookie(out.set_cookie(state.flows.session(), headers))
+        .flash(state, headers, flash)
+        .into_response()
+}
+
+fn done(
+    state: &AppState,
+    headers: &HeaderMap,
+    to: &str,
+    result: Result<String, String>,
+) -> Response {
+    let flash = match result {
+        Ok(text) => Flash::ok(text),
+        Err(text) => Flash::error(text),
+    };
+    Reply::redirect(to)
+        .flash(state, headers, flash)
+        .into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static assets
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/css; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/style.css"),
+    )
+        .into_response()
+}
+
+async fn link_script() -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/link.js"),
+    )
+        .into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public pages
+
+async fn index(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    user: Option<AuthenticatedUser>,
+) -> Response {
+    page(
+        &s,
+        &headers,
+        &csrf,
+        user.as_deref(),
+        "index.html",
+        json!({}),
+    )
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let next = q.next.as_deref().map(|n| safe_next(Some(n)));
+    page(
+        &s,
+        &headers,
+        &csrf,
+        None,
+        "login.html",
+        json!({ "next": next }),
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+async fn login(State(s): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let out = s
+        .flows
+        .login(&body(json!({ "email": f.email, "password": f.password })))
+        .await;
+    let next = safe_next(f.next.as_deref().filter(|n| !n.is_empty()));
+    if !out.status.is_success() {
+        let back = if next == "/profile" {
+            "/login".to_owned()
+        } else {
+            format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            )
+        };
+        return flow_reply(&s, &headers, &out, "", "", &back);
+    }
+    match &out.session {
+        SessionChange::PendingMfa(_) => {
+            let text = |key: &str| out.body.get(key).and_then(Value::as_str).map(str::to_owned);
+            let setup = MfaSetup {
+                otpauth_uri: text("otpauth_uri"),
+                manual_entry_code: text("manual_entry_code"),
+                next: Some(next.clone()),
+            };
+            Reply::redirect("/login/mfa")
+                .cookie(out.set_cookie(s.flows.session(), &headers))
+                .mfa_setup(&s, &headers, Some(&setup))
+                .into_response()
+        }
+        _ => flow_reply(&s, &headers, &out, &next, "You are signed in.", "/login"),
+    }
+}
+
+async fn mfa_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
+    let pending = matches!(
+        s.flows.session().read(&headers),
+        Some(Session::PendingMfa { .. })
+    );
+    if !pending {
+        return done(
+            &s,
+            &headers,
+            "/login",
+            Err("No MFA login in progress: sign in with your password first.".into()),
+        );
+    }
+    let setup = mfa_setup(&s, &headers);
+    let qr = setup
+        .as_ref()
+        .and_then(|m| m.otpauth_uri.as_deref())
+        .and_then(qr_svg_data_uri);
+    let manual = setup.and_then(|m| m.manual_entry_code);
+    page(
+        &s,
+        &headers,
+        &csrf,
+        None,
+        "mfa.html",
+        json!({ "qr_code": qr, "manual_entry_code": manual }),
+    )
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    code: String,
+}
+
+async fn mfa_login(State(s): St, headers: HeaderMap, Form(f): Form<CodeForm>) -> Response {
+    let out = s
+        .flows
+        .login_mfa(&headers, &body(json!({ "code": f.code })))
+        .await;
+    if out.status.is_success() {
+        let next = safe_next(mfa_setup(&s, &headers).and_then(|m| m.next).as_deref());
+        return Reply::redirect(&next)
+            .cookie(out.set_cookie(s.flows.session(), &headers))
+            .mfa_setup(&s, &headers, None)
+            .flash(
+                &s,
+                &headers,
+                Flash::ok("You are signed in with two factors."),
+            )
+            .into_response();
+    }
+    let back = if out.session == SessionChange::End {
+        "/login"
+    } else {
+        "/login/mfa"
+    };
+    flow_reply(&s, &headers, &out, "", "", back)
+}
+
+async fn register_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
+    page(&s, &headers, &csrf, None, "register.html", json!({}))
+}
+
+#[derive(Deserialize)]
+struct RegisterForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    confirm_password: Option<String>,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+}
+
+fn non_blank(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
+async fn register(State(s): St, headers: HeaderMap, Form(f): Form<RegisterForm>) -> Response {
+    if f.confirm_password
+        .as_deref()
+        .is_some_and(|c| c != f.password)
+    {
+        return done(
+            &s,
+            &headers,
+            "/register",
+            Err("The two passwords differ.".into()),
+        );
+    }
+    let out = s
+        .flows
+        .register(&body(json!({
+            "email": f.email,
+            "password": f.password,
+            "first_name": non_blank(&f.first_name),
+            "last_name": non_blank(&f.last_name),
+        })))
+        .await;
+    if out.status.is_success() && out.body["email_verification_required"] == json!(true) {
+        return flow_reply(
+            &s,
+            &headers,
+            &out,
+            "/login",
+            "Registered. Open the verification link sent to your email address, then sign in.",
+            "/register",
+        );
+    }
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile",
+        "Registered and signed in.",
+        "/register",
+    )
+}
+
+#[derive(Deserialize)]
+struct LinkQuery {
+    /// Only when a link put its token in the query string instead of the fragment: the token
+    /// goes into the form, never into a redirect.
+    vtoken: Option<String>,
+}
+
+async fn verify_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    Query(q): Query<LinkQuery>,
+) -> Response {
+    page(
+        &s,
+        &headers,
+        &csrf,
+        None,
+        "verify.html",
+        json!({ "token": q.vtoken }),
+    )
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    token: String,
+}
+
+async fn verify_email(State(s): St, headers: HeaderMap, Form(f): Form<TokenForm>) -> Response {
+    let out = s
+        .flows
+        .verify_email(&body(json!({ "token": f.token.trim() })))
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/login",
+        "Your email address is verified. You can sign in.",
+        "/verify-email",
+    )
+}
+
+#[derive(Deserialize)]
+struct EmailForm {
+    email: String,
+}
+
+async fn resend_verification(
+    State(s): St,
+    headers: HeaderMap,
+    Form(f): Form<EmailForm>,
+) -> Response {
+    let out = s
+        .flows
+        .resend_verification(&body(json!({ "email": f.email.trim() })))
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/verify-email",
+        "If this address is registered and unverified, a new verification link is on its way.",
+        "/verify-email",
+    )
+}
+
+async fn forgot_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
+    page(&s, &headers, &csrf, None, "forgot.html", json!({}))
+}
+
+async fn forgot_password(State(s): St, headers: HeaderMap, Form(f): Form<EmailForm>) -> Response {
+    let out = s
+        .flows
+        .forgot_password(&body(json!({ "email": f.email.trim() })))
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/forgot-password",
+        "If this address is registered, a reset link is on its way.",
+        "/forgot-password",
+    )
+}
+
+async fn reset_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    Query(q): Query<LinkQuery>,
+) -> Response {
+    page(
+        &s,
+        &headers,
+        &csrf,
+        None,
+        "reset.html",
+        json!({ "token": q.vtoken }),
+    )
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    token: String,
+    password: String,
+}
+
+async fn reset_password(State(s): St, headers: HeaderMap, Form(f): Form<ResetForm>) -> Response {
+    let out = s
+        .flows
+        .reset_password(&body(
+            json!({ "token": f.token.trim(), "password": f.password }),
+        ))
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/login",
+        "Your password is reset. Sign in with the new one.",
+        "/reset-password",
+    )
+}
+
+async fn passwordless_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
+    page(&s, &headers, &csrf, None, "passwordless.html", json!({}))
+}
+
+async fn passwordless_send(State(s): St, headers: HeaderMap, Form(f): Form<EmailForm>) -> Response {
+    let out = s
+        .flows
+        .passwordless_send(&body(json!({ "email": f.email.trim() })))
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/passwordless",
+        "If this address is registered, a sign-in link is on its way.",
+        "/passwordless",
+    )
+}
+
+async fn passwordless_verify_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    Query(q): Query<LinkQuery>,
+) -> Response {
+    page(
+        &s,
+        &headers,
+        &csrf,
+        None,
+        "passwordless_verify.html",
+        json!({ "token": q.vtoken }),
+    )
+}
+
+async fn passwordless_verify(
+    State(s): St,
+    headers: HeaderMap,
+    Form(f): Form<TokenForm>,
+) -> Response {
+    let out = s
+        .flows
+        .passwordless_verify(&body(json!({ "token": f.token.trim() })))
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile",
+        "You are signed in.",
+        "/passwordless",
+    )
+}
+
+async fn logout(State(s): St, headers: HeaderMap) -> Response {
+    let out = s.flows.logout(&headers).await;
+    let reply = Reply::redirect("/")
+        .cookie(out.set_cookie(s.flows.session(), &headers))
+        .mfa_setup(&s, &headers, None);
+    let flash = if out.status.is_success() {
+        Flash::ok("You are signed out.")
+    } else {
+        Flash::error(format!("Signed out here; {}", message_of(&out.body)))
+    };
+    reply.flash(&s, &headers, flash).into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profile area: the uid is always the session's.
+
+async fn profile(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+) -> Response {
+    let client = s.client();
+    // Fresh from LoginRadius (the authenticator's cached profile may predate an update).
+    let (account, error) = match client.account().get(&user.uid).send().await {
+        Ok(p) => (Some(p), None),
+        Err(e) => (None, Some(error_message(&e))),
+    };
+    let roles = client
+        .roles()
+        .of_user(&user.uid)
+        .send()
+        .await
+        .map(|r| r.roles)
+        .unwrap_or_default();
+    let account = account.map(|p| {
+        json!({
+            "uid": p.uid,
+            "email": p.primary_email(),
+            "email_verified": p.email_verified,
+            "first_name": p.first_name,
+            "last_name": p.last_name,
+            "about": p.about,
+        })
+    });
+    page(
+        &s,
+        &headers,
+        &csrf,
+        Some(&*user),
+        "profile.html",
+        json!({ "account": account, "roles": roles, "load_error": error }),
+    )
+}
+
+#[derive(Deserialize)]
+struct AccountForm {
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    about: String,
+}
+
+async fn update_account(
+    State(s): St,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+    Form(f): Form<AccountForm>,
+) -> Response {
+    let fields = json!({
+        "FirstName": f.first_name.trim(),
+        "LastName": f.last_name.trim(),
+        "About": f.about.trim(),
+    });
+    let result = s
+        .client()
+        .account()
+        .update(&user.uid, &fields)
+        .send()
+        .await
+        .map(|_| "Your account is updated.".to_owned())
+        .map_err(|e| error_message(&e));
+    done(&s, &headers, "/profile", result)
+}
+
+#[derive(Deserialize)]
+struct ChangePasswordForm {
+    old_password: String,
+    new_password: String,
+}
+
+async fn change_password(
+    State(s): St,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+    Form(f): Form<ChangePasswordForm>,
+) -> Response {
+    let out = s
+        .flows
+        .change_password(
+            &headers,
+            &body(json!({ "old_password": f.old_password, "new_password": f.new_password })),
+        )
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile",
+        "Your password is changed.",
+        "/profile",
+    )
+}
+
+#[derive(Deserialize)]
+struct SetPasswordForm {
+    password: String,
+}
+
+async fn set_password(
+    State(s): St,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+    Form(f): Form<SetPasswordForm>,
+) -> Response {
+    if f.password.trim().is_empty() {
+        return done(&s, &headers, "/profile", Err("Enter a password.".into()));
+    }
+    let result = s
+        .client()
+        .account()
+        .set_password(&user.uid, f.password)
+        .send()
+        .await
+        .map(|_| "Your password is set.".to_owned())
+        .map_err(|e| error_message(&e));
+    done(&s, &headers, "/profile", result)
+}
+
+const DEFAULT_OBJECT: &str = "notes";
+
+#[derive(Deserialize)]
+struct ObjectQuery {
+    object: Option<String>,
+}
+
+fn object_name(name: Option<&str>) -> String {
+    name.map(str::trim)
+        .filter(|n| {
+            !n.is_empty()
+                && n.len() <= 64
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+        .unwrap_or(DEFAULT_OBJECT)
+        .to_owned()
+}
+
+fn objects_path(object: &str) -> String {
+    format!("/profile/custom-objects?object={object}")
+}
+
+async fn custom_objects(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+    Query(q): Query<ObjectQuery>,
+) -> Response {
+    let object = object_name(q.object.as_deref());
+    let (records, error) = match s
+        .client()
+        .custom_objects()
+        .list_for_user(&user.uid, &object)
+        .send()
+        .await
+    {
+        Ok(list) => (
+            list.records
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id,
+                        "data": serde_json::to_string_pretty(&r.custom_object).unwrap_or_default(),
+                    })
+                })
+                .collect::<Vec<_>>(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(error_message(&e))),
+    };
+    page(
+        &s,
+        &headers,
+        &csrf,
+        Some(&*user),
+        "custom_objects.html",
+        json!({ "object": object, "records": records, "load_error": error }),
+    )
+}
+
+#[derive(Deserialize)]
+struct ObjectForm {
+    object: Option<String>,
+    #[serde(default)]
+    record_id: String,
+    #[serde(default)]
+    data: String,
+}
+
+fn parse_data(data: &str) -> Result<Value, String> {
+    match serde_json::from_str::<Value>(data) {
+        Ok(v @ Value::Object(_)) => Ok(v),
+        _ => Err("The data must be a JSON object, such as {\"title\": \"hello\"}.".into()),
+    }
+}
+
+async fn custom_object_create(
+    State(s): St,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+    Form(f): Form<ObjectForm>,
+) -> Response {
+    let object = object_name(f.object.as_deref());
+    let result = match parse_data(&f.data) {
+        Ok(data) => s
+            .client()
+            .custom_objects()
+            .create_for_user(&user.uid, &object, &data)
+            .send()
+            .await
+            .map(|r| format!("Record {} created.", r.id))
+            .map_err(|e| error_message(&e)),
+        Err(e) => Err(e),
+    };
+    done(&s, &headers, &objects_path(&object), result)
+}
+
+async fn custom_object_update(
+    State(s): St,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+    Form(f): Form<ObjectForm>,
+) -> Response {
+    let object = object_name(f.object.as_deref());
+    let result = match parse_data(&f.data) {
+        Ok(data) => s
+            .client()
+            .custom_objects()
+            .update_for_user(&user.uid, &object, f.record_id.trim(), &data)
+            .send()
+            .await
+            .map(|_| "Record updated.".to_owned())
+            .map_err(|e| error_message(&e)),
+        Err(e) => Err(e),
+    };
+    done(&s, &headers, &objects_path(&object), result)
+}
+
+async fn custom_object_delete(
+    State(s): St,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+    Form(f): Form<ObjectForm>,
+) -> Response {
+    let object = object_name(f.object.as_deref());
+    let result = s
+        .client()
+        .custom_objects()
+        .delete_for_user(&user.uid, &object, f.record_id.trim())
+        .send()
+        .await
+        .map(|_| "Record deleted.".to_owned())
+        .map_err(|e| error_message(&e));
+    done(&s, &headers, &objects_path(&object), result)
+}
+
+async fn mfa_settings(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+) -> Response {
+    let out = s.flows.mfa_setup(&headers).await;
+    let context = if out.status.is_success() {
+        out.body.clone()
+    } else {
+        json!({ "load_error": message_of(&out.body) })
+    };
+    page(
+        &s,
+        &headers,
+        &csrf,
+        Some(&*user),
+        "mfa_settings.html",
+        context,
+    )
+}
+
+async fn mfa_enable(
+    State(s): St,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    let out = s
+        .flows
+        .mfa_enable(&headers, &body(json!({ "code": f.code })))
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "Two-factor authentication is on: the next sign-in asks for a code.",
+        "/profile/mfa",
+    )
+}
+
+async fn mfa_reset(State(s): St, headers: HeaderMap, _user: AuthenticatedUser) -> Response {
+    let out = s.flows.mfa_disable(&headers).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "The authenticator app is removed.",
+        "/profile/mfa",
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Role management: admins only.
+
+#[derive(Deserialize)]
+struct RolesQuery {
+    email: Option<String>,
+}
+
+async fn roles_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    admin: Guarded<AdminOnly>,
+    Query(q): Query<RolesQuery>,
+) -> Response {
+    let client = s.client();
+    let (roles, error) = match client.roles().list().send().await {
+        Ok(list) => (
+            list.roles
+                .iter()
+                .map(|r| json!({ "name": r.name, "permissions": r.granted().collect::<Vec<_>>() }))
+                .collect::<Vec<_>>(),
+            None,
+        ),
+        Err(e) => (Vec::new(), Some(error_message(&e))),
+    };
+    let lookup = match q.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        None => Value::Null,
+        Some(email) => match client.account().by_email(email).send().await {
+            Ok(account) => match client.roles().of_user(&account.uid).send().await {
+                Ok(r) => json!({ "email": email, "roles": r.roles }),
+                Err(e) => json!({ "email": email, "error": error_message(&e) }),
+            },
+            Err(e) => json!({ "email": email, "error": error_message(&e) }),
+        },
+    };
+    page(
+        &s,
+        &headers,
+        &csrf,
+        Some(&*admin),
+        "roles.html",
+        json!({ "roles": roles, "lookup": lookup, "load_error": error }),
+    )
+}
+
+#[derive(Deserialize)]
+struct RoleForm {
+    name: String,
+    #[serde(default)]
+    permissions: String,
+}
+
+async fn role_create(
+    State(s): St,
+    headers: HeaderMap,
+    _admin: Guarded<AdminOnly>,
+    Form(f): Form<RoleForm>,
+) -> Response {
+    let name = f.name.trim();
+    if name.is_empty() {
+        return done(
+            &s,
+            &headers,
+            "/admin/roles",
+            Err("Enter a role name.".into()),
+        );
+    }
+    let permissions: Vec<&str> = f
+        .permissions
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let result = s
+        .client()
+        .roles()
+        .create([Role::new(name, permissions)])
+        .send()
+        .await
+        .map(|_| format!("Role {name} created."))
+        .map_err(|e| error_message(&e));
+    done(&s, &headers, "/admin/roles", result)
+}
+
+async fn role_delete(
+    State(s): St,
+    headers: HeaderMap,
+    _admin: Guarded<AdminOnly>,
+    Form(f): Form<RoleForm>,
+) -> Response {
+    let name = f.name.trim();
+    let result = s
+        .client()
+        .roles()
+        .delete(name)
+        .send()
+        .await
+        .map(|_| format!("Role {name} deleted."))
+        .map_err(|e| error_message(&e));
+    done(&s, &headers, "/admin/roles", result)
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    email: String,
+    role: String,
+}
+
+async fn role_assign(
+    State(s): St,
+    headers: HeaderMap,
+    _admin: Guarded<AdminOnly>,
+    Form(f): Form<AssignForm>,
+) -> Response {
+    let (email, role) = (f.email.trim(), f.role.trim());
+    let client = s.client();
+    let result = match client.account().by_email(email).send().await {
+        Ok(account) => client
+            .roles()
+            .assign(&account.uid, [role])
+            .send()
+            .await
+            .map(|_| format!("Role {role} assigned to {email}."))
+            .map_err(|e| error_message(&e)),
+        Err(e) => Err(error_message(&e)),
+    };
+    done(&s, &headers, "/admin/roles", result)
+}

@@ -1,0 +1,80 @@
+//! `cargo run -p demo`: the demo site on http://127.0.0.1:5000.
+//!
+//! Without configuration it starts the LoginRadius emulator in-process (an `admin@example.com`
+//! / `password123` admin seeded; email verification and MFA optional) and prints its outbox
+//! page. With `LOGINRADIUS_API_KEY` and `LOGINRADIUS_API_SECRET` set it talks to LoginRadius
+//! (`LoginRadius::from_env`). `DEMO_BIND` changes the address (default `127.0.0.1:5000`);
+//! `DEMO_PUBLIC_URL` is the site's public origin with the real service (where email links lead);
+//! `DEMO_EMAIL_VERIFICATION` and `DEMO_MFA` (`required`, `optional`, `disabled`) change the
+//! emulator's site settings.
+
+use std::net::SocketAddr;
+
+use loginradius::LoginRadius;
+use loginradius_emulator::{EmailVerification, EmulatorConfig, MfaMode};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,demo=info".into()),
+        )
+        .init();
+    let bind: SocketAddr = std::env::var("DEMO_BIND")
+        .unwrap_or_else(|_| "127.0.0.1:5000".to_owned())
+        .parse()?;
+    let configured = std::env::var_os("LOGINRADIUS_API_KEY").is_some()
+        && std::env::var_os("LOGINRADIUS_API_SECRET").is_some();
+    let running = if configured {
+        let client = LoginRadius::from_env()?;
+        let public_url = std::env::var("DEMO_PUBLIC_URL").ok();
+        let running = demo::start_at(client, bind, public_url, None).await?;
+        println!(
+            "loginradius-rs demo on {} (LoginRadius site {})",
+            running.url,
+            std::env::var("LOGINRADIUS_API_KEY").unwrap_or_default()
+        );
+        running
+    } else {
+        let verification: EmailVerification =
+            env_or("DEMO_EMAIL_VERIFICATION", EmailVerification::Optional)?;
+        let mfa: MfaMode = env_or("DEMO_MFA", MfaMode::Optional)?;
+        let config = EmulatorConfig::default()
+            .with_demo_admin()
+            .with_email_verification(verification)
+            .with_mfa(mfa);
+        let running = demo::start_with_emulator(config, bind).await?;
+        let emulator = running
+            .emulator
+            .as_ref()
+            .map(|e| e.base_url().to_owned())
+            .unwrap_or_default();
+        println!("loginradius-rs demo on {}", running.url);
+        println!("  admin login:  admin@example.com / password123 (role admin)");
+        println!("  outbox:       {emulator}/emulator  (verification, reset and sign-in links)");
+        println!(
+            "  emulator:     {emulator} (email verification {verification}, MFA {mfa}; not for production)"
+        );
+        running
+    };
+    tokio::select! {
+        () = running_wait(running) => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}
+
+async fn running_wait(running: demo::Running) {
+    running.wait().await;
+}
+
+fn env_or<T: std::str::FromStr<Err = String>>(
+    name: &str,
+    default: T,
+) -> Result<T, Box<dyn std::error::Error + Send + Sync>> {
+    match std::env::var(name) {
+        Ok(v) => Ok(v.parse().map_err(|e: String| format!("{name}: {e}"))?),
+        Err(_) => Ok(default),
+    }
+}

@@ -1,0 +1,430 @@
+//! The demo in headless Chromium (Debian `chromium` and `chromium-driver`), driven with
+//! fantoccini: register, follow the verification link from the emulator's outbox, log in,
+//! enable MFA and log in again with a TOTP code, change the password, create and read a
+//! custom object, sign in by email link, be refused the roles page as a normal user and allowed as the admin, log
+//! out. Screenshots of the main pages go to `target/screenshots/`.
+
+mod support;
+
+use std::net::TcpListener;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt;
+use loginradius_emulator::message_kind;
+use support::{PASSWORD, start_demo, totp, unique_email};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// chromedriver on a free port, killed (by its own pid) when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+    profile: PathBuf,
+}
+
+impl Driver {
+    fn start() -> Self {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists(),
+            "{CHROMEDRIVER} is missing: install Chromium and its driver with \
+             `apt-get install -y chromium chromium-driver` (.ci/run does it)"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile =
+            std::env::temp_dir().join(format!("demo-chromium-{}-{port}", std::process::id()));
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            profile,
+        }
+    }
+
+    async fn browser(&self) -> Client {
+        let _ = std::fs::remove_dir_all(&self.profile);
+        let args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--window-size=1280,1000".to_owned(),
+            format!("--user-data-dir={}", self.profile.display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "args": args, "binary": "/usr/bin/chromium" }),
+        );
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            match ClientBuilder::rustls()
+                .expect("rustls")
+                .capabilities(caps.clone())
+                .connect(&self.url)
+                .await
+            {
+                Ok(client) => return client,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("no browser session from chromedriver: {e}"),
+            }
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+fn screenshots_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The page in the browser, with the site's base URL.
+struct Site {
+    c: Client,
+    base: String,
+}
+
+impl Site {
+    async fn goto(&self, path: &str) {
+        self.c.goto(&format!("{}{path}", self.base)).await.unwrap();
+    }
+
+    async fn shot(&self, name: &str) {
+        let png = self.c.screenshot().await.unwrap();
+        std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let field = self.c.find(Locator::Css(css)).await.unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    async fn path(&self) -> String {
+        self.c.current_url().await.unwrap().path().to_owned()
+    }
+
+    /// Waits until the browser is on `path`, and returns the full URL.
+    async fn wait_path(&self, path: &str) -> url::Url {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let url = self.c.current_url().await.unwrap();
+            if url.path() == path
+                && self
+                    .c
+                    .execute("return document.readyState", vec![])
+                    .await
+                    .unwrap()
+                    == "complete"
+            {
+                return url;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "still on {url} instead of {path}: {}",
+                self.c.source().await.unwrap_or_default()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.c
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn flash(&self) -> String {
+        self.text("#flash").await
+    }
+
+    async fn login(&self, email: &str, password: &str) {
+        self.goto("/login").await;
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.click("#login").await;
+    }
+
+    async fn logout(&self) {
+        self.click("#logout").await;
+        self.wait_path("/").await;
+        assert!(self.flash().await.contains("signed out"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_in_a_real_browser() {
+    let running = start_demo(vec![]).await;
+    let emulator = running.emulator.as_ref().unwrap();
+    let driver = Driver::start();
+    let site = Site {
+        c: driver.browser().await,
+        base: running.url.clone(),
+    };
+    // Whatever happens, close the browser session (Chromium exits) before reporting.
+    let result = AssertUnwindSafe(journey(&site, emulator, &running.url))
+        .catch_unwind()
+        .await;
+    let _ = site.c.clone().close().await;
+    drop(driver);
+    running.shutdown().await;
+    match result {
+        Ok(outcome) => outcome.unwrap(),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+async fn journey(
+    site: &Site,
+    emulator: &loginradius_emulator::Emulator,
+    base: &str,
+) -> Result<(), String> {
+    let email = unique_email("browser");
+    let new_password = "Brand-New-Pass-4";
+
+    // Home and registration.
+    site.goto("/").await;
+    site.shot("01-home").await;
+    site.goto("/register").await;
+    site.fill("#first_name", "Grace").await;
+    site.fill("#last_name", "Hopper").await;
+    site.fill("#email", &email).await;
+    site.fill("#password", PASSWORD).await;
+    site.fill("#confirm_password", PASSWORD).await;
+    site.shot("02-register").await;
+    site.click("#register").await;
+    site.wait_path("/login").await;
+    assert!(site.flash().await.contains("verification link"));
+
+    // Not verified yet: login is refused with a clear message.
+    site.login(&email, PASSWORD).await;
+    site.wait_path("/login").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("not verified"), "{flash}");
+
+    // The verification link, clicked in the emulator's outbox page.
+    let message = emulator
+        .last_message_to(&email)
+        .expect("a verification email");
+    assert_eq!(message.kind, message_kind::EMAIL_VERIFICATION);
+    site.c
+        .goto(&format!("{}/emulator", emulator.base_url()))
+        .await
+        .unwrap();
+    let link = site
+        .c
+        .find(Locator::Css(&format!("a[href^=\"{base}/verify-email#\"]")))
+        .await
+        .expect("the outbox shows the link");
+    link.click().await.unwrap();
+    let landed = site.wait_path("/login").await;
+    assert_eq!(
+        landed.fragment(),
+        None,
+        "the token is gone from the address bar"
+    );
+    assert_eq!(landed.query(), None);
+    let flash = site.flash().await;
+    assert!(flash.contains("verified"), "{flash}");
+
+    // Log in.
+    site.login(&email, PASSWORD).await;
+    site.wait_path("/profile").await;
+    assert_eq!(
+        site.text("#profile-email").await,
+        format!("{email} verified")
+    );
+    assert!(site.text("#profile-name").await.contains("Grace Hopper"));
+    site.shot("03-profile").await;
+
+    // A normal user is refused the roles page.
+    site.goto("/admin/roles").await;
+    let refusal = site.text("#error-message").await;
+    assert!(refusal.contains("admin role"), "{refusal}");
+    assert!(site.c.source().await.unwrap().contains("403"));
+    site.shot("04-roles-refused").await;
+
+    // Enable MFA with the manual entry code.
+    site.goto("/profile/mfa").await;
+    site.shot("05-mfa-setup").await;
+    let manual = site.text("#manual-code").await;
+    site.fill("#code", &totp(&manual)).await;
+    site.click("#mfa-enable").await;
+    site.wait_path("/profile/mfa").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("is on"), "{flash}");
+    assert!(site.text("#mfa-status").await.contains("set up"));
+    site.logout().await;
+
+    // Log in again: password, then a TOTP code.
+    site.login(&email, PASSWORD).await;
+    site.wait_path("/login/mfa").await;
+    site.shot("06-mfa-login").await;
+    site.fill("#code", &totp(&manual)).await;
+    site.click("#verify").await;
+    site.wait_path("/profile").await;
+    assert!(site.flash().await.contains("two factors"));
+
+    // Change the password.
+    site.fill("#old_password", PASSWORD).await;
+    site.fill("#new_password", new_password).await;
+    site.click("#change-password").await;
+    site.wait_path("/profile").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("password is changed"), "{flash}");
+
+    // Update the account.
+    site.fill("#about", "Wrote the first compiler.").await;
+    site.click("#update").await;
+    site.wait_path("/profile").await;
+    assert!(site.flash().await.contains("updated"));
+    assert!(
+        site.c
+            .source()
+            .await
+            .unwrap()
+            .contains("Wrote the first compiler.")
+    );
+
+    // Create and read a custom object.
+    site.goto("/profile/custom-objects").await;
+    site.fill("#new-data", r#"{"title": "browser note", "stars": 5}"#)
+        .await;
+    site.click("#create").await;
+    site.wait_path("/profile/custom-objects").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("created"), "{flash}");
+    let data = site.text(".record-data").await;
+    let stored: serde_json::Value =
+        serde_json::from_str(&data).map_err(|e| format!("{e}: {data}"))?;
+    assert_eq!(stored["title"], "browser note");
+    assert_eq!(stored["stars"], 5);
+    site.shot("07-custom-objects").await;
+
+    // The new password works (and MFA still applies).
+    site.logout().await;
+    site.login(&email, PASSWORD).await;
+    site.wait_path("/login").await;
+    assert!(site.flash().await.contains("wrong"));
+    site.login(&email, new_password).await;
+    site.wait_path("/login/mfa").await;
+    site.fill("#code", &totp(&manual)).await;
+    site.click("#verify").await;
+    site.wait_path("/profile").await;
+    site.logout().await;
+
+    // Passwordless login: the emailed link (token in the fragment) signs in. The account has
+    // MFA on, so LoginRadius may ask for more; either way the address bar keeps no token.
+    site.goto("/passwordless").await;
+    site.fill("#email", &email).await;
+    site.click("#send").await;
+    site.wait_path("/passwordless").await;
+    assert!(site.flash().await.contains("on its way"));
+    let message = emulator.last_message_to(&email).expect("a sign-in email");
+    assert_eq!(message.kind, message_kind::PASSWORDLESS_LOGIN);
+    let link = message.link.expect("a link");
+    assert!(
+        link.starts_with(&format!("{base}/passwordless/verify#")),
+        "{link}"
+    );
+    site.c.goto(&link).await.unwrap();
+    let landed = site.wait_path("/profile").await;
+    assert_eq!(landed.fragment(), None);
+    assert!(site.flash().await.contains("signed in"));
+    site.logout().await;
+
+    // The admin may manage roles: create one, give it to the new user, look it up.
+    site.login("admin@example.com", "password123").await;
+    site.wait_path("/profile").await;
+    site.goto("/admin/roles").await;
+    let roles = site.text("#roles").await;
+    assert!(
+        roles.contains("admin") && roles.contains("editor"),
+        "{roles}"
+    );
+    site.fill("#role-name", "tester").await;
+    site.fill("#role-permissions", "run_tests, read_reports")
+        .await;
+    site.click("#role-create").await;
+    site.wait_path("/admin/roles").await;
+    assert!(site.flash().await.contains("Role tester created"));
+    site.fill("#assign-email", &email).await;
+    site.c
+        .find(Locator::Css(
+            "#assign-role option[value='tester'], #assign-role",
+        ))
+        .await
+        .unwrap();
+    site.c
+        .execute(
+            "document.getElementById('assign-role').value = 'tester'; return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    site.click("#role-assign").await;
+    site.wait_path("/admin/roles").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("assigned"), "{flash}");
+    site.fill("#lookup-email", &email).await;
+    site.click("#role-lookup").await;
+    let lookup = site.text("#lookup-roles").await;
+    assert!(lookup.contains("tester"), "{lookup}");
+    site.shot("08-roles-admin").await;
+
+    // Log out: the profile now sends to the login page, with a local `next`.
+    site.logout().await;
+    site.goto("/profile").await;
+    let url = site.wait_path("/login").await;
+    assert_eq!(url.query(), Some("next=/profile"));
+    site.shot("09-login").await;
+    assert_eq!(site.path().await, "/login");
+    Ok(())
+}
