@@ -1,1 +1,82 @@
-//! actix integration for LoginRadius. Built by a later issue; see the workspace README.
+//! # loginradius-actix
+//!
+//! LoginRadius authentication and authorisation for [actix-web] 4, as a thin adapter over the
+//! framework-agnostic engine [`loginradius::auth`]: token extraction, caching, role and
+//! permission decisions and the rejection format all live in core; this crate only translates
+//! them to actix types. The axum adapter (`loginradius-axum`) answers exactly the same way.
+//!
+//! - [`LoginRadiusConfig`]: app data holding the [`Authenticator`] (or use
+//!   `web::Data<Authenticator>`) and the rejection renderer
+//!   ([`error_handler`](LoginRadiusConfig::error_handler), in the style of actix's
+//!   `JsonConfig`, or the [`redirect_html_to`](LoginRadiusConfig::redirect_html_to) preset).
+//! - [`AuthenticatedUser`] and the strict [`MaybeUser`] extractors (actix's own `Option<T>`
+//!   would turn an outage into an anonymous visitor; `MaybeUser` answers 503 instead).
+//! - [`RequireAuth`]: a guard middleware (`Transform`) for a `scope` or a resource, from a
+//!   [`Require`] value. It answers 401/403/503, never 404 like routing guards.
+//! - [`Policy`], [`policy!`] and [`Guarded`]: reusable guard types in handler signatures.
+//! - [`routes::configure`]: the route helpers (login, MFA, registration, logout, password
+//!   flows, passwordless, MFA setup) over core's [`loginradius::web::Flows`], with the
+//!   Sec-Fetch-Site/Origin CSRF protection of [`routes::SameOriginWrites`].
+//!
+//! The user is looked up at most once per request, however many extractors and guards ask
+//! (the result is kept in the request extensions).
+//!
+//! ```
+//! # #[actix_web::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use actix_web::{App, test, web};
+//! use loginradius::LoginRadius;
+//! use loginradius::auth::Authenticator;
+//! use loginradius::transport::RecordingTransport;
+//! use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig, Require, RequireAuth};
+//!
+//! async fn me(user: AuthenticatedUser) -> String {
+//!     format!("hello {}", user.uid)
+//! }
+//!
+//! let client = LoginRadius::builder()
+//!     .api_key("key")
+//!     .api_secret("secret")
+//!     .transport(RecordingTransport::new())
+//!     .build()?;
+//! let authenticator = Authenticator::builder(client).build()?;
+//!
+//! let app = test::init_service(
+//!     App::new()
+//!         .app_data(LoginRadiusConfig::new(authenticator))
+//!         .route("/me", web::get().to(me))
+//!         .service(
+//!             web::scope("/admin")
+//!                 .wrap(RequireAuth::new(Require::role("admin")))
+//!                 .route("", web::get().to(|| async { "admin area" })),
+//!         ),
+//! )
+//! .await;
+//!
+//! // No token: 401 with `WWW-Authenticate: Bearer realm="loginradius"`.
+//! let response = test::call_service(&app, test::TestRequest::get().uri("/me").to_request()).await;
+//! assert_eq!(response.status(), 401);
+//! let response = test::call_service(&app, test::TestRequest::get().uri("/admin").to_request()).await;
+//! assert_eq!(response.status(), 401);
+//! assert_eq!(response.headers().get("www-authenticate").unwrap(), r#"Bearer realm="loginradius""#);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [actix-web]: https://docs.rs/actix-web/4
+#![warn(missing_docs)]
+
+mod config;
+mod extract;
+mod guard;
+mod headers;
+mod policy;
+mod rejection;
+pub mod routes;
+
+pub use config::LoginRadiusConfig;
+pub use extract::{AuthenticatedUser, MaybeUser, authenticate};
+pub use guard::{RequireAuth, RequireAuthMiddleware};
+pub use loginradius::auth::{Authenticator, Rejection, RejectionKind, Require};
+pub use policy::{Guarded, Policy};
+pub use rejection::{AuthError, ErrorHandler, rejection_response};

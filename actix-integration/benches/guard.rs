@@ -1,0 +1,188 @@
+//! A protected route with a warm cache vs the same route unprotected, both in process through
+//! `actix_web::test::call_service` on a prebuilt service. After the criterion group, a paired
+//! timing loop prints the throughput ratio protected/unprotected. `core_decide_only` measures
+//! core's decision alone (no actix), to tell the adapter's share of the cost from core's.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::rt::{System, SystemRunner};
+use actix_web::{App, test, web};
+use criterion::async_executor::AsyncExecutor;
+use criterion::{Criterion, criterion_group};
+use loginradius::auth::Authenticator;
+use loginradius::transport::RecordingTransport;
+use loginradius::{LoginRadius, RetryPolicy};
+use loginradius_actix::{LoginRadiusConfig, Require, RequireAuth};
+
+const TOKEN: &str = "bench-token-0123456789abcdef";
+
+/// Criterion's async runner on an actix system (the services are `!Send` and live on it).
+struct Actix<'a>(&'a SystemRunner);
+
+impl AsyncExecutor for Actix<'_> {
+    fn block_on<T>(&self, future: impl Future<Output = T>) -> T {
+        self.0.block_on(future)
+    }
+}
+
+async fn handler() -> &'static str {
+    "ok"
+}
+
+fn authenticator() -> (Authenticator, RecordingTransport) {
+    let transport = RecordingTransport::new();
+    // The one cold lookup: validation, profile, then the user's roles.
+    transport.reply_json(
+        200,
+        serde_json::json!({"access_token": TOKEN, "expires_in": "2999-01-01T00:00:00Z"}),
+    );
+    transport.reply_json(200, serde_json::json!({"Uid": "u-1"}));
+    transport.reply_json(200, serde_json::json!({"Roles": ["admin"]}));
+    let client = LoginRadius::builder()
+        .api_key("key")
+        .api_secret("secret")
+        .retry(RetryPolicy::none())
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    let authenticator = Authenticator::builder(client)
+        .max_token_ttl(Duration::from_secs(3600))
+        .roles_ttl(Duration::from_secs(3600))
+        .build()
+        .unwrap();
+    (authenticator, transport)
+}
+
+fn request() -> actix_http::Request {
+    test::TestRequest::get()
+        .uri("/r")
+        .insert_header(("authorization", format!("Bearer {TOKEN}")))
+        .to_request()
+}
+
+async fn call<S, B>(app: &S) -> u16
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.call(request()).await.unwrap().status().as_u16()
+}
+
+fn guard(c: &mut Criterion) {
+    let system = System::new();
+    let (authenticator, transport) = authenticator();
+    // The same shape on both sides (a scope with one route); only the guard differs.
+    let open = system.block_on(test::init_service(
+        App::new()
+            .app_data(LoginRadiusConfig::new(authenticator.clone()))
+            .service(web::scope("").route("/r", web::get().to(handler))),
+    ));
+    let guarded = system.block_on(test::init_service(
+        App::new()
+            .app_data(LoginRadiusConfig::new(authenticator.clone()))
+            .service(
+                web::scope("")
+                    .wrap(RequireAuth::new(Require::role("admin")))
+                    .route("/r", web::get().to(handler)),
+            ),
+    ));
+    // Warm the cache.
+    assert_eq!(system.block_on(call(&guarded)), 200);
+    assert_eq!(transport.len(), 3);
+
+    let mut group = c.benchmark_group("guard");
+    group.bench_function("unprotected", |b| {
+        b.to_async(Actix(&system))
+            .iter(|| async { black_box(call(&open).await) })
+    });
+    group.bench_function("protected_warm", |b| {
+        b.to_async(Actix(&system))
+            .iter(|| async { black_box(call(&guarded).await) })
+    });
+    // The share of core: the same decision without actix (headers already in `http` 1 form).
+    let mut headers = http::HeaderMap::new();
+    headers.insert(
+        http::header::AUTHORIZATION,
+        http::HeaderValue::from_str(&format!("Bearer {TOKEN}")).unwrap(),
+    );
+    let require = Require::role("admin");
+    group.bench_function("core_decide_only", |b| {
+        b.to_async(Actix(&system)).iter(|| async {
+            black_box(authenticator.decide(&headers, &require).await.is_allowed())
+        })
+    });
+    group.finish();
+
+    ratio(&system, &open, &guarded);
+    assert_eq!(transport.len(), 3, "the warm route made no upstream call");
+}
+
+/// Paired measurement: alternating rounds of each service, best-of and median to damp noise
+/// from the shared machine; prints requests per second and the ratio.
+fn ratio<S1, B1, S2, B2>(system: &SystemRunner, open: &S1, guarded: &S2)
+where
+    S1: Service<actix_http::Request, Response = ServiceResponse<B1>, Error = actix_web::Error>,
+    B1: MessageBody,
+    S2: Service<actix_http::Request, Response = ServiceResponse<B2>, Error = actix_web::Error>,
+    B2: MessageBody,
+{
+    const PER_ROUND: u32 = 20_000;
+    const ROUNDS: usize = 15;
+    let round_open = || {
+        system.block_on(async {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND {
+                assert_eq!(black_box(call(open).await), 200);
+            }
+            start.elapsed()
+        })
+    };
+    let round_guarded = || {
+        system.block_on(async {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND {
+                assert_eq!(black_box(call(guarded).await), 200);
+            }
+            start.elapsed()
+        })
+    };
+    // Warm up both.
+    round_open();
+    round_guarded();
+    let mut open_times = Vec::with_capacity(ROUNDS);
+    let mut guarded_times = Vec::with_capacity(ROUNDS);
+    for _ in 0..ROUNDS {
+        open_times.push(round_open());
+        guarded_times.push(round_guarded());
+    }
+    open_times.sort();
+    guarded_times.sort();
+    let per_second = |d: Duration| f64::from(PER_ROUND) / d.as_secs_f64();
+    let (open_best, guarded_best) = (per_second(open_times[0]), per_second(guarded_times[0]));
+    let (open_median, guarded_median) = (
+        per_second(open_times[ROUNDS / 2]),
+        per_second(guarded_times[ROUNDS / 2]),
+    );
+    println!();
+    println!("throughput, {ROUNDS} alternating rounds of {PER_ROUND} requests (actix system):");
+    println!("  unprotected:     best {open_best:>10.0} req/s, median {open_median:>10.0} req/s");
+    println!(
+        "  protected, warm: best {guarded_best:>10.0} req/s, median {guarded_median:>10.0} req/s"
+    );
+    println!(
+        "  ratio protected/unprotected: best {:.3}, median {:.3}",
+        guarded_best / open_best,
+        guarded_median / open_median
+    );
+}
+
+criterion_group!(benches, guard);
+
+fn main() {
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,0 +1,228 @@
+//! The [`AuthenticatedUser`] and [`MaybeUser`] extractors, and the per-request lookup they
+//! share with the guards.
+
+use std::future::Future;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
+use std::rc::Rc;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use loginradius::auth::{self, Rejection, Require};
+use tokio::sync::OnceCell;
+
+use crate::config::{self, Resolved};
+use crate::headers;
+use crate::rejection::AuthError;
+
+/// The future of this crate's extractors.
+type Extraction<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
+
+/// The user lookup of one request, kept in its extensions so that every extractor and guard of
+/// the request shares it (and simultaneous extractors wait for the same lookup).
+#[derive(Clone, Default)]
+struct Lookup(Rc<OnceCell<Result<auth::AuthenticatedUser, Rejection>>>);
+
+/// The user of `req` with the authenticator `authenticator`: looked up on the first call of the
+/// request, remembered for the rest of it.
+async fn lookup(
+    req: &HttpRequest,
+    authenticator: &auth::Authenticator,
+) -> Result<auth::AuthenticatedUser, Rejection> {
+    let cell = {
+        let mut extensions = req.extensions_mut();
+        match extensions.get::<Lookup>() {
+            Some(lookup) => lookup.clone(),
+            None => {
+                let lookup = Lookup::default();
+                extensions.insert(lookup.clone());
+                lookup
+            }
+        }
+    };
+    cell.0
+        .get_or_init(|| async {
+            let headers = headers::request_headers(req);
+            authenticator.authenticate_headers(&headers).await
+        })
+        .await
+        .clone()
+}
+
+/// The signed-in user of `req` (cached for the request), or the rejection rendered with the
+/// app's renderer: the primitive under the extractors, for custom extractors and middleware.
+///
+/// Fails with 401 (no, invalid or expired token), 503 (LoginRadius cannot answer) or 500 (no
+/// authenticator in the app data).
+pub async fn authenticate(req: &HttpRequest) -> Result<auth::AuthenticatedUser, AuthError> {
+    let Resolved {
+        authenticator,
+        handler,
+    } = config::resolve(req)?;
+    lookup(req, &authenticator)
+        .await
+        .map_err(|rejection| AuthError::new(rejection, &handler, req))
+}
+
+/// The user of `req` when they meet `require`; otherwise the rendered rejection.
+pub(crate) async fn check(
+    req: &HttpRequest,
+    require: &Require,
+) -> Result<auth::AuthenticatedUser, AuthError> {
+    let Resolved {
+        authenticator,
+        handler,
+    } = config::resolve(req)?;
+    let outcome = match lookup(req, &authenticator).await {
+        Ok(user) => authenticator.authorize(&user, require).await.map(|()| user),
+        Err(rejection) => Err(rejection),
+    };
+    outcome.map_err(|rejection| AuthError::new(rejection, &handler, req))
+}
+
+/// The signed-in user of a request, as an actix extractor: core's
+/// [`loginradius::auth::AuthenticatedUser`], which it derefs to (`user.uid`, `user.profile`,
+/// `user.email()`…).
+///
+/// (A newtype because Rust's orphan rule forbids implementing actix's `FromRequest` for core's
+/// type in this crate; [`into_inner`](Self::into_inner) or `.0` gives the core value.)
+///
+/// Refuses the request with the app's renderer (by default core's JSON rejection): 401 without
+/// a token (`WWW-Authenticate: Bearer realm="…"`), 401 `error="invalid_token"` for an invalid
+/// or expired one, 503 with `Retry-After` when LoginRadius cannot answer, 500 when no
+/// authenticator is in the app data. For optional sign-in use [`MaybeUser`], not
+/// `Option<AuthenticatedUser>` (actix's `Option` would turn an outage into `None`).
+///
+/// ```
+/// # #[actix_web::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use actix_web::{App, test, web};
+/// use loginradius::LoginRadius;
+/// use loginradius::auth::Authenticator;
+/// use loginradius::transport::RecordingTransport;
+/// use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
+///
+/// async fn me(user: AuthenticatedUser) -> String {
+///     format!("you are {}", user.uid)
+/// }
+///
+/// let transport = RecordingTransport::new();
+/// // The lookup of the token: validation, then the profile.
+/// transport.reply_json(200, serde_json::json!({"access_token": "t0k3n", "expires_in": "2999-01-01T00:00:00Z"}));
+/// transport.reply_json(200, serde_json::json!({"Uid": "u-1"}));
+/// let client = LoginRadius::builder()
+///     .api_key("key")
+///     .api_secret("secret")
+///     .transport(transport.clone())
+///     .build()?;
+/// let app = test::init_service(
+///     App::new()
+///         .app_data(LoginRadiusConfig::new(Authenticator::builder(client).build()?))
+///         .route("/me", web::get().to(me)),
+/// )
+/// .await;
+///
+/// let request = test::TestRequest::get()
+///     .uri("/me")
+///     .insert_header(("authorization", "Bearer t0k3n"))
+///     .to_request();
+/// let body = test::call_and_read_body(&app, request).await;
+/// assert_eq!(&body[..], b"you are u-1");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct AuthenticatedUser(pub auth::AuthenticatedUser);
+
+impl AuthenticatedUser {
+    /// The core user.
+    pub fn into_inner(self) -> auth::AuthenticatedUser {
+        self.0
+    }
+}
+
+impl Deref for AuthenticatedUser {
+    type Target = auth::AuthenticatedUser;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for AuthenticatedUser {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl From<AuthenticatedUser> for auth::AuthenticatedUser {
+    fn from(user: AuthenticatedUser) -> Self {
+        user.0
+    }
+}
+
+impl FromRequest for AuthenticatedUser {
+    type Error = actix_web::Error;
+    type Future = Extraction<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            authenticate(&req)
+                .await
+                .map(AuthenticatedUser)
+                .map_err(Into::into)
+        })
+    }
+}
+
+/// The signed-in user if there is one, strictly: `MaybeUser(None)` for a missing, invalid or
+/// expired token (an anonymous visitor), but 503 (with `Retry-After`) when LoginRadius cannot
+/// answer and 500 when no authenticator is in the app data: an outage never silently turns a
+/// signed-in user into an anonymous one.
+///
+/// (actix's own `Option<AuthenticatedUser>` turns every error into `None`, hence this type.)
+///
+/// ```
+/// use loginradius_actix::MaybeUser;
+///
+/// async fn home(MaybeUser(user): MaybeUser) -> String {
+///     match user {
+///         Some(user) => format!("welcome back {}", user.uid),
+///         None => "welcome, stranger".to_owned(),
+///     }
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<auth::AuthenticatedUser>);
+
+impl MaybeUser {
+    /// The core user, if any.
+    pub fn into_inner(self) -> Option<auth::AuthenticatedUser> {
+        self.0
+    }
+}
+
+impl Deref for MaybeUser {
+    type Target = Option<auth::AuthenticatedUser>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl FromRequest for MaybeUser {
+    type Error = actix_web::Error;
+    type Future = Extraction<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match authenticate(&req).await {
+                Ok(user) => Ok(MaybeUser(Some(user))),
+                Err(error) if error.rejection().is_unauthenticated() => Ok(MaybeUser(None)),
+                Err(error) => Err(error.into()),
+            }
+        })
+    }
+}

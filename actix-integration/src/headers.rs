@@ -1,0 +1,43 @@
+//! Translation between actix-web's HTTP types (from the `http` 0.2 line) and the `http` 1 types
+//! of core.
+
+use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderMap as ActixHeaderMap, HeaderName, HeaderValue};
+
+/// The request headers as an `http` 1 map, for core (token sources, session cookie, `Host`).
+pub(crate) fn request_headers(req: &HttpRequest) -> http::HeaderMap {
+    to_core_headers(req.headers())
+}
+
+/// An actix header map as an `http` 1 map. Names and values are copied byte for byte; nothing
+/// that actix accepted can be refused here.
+pub(crate) fn to_core_headers(headers: &ActixHeaderMap) -> http::HeaderMap {
+    let mut out = http::HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_str().as_bytes()),
+            http::HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            out.append(name, value);
+        }
+    }
+    out
+}
+
+/// Appends the `http` 1 headers of core to an actix header map.
+pub(crate) fn append_core_headers(target: &mut ActixHeaderMap, headers: &http::HeaderMap) {
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_str().as_bytes()),
+            HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            target.append(name, value);
+        }
+    }
+}
+
+/// An `http` 1 status as an actix status.
+pub(crate) fn status(status: http::StatusCode) -> StatusCode {
+    StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}

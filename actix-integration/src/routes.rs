@@ -1,0 +1,428 @@
+//! Route helpers: the sign-in flows of core's [`Flows`] as actix routes, for `App::configure`
+//! or `web::scope(..).configure`, behind the same cross-origin (CSRF) protection as the axum
+//! adapter.
+//!
+//! | method and path | body | flow |
+//! | --- | --- | --- |
+//! | `POST /login` | `{"email", "password"}` | [`Flows::login`] |
+//! | `POST /login/mfa` | `{"code"}` | [`Flows::login_mfa`] |
+//! | `POST /register` | `{"email", "password", …}` | [`Flows::register`] |
+//! | `POST /logout` | | [`Flows::logout`] |
+//! | `POST /verify-email` | `{"token"}` | [`Flows::verify_email`] |
+//! | `POST /resend-verification` | `{"email"}` | [`Flows::resend_verification`] |
+//! | `POST /forgot-password` | `{"email"}` | [`Flows::forgot_password`] |
+//! | `POST /reset-password` | `{"token", "password"}` | [`Flows::reset_password`] |
+//! | `POST /change-password` | `{"old_password", "new_password"}` | [`Flows::change_password`] |
+//! | `POST /passwordless/send` | `{"email"}` | [`Flows::passwordless_send`] |
+//! | `POST /passwordless/verify` | `{"token"}` | [`Flows::passwordless_verify`] |
+//! | `GET /mfa/setup` | | [`Flows::mfa_setup`] |
+//! | `POST /mfa/enable` | `{"code"}` | [`Flows::mfa_enable`] |
+//! | `POST /mfa/disable` | | [`Flows::mfa_disable`] |
+//!
+//! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
+//! behaviour) is core's; this module only moves bytes and headers between actix and core.
+//! Every response carries `Cache-Control: no-store`; a 503 carries `Retry-After`.
+
+use std::collections::HashSet;
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use actix_web::body::EitherBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};
+use actix_web::http::{Method, StatusCode, Uri};
+use actix_web::{Error, HttpRequest, HttpResponse, web};
+use loginradius::web::{FlowResponse, Flows};
+
+use crate::headers;
+
+/// The route helpers over `flows`, for `App::configure` or `web::scope(..).configure`, with
+/// the default cross-origin protection ([`SameOriginWrites::new`]). See [`RouteHelpers`] to
+/// trust other origins.
+///
+/// Build the flows' authenticator with the session cookie as a token source, so that the
+/// extractors and guards of the rest of the app accept the session:
+///
+/// ```
+/// # #[actix_web::main]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use actix_web::{App, test, web};
+/// use loginradius::LoginRadius;
+/// use loginradius::auth::{Authenticator, TokenExtractor};
+/// use loginradius::transport::RecordingTransport;
+/// use loginradius::web::{Flows, SessionCookie};
+/// use loginradius_actix::{LoginRadiusConfig, routes};
+///
+/// let client = LoginRadius::builder()
+///     .api_key("key")
+///     .api_secret("secret")
+///     .transport(RecordingTransport::new())
+///     .build()?;
+/// let session = SessionCookie::generate();
+/// let authenticator = Authenticator::builder(client)
+///     .token_sources(TokenExtractor::bearer().with(session.token_source()))
+///     .build()?;
+/// let flows = Flows::new(authenticator.clone(), session);
+///
+/// let app = test::init_service(
+///     App::new()
+///         .app_data(LoginRadiusConfig::new(authenticator))
+///         .service(web::scope("/auth").configure(routes::configure(flows))),
+/// )
+/// .await;
+///
+/// // A form posted from another site is refused before any flow runs.
+/// let request = test::TestRequest::post()
+///     .uri("/auth/login")
+///     .insert_header(("sec-fetch-site", "cross-site"))
+///     .set_payload(r#"{"email": "a@example.com", "password": "x"}"#)
+///     .to_request();
+/// assert_eq!(test::call_service(&app, request).await.status(), 403);
+///
+/// // A bad body is a 400 from core's flow.
+/// let request = test::TestRequest::post().uri("/auth/login").set_payload("{}").to_request();
+/// let response = test::call_service(&app, request).await;
+/// assert_eq!(response.status(), 400);
+/// # Ok(())
+/// # }
+/// ```
+pub fn configure(flows: Flows) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| RouteHelpers::new(flows).configure(cfg)
+}
+
+/// The route helpers with their settings; [`configure`] is the short form.
+#[derive(Debug, Clone)]
+pub struct RouteHelpers {
+    flows: Flows,
+    csrf: SameOriginWrites,
+}
+
+impl RouteHelpers {
+    /// The route helpers over `flows`, with the default cross-origin protection.
+    pub fn new(flows: Flows) -> Self {
+        Self {
+            flows,
+            csrf: SameOriginWrites::new(),
+        }
+    }
+
+    /// Replaces the cross-origin protection (for example to trust another origin).
+    pub fn csrf(mut self, csrf: SameOriginWrites) -> Self {
+        self.csrf = csrf;
+        self
+    }
+
+    /// Registers the routes (and the flows as `web::Data<Flows>`) on `cfg`.
+    pub fn configure(self, cfg: &mut web::ServiceConfig) {
+        let csrf = self.csrf;
+        cfg.app_data(web::Data::new(self.flows));
+        macro_rules! post {
+            ($path:literal, $handler:expr) => {
+                cfg.service(
+                    web::resource($path)
+                        .wrap(csrf.clone())
+                        .route(web::post().to($handler)),
+                );
+            };
+        }
+        post!("/login", login);
+        post!("/login/mfa", login_mfa);
+        post!("/register", register);
+        post!("/logout", logout);
+        post!("/verify-email", verify_email);
+        post!("/resend-verification", resend_verification);
+        post!("/forgot-password", forgot_password);
+        post!("/reset-password", reset_password);
+        post!("/change-password", change_password);
+        post!("/passwordless/send", passwordless_send);
+        post!("/passwordless/verify", passwordless_verify);
+        post!("/mfa/enable", mfa_enable);
+        post!("/mfa/disable", mfa_disable);
+        cfg.service(web::resource("/mfa/setup").route(web::get().to(mfa_setup)));
+    }
+}
+
+/// Translates a core [`FlowResponse`] into an actix response: status, JSON body,
+/// `Set-Cookie` for the session change, `Retry-After` on 503, `Cache-Control: no-store`.
+pub fn flow_response(flows: &Flows, req: &HttpRequest, flow: FlowResponse) -> HttpResponse {
+    let request_headers = headers::request_headers(req);
+    let mut response =
+        HttpResponse::build(headers::status(flow.status)).body(flow.body.to_string());
+    let out = response.headers_mut();
+    out.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(delay) = flow.retry_after {
+        let seconds = (delay.as_secs() + u64::from(delay.subsec_nanos() > 0)).max(1);
+        out.insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    if let Some(cookie) = flow.set_cookie(flows.session(), &request_headers)
+        && let Ok(value) = HeaderValue::from_bytes(cookie.as_bytes())
+    {
+        out.append(SET_COOKIE, value);
+    }
+    response
+}
+
+type FlowsData = web::Data<Flows>;
+
+async fn login(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.login(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn login_mfa(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows
+        .login_mfa(&headers::request_headers(&req), &body)
+        .await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn register(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.register(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn logout(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.logout(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn verify_email(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.verify_email(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn resend_verification(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.resend_verification(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn forgot_password(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.forgot_password(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn reset_password(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.reset_password(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn change_password(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows
+        .change_password(&headers::request_headers(&req), &body)
+        .await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn passwordless_send(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.passwordless_send(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn passwordless_verify(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows.passwordless_verify(&body).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn mfa_setup(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.mfa_setup(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn mfa_enable(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let flow = flows
+        .mfa_enable(&headers::request_headers(&req), &body)
+        .await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.mfa_disable(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
+}
+
+/// Cross-origin request protection for state-changing requests, as an actix middleware: the
+/// rules of Go 1.25's `CrossOriginProtection`, the same as tower-http's `CsrfLayer` used by the
+/// axum adapter (tower layers do not fit actix). A request is let through when:
+///
+/// 1. its method is `GET`, `HEAD` or `OPTIONS`;
+/// 2. its `Origin` is one of the [trusted origins](Self::trusted_origin), byte for byte;
+/// 3. `Sec-Fetch-Site` is `same-origin` or `none`;
+/// 4. neither `Sec-Fetch-Site` nor `Origin` is present (not a browser, or a same-origin
+///    request from an old one);
+/// 5. without `Sec-Fetch-Site`, the `Origin`'s authority equals the request's `Host`.
+///
+/// Anything else is refused with an empty `403 Forbidden`, before the handler runs.
+///
+/// ```
+/// use actix_web::{App, web};
+/// use loginradius_actix::routes::SameOriginWrites;
+///
+/// let csrf = SameOriginWrites::new().trusted_origin("https://admin.example.com");
+/// let app = App::new().service(
+///     web::resource("/settings")
+///         .wrap(csrf)
+///         .route(web::post().to(|| async { "saved" })),
+/// );
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SameOriginWrites {
+    trusted: Arc<HashSet<Vec<u8>>>,
+}
+
+impl SameOriginWrites {
+    /// The protection with no trusted origin.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also lets through requests whose `Origin` is exactly `origin` (`scheme://host[:port]`).
+    pub fn trusted_origin(mut self, origin: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.trusted).insert(origin.into().into_bytes());
+        self
+    }
+
+    /// True when the request may go through (see the rules above).
+    pub fn allows(&self, req: &HttpRequest) -> bool {
+        if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+            return true;
+        }
+        let headers = req.headers();
+        let origin = headers.get("origin").map(HeaderValue::as_bytes);
+        let trusted = || origin.is_some_and(|o| self.trusted.contains(o));
+        match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
+            Some(b"same-origin" | b"none") => return true,
+            None | Some(b"") => {}
+            Some(_) => return trusted(),
+        }
+        let Some(origin) = origin.filter(|o| !o.is_empty()) else {
+            return true;
+        };
+        let origin_authority = Uri::try_from(origin)
+            .ok()
+            .filter(|u| matches!(u.scheme_str(), Some("http" | "https")))
+            .and_then(|u| u.authority().map(|a| a.as_str().to_owned()));
+        let host = req
+            .uri()
+            .authority()
+            .map(|a| a.as_str().as_bytes().to_vec())
+            .or_else(|| headers.get("host").map(|h| h.as_bytes().to_vec()));
+        if let (Some(origin), Some(host)) = (origin_authority, host)
+            && origin.as_bytes() == host.as_slice()
+        {
+            return true;
+        }
+        trusted()
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for SameOriginWrites
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = SameOriginWritesMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(SameOriginWritesMiddleware {
+            service: Rc::new(service),
+            rules: self.clone(),
+        }))
+    }
+}
+
+/// The service of [`SameOriginWrites`].
+#[derive(Debug)]
+pub struct SameOriginWritesMiddleware<S> {
+    service: Rc<S>,
+    rules: SameOriginWrites,
+}
+
+impl<S, B> Service<ServiceRequest> for SameOriginWritesMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        if !self.rules.allows(req.request()) {
+            tracing::debug!(path = req.path(), "cross-origin write refused");
+            let response = HttpResponse::new(StatusCode::FORBIDDEN);
+            return Box::pin(ready(Ok(req.into_response(response).map_into_right_body())));
+        }
+        let service = self.service.clone();
+        Box::pin(async move {
+            service
+                .call(req)
+                .await
+                .map(ServiceResponse::map_into_left_body)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn allowed(method: Method, pairs: &[(&str, &str)]) -> bool {
+        let mut req = TestRequest::default().method(method).uri("/login");
+        for (name, value) in pairs {
+            req = req.insert_header((*name, *value));
+        }
+        SameOriginWrites::new()
+            .trusted_origin("https://trusted.example")
+            .allows(&req.to_http_request())
+    }
+
+    #[test]
+    fn cross_origin_rules() {
+        assert!(allowed(Method::GET, &[("sec-fetch-site", "cross-site")]));
+        assert!(allowed(
+            Method::OPTIONS,
+            &[("origin", "https://evil.example")]
+        ));
+        assert!(allowed(Method::POST, &[]));
+        assert!(allowed(Method::POST, &[("sec-fetch-site", "same-origin")]));
+        assert!(allowed(Method::POST, &[("sec-fetch-site", "none")]));
+        assert!(!allowed(Method::POST, &[("sec-fetch-site", "cross-site")]));
+        assert!(!allowed(Method::POST, &[("sec-fetch-site", "same-site")]));
+        assert!(allowed(
+            Method::POST,
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "https://trusted.example")
+            ]
+        ));
+        assert!(allowed(
+            Method::POST,
+            &[
+                ("origin", "http://app.example:8080"),
+                ("host", "app.example:8080")
+            ]
+        ));
+        assert!(!allowed(
+            Method::POST,
+            &[("origin", "http://evil.example"), ("host", "app.example")]
+        ));
+        assert!(!allowed(
+            Method::DELETE,
+            &[("origin", "null"), ("host", "app.example")]
+        ));
+        assert!(allowed(
+            Method::POST,
+            &[("origin", ""), ("host", "app.example")]
+        ));
+    }
+}
