@@ -12,7 +12,7 @@ use actix_web::http::Method;
 use loginradius::auth::Require;
 
 use crate::extract::check;
-use crate::policy::Policy;
+use loginradius::auth::Policy;
 
 /// A guard middleware: lets a request through only when its user meets a [`Require`]ment,
 /// otherwise answers with the app's renderer (401, 403, 503 with `Retry-After`, or 500 without

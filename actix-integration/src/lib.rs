@@ -77,6 +77,8 @@ pub mod routes;
 pub use config::LoginRadiusConfig;
 pub use extract::{AuthenticatedUser, MaybeUser, authenticate};
 pub use guard::{RequireAuth, RequireAuthMiddleware};
-pub use loginradius::auth::{Authenticator, Rejection, RejectionKind, Require};
-pub use policy::{Guarded, Policy};
+pub use loginradius::auth::{Authenticator, Policy, Rejection, RejectionKind, Require};
+/// Declares [`Policy`] types (core's macro, re-exported).
+pub use loginradius::policy;
+pub use policy::Guarded;
 pub use rejection::{AuthError, ErrorHandler, rejection_response};

@@ -1,8 +1,7 @@
-//! Reusable guard types: the [`Policy`] trait, the [`policy!`](crate::policy!) macro and the
-//! [`Guarded`] extractor.
-//!
-//! Core has no `Policy` trait (the axum adapter defines its own with the same shape), so this
-//! crate defines one: a type naming a [`Require`]ment.
+//! The [`Guarded`] extractor: a reusable guard type in handler signatures. Its parameter is
+//! core's [`Policy`] trait (a type naming a [`Require`](loginradius::auth::Require)ment),
+//! declared with core's [`policy!`](crate::policy!) macro (both re-exported by this crate, as
+//! by the axum adapter).
 
 use std::fmt;
 use std::future::Future;
@@ -12,20 +11,16 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
-use loginradius::auth::{self, Require};
+use loginradius::auth::{self, Policy};
 
 use crate::extract::check;
 
-/// A named requirement, as a type: the parameter of [`Guarded`] and of
-/// [`RequireAuth::policy`](crate::RequireAuth::policy). Declare one with
-/// [`policy!`](crate::policy!).
-pub trait Policy: 'static {
-    /// The requirement (built once, then shared).
-    fn require() -> &'static Require;
-}
-
-/// Declares policy types: unit structs implementing [`Policy`], whose requirement is built
-/// once on first use.
+/// An extractor for the signed-in user who meets the policy `P`; derefs to core's
+/// [`AuthenticatedUser`](loginradius::auth::AuthenticatedUser).
+///
+/// Refuses like [`RequireAuth`](crate::RequireAuth) would (401, 403, 503 with `Retry-After`,
+/// 500 without an authenticator), with the app's renderer. The guard is in the handler's
+/// signature, so it cannot be forgotten when the route moves.
 ///
 /// ```
 /// use loginradius_actix::{Guarded, Policy, Require, policy};
@@ -42,31 +37,6 @@ pub trait Policy: 'static {
 /// }
 /// assert_eq!(AdminOnly::require().to_string(), r#"role "admin""#);
 /// ```
-#[macro_export]
-macro_rules! policy {
-    ($( $(#[$meta:meta])* $vis:vis $name:ident = $require:expr );+ $(;)?) => {
-        $(
-            $(#[$meta])*
-            #[derive(Debug, Clone, Copy, Default)]
-            $vis struct $name;
-
-            impl $crate::Policy for $name {
-                fn require() -> &'static $crate::Require {
-                    static REQUIRE: ::std::sync::OnceLock<$crate::Require> =
-                        ::std::sync::OnceLock::new();
-                    REQUIRE.get_or_init(|| $require)
-                }
-            }
-        )+
-    };
-}
-
-/// An extractor for the signed-in user who meets the policy `P`; derefs to core's
-/// [`AuthenticatedUser`](loginradius::auth::AuthenticatedUser).
-///
-/// Refuses like [`RequireAuth`](crate::RequireAuth) would (401, 403, 503 with `Retry-After`,
-/// 500 without an authenticator), with the app's renderer. The guard is in the handler's
-/// signature, so it cannot be forgotten when the route moves.
 pub struct Guarded<P: Policy> {
     user: auth::AuthenticatedUser,
     policy: PhantomData<fn() -> P>,

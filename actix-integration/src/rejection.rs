@@ -5,10 +5,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ACCEPT, CACHE_CONTROL, HeaderMap, LOCATION};
+use actix_web::http::header::{ACCEPT, CACHE_CONTROL, LOCATION};
 use actix_web::{HttpRequest, HttpResponse};
 use loginradius::auth::Rejection;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use loginradius::web::redirect::LoginRedirect;
 
 use crate::headers;
 
@@ -69,23 +69,20 @@ impl ErrorHandler {
     /// the default JSON response. Same behaviour as the axum adapter's preset.
     ///
     /// `next` is always a same-site relative path (it starts with one `/`, never `//` or `/\`),
-    /// so a login page that redirects to it cannot be turned into an open redirect.
+    /// so a login page that redirects to it cannot be turned into an open redirect. The rules
+    /// are core's [`LoginRedirect`], shared with the axum adapter.
     ///
     /// # Panics
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
     pub fn redirect_html_to(login_path: impl Into<String>) -> Self {
-        let login_path = login_path.into();
-        assert!(
-            is_local_path(&login_path),
-            "the login path must be a same-site path such as \"/login\", not {login_path:?}"
-        );
-        let separator = if login_path.contains('?') { '&' } else { '?' };
+        let preset = LoginRedirect::new(login_path);
         Self::new(move |rejection, req| {
-            if rejection.is_unauthenticated() && accepts_html(req.headers()) {
-                let next = safe_next(req.uri().path_and_query().map_or("/", |pq| pq.as_str()));
+            let accept = req.headers().get_all(ACCEPT);
+            if preset.applies(&rejection, accept.filter_map(|v| v.to_str().ok())) {
+                let path_and_query = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
                 return HttpResponse::build(StatusCode::SEE_OTHER)
-                    .insert_header((LOCATION, format!("{login_path}{separator}next={next}")))
+                    .insert_header((LOCATION, preset.location(path_and_query)))
                     .insert_header((CACHE_CONTROL, "no-store"))
                     .finish();
             }
@@ -170,60 +167,13 @@ impl From<AuthError> for actix_web::Error {
     }
 }
 
-/// True for `/x…`: a path on this site (not `//host`, not `/\host`, which browsers read as a
-/// network path), without control characters.
-fn is_local_path(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    bytes.first() == Some(&b'/')
-        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
-        && !path.chars().any(char::is_control)
-}
-
-/// True when the `Accept` header lists `text/html` (or XHTML): a browser navigating to a page.
-fn accepts_html(headers: &HeaderMap) -> bool {
-    headers.get_all(ACCEPT).any(|value| {
-        value.to_str().is_ok_and(|v| {
-            v.split(',').any(|item| {
-                let media = item.split(';').next().unwrap_or("").trim();
-                media.eq_ignore_ascii_case("text/html")
-                    || media.eq_ignore_ascii_case("application/xhtml+xml")
-            })
-        })
-    })
-}
-
-/// Everything but the unreserved characters and `/` is encoded, so `next` is one query value.
-const NEXT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/');
-
-/// A path and query made into a same-site relative `next` value: leading slashes and
-/// backslashes collapse to one `/` (so `//evil.example` stays local), then everything but the
-/// unreserved characters and `/` is percent-encoded (so it is one query value).
-fn safe_next(path_and_query: &str) -> String {
-    let rest = path_and_query.trim_start_matches(['/', '\\']);
-    let local = format!("/{rest}");
-    utf8_percent_encode(&local, NEXT).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use actix_web::test::TestRequest;
 
-    #[test]
-    fn local_paths_only() {
-        assert!(is_local_path("/login"));
-        assert!(is_local_path("/"));
-        assert!(!is_local_path("//evil.example/login"));
-        assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path("https://evil.example/"));
-        assert!(!is_local_path("login"));
-        assert!(!is_local_path("/a\nb"));
-    }
+    // The rules' own tests (local paths, `next`, `Accept`) live with them in core
+    // (`loginradius::web::redirect`); this one checks the actix-specific part.
 
     #[test]
     #[should_panic(expected = "same-site path")]
@@ -232,25 +182,39 @@ mod tests {
     }
 
     #[test]
-    fn next_keeps_path_and_query_encoded_and_local() {
-        assert_eq!(safe_next("/a/b?x=1&y=%2F"), "/a/b%3Fx%3D1%26y%3D%252F");
-        assert_eq!(safe_next("//evil.example/x"), "/evil.example/x");
-        assert_eq!(safe_next("/%5C%5Cevil"), "/%255C%255Cevil");
-        assert_eq!(safe_next("\\\\evil"), "/evil");
+    fn refusals_other_than_401_are_not_redirected() {
+        let handler = ErrorHandler::redirect_html_to("/login?lang=en");
+        let page = TestRequest::get()
+            .uri("/a")
+            .insert_header((ACCEPT, "text/html"))
+            .to_http_request();
+        let response = handler.respond(Rejection::forbidden(), &page);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let response = handler.respond(Rejection::expired_token(), &page);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers().get(LOCATION).unwrap(),
+            "/login?lang=en&next=/a"
+        );
+        assert_eq!(response.headers().get(CACHE_CONTROL).unwrap(), "no-store");
     }
 
     #[test]
-    fn accept_parsing() {
-        let html = |accept: Option<&str>| {
-            let mut req = TestRequest::get();
-            if let Some(accept) = accept {
-                req = req.insert_header((ACCEPT, accept));
-            }
-            accepts_html(req.to_http_request().headers())
-        };
-        assert!(html(Some("text/html,application/xhtml+xml;q=0.9")));
-        assert!(html(Some("application/json, TEXT/HTML;q=0.1")));
-        assert!(!html(Some("application/json")));
-        assert!(!html(None));
+    fn html_requests_are_redirected_with_their_path_and_query() {
+        let req = TestRequest::get()
+            .uri("/a/b?x=1")
+            .insert_header((ACCEPT, "text/html"))
+            .to_http_request();
+        let response =
+            ErrorHandler::redirect_html_to("/login").respond(Rejection::missing_token(), &req);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers().get(LOCATION).unwrap(),
+            "/login?next=/a/b%3Fx%3D1"
+        );
+        let api = TestRequest::get().uri("/a").to_http_request();
+        let response =
+            ErrorHandler::redirect_html_to("/login").respond(Rejection::missing_token(), &api);
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     }
 }

@@ -23,17 +23,16 @@
 //! behaviour) is core's; this module only moves bytes and headers between actix and core.
 //! Every response carries `Cache-Control: no-store`; a 503 carries `Retry-After`.
 
-use std::collections::HashSet;
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};
-use actix_web::http::{Method, StatusCode, Uri};
 use actix_web::{Error, HttpRequest, HttpResponse, web};
+use loginradius::web::csrf::{self, CsrfRejection, TrustedOrigins};
 use loginradius::web::{FlowResponse, Flows};
 
 use crate::headers;
@@ -243,9 +242,10 @@ async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
     flow_response(&flows, &req, flow)
 }
 
-/// Cross-origin request protection for state-changing requests, as an actix middleware: the
-/// rules of Go 1.25's `CrossOriginProtection`, the same as tower-http's `CsrfLayer` used by the
-/// axum adapter (tower layers do not fit actix). A request is let through when:
+/// Cross-origin request protection for state-changing requests, as an actix middleware over
+/// core's [`csrf::check`]: the rules of Go 1.25's `CrossOriginProtection`, the same as
+/// tower-http's `CsrfLayer` used by the axum adapter (tower layers do not fit actix; core's
+/// conformance table keeps the two in agreement). A request is let through when:
 ///
 /// 1. its method is `GET`, `HEAD` or `OPTIONS`;
 /// 2. its `Origin` is one of the [trusted origins](Self::trusted_origin), byte for byte;
@@ -269,7 +269,7 @@ async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct SameOriginWrites {
-    trusted: Arc<HashSet<Vec<u8>>>,
+    trusted: TrustedOrigins,
 }
 
 impl SameOriginWrites {
@@ -280,41 +280,22 @@ impl SameOriginWrites {
 
     /// Also lets through requests whose `Origin` is exactly `origin` (`scheme://host[:port]`).
     pub fn trusted_origin(mut self, origin: impl Into<String>) -> Self {
-        Arc::make_mut(&mut self.trusted).insert(origin.into().into_bytes());
+        self.trusted.insert(origin);
         self
     }
 
     /// True when the request may go through (see the rules above).
     pub fn allows(&self, req: &HttpRequest) -> bool {
-        if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-            return true;
-        }
-        let headers = req.headers();
-        let origin = headers.get("origin").map(HeaderValue::as_bytes);
-        let trusted = || origin.is_some_and(|o| self.trusted.contains(o));
-        match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
-            Some(b"same-origin" | b"none") => return true,
-            None | Some(b"") => {}
-            Some(_) => return trusted(),
-        }
-        let Some(origin) = origin.filter(|o| !o.is_empty()) else {
-            return true;
-        };
-        let origin_authority = Uri::try_from(origin)
-            .ok()
-            .filter(|u| matches!(u.scheme_str(), Some("http" | "https")))
-            .and_then(|u| u.authority().map(|a| a.as_str().to_owned()));
-        let host = req
-            .uri()
-            .authority()
-            .map(|a| a.as_str().as_bytes().to_vec())
-            .or_else(|| headers.get("host").map(|h| h.as_bytes().to_vec()));
-        if let (Some(origin), Some(host)) = (origin_authority, host)
-            && origin.as_bytes() == host.as_slice()
-        {
-            return true;
-        }
-        trusted()
+        self.check(req).is_ok()
+    }
+
+    /// Core's [`csrf::check`] of the request: `Ok` when it may go through, else why not.
+    pub fn check(&self, req: &HttpRequest) -> Result<(), CsrfRejection> {
+        // actix's `http` 0.2 types, copied into core's `http` 1 types.
+        let method = http::Method::from_bytes(req.method().as_str().as_bytes())
+            .unwrap_or(http::Method::POST);
+        let uri = http::Uri::try_from(req.uri().to_string()).unwrap_or_default();
+        csrf::check(&method, &uri, &headers::request_headers(req), &self.trusted)
     }
 }
 
@@ -356,8 +337,8 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        if !self.rules.allows(req.request()) {
-            tracing::debug!(path = req.path(), "cross-origin write refused");
+        if let Err(reason) = self.rules.check(req.request()) {
+            tracing::debug!(path = req.path(), %reason, "cross-origin write refused");
             let response = HttpResponse::new(StatusCode::FORBIDDEN);
             return Box::pin(ready(Ok(req.into_response(response).map_into_right_body())));
         }
@@ -374,6 +355,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use actix_web::http::Method;
     use actix_web::test::TestRequest;
 
     fn allowed(method: Method, pairs: &[(&str, &str)]) -> bool {
@@ -424,5 +406,21 @@ mod tests {
             Method::POST,
             &[("origin", ""), ("host", "app.example")]
         ));
+    }
+
+    /// Core's conformance table, through this middleware's request translation.
+    #[test]
+    fn conformance_table_through_actix_requests() {
+        let rules = SameOriginWrites::new().trusted_origin(csrf::CASES_TRUSTED_ORIGIN);
+        for case in csrf::CASES {
+            let mut req = TestRequest::default()
+                .method(Method::from_bytes(case.method.as_bytes()).unwrap())
+                .uri(case.uri);
+            for (name, value) in case.headers {
+                req = req.insert_header((*name, *value));
+            }
+            let outcome = rules.check(&req.to_http_request());
+            assert_eq!(outcome.is_ok(), case.allowed, "{case:?}: {outcome:?}");
+        }
     }
 }

@@ -13,8 +13,8 @@ use loginradius::auth::Require;
 use tower::{Layer, Service};
 
 use crate::extract::{context, user_of};
-use crate::policy::Policy;
 use crate::rejection::AuthRejection;
+use loginradius::auth::Policy;
 
 /// A guard: lets a request through only when its user meets a [`Require`]ment, otherwise
 /// answers with the layer's rejection (401, 403, 503 with `Retry-After`, or 500 without

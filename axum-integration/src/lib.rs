@@ -42,6 +42,8 @@ pub mod routes;
 pub use extract::AuthenticatedUser;
 pub use guard::{RequireLayer, RequireService};
 pub use layer::{AuthContext, LoginRadiusLayer, LoginRadiusService};
-pub use loginradius::auth::{Authenticator, Rejection, RejectionKind, Require};
-pub use policy::{Guarded, Policy};
+pub use loginradius::auth::{Authenticator, Policy, Rejection, RejectionKind, Require};
+/// Declares [`Policy`] types (core's macro, re-exported).
+pub use loginradius::policy;
+pub use policy::Guarded;
 pub use rejection::{AuthRejection, RejectionHandler, rejection_response};

@@ -1,5 +1,6 @@
-//! Reusable guard types: the [`Policy`] trait, the [`policy!`](crate::policy!) macro and the
-//! [`Guarded`] extractor.
+//! The [`Guarded`] extractor: a reusable guard type in handler signatures. Its parameter is
+//! core's [`Policy`] trait, declared with core's [`policy!`](crate::policy!) macro (both
+//! re-exported by this crate).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -7,21 +8,17 @@ use std::ops::Deref;
 
 use axum::extract::FromRequestParts;
 use http::request::Parts;
-use loginradius::auth::{self, Require};
+use loginradius::auth::{self, Policy};
 
 use crate::guard::check;
 use crate::rejection::AuthRejection;
 
-/// A named requirement, as a type: the parameter of [`Guarded`] and of
-/// [`RequireLayer::policy`](crate::RequireLayer::policy). Declare one with
-/// [`policy!`](crate::policy!).
-pub trait Policy: Send + Sync + 'static {
-    /// The requirement (built once, then shared).
-    fn require() -> &'static Require;
-}
-
-/// Declares policy types: unit structs implementing [`Policy`], whose requirement is built
-/// once on first use.
+/// An extractor for the signed-in user who meets the policy `P`; derefs to core's
+/// [`AuthenticatedUser`](loginradius::auth::AuthenticatedUser).
+///
+/// Refuses like [`RequireLayer`](crate::RequireLayer) would (401, 403, 503, 500), with the
+/// layer's rejection handler. The guard is in the handler's signature, so it cannot be
+/// forgotten when the route moves.
 ///
 /// ```
 /// use loginradius::auth::Require;
@@ -39,31 +36,6 @@ pub trait Policy: Send + Sync + 'static {
 /// }
 /// assert_eq!(AdminOnly::require().to_string(), r#"role "admin""#);
 /// ```
-#[macro_export]
-macro_rules! policy {
-    ($( $(#[$meta:meta])* $vis:vis $name:ident = $require:expr );+ $(;)?) => {
-        $(
-            $(#[$meta])*
-            #[derive(Debug, Clone, Copy, Default)]
-            $vis struct $name;
-
-            impl $crate::Policy for $name {
-                fn require() -> &'static $crate::Require {
-                    static REQUIRE: ::std::sync::OnceLock<$crate::Require> =
-                        ::std::sync::OnceLock::new();
-                    REQUIRE.get_or_init(|| $require)
-                }
-            }
-        )+
-    };
-}
-
-/// An extractor for the signed-in user who meets the policy `P`; derefs to core's
-/// [`AuthenticatedUser`](loginradius::auth::AuthenticatedUser).
-///
-/// Refuses like [`RequireLayer`](crate::RequireLayer) would (401, 403, 503, 500), with the
-/// layer's rejection handler. The guard is in the handler's signature, so it cannot be
-/// forgotten when the route moves.
 pub struct Guarded<P: Policy> {
     user: auth::AuthenticatedUser,
     policy: PhantomData<fn() -> P>,

@@ -9,9 +9,9 @@ use axum::extract::OriginalUri;
 use axum::response::{IntoResponse, Response};
 use http::header::{ACCEPT, CACHE_CONTROL, LOCATION};
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderValue, StatusCode};
 use loginradius::auth::Rejection;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use loginradius::web::redirect::LoginRedirect;
 
 /// The default translation of a [`Rejection`]: its status, its headers (`WWW-Authenticate`,
 /// `Retry-After`, `Content-Type: application/json`, `Cache-Control: no-store`) and its JSON body
@@ -67,22 +67,18 @@ impl RejectionHandler {
     /// the default JSON response.
     ///
     /// `next` is always a same-site relative path (it starts with one `/`, never `//` or `/\`),
-    /// so a login page that redirects to it cannot be turned into an open redirect.
+    /// so a login page that redirects to it cannot be turned into an open redirect. The rules
+    /// are core's [`LoginRedirect`], shared with the actix adapter.
     ///
     /// # Panics
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
     pub fn redirect_html_to(login_path: impl Into<String>) -> Self {
-        let login_path = login_path.into();
-        assert!(
-            is_local_path(&login_path),
-            "the login path must be a same-site path such as \"/login\", not {login_path:?}"
-        );
-        let separator = if login_path.contains('?') { '&' } else { '?' };
+        let preset = LoginRedirect::new(login_path);
         Self::new(move |rejection, parts| {
-            if rejection.is_unauthenticated() && accepts_html(&parts.headers) {
-                let next = next_of(parts);
-                let location = format!("{login_path}{separator}next={next}");
+            let accept = parts.headers.get_all(ACCEPT).iter();
+            if preset.applies(&rejection, accept.filter_map(|v| v.to_str().ok())) {
+                let location = preset.location(&original_path_and_query(parts));
                 if let Ok(location) = HeaderValue::from_str(&location) {
                     let mut response = Response::new(Body::empty());
                     *response.status_mut() = StatusCode::SEE_OTHER;
@@ -103,52 +99,15 @@ impl RejectionHandler {
     }
 }
 
-/// True for `/x…`: a path on this site (not `//host`, not `/\host`, which browsers read as a
-/// network path), without control characters.
-fn is_local_path(path: &str) -> bool {
-    let bytes = path.as_bytes();
-    bytes.first() == Some(&b'/')
-        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
-        && !path.chars().any(|c| c.is_control())
-}
-
-/// True when the `Accept` header lists `text/html` (or XHTML): a browser navigating to a page.
-fn accepts_html(headers: &HeaderMap) -> bool {
-    headers.get_all(ACCEPT).iter().any(|value| {
-        value.to_str().is_ok_and(|v| {
-            v.split(',').any(|item| {
-                let media = item.split(';').next().unwrap_or("").trim();
-                media.eq_ignore_ascii_case("text/html")
-                    || media.eq_ignore_ascii_case("application/xhtml+xml")
-            })
-        })
-    })
-}
-
-/// Everything but the unreserved characters and `/` is encoded, so `next` is one query value.
-const NEXT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'/');
-
-/// The `next` value for the original request (before any `nest`): see [`safe_next`].
-fn next_of(parts: &Parts) -> String {
+/// The path and query of the original request (before any `nest`), `/` when it has none.
+fn original_path_and_query(parts: &Parts) -> String {
     let uri = parts
         .extensions
         .get::<OriginalUri>()
         .map_or(&parts.uri, |original| &original.0);
-    safe_next(uri.path_and_query().map_or("/", |pq| pq.as_str()))
-}
-
-/// A path and query made into a same-site relative `next` value: leading slashes and
-/// backslashes collapse to one `/` (so `//evil.example` stays local), then everything but the
-/// unreserved characters and `/` is percent-encoded (so it is one query value).
-fn safe_next(path_and_query: &str) -> String {
-    let rest = path_and_query.trim_start_matches(['/', '\\']);
-    let local = format!("/{rest}");
-    utf8_percent_encode(&local, NEXT).to_string()
+    uri.path_and_query()
+        .map_or("/", |pq| pq.as_str())
+        .to_owned()
 }
 
 /// A rejection as returned by the extractors and guards: the core [`Rejection`] and the
@@ -214,23 +173,17 @@ impl IntoResponse for AuthRejection {
 mod tests {
     use super::*;
 
-    fn parts(uri: &str, accept: Option<&str>) -> Parts {
-        let mut builder = http::Request::builder().uri(uri);
-        if let Some(accept) = accept {
-            builder = builder.header(ACCEPT, accept);
-        }
-        builder.body(()).unwrap().into_parts().0
-    }
+    // The rules' own tests (local paths, `next`, `Accept`) live with them in core
+    // (`loginradius::web::redirect`); this one checks the axum-specific part.
 
-    #[test]
-    fn local_paths_only() {
-        assert!(is_local_path("/login"));
-        assert!(is_local_path("/"));
-        assert!(!is_local_path("//evil.example/login"));
-        assert!(!is_local_path("/\\evil.example"));
-        assert!(!is_local_path("https://evil.example/"));
-        assert!(!is_local_path("login"));
-        assert!(!is_local_path("/a\nb"));
+    fn html_parts(uri: &str, accept: &str) -> Parts {
+        http::Request::builder()
+            .uri(uri)
+            .header(ACCEPT, accept)
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0
     }
 
     #[test]
@@ -240,22 +193,41 @@ mod tests {
     }
 
     #[test]
-    fn next_keeps_path_and_query_encoded_and_local() {
-        assert_eq!(
-            next_of(&parts("/a/b?x=1&y=%2F", None)),
-            "/a/b%3Fx%3D1%26y%3D%252F"
-        );
-        assert_eq!(next_of(&parts("//evil.example/x", None)), "/evil.example/x");
-        assert_eq!(next_of(&parts("http://host/p?q", None)), "/p%3Fq");
-        assert_eq!(next_of(&parts("/%5C%5Cevil", None)), "/%255C%255Cevil");
+    fn json_requests_and_refusals_other_than_401_are_not_redirected() {
+        let handler = RejectionHandler::redirect_html_to("/login?lang=en");
+        let api = html_parts("/a", "application/json");
+        let response = handler.respond(Rejection::missing_token(), &api);
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let page = html_parts("/a", "text/html");
+        let response = handler.respond(Rejection::forbidden(), &page);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let response = handler.respond(Rejection::expired_token(), &page);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[LOCATION], "/login?lang=en&next=/a");
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
     }
 
     #[test]
-    fn accept_parsing() {
-        let html = |accept| accepts_html(&parts("/", accept).headers);
-        assert!(html(Some("text/html,application/xhtml+xml;q=0.9")));
-        assert!(html(Some("application/json, TEXT/HTML;q=0.1")));
-        assert!(!html(Some("application/json")));
-        assert!(!html(None));
+    fn next_is_taken_from_the_original_uri() {
+        let mut parts = http::Request::builder()
+            .uri("/inner?x=1")
+            .header(ACCEPT, "text/html")
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0;
+        parts
+            .extensions
+            .insert(OriginalUri("/outer/inner?x=1".parse().unwrap()));
+        let response = RejectionHandler::redirect_html_to("/login")
+            .respond(Rejection::missing_token(), &parts);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()[LOCATION],
+            format!(
+                "/login?next={}",
+                loginradius::web::redirect::safe_next("/outer/inner?x=1")
+            )
+        );
     }
 }

@@ -17,6 +17,7 @@ use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, Grants, RoleCacheConfig,
     RoleData,
 };
+use super::token::TokenDigest;
 use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
 use crate::config::Clock;
 use crate::{Error, LoginRadius};
@@ -390,7 +391,8 @@ impl Authenticator {
         headers: &HeaderMap,
     ) -> Result<AuthenticatedUser, Rejection> {
         match self.extract(headers)? {
-            Some(token) => self.authenticate(&token).await,
+            // The extracted token is moved into the user: no copy of it.
+            Some(token) => self.authenticate_token(Cow::Owned(token)).await,
             None => Err(self.reject(RejectionKind::MissingToken)),
         }
     }
@@ -412,50 +414,55 @@ impl Authenticator {
     /// The user who owns `token`: from the cache, or from LoginRadius (one upstream lookup
     /// however many callers ask for the same uncached token at once).
     pub async fn authenticate(&self, token: &AccessToken) -> Result<AuthenticatedUser, Rejection> {
+        self.authenticate_token(Cow::Borrowed(token)).await
+    }
+
+    /// [`authenticate`](Self::authenticate) on a borrowed token (copied into the user) or an
+    /// owned one (moved into it).
+    async fn authenticate_token(
+        &self,
+        token: Cow<'_, AccessToken>,
+    ) -> Result<AuthenticatedUser, Rejection> {
         let span = tracing::debug_span!(
             "loginradius.auth.authenticate",
             cache = Empty,
             outcome = Empty
         );
-        async move {
-            let result = self.authenticate_inner(token).await;
-            let span = tracing::Span::current();
-            match &result {
-                Ok(_) => span.record("outcome", "allow"),
-                Err(r) => span.record("outcome", r.code()),
-            };
-            result
+        // Without a subscriber interested in the span, skip entering it on every poll.
+        if span.is_disabled() {
+            return self.authenticate_inner(token, &span).await;
         }
-        .instrument(span)
-        .await
+        let result = self
+            .authenticate_inner(token, &span)
+            .instrument(span.clone())
+            .await;
+        match &result {
+            Ok(_) => span.record("outcome", "allow"),
+            Err(r) => span.record("outcome", r.code()),
+        };
+        result
     }
 
     async fn authenticate_inner(
         &self,
-        token: &AccessToken,
+        token: Cow<'_, AccessToken>,
+        span: &tracing::Span,
     ) -> Result<AuthenticatedUser, Rejection> {
         if !extract::is_acceptable(token.expose()) {
             return Err(self.reject(RejectionKind::InvalidToken));
         }
         let key = token.digest();
-        let fetched = AtomicBool::new(false);
-        let result = self
-            .shared
-            .users
-            .try_get_with(key, async {
-                fetched.store(true, Ordering::Relaxed);
-                self.lookup(token).await
-            })
-            .await;
-        let span = tracing::Span::current();
-        span.record(
-            "cache",
-            if fetched.load(Ordering::Relaxed) {
-                "miss"
-            } else {
-                "hit"
-            },
-        );
+        // The warm path: a plain lookup, no fetch future built. A miss goes to the coalescing
+        // path (boxed, so this future stays small), which looks again before fetching.
+        let result = match self.shared.users.get(&key).await {
+            Some(entry) => {
+                if !span.is_disabled() {
+                    span.record("cache", "hit");
+                }
+                Ok(entry)
+            }
+            None => Box::pin(self.fetch_user(&key, &token, span)).await,
+        };
         match result {
             Ok(entry) => {
                 if entry
@@ -465,10 +472,36 @@ impl Authenticator {
                     self.shared.users.invalidate(&key).await;
                     return Err(self.reject(RejectionKind::ExpiredToken));
                 }
-                Ok(entry.user(token))
+                Ok(entry.into_user(token.into_owned()))
             }
             Err(failure) => Err(self.reject_for(&failure)),
         }
+    }
+
+    /// The cached entry of `key`, or one upstream lookup of `token` shared by every
+    /// simultaneous caller; failures are not cached.
+    async fn fetch_user(
+        &self,
+        key: &TokenDigest,
+        token: &AccessToken,
+        span: &tracing::Span,
+    ) -> Result<CachedUser, Arc<Failure>> {
+        let fetched = AtomicBool::new(false);
+        // By reference: the key is only copied when an entry is inserted.
+        let result = self
+            .shared
+            .users
+            .try_get_with_by_ref(key, async {
+                fetched.store(true, Ordering::Relaxed);
+                // Boxed: the lookup's future (two HTTP calls) is large.
+                Box::pin(self.lookup(token)).await
+            })
+            .await;
+        if !span.is_disabled() {
+            let fetched = fetched.load(Ordering::Relaxed);
+            span.record("cache", if fetched { "miss" } else { "hit" });
+        }
+        result
     }
 
     /// One upstream lookup: validation (for the expiry) and profile, concurrently.
@@ -521,17 +554,19 @@ impl Authenticator {
         require: &Require,
     ) -> Result<(), Rejection> {
         let span = tracing::debug_span!("loginradius.auth.authorize", outcome = Empty);
-        async move {
-            let result = self.authorize_inner(user, require).await;
-            let span = tracing::Span::current();
-            match &result {
-                Ok(()) => span.record("outcome", "allow"),
-                Err(r) => span.record("outcome", r.code()),
-            };
-            result
+        // Without a subscriber interested in the span, skip entering it on every poll.
+        if span.is_disabled() {
+            return self.authorize_inner(user, require).await;
         }
-        .instrument(span)
-        .await
+        let result = self
+            .authorize_inner(user, require)
+            .instrument(span.clone())
+            .await;
+        match &result {
+            Ok(()) => span.record("outcome", "allow"),
+            Err(r) => span.record("outcome", r.code()),
+        };
+        result
     }
 
     async fn authorize_inner(
@@ -552,6 +587,7 @@ impl Authenticator {
                 .await
                 .map_err(|e| self.reject_for(&Failure::of_role_call(&e)))?
         };
+        // Read after the role data: role-context expiry is judged at decision time.
         if require.is_met(&grants, self.shared.clock.now()) {
             return Ok(());
         }

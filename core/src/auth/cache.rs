@@ -30,12 +30,13 @@ pub(crate) struct CachedUser {
 }
 
 impl CachedUser {
-    /// The user, with the token that was presented.
-    pub(crate) fn user(&self, token: &AccessToken) -> AuthenticatedUser {
+    /// The user, with the token that was presented. Takes the entry by value: the cache hands
+    /// out a clone of it (two reference counts, no allocation), which becomes the user as is.
+    pub(crate) fn into_user(self, token: AccessToken) -> AuthenticatedUser {
         AuthenticatedUser {
-            uid: self.uid.clone(),
-            profile: Arc::clone(&self.profile),
-            token: token.clone(),
+            uid: self.uid,
+            profile: self.profile,
+            token,
             expires_at: self.expires_at,
         }
     }

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use moka::Equivalent;
 use moka::future::Cache;
 use time::OffsetDateTime;
 
@@ -34,15 +35,20 @@ pub const DEFAULT_DEFINITIONS_TTL: Duration = Duration::from_secs(600);
 /// Role name → granted permissions.
 pub(crate) type Definitions = HashMap<String, HashSet<String>>;
 
-/// The role data of one user needed to decide a requirement. Fields not needed are empty.
+/// The role data of one user needed to decide a requirement. Parts not needed are `None`
+/// (and count as empty), so deciding a requirement allocates nothing.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Grants {
-    pub(crate) roles: Arc<[String]>,
-    pub(crate) contexts: Arc<[RoleContext]>,
-    pub(crate) definitions: Arc<Definitions>,
+    pub(crate) roles: Option<Arc<[String]>>,
+    pub(crate) contexts: Option<Arc<[RoleContext]>>,
+    pub(crate) definitions: Option<Arc<Definitions>>,
 }
 
 impl Grants {
+    fn roles(&self) -> &[String] {
+        self.roles.as_deref().unwrap_or_default()
+    }
+
     /// The live (not expired at `now`) contexts named `name`.
     fn contexts<'a>(
         &'a self,
@@ -50,20 +56,23 @@ impl Grants {
         now: OffsetDateTime,
     ) -> impl Iterator<Item = &'a RoleContext> + 'a {
         self.contexts
+            .as_deref()
+            .unwrap_or_default()
             .iter()
             .filter(move |c| c.context == name && !c.is_expired_at(now))
     }
 
     fn role_grants(&self, role: &str, permission: &str) -> bool {
         self.definitions
-            .get(role)
+            .as_deref()
+            .and_then(|definitions| definitions.get(role))
             .is_some_and(|granted| granted.contains(permission))
     }
 
     /// Whether the user has `role`, globally or in the live context.
     pub(crate) fn has_role(&self, context: Option<&str>, role: &str, now: OffsetDateTime) -> bool {
         match context {
-            None => self.roles.iter().any(|r| r == role),
+            None => self.roles().iter().any(|r| r == role),
             Some(name) => self
                 .contexts(name, now)
                 .any(|c| c.roles.iter().any(|r| r == role)),
@@ -79,7 +88,7 @@ impl Grants {
         now: OffsetDateTime,
     ) -> bool {
         match context {
-            None => self.roles.iter().any(|r| self.role_grants(r, permission)),
+            None => self.roles().iter().any(|r| self.role_grants(r, permission)),
             Some(name) => self.contexts(name, now).any(|c| {
                 c.additional_permissions.iter().any(|p| p == permission)
                     || c.roles.iter().any(|r| self.role_grants(r, permission))
@@ -89,6 +98,10 @@ impl Grants {
 }
 
 /// The role caches of one authenticator.
+///
+/// The upstream calls of a miss are boxed (`Box::pin`): a future is as large as its largest
+/// state, so an unboxed HTTP call would make every cache hit build and move a future of
+/// several kilobytes it never polls.
 pub(crate) struct RoleData {
     client: LoginRadius,
     roles: Cache<String, Arc<[String]>>,
@@ -98,22 +111,24 @@ pub(crate) struct RoleData {
     changes: AtomicU64,
 }
 
-/// `cache.try_get_with(key, fetch)`, except that a value fetched while a role change was
-/// published is not kept (it may predate the change).
-async fn fetch_once<K, V>(
+/// `cache.try_get_with_by_ref(key, fetch)`, except that a value fetched while a role change
+/// was published is not kept (it may predate the change). A hit allocates nothing: the key is
+/// looked up by reference and only copied when an entry is inserted.
+async fn fetch_once<K, Q, V>(
     cache: &Cache<K, V>,
     changes: &AtomicU64,
-    key: K,
+    key: &Q,
     fetch: impl Future<Output = Result<V, Error>>,
 ) -> Result<V, Arc<Error>>
 where
-    K: Hash + Eq + Send + Sync + Clone + 'static,
+    K: Hash + Eq + Send + Sync + 'static,
+    Q: Equivalent<K> + ToOwned<Owned = K> + Hash + ?Sized,
     V: Clone + Send + Sync + 'static,
 {
     let before = changes.load(Ordering::Acquire);
-    let value = cache.try_get_with(key.clone(), fetch).await?;
+    let value = cache.try_get_with_by_ref(key, fetch).await?;
     if changes.load(Ordering::Acquire) != before {
-        cache.invalidate(&key).await;
+        cache.invalidate(key).await;
     }
     Ok(value)
 }
@@ -153,9 +168,9 @@ impl RoleData {
     /// The user's roles, from the cache or the Role API (concurrent misses coalesced, failures
     /// not cached).
     pub(crate) async fn roles(&self, uid: &str) -> Result<Arc<[String]>, Arc<Error>> {
-        fetch_once(&self.roles, &self.changes, uid.to_owned(), async {
+        fetch_once(&self.roles, &self.changes, uid, async {
             tracing::debug!("fetching the user's roles");
-            let roles = self.client.roles().of_user(uid).await?;
+            let roles = Box::pin(self.client.roles().of_user(uid).into_future()).await?;
             Ok(Arc::from(roles.roles))
         })
         .await
@@ -163,9 +178,9 @@ impl RoleData {
 
     /// The user's role contexts, expired ones included.
     pub(crate) async fn contexts(&self, uid: &str) -> Result<Arc<[RoleContext]>, Arc<Error>> {
-        fetch_once(&self.contexts, &self.changes, uid.to_owned(), async {
+        fetch_once(&self.contexts, &self.changes, uid, async {
             tracing::debug!("fetching the user's role contexts");
-            let list = self.client.roles().contexts_of_user(uid).await?;
+            let list = Box::pin(self.client.roles().contexts_of_user(uid).into_future()).await?;
             Ok(Arc::from(list.contexts))
         })
         .await
@@ -173,35 +188,47 @@ impl RoleData {
 
     /// The role definitions.
     pub(crate) async fn definitions(&self) -> Result<Arc<Definitions>, Arc<Error>> {
-        fetch_once(&self.definitions, &self.changes, (), async {
+        fetch_once(&self.definitions, &self.changes, &(), async {
             tracing::debug!("fetching the role definitions");
-            let list = self.client.roles().list().await?;
+            let list = Box::pin(self.client.roles().list().into_future()).await?;
             Ok(Arc::new(definitions(list)))
         })
         .await
     }
 
-    /// Fetches what `needs` asks for, concurrently.
+    /// Fetches what `needs` asks for: from the caches when every part is there, otherwise
+    /// concurrently (concurrent misses coalesced, failures not cached).
     pub(crate) async fn grants(&self, uid: &str, needs: &Needs) -> Result<Grants, Arc<Error>> {
+        // The warm path: plain lookups, one after the other, with no fetch futures to build
+        // and no join to poll. A part missing (or expired) falls through to the fetching path.
+        if let Some(grants) = self.cached_grants(uid, needs).await {
+            return Ok(grants);
+        }
+        // Boxed, so the warm path's future does not carry the fetching path's size.
+        Box::pin(self.fetch_grants(uid, needs)).await
+    }
+
+    /// Fetches what `needs` asks for, concurrently.
+    async fn fetch_grants(&self, uid: &str, needs: &Needs) -> Result<Grants, Arc<Error>> {
         let roles = async {
             if needs.roles {
-                self.roles(uid).await
+                self.roles(uid).await.map(Some)
             } else {
-                Ok(Arc::from(Vec::new()))
+                Ok(None)
             }
         };
         let contexts = async {
             if needs.contexts {
-                self.contexts(uid).await
+                self.contexts(uid).await.map(Some)
             } else {
-                Ok(Arc::from(Vec::new()))
+                Ok(None)
             }
         };
         let definitions = async {
             if needs.definitions {
-                self.definitions().await
+                self.definitions().await.map(Some)
             } else {
-                Ok(Arc::default())
+                Ok(None)
             }
         };
         let (roles, contexts, definitions) = tokio::join!(roles, contexts, definitions);
@@ -210,6 +237,23 @@ impl RoleData {
             contexts: contexts?,
             definitions: definitions?,
         })
+    }
+}
+
+impl RoleData {
+    /// The parts of the user's role data `needs` asks for, when all of them are cached.
+    async fn cached_grants(&self, uid: &str, needs: &Needs) -> Option<Grants> {
+        let mut grants = Grants::default();
+        if needs.roles {
+            grants.roles = Some(self.roles.get(uid).await?);
+        }
+        if needs.contexts {
+            grants.contexts = Some(self.contexts.get(uid).await?);
+        }
+        if needs.definitions {
+            grants.definitions = Some(self.definitions.get(&()).await?);
+        }
+        Some(grants)
     }
 }
 

@@ -1,7 +1,8 @@
-//! A transport that records requests and answers from a script, for tests.
+//! A transport that records requests and answers from a script (or a handler), for tests.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode};
@@ -63,14 +64,18 @@ impl RecordedRequest {
 
 type Reply = Result<HttpResponse, TransportError>;
 
+type Handler = dyn Fn(&RecordedRequest) -> Reply + Send + Sync;
+
 #[derive(Default)]
 struct State {
     requests: Vec<RecordedRequest>,
     replies: VecDeque<Reply>,
+    delay: Duration,
 }
 
 /// Records every request and answers from a queue of scripted replies; when the queue is empty
-/// it answers `200 {}`. Clones share their state.
+/// it answers `200 {}`, or, in handler mode ([`with_handler`](Self::with_handler)), what the
+/// handler returns. Clones share their state.
 ///
 /// ```
 /// # tokio_test::block_on(async {
@@ -92,6 +97,7 @@ struct State {
 #[derive(Clone, Default)]
 pub struct RecordingTransport {
     state: Arc<Mutex<State>>,
+    handler: Option<Arc<Handler>>,
 }
 
 impl std::fmt::Debug for RecordingTransport {
@@ -106,6 +112,53 @@ impl RecordingTransport {
     /// An empty recorder.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A recorder in handler mode: every request is recorded, then answered by `handler`
+    /// (unless a reply was queued with [`reply`](Self::reply) and friends, which goes first).
+    /// Handy for an upstream that answers by path:
+    ///
+    /// ```
+    /// # tokio_test::block_on(async {
+    /// use loginradius::LoginRadius;
+    /// use loginradius::transport::{RecordedRequest, RecordingTransport, TransportError};
+    ///
+    /// let transport = RecordingTransport::with_handler(|req: &RecordedRequest| {
+    ///     if req.path().ends_with("/role") {
+    ///         let body = serde_json::json!({"Roles": ["editor"]}).to_string();
+    ///         Ok(http::Response::new(body.into()))
+    ///     } else {
+    ///         Err(TransportError::Timeout)
+    ///     }
+    /// });
+    /// let client = LoginRadius::builder()
+    ///     .api_key("my-key")
+    ///     .api_secret("my-secret")
+    ///     .transport(transport.clone())
+    ///     .build()?;
+    /// let roles = client.roles().of_user("uid-1").await?;
+    /// assert_eq!(roles.roles, ["editor"]);
+    /// assert_eq!(transport.len(), 1);
+    /// # Ok::<(), loginradius::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn with_handler(
+        handler: impl Fn(&RecordedRequest) -> Result<HttpResponse, TransportError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        Self {
+            state: Arc::default(),
+            handler: Some(Arc::new(handler)),
+        }
+    }
+
+    /// Answers every later request only after `delay` (the request is recorded and its reply
+    /// chosen first), so that concurrent requests overlap. Zero (the default) answers at once.
+    pub fn set_delay(&self, delay: Duration) -> &Self {
+        self.state().delay = delay;
+        self
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -185,20 +238,90 @@ impl RecordingTransport {
 impl Transport for RecordingTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let (parts, body) = request.into_parts();
-        let mut state = self.state();
-        state.requests.push(RecordedRequest {
+        let recorded = RecordedRequest {
             method: parts.method,
             url: parts.uri.to_string(),
             headers: parts.headers,
             body,
-        });
-        state.replies.pop_front().unwrap_or_else(|| {
-            let mut response = http::Response::new(Bytes::from_static(b"{}"));
-            response.headers_mut().insert(
-                http::header::CONTENT_TYPE,
-                http::HeaderValue::from_static("application/json"),
-            );
+        };
+        let (queued, delay) = {
+            let mut state = self.state();
+            state.requests.push(recorded.clone());
+            (state.replies.pop_front(), state.delay)
+        };
+        // The handler runs outside the lock, so it may use the recorder itself.
+        let reply = match (queued, &self.handler) {
+            (Some(reply), _) => reply,
+            (None, Some(handler)) => handler(&recorded),
+            (None, None) => {
+                let mut response = http::Response::new(Bytes::from_static(b"{}"));
+                response.headers_mut().insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/json"),
+                );
+                Ok(response)
+            }
+        };
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        reply
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(url: &str) -> HttpRequest {
+        http::Request::get(url).body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn handler_mode_records_every_request_and_answers_by_request() {
+        let transport = RecordingTransport::with_handler(|req: &RecordedRequest| {
+            let status = if req.path() == "/ok" { 200 } else { 404 };
+            let mut response = http::Response::new(Bytes::from(req.path().to_owned()));
+            *response.status_mut() = StatusCode::from_u16(status).unwrap();
             Ok(response)
-        })
+        });
+        let ok = transport
+            .send(get("https://api.example/ok?x=1"))
+            .await
+            .unwrap();
+        assert_eq!(ok.status(), 200);
+        assert_eq!(ok.body(), "/ok");
+        let missing = transport
+            .send(get("https://api.example/nope"))
+            .await
+            .unwrap();
+        assert_eq!(missing.status(), 404);
+        // A queued reply goes before the handler.
+        transport.reply_error(TransportError::Timeout);
+        assert!(transport.send(get("https://api.example/ok")).await.is_err());
+        let paths: Vec<_> = transport
+            .requests()
+            .iter()
+            .map(|r| r.path().to_owned())
+            .collect();
+        assert_eq!(paths, ["/ok", "/nope", "/ok"]);
+    }
+
+    #[tokio::test]
+    async fn delay_answers_late_but_records_at_once() {
+        let delay = Duration::from_millis(300);
+        let transport = RecordingTransport::new();
+        transport.set_delay(delay);
+        let started = std::time::Instant::now();
+        let sending = tokio::spawn({
+            let transport = transport.clone();
+            async move { transport.send(get("https://api.example/slow")).await }
+        });
+        while transport.is_empty() {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(transport.len(), 1);
+        assert_eq!(sending.await.unwrap().unwrap().status(), 200);
+        assert!(started.elapsed() >= delay);
     }
 }

@@ -12,6 +12,9 @@
 //!   MFA setup/enable/disable, as async functions over the request's headers and raw JSON body
 //!   returning a [`FlowResponse`]. An adapter only writes `status`, `body` as JSON,
 //!   [`FlowResponse::set_cookie`] and `Retry-After`, and adds CSRF protection.
+//! - [`csrf`]: the same-origin rules for state-changing requests (Go 1.25
+//!   `CrossOriginProtection`), for adapters that cannot use tower-http's `CsrfLayer`.
+//! - [`redirect`]: the login-redirect preset's rules (when to redirect, and a same-site `next`).
 //!
 //! ```
 //! use loginradius::LoginRadius;
@@ -33,7 +36,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod csrf;
 mod flows;
+pub mod redirect;
 mod session;
 
 pub use flows::{FlowConfig, FlowResponse, Flows, SessionChange, error_response, qr_svg_data_uri};

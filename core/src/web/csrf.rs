@@ -1,0 +1,373 @@
+//! Cross-origin request protection for state-changing requests: the rules of Go 1.25's
+//! `CrossOriginProtection` (the same as tower-http's `CsrfLayer`, used by the axum adapter),
+//! written once for adapters that cannot use a tower layer (actix).
+//!
+//! A request is let through when:
+//!
+//! 1. its method is `GET`, `HEAD` or `OPTIONS`;
+//! 2. its `Origin` is one of the [trusted origins](TrustedOrigins), byte for byte;
+//! 3. `Sec-Fetch-Site` is `same-origin` or `none`;
+//! 4. neither `Sec-Fetch-Site` nor `Origin` is present (not a browser, or a same-origin request
+//!    from an old one);
+//! 5. without `Sec-Fetch-Site`, the `Origin`'s authority (`http` or `https` only) equals the
+//!    request's authority (the request target's, else the `Host` header).
+//!
+//! Anything else is a [`CsrfRejection`]. [`CASES`] is the table of cases that keeps this
+//! function and tower-http's layer in agreement (the axum adapter's tests run it through both).
+//!
+//! ```
+//! use http::{HeaderMap, Method, Uri};
+//! use loginradius::web::csrf::{self, CsrfRejection, TrustedOrigins};
+//!
+//! let trusted = TrustedOrigins::new().with("https://admin.example.com");
+//! let mut headers = HeaderMap::new();
+//! headers.insert("sec-fetch-site", "cross-site".parse().unwrap());
+//! let uri = Uri::from_static("/settings");
+//! assert_eq!(
+//!     csrf::check(&Method::POST, &uri, &headers, &trusted),
+//!     Err(CsrfRejection::CrossOriginRequest)
+//! );
+//! headers.insert("origin", "https://admin.example.com".parse().unwrap());
+//! assert_eq!(csrf::check(&Method::POST, &uri, &headers, &trusted), Ok(()));
+//! ```
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+use http::{HeaderMap, Method, Uri};
+
+/// Origins (`scheme://host[:port]`) whose requests are let through, compared byte for byte
+/// with the `Origin` header. Cheap to clone.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct TrustedOrigins(Arc<HashSet<Vec<u8>>>);
+
+impl TrustedOrigins {
+    /// No trusted origin.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Also trusts `origin` (exactly as browsers send it: `https://admin.example.com`).
+    pub fn with(mut self, origin: impl Into<String>) -> Self {
+        self.insert(origin);
+        self
+    }
+
+    /// Also trusts `origin`.
+    pub fn insert(&mut self, origin: impl Into<String>) {
+        Arc::make_mut(&mut self.0).insert(origin.into().into_bytes());
+    }
+
+    /// True when `origin` (the raw `Origin` header value) is trusted.
+    pub fn contains(&self, origin: &[u8]) -> bool {
+        self.0.contains(origin)
+    }
+}
+
+impl fmt::Debug for TrustedOrigins {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.0.iter().map(|o| String::from_utf8_lossy(o)))
+            .finish()
+    }
+}
+
+/// Why [`check`] refused a request (the categories of tower-http's `ProtectionErrorKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CsrfRejection {
+    /// `Sec-Fetch-Site` says the request comes from another site, and its origin is not
+    /// trusted.
+    CrossOriginRequest,
+    /// Without `Sec-Fetch-Site`, the `Origin` does not match the request's host and is not
+    /// trusted.
+    CrossOriginRequestFromOldBrowser,
+}
+
+impl fmt::Display for CsrfRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::CrossOriginRequest => "cross-origin request refused",
+            Self::CrossOriginRequestFromOldBrowser => {
+                "cross-origin request from an old browser refused"
+            }
+        })
+    }
+}
+
+impl std::error::Error for CsrfRejection {}
+
+/// Decides whether a request may go through (see the [module rules](self)): `method`, the
+/// request target `uri` (its authority, when in absolute form, wins over `Host`), the request
+/// `headers` and the `trusted` origins.
+pub fn check(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    trusted: &TrustedOrigins,
+) -> Result<(), CsrfRejection> {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let origin = headers.get("origin").map(|v| v.as_bytes());
+    let is_trusted = || origin.is_some_and(|o| trusted.contains(o));
+    match headers.get("sec-fetch-site").map(|v| v.as_bytes()) {
+        Some(b"same-origin" | b"none") => return Ok(()),
+        None | Some(b"") => {}
+        Some(_) if is_trusted() => return Ok(()),
+        Some(_) => return Err(CsrfRejection::CrossOriginRequest),
+    }
+    let Some(origin) = origin.filter(|o| !o.is_empty()) else {
+        return Ok(());
+    };
+    let origin_uri = Uri::try_from(origin)
+        .ok()
+        .filter(|u| matches!(u.scheme_str(), Some("http" | "https")));
+    let host = uri
+        .authority()
+        .map(|a| a.as_str().as_bytes())
+        .or_else(|| headers.get("host").map(|h| h.as_bytes()));
+    if let (Some(origin_uri), Some(host)) = (&origin_uri, host)
+        && origin_uri.authority().map(|a| a.as_str().as_bytes()) == Some(host)
+    {
+        return Ok(());
+    }
+    if is_trusted() {
+        return Ok(());
+    }
+    Err(CsrfRejection::CrossOriginRequestFromOldBrowser)
+}
+
+/// The trusted origin of every [`CASES`] entry.
+pub const CASES_TRUSTED_ORIGIN: &str = "https://trusted.example";
+
+/// One request of the [`CASES`] table and whether it must be let through.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    /// The method.
+    pub method: &'static str,
+    /// The request target (origin form `/login` or absolute form `http://host/login`).
+    pub uri: &'static str,
+    /// The request headers.
+    pub headers: &'static [(&'static str, &'static str)],
+    /// True when the request must go through, with [`CASES_TRUSTED_ORIGIN`] trusted.
+    pub allowed: bool,
+}
+
+impl Case {
+    /// The case as an `http` request (empty body).
+    pub fn request(&self) -> http::Request<()> {
+        let mut builder = http::Request::builder().method(self.method).uri(self.uri);
+        for (name, value) in self.headers {
+            builder = builder.header(*name, *value);
+        }
+        builder
+            .body(())
+            .expect("the CASES table holds valid requests")
+    }
+}
+
+const fn case(
+    method: &'static str,
+    uri: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    allowed: bool,
+) -> Case {
+    Case {
+        method,
+        uri,
+        headers,
+        allowed,
+    }
+}
+
+/// The conformance table of [`check`]: every request, run with [`CASES_TRUSTED_ORIGIN`]
+/// trusted, must be allowed or refused as `allowed` says, by [`check`] and by tower-http's
+/// `CsrfLayer` alike (the axum adapter's tests run it through the layer), so the axum and
+/// actix adapters cannot drift apart.
+pub const CASES: &[Case] = &[
+    // Safe methods always go through.
+    case("GET", "/login", &[("sec-fetch-site", "cross-site")], true),
+    case("HEAD", "/login", &[("sec-fetch-site", "cross-site")], true),
+    case(
+        "OPTIONS",
+        "/login",
+        &[("origin", "https://evil.example")],
+        true,
+    ),
+    // TRACE is not exempt (Go's set, not `Method::is_safe`).
+    case(
+        "TRACE",
+        "/login",
+        &[("sec-fetch-site", "cross-site")],
+        false,
+    ),
+    // No browser headers: not a browser, or an old same-origin one.
+    case("POST", "/login", &[], true),
+    case("POST", "/login", &[("sec-fetch-site", "same-origin")], true),
+    case("POST", "/login", &[("sec-fetch-site", "none")], true),
+    case("POST", "/login", &[("sec-fetch-site", "cross-site")], false),
+    case("POST", "/login", &[("sec-fetch-site", "same-site")], false),
+    case("PUT", "/login", &[("sec-fetch-site", "cross-site")], false),
+    case("PATCH", "/login", &[("sec-fetch-site", "same-site")], false),
+    // Sec-Fetch-Site is compared byte for byte (lowercase by the Fetch spec).
+    case(
+        "POST",
+        "/login",
+        &[("sec-fetch-site", "Same-Origin")],
+        false,
+    ),
+    // An empty Sec-Fetch-Site counts as absent.
+    case(
+        "POST",
+        "/login",
+        &[
+            ("sec-fetch-site", ""),
+            ("origin", "http://evil.example"),
+            ("host", "app.example"),
+        ],
+        false,
+    ),
+    case("POST", "/login", &[("sec-fetch-site", "")], true),
+    // Trusted origins, byte for byte.
+    case(
+        "POST",
+        "/login",
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://trusted.example"),
+        ],
+        true,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://trusted.example/"),
+        ],
+        false,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://TRUSTED.example"),
+        ],
+        false,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[("origin", "https://trusted.example")],
+        true,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[
+            ("origin", "https://trusted.example"),
+            ("host", "app.example"),
+        ],
+        true,
+    ),
+    // Without Sec-Fetch-Site: Origin's authority against Host.
+    case(
+        "POST",
+        "/login",
+        &[
+            ("origin", "http://app.example:8080"),
+            ("host", "app.example:8080"),
+        ],
+        true,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[("origin", "https://app.example"), ("host", "app.example")],
+        true,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[("origin", "http://evil.example"), ("host", "app.example")],
+        false,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[
+            ("origin", "http://app.example:8080"),
+            ("host", "app.example"),
+        ],
+        false,
+    ),
+    case(
+        "DELETE",
+        "/login",
+        &[("origin", "null"), ("host", "app.example")],
+        false,
+    ),
+    case(
+        "POST",
+        "/login",
+        &[("origin", "file://app.example"), ("host", "app.example")],
+        false,
+    ),
+    case("POST", "/login", &[("origin", "http://app.example")], false),
+    case(
+        "POST",
+        "/login",
+        &[("origin", ""), ("host", "app.example")],
+        true,
+    ),
+    // The absolute-form target's authority wins over Host.
+    case(
+        "POST",
+        "http://app.example/login",
+        &[("origin", "http://app.example"), ("host", "other.example")],
+        true,
+    ),
+    case(
+        "POST",
+        "http://other.example/login",
+        &[("origin", "http://app.example"), ("host", "app.example")],
+        false,
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_follows_the_conformance_table() {
+        let trusted = TrustedOrigins::new().with(CASES_TRUSTED_ORIGIN);
+        for case in CASES {
+            let request = case.request();
+            let outcome = check(request.method(), request.uri(), request.headers(), &trusted);
+            assert_eq!(outcome.is_ok(), case.allowed, "{case:?}: {outcome:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_say_which_rule_refused() {
+        let trusted = TrustedOrigins::new();
+        let mut headers = HeaderMap::new();
+        headers.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        let uri = Uri::from_static("/x");
+        assert_eq!(
+            check(&Method::POST, &uri, &headers, &trusted),
+            Err(CsrfRejection::CrossOriginRequest)
+        );
+        let mut headers = HeaderMap::new();
+        headers.insert("origin", "http://evil.example".parse().unwrap());
+        headers.insert("host", "app.example".parse().unwrap());
+        assert_eq!(
+            check(&Method::POST, &uri, &headers, &trusted),
+            Err(CsrfRejection::CrossOriginRequestFromOldBrowser)
+        );
+    }
+}

@@ -1,0 +1,222 @@
+//! A scripted LoginRadius for the in-process tests of both adapters (`loginradius-axum` and
+//! `loginradius-actix` include this one file from their `tests/support/mod.rs`): answers by
+//! path, counts requests, can answer slowly.
+//!
+//! The mechanics (recording every request, answering from a handler, the delay) are core's
+//! [`RecordingTransport`] in handler mode; this file is only the script: replies per path, once
+//! or always, and the usual signed-in user.
+
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::StatusCode;
+use loginradius::auth::{Authenticator, AuthenticatorBuilder};
+use loginradius::transport::{
+    HttpRequest, HttpResponse, RecordedRequest, RecordingTransport, Transport, TransportError,
+};
+use loginradius::{LoginRadius, RetryPolicy};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+
+pub const VALIDATE: &str = "/identity/v2/auth/access_token/validate";
+pub const PROFILE: &str = "/identity/v2/auth/account";
+pub const ROLE_LIST: &str = "/identity/v2/manage/role";
+pub const UID: &str = "u-1";
+
+pub fn roles_path(uid: &str) -> String {
+    format!("/identity/v2/manage/account/{uid}/role")
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Json(u16, Value),
+    Raw(u16, Vec<(&'static str, &'static str)>, &'static str),
+    Timeout,
+}
+
+impl Reply {
+    fn build(&self) -> Result<HttpResponse, TransportError> {
+        let (status, headers, body): (u16, Vec<(&str, &str)>, Bytes) = match self {
+            Self::Json(status, value) => (
+                *status,
+                vec![("content-type", "application/json")],
+                Bytes::from(value.to_string()),
+            ),
+            Self::Raw(status, headers, body) => (
+                *status,
+                headers.clone(),
+                Bytes::from_static(body.as_bytes()),
+            ),
+            Self::Timeout => return Err(TransportError::Timeout),
+        };
+        let mut response = http::Response::new(body);
+        *response.status_mut() = StatusCode::from_u16(status).unwrap();
+        for (name, value) in headers {
+            response.headers_mut().append(
+                http::HeaderName::from_static(name),
+                http::HeaderValue::from_str(value).unwrap(),
+            );
+        }
+        Ok(response)
+    }
+}
+
+#[derive(Default)]
+struct Script {
+    once: HashMap<String, VecDeque<Reply>>,
+    always: HashMap<String, Reply>,
+}
+
+impl Script {
+    fn answer(&mut self, request: &RecordedRequest) -> Result<HttpResponse, TransportError> {
+        let path = request.path();
+        let queued = self.once.get_mut(path).and_then(VecDeque::pop_front);
+        match queued.or_else(|| self.always.get(path).cloned()) {
+            Some(reply) => reply.build(),
+            None => lr_error(404, 1000, "no scripted reply").build(),
+        }
+    }
+}
+
+/// The scripted upstream: a [`RecordingTransport`] whose handler answers from the script.
+/// Clones share their state.
+#[derive(Clone)]
+pub struct Upstream {
+    script: Arc<Mutex<Script>>,
+    recording: RecordingTransport,
+}
+
+impl Default for Upstream {
+    fn default() -> Self {
+        let script = Arc::new(Mutex::new(Script::default()));
+        let handler_script = Arc::clone(&script);
+        let recording = RecordingTransport::with_handler(move |request: &RecordedRequest| {
+            handler_script
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .answer(request)
+        });
+        Self { script, recording }
+    }
+}
+
+impl Upstream {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn script(&self) -> std::sync::MutexGuard<'_, Script> {
+        self.script.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The recorder underneath: every request, as sent.
+    pub fn recording(&self) -> &RecordingTransport {
+        &self.recording
+    }
+
+    pub fn set_delay(&self, delay: Duration) {
+        self.recording.set_delay(delay);
+    }
+
+    pub fn always(&self, path: impl Into<String>, reply: Reply) -> &Self {
+        self.script().always.insert(path.into(), reply);
+        self
+    }
+
+    pub fn once(&self, path: impl Into<String>, reply: Reply) -> &Self {
+        self.script()
+            .once
+            .entry(path.into())
+            .or_default()
+            .push_back(reply);
+        self
+    }
+
+    pub fn count(&self, path: &str) -> usize {
+        self.recording
+            .requests()
+            .iter()
+            .filter(|request| request.path() == path)
+            .count()
+    }
+
+    pub fn total(&self) -> usize {
+        self.recording.len()
+    }
+
+    /// A token that validates for an hour, owned by [`UID`], with `roles`; role `editor` grants
+    /// `publish` and `edit`, `viewer` grants `read`.
+    pub fn user(&self, roles: &[&str]) -> &Self {
+        let expires = OffsetDateTime::now_utc() + time::Duration::hours(1);
+        self.always(
+            VALIDATE,
+            Reply::Json(
+                200,
+                json!({"access_token": "x", "expires_in": loginradius::models::timestamp::format(expires)}),
+            ),
+        );
+        self.always(
+            PROFILE,
+            Reply::Json(200, json!({"Uid": UID, "FirstName": "Jane"})),
+        );
+        self.always(roles_path(UID), Reply::Json(200, json!({"Roles": roles})));
+        self.always(
+            ROLE_LIST,
+            Reply::Json(
+                200,
+                json!({"data": [
+                    {"Name": "editor", "Permissions": {"publish": true, "edit": true}},
+                    {"Name": "viewer", "Permissions": {"read": true}},
+                    {"Name": "admin", "Permissions": {"publish": true, "edit": true, "delete": true}}
+                ], "Count": 3}),
+            ),
+        );
+        self
+    }
+
+    /// Every token call fails with `reply`.
+    pub fn tokens_fail(&self, reply: Reply) -> &Self {
+        self.always(VALIDATE, reply.clone());
+        self.always(PROFILE, reply);
+        self
+    }
+}
+
+pub fn lr_error(status: u16, code: i64, message: &str) -> Reply {
+    Reply::Json(
+        status,
+        json!({"ErrorCode": code, "Message": message, "Description": message}),
+    )
+}
+
+#[async_trait::async_trait]
+impl Transport for Upstream {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.recording.send(request).await
+    }
+}
+
+/// A client on `upstream`, without retries, with a 1 s request timeout.
+pub fn client(upstream: &Upstream) -> LoginRadius {
+    LoginRadius::builder()
+        .api_key("test-key")
+        .api_secret("test-secret")
+        .retry(RetryPolicy::none())
+        .request_timeout(Duration::from_secs(1))
+        .transport(upstream.clone())
+        .build()
+        .unwrap()
+}
+
+pub fn builder(upstream: &Upstream) -> AuthenticatorBuilder {
+    Authenticator::builder(client(upstream))
+}
+
+pub fn authenticator(upstream: &Upstream) -> Authenticator {
+    builder(upstream).build().unwrap()
+}
