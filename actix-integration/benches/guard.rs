@@ -1,6 +1,7 @@
 //! A protected route with a warm cache vs the same route unprotected, both in process through
-//! `actix_web::test::call_service` on a prebuilt service. After the criterion group, a paired
-//! timing loop prints the throughput ratio protected/unprotected. `core_decide_only` measures
+//! `actix_web::test::call_service` on a prebuilt service. After the criterion group, paired
+//! timing loops print the throughput ratio protected/unprotected, in process and over loopback
+//! HTTP. `core_decide_only` measures
 //! core's decision alone (no actix), to tell the adapter's share of the cost from core's.
 
 use std::future::Future;
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::rt::{System, SystemRunner};
-use actix_web::{App, test, web};
+use actix_web::{App, HttpServer, test, web};
 use criterion::async_executor::AsyncExecutor;
 use criterion::{Criterion, criterion_group};
 use loginradius::auth::Authenticator;
@@ -118,6 +119,7 @@ fn guard(c: &mut Criterion) {
     group.finish();
 
     ratio(&system, &open, &guarded);
+    ratio_over_http(&system, &authenticator);
     assert_eq!(transport.len(), 3, "the warm route made no upstream call");
 }
 
@@ -150,25 +152,106 @@ where
             start.elapsed()
         })
     };
-    // Warm up both.
-    round_open();
-    round_guarded();
-    let mut open_times = Vec::with_capacity(ROUNDS);
-    let mut guarded_times = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        open_times.push(round_open());
-        guarded_times.push(round_guarded());
+    report(
+        "in process (call_service on a prebuilt service, actix system)",
+        PER_ROUND,
+        ROUNDS,
+        round_open,
+        round_guarded,
+    );
+}
+
+/// The same two apps served by `HttpServer` (one worker thread) on loopback and called by a
+/// keep-alive HTTP client from the benchmark's thread: the ratio as an application sees it.
+fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
+    let config = LoginRadiusConfig::new(authenticator.clone());
+    let open = {
+        let config = config.clone();
+        HttpServer::new(move || {
+            App::new()
+                .app_data(config.clone())
+                .service(web::scope("").route("/r", web::get().to(handler)))
+        })
+    };
+    let guarded = HttpServer::new(move || {
+        App::new().app_data(config.clone()).service(
+            web::scope("")
+                .wrap(RequireAuth::new(Require::role("admin")))
+                .route("/r", web::get().to(handler)),
+        )
+    });
+    // Bound now, run on the benchmark's actix system (each with its one worker thread).
+    macro_rules! start {
+        ($server:expr) => {{
+            let server = $server
+                .workers(1)
+                .disable_signals()
+                .bind(("127.0.0.1", 0))
+                .unwrap();
+            let url = format!("http://{}/r", server.addrs()[0]);
+            system.block_on(async move {
+                actix_web::rt::spawn(server.run());
+            });
+            url
+        }};
+    }
+    let open_url = start!(open);
+    let guarded_url = start!(guarded);
+    let http = reqwest::Client::new();
+    const PER_ROUND: u32 = 2_000;
+    const ROUNDS: usize = 15;
+    let round = |url: &str| {
+        system.block_on(async {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND {
+                let response = http
+                    .get(url)
+                    .header("authorization", format!("Bearer {TOKEN}"))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 200);
+                black_box(response.bytes().await.unwrap());
+            }
+            start.elapsed()
+        })
+    };
+    report(
+        "over loopback HTTP (HttpServer, one worker; keep-alive client)",
+        PER_ROUND,
+        ROUNDS,
+        || round(&open_url),
+        || round(&guarded_url),
+    );
+}
+
+/// Alternating timed rounds of each side (after one warm-up round each); prints requests per
+/// second, best and median, and the ratio protected/unprotected.
+fn report(
+    what: &str,
+    per_round: u32,
+    rounds: usize,
+    mut open: impl FnMut() -> Duration,
+    mut guarded: impl FnMut() -> Duration,
+) {
+    open();
+    guarded();
+    let mut open_times = Vec::with_capacity(rounds);
+    let mut guarded_times = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        open_times.push(open());
+        guarded_times.push(guarded());
     }
     open_times.sort();
     guarded_times.sort();
-    let per_second = |d: Duration| f64::from(PER_ROUND) / d.as_secs_f64();
+    let per_second = |d: Duration| f64::from(per_round) / d.as_secs_f64();
     let (open_best, guarded_best) = (per_second(open_times[0]), per_second(guarded_times[0]));
     let (open_median, guarded_median) = (
-        per_second(open_times[ROUNDS / 2]),
-        per_second(guarded_times[ROUNDS / 2]),
+        per_second(open_times[rounds / 2]),
+        per_second(guarded_times[rounds / 2]),
     );
     println!();
-    println!("throughput, {ROUNDS} alternating rounds of {PER_ROUND} requests (actix system):");
+    println!("throughput {what}, {rounds} alternating rounds of {per_round} requests:");
     println!("  unprotected:     best {open_best:>10.0} req/s, median {open_median:>10.0} req/s");
     println!(
         "  protected, warm: best {guarded_best:>10.0} req/s, median {guarded_median:>10.0} req/s"

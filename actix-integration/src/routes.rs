@@ -254,7 +254,9 @@ async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
 ///    request from an old one);
 /// 5. without `Sec-Fetch-Site`, the `Origin`'s authority equals the request's `Host`.
 ///
-/// Anything else is refused with an empty `403 Forbidden`, before the handler runs.
+/// Anything else is refused before the handler runs with `403 Forbidden`,
+/// `{"error": "csrf", "message": "cross-origin request refused"}` and `Cache-Control: no-store`:
+/// the same answer as the axum adapter's route helpers.
 ///
 /// ```
 /// use actix_web::{App, web};
@@ -339,7 +341,7 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         if let Err(reason) = self.rules.check(req.request()) {
             tracing::debug!(path = req.path(), %reason, "cross-origin write refused");
-            let response = HttpResponse::new(StatusCode::FORBIDDEN);
+            let response = csrf_rejection();
             return Box::pin(ready(Ok(req.into_response(response).map_into_right_body())));
         }
         let service = self.service.clone();
@@ -350,6 +352,14 @@ where
                 .map(ServiceResponse::map_into_left_body)
         })
     }
+}
+
+/// The refusal of a cross-origin write: a JSON 403 that is never cached.
+fn csrf_rejection() -> HttpResponse {
+    HttpResponse::build(StatusCode::FORBIDDEN)
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")))
+        .insert_header((CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .body(r#"{"error":"csrf","message":"cross-origin request refused"}"#)
 }
 
 #[cfg(test)]

@@ -190,7 +190,12 @@ async fn cross_origin_writes_are_refused_before_the_flow() {
         let answer = send(&app, request).await;
         assert_eq!(answer.status, expected, "{headers:?}");
         if expected == 403 {
-            assert!(answer.body.is_empty());
+            assert_eq!(
+                answer.json(),
+                json!({"error": "csrf", "message": "cross-origin request refused"})
+            );
+            assert_eq!(answer.header("content-type"), Some("application/json"));
+            assert_eq!(answer.header("cache-control"), Some("no-store"));
             assert!(answer.header("set-cookie").is_none());
         }
     }

@@ -1,6 +1,6 @@
 //! A protected route with a warm cache vs the same route unprotected, both in process through
-//! `oneshot` on a prebuilt `Router`. After the criterion groups, a paired timing loop prints the
-//! throughput ratio protected/unprotected (target ≥ 0.95).
+//! `oneshot` on a prebuilt `Router`. After the criterion groups, paired timing loops print the
+//! throughput ratio protected/unprotected (target ≥ 0.95), in process and over loopback HTTP.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -124,27 +124,42 @@ fn ratio() {
             start.elapsed()
         })
     };
-    // Warm up both.
-    round(&open);
-    round(&guarded);
-    let mut open_times = Vec::with_capacity(ROUNDS);
-    let mut guarded_times = Vec::with_capacity(ROUNDS);
-    for _ in 0..ROUNDS {
-        open_times.push(round(&open));
-        guarded_times.push(round(&guarded));
+    report(
+        "in process (oneshot on a prebuilt Router, current-thread runtime)",
+        PER_ROUND,
+        ROUNDS,
+        || round(&open),
+        || round(&guarded),
+    );
+}
+
+/// Alternating timed rounds of each side (after one warm-up round each); prints requests per
+/// second, best and median, and the ratio protected/unprotected.
+fn report(
+    what: &str,
+    per_round: u32,
+    rounds: usize,
+    mut open: impl FnMut() -> Duration,
+    mut guarded: impl FnMut() -> Duration,
+) {
+    open();
+    guarded();
+    let mut open_times = Vec::with_capacity(rounds);
+    let mut guarded_times = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        open_times.push(open());
+        guarded_times.push(guarded());
     }
     open_times.sort();
     guarded_times.sort();
-    let per_second = |d: Duration| f64::from(PER_ROUND) / d.as_secs_f64();
+    let per_second = |d: Duration| f64::from(per_round) / d.as_secs_f64();
     let (open_best, guarded_best) = (per_second(open_times[0]), per_second(guarded_times[0]));
     let (open_median, guarded_median) = (
-        per_second(open_times[ROUNDS / 2]),
-        per_second(guarded_times[ROUNDS / 2]),
+        per_second(open_times[rounds / 2]),
+        per_second(guarded_times[rounds / 2]),
     );
     println!();
-    println!(
-        "throughput, {ROUNDS} alternating rounds of {PER_ROUND} requests (current-thread runtime):"
-    );
+    println!("throughput {what}, {rounds} alternating rounds of {per_round} requests:");
     println!("  unprotected:     best {open_best:>10.0} req/s, median {open_median:>10.0} req/s");
     println!(
         "  protected, warm: best {guarded_best:>10.0} req/s, median {guarded_median:>10.0} req/s"
@@ -156,10 +171,61 @@ fn ratio() {
     );
 }
 
+/// The same two routes served by `axum::serve` on loopback and called by a keep-alive HTTP
+/// client, server and client on one current-thread runtime (so each request's whole CPU cost is
+/// on one core): the ratio as an application sees it.
+fn ratio_over_http() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let guarded = protected(&rt);
+    let (open_url, guarded_url) =
+        rt.block_on(async { (serve(unprotected()).await, serve(guarded).await) });
+    let http = reqwest::Client::new();
+    const PER_ROUND: u32 = 2_000;
+    const ROUNDS: usize = 15;
+    let round = |url: &str| {
+        rt.block_on(async {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND {
+                let response = http
+                    .get(url)
+                    .header(
+                        "authorization",
+                        concat!("Bearer ", "bench-token-0123456789abcdef"),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                black_box(response.bytes().await.unwrap());
+            }
+            start.elapsed()
+        })
+    };
+    report(
+        "over loopback HTTP (axum::serve + keep-alive client, current-thread runtime)",
+        PER_ROUND,
+        ROUNDS,
+        || round(&open_url),
+        || round(&guarded_url),
+    );
+}
+
+/// Serves `app` on an ephemeral loopback port; its URL for `/r`.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/r", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
+
 criterion_group!(benches, guard);
 
 fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
     ratio();
+    ratio_over_http();
 }

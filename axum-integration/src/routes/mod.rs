@@ -137,7 +137,9 @@ pub fn flow_response(flows: &Flows, request: &HeaderMap, flow: FlowResponse) -> 
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Some(delay) = flow.retry_after {
-        headers.insert(RETRY_AFTER, HeaderValue::from(delay.as_secs().max(1)));
+        // Whole seconds, rounded up (as core's rejections and the actix adapter do).
+        let seconds = (delay.as_secs() + u64::from(delay.subsec_nanos() > 0)).max(1);
+        headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
     }
     if let Some(cookie) = flow.set_cookie(flows.session(), request) {
         headers.append(SET_COOKIE, cookie);
@@ -215,4 +217,37 @@ async fn mfa_enable(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response
 async fn mfa_disable(State(f): Flow, headers: HeaderMap) -> Response {
     let out = f.mfa_disable(&headers).await;
     flow_response(&f, &headers, out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use loginradius::LoginRadius;
+    use loginradius::auth::Authenticator;
+    use loginradius::transport::RecordingTransport;
+    use loginradius::web::SessionCookie;
+
+    use super::*;
+
+    #[test]
+    fn retry_after_is_rounded_up_to_whole_seconds() {
+        let client = LoginRadius::builder()
+            .api_key("key")
+            .api_secret("secret")
+            .transport(RecordingTransport::new())
+            .build()
+            .unwrap();
+        let flows = Flows::new(
+            Authenticator::builder(client).build().unwrap(),
+            SessionCookie::generate(),
+        );
+        for (delay, expected) in [(1500, "2"), (3000, "3"), (200, "1")] {
+            let mut flow =
+                FlowResponse::error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down");
+            flow.retry_after = Some(Duration::from_millis(delay));
+            let response = flow_response(&flows, &HeaderMap::new(), flow);
+            assert_eq!(response.headers()[RETRY_AFTER], expected, "{delay} ms");
+        }
+    }
 }

@@ -1,0 +1,57 @@
+//! The route helpers end to end, over real HTTP: the app (`web::scope("/auth")` configured by
+//! `RouteHelpers` with a trusted origin) is served by `actix_web::HttpServer` on a pre-bound
+//! loopback listener, in its own thread and actix system, and driven by the scenario table
+//! shared with the axum adapter (`tests/support/route_flows.rs` at the workspace root: every
+//! flow against the LoginRadius emulator, MFA with real TOTP codes, session renewal, logout
+//! eviction, CSRF, fail-closed outages, no secret in any response).
+
+#[macro_use]
+#[path = "../../tests/support/route_flows.rs"]
+mod route_flows;
+
+use std::net::TcpListener;
+use std::thread;
+
+use actix_web::rt::System;
+use actix_web::{App, HttpServer, web};
+use loginradius::web::Flows;
+use loginradius_actix::routes::{RouteHelpers, SameOriginWrites};
+use route_flows::Server;
+
+/// The helpers under `/auth`, trusting `trusted_origin`, served on an ephemeral loopback port
+/// by one worker until the scenario ends; then the server is stopped and its thread joined.
+async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (started, handle) = tokio::sync::oneshot::channel();
+    let thread = thread::spawn(move || {
+        System::new().block_on(async move {
+            let server = HttpServer::new(move || {
+                let helpers = RouteHelpers::new(flows.clone())
+                    .csrf(SameOriginWrites::new().trusted_origin(trusted_origin));
+                App::new().service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run();
+            started.send(server.handle()).unwrap();
+            server.await.unwrap();
+        });
+    });
+    let handle = handle.await.expect("the actix server starts");
+    Server::new(base, move || {
+        // `stop` sends the command at once; the server's future ends once the listener is
+        // closed and the worker told to stop (not gracefully: the browser's idle keep-alive
+        // connection must not hold it), which ends the thread.
+        drop(handle.stop(false));
+        let ended = thread.join();
+        assert!(
+            ended.is_ok() || thread::panicking(),
+            "the actix server thread ends cleanly"
+        );
+    })
+}
+
+route_flow_scenarios!(serve);
