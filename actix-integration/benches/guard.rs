@@ -4,6 +4,9 @@
 //! HTTP. `core_decide_only` measures
 //! core's decision alone (no actix), to tell the adapter's share of the cost from core's.
 
+#[path = "../../tests/support/paired.rs"]
+mod paired;
+
 use std::future::Future;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -152,7 +155,7 @@ where
             start.elapsed()
         })
     };
-    report(
+    paired::report(
         "in process (call_service on a prebuilt service, actix system)",
         PER_ROUND,
         ROUNDS,
@@ -216,50 +219,12 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
             start.elapsed()
         })
     };
-    report(
+    paired::report(
         "over loopback HTTP (HttpServer, one worker; keep-alive client)",
         PER_ROUND,
         ROUNDS,
         || round(&open_url),
         || round(&guarded_url),
-    );
-}
-
-/// Alternating timed rounds of each side (after one warm-up round each); prints requests per
-/// second, best and median, and the ratio protected/unprotected.
-fn report(
-    what: &str,
-    per_round: u32,
-    rounds: usize,
-    mut open: impl FnMut() -> Duration,
-    mut guarded: impl FnMut() -> Duration,
-) {
-    open();
-    guarded();
-    let mut open_times = Vec::with_capacity(rounds);
-    let mut guarded_times = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        open_times.push(open());
-        guarded_times.push(guarded());
-    }
-    open_times.sort();
-    guarded_times.sort();
-    let per_second = |d: Duration| f64::from(per_round) / d.as_secs_f64();
-    let (open_best, guarded_best) = (per_second(open_times[0]), per_second(guarded_times[0]));
-    let (open_median, guarded_median) = (
-        per_second(open_times[rounds / 2]),
-        per_second(guarded_times[rounds / 2]),
-    );
-    println!();
-    println!("throughput {what}, {rounds} alternating rounds of {per_round} requests:");
-    println!("  unprotected:     best {open_best:>10.0} req/s, median {open_median:>10.0} req/s");
-    println!(
-        "  protected, warm: best {guarded_best:>10.0} req/s, median {guarded_median:>10.0} req/s"
-    );
-    println!(
-        "  ratio protected/unprotected: best {:.3}, median {:.3}",
-        guarded_best / open_best,
-        guarded_median / open_median
     );
 }
 

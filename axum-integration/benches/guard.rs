@@ -2,6 +2,9 @@
 //! `oneshot` on a prebuilt `Router`. After the criterion groups, paired timing loops print the
 //! throughput ratio protected/unprotected (target ≥ 0.95), in process and over loopback HTTP.
 
+#[path = "../../tests/support/paired.rs"]
+mod paired;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -124,50 +127,12 @@ fn ratio() {
             start.elapsed()
         })
     };
-    report(
+    paired::report(
         "in process (oneshot on a prebuilt Router, current-thread runtime)",
         PER_ROUND,
         ROUNDS,
         || round(&open),
         || round(&guarded),
-    );
-}
-
-/// Alternating timed rounds of each side (after one warm-up round each); prints requests per
-/// second, best and median, and the ratio protected/unprotected.
-fn report(
-    what: &str,
-    per_round: u32,
-    rounds: usize,
-    mut open: impl FnMut() -> Duration,
-    mut guarded: impl FnMut() -> Duration,
-) {
-    open();
-    guarded();
-    let mut open_times = Vec::with_capacity(rounds);
-    let mut guarded_times = Vec::with_capacity(rounds);
-    for _ in 0..rounds {
-        open_times.push(open());
-        guarded_times.push(guarded());
-    }
-    open_times.sort();
-    guarded_times.sort();
-    let per_second = |d: Duration| f64::from(per_round) / d.as_secs_f64();
-    let (open_best, guarded_best) = (per_second(open_times[0]), per_second(guarded_times[0]));
-    let (open_median, guarded_median) = (
-        per_second(open_times[rounds / 2]),
-        per_second(guarded_times[rounds / 2]),
-    );
-    println!();
-    println!("throughput {what}, {rounds} alternating rounds of {per_round} requests:");
-    println!("  unprotected:     best {open_best:>10.0} req/s, median {open_median:>10.0} req/s");
-    println!(
-        "  protected, warm: best {guarded_best:>10.0} req/s, median {guarded_median:>10.0} req/s"
-    );
-    println!(
-        "  ratio protected/unprotected: best {:.3}, median {:.3} (target >= 0.95)",
-        guarded_best / open_best,
-        guarded_median / open_median
     );
 }
 
@@ -204,7 +169,7 @@ fn ratio_over_http() {
             start.elapsed()
         })
     };
-    report(
+    paired::report(
         "over loopback HTTP (axum::serve + keep-alive client, current-thread runtime)",
         PER_ROUND,
         ROUNDS,
