@@ -1,5 +1,6 @@
 //! `loginradius-emulator`: runs the emulator until Ctrl-C.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -66,37 +67,60 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // A closed stdout (`| head`, a test that stopped reading) must not end the server.
+    say(&banner(&emulator, default_secret, args.demo_data));
+    let _ = tokio::signal::ctrl_c().await;
+    say("shutting down\n");
+    emulator.shutdown().await;
+    std::process::ExitCode::SUCCESS
+}
+
+/// Writes `text` to stdout, ignoring a closed or failing stdout.
+fn say(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// The startup banner: the warning, the base URL, the credentials and the settings.
+fn banner(emulator: &Emulator, default_secret: bool, demo_data: bool) -> String {
     let c = emulator.config();
-    println!(
-        "WARNING: the LoginRadius emulator is NOT FOR PRODUCTION (in-memory state, demo credentials)."
+    let mut text = String::from(
+        "WARNING: the LoginRadius emulator is NOT FOR PRODUCTION (in-memory state, demo credentials).\n",
     );
-    println!("LoginRadius emulator listening on {}", emulator.base_url());
-    println!("  API key:            {}", emulator.api_key());
-    if default_secret {
-        println!(
+    let mut line = |l: String| {
+        text.push_str(&l);
+        text.push('\n');
+    };
+    line(format!(
+        "LoginRadius emulator listening on {}",
+        emulator.base_url()
+    ));
+    line(format!("  API key:            {}", emulator.api_key()));
+    line(if default_secret {
+        format!(
             "  API secret:         {} (default demo secret)",
             emulator.api_secret()
-        );
+        )
     } else {
-        println!("  API secret:         (as configured)");
-    }
-    println!("  email verification: {}", c.email_verification);
-    println!("  MFA:                {}", c.mfa);
-    println!("  token TTL:          {} s", c.token_ttl.as_secs());
-    println!(
+        "  API secret:         (as configured)".to_owned()
+    });
+    line(format!("  email verification: {}", c.email_verification));
+    line(format!("  MFA:                {}", c.mfa));
+    line(format!("  token TTL:          {} s", c.token_ttl.as_secs()));
+    line(format!(
         "  request signing:    {}",
         if c.require_signing {
             "required on /manage"
         } else {
             "optional"
         }
-    );
-    println!("  outbox:             {}/emulator", emulator.base_url());
-    if args.demo_data {
-        println!("  demo user:          admin@example.com / password123 (role admin)");
+    ));
+    line(format!(
+        "  outbox:             {}/emulator",
+        emulator.base_url()
+    ));
+    if demo_data {
+        line("  demo user:          admin@example.com / password123 (role admin)".to_owned());
     }
-    let _ = tokio::signal::ctrl_c().await;
-    println!("shutting down");
-    emulator.shutdown().await;
-    std::process::ExitCode::SUCCESS
+    text
 }

@@ -42,6 +42,14 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> (Child, String, Vec<String>) {
             break;
         }
     }
+    // Keep reading what the binary prints after its banner: a closed pipe would make its next
+    // `println!` fail and end the process under the test.
+    std::thread::spawn(move || {
+        let mut sink = String::new();
+        while reader.read_line(&mut sink).unwrap_or(0) > 0 {
+            sink.clear();
+        }
+    });
     (child, base.expect("base URL printed"), lines)
 }
 
@@ -120,4 +128,46 @@ async fn flags_and_environment_configure_the_binary() {
         400,
         "unsigned /manage refused with --require-signing"
     );
+}
+
+#[tokio::test]
+async fn a_closed_stdout_does_not_end_the_server_and_ctrl_c_shuts_it_down_cleanly() {
+    let mut child = Child(
+        Command::new(env!("CARGO_BIN_EXE_loginradius-emulator"))
+            .args(["--bind", "127.0.0.1:0", "--demo-data"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("binary starts"),
+    );
+    let mut reader = BufReader::new(child.0.stdout.take().expect("stdout"));
+    let mut base = None;
+    let mut line = String::new();
+    while reader.read_line(&mut line).unwrap_or(0) > 0 {
+        if let Some(url) = line
+            .trim()
+            .strip_prefix("LoginRadius emulator listening on ")
+        {
+            base = Some(url.to_owned());
+        }
+        if line.trim_start().starts_with("outbox:") {
+            break;
+        }
+        line.clear();
+    }
+    let base = base.expect("base URL printed");
+    // Nobody reads stdout any more.
+    drop(reader);
+    let info = get_json(&format!(
+        "{base}/ciam/appinfo?apikey={}",
+        loginradius_emulator::DEFAULT_API_KEY
+    ))
+    .await;
+    assert_eq!(info["EmailVerificationFlow"], "required");
+    // Ctrl-C makes it print `shutting down` into the closed pipe, then exit successfully.
+    let pid = child.0.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let status = child.0.wait().expect("exits");
+    assert!(status.success(), "{status:?}");
 }
