@@ -405,6 +405,19 @@ fn is_unknown_account(error: &Error) -> bool {
     )
 }
 
+/// The answer of a flow that sends an email: `{"sent": true}` when the email went out and also
+/// when `hidden` says the error must not be revealed (an unknown address, …); any other error
+/// as its response.
+fn sent_unless_revealed<T>(
+    sent: Result<T, Error>,
+    hidden: impl Fn(&Error) -> bool,
+) -> Result<FlowResponse, FlowResponse> {
+    match sent {
+        Err(e) if !hidden(&e) => Err(error_response(&e)),
+        _ => Ok(FlowResponse::ok(json!({ "sent": true }))),
+    }
+}
+
 fn signed_in_body(session: &Session, login: &LoginResponse) -> Value {
     let uid = match session {
         Session::SignedIn { uid, .. } => uid.clone(),
@@ -695,12 +708,9 @@ impl Flows {
             if let Some(url) = &self.config.verification_url {
                 request = request.verification_url(url);
             }
-            match request.send().await {
-                Ok(_) => {}
-                Err(e) if is_unknown_account(&e) || e.code() == Some(1004) => {}
-                Err(e) => return Err(error_response(&e)),
-            }
-            Ok(FlowResponse::ok(json!({ "sent": true })))
+            sent_unless_revealed(request.send().await, |e| {
+                is_unknown_account(e) || e.code() == Some(1004)
+            })
         }
         .await
         .unwrap_or_else(|e| e)
@@ -720,18 +730,13 @@ impl Flows {
                     "password reset is not configured",
                 ));
             };
-            match self
+            let sent = self
                 .client()
                 .auth()
                 .forgot_password(&input.email, url)
                 .send()
-                .await
-            {
-                Ok(_) => {}
-                Err(e) if is_unknown_account(&e) => {}
-                Err(e) => return Err(error_response(&e)),
-            }
-            Ok(FlowResponse::ok(json!({ "sent": true })))
+                .await;
+            sent_unless_revealed(sent, is_unknown_account)
         }
         .await
         .unwrap_or_else(|e| e)
@@ -792,12 +797,7 @@ impl Flows {
             if let Some(url) = &self.config.passwordless_url {
                 request = request.verification_url(url);
             }
-            match request.send().await {
-                Ok(_) => {}
-                Err(e) if is_unknown_account(&e) => {}
-                Err(e) => return Err(error_response(&e)),
-            }
-            Ok(FlowResponse::ok(json!({ "sent": true })))
+            sent_unless_revealed(request.send().await, is_unknown_account)
         }
         .await
         .unwrap_or_else(|e| e)
