@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::auth::check_new_password;
-use super::{deleted, posted, profile_of, send_link, send_verification, user_mut, user_ref};
+use super::{deleted, posted, profile_of, send_reset_link, send_verification, user_mut, user_ref};
 use crate::errors::{ApiError, code};
 use crate::passwords;
 use crate::profile;
@@ -189,18 +189,7 @@ fn forgot_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
         .uid_by_email(&email)
         .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
     let token = if ctx.query.flag("sendemail") {
-        let default = format!("{}/emulator?vtype=reset&vtoken={{token}}", ctx.origin);
-        let url = ctx.query.get("resetpasswordurl").map(str::to_owned);
-        send_link(
-            ctx,
-            &mut store,
-            LinkKind::ResetPassword,
-            &uid,
-            &email,
-            LINK_TTL,
-            url.as_deref(),
-            default,
-        )
+        send_reset_link(ctx, &mut store, &uid, &email)
     } else {
         store.issue_link(LinkKind::ResetPassword, &uid, ctx.now + LINK_TTL)
     };

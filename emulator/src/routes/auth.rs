@@ -4,8 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{
-    consume_link, deleted, login_envelope, posted, profile_of, send_link, send_verification,
-    user_mut, variant_not_supported,
+    consume_link, deleted, login_envelope, posted, profile_of, send_link, send_reset_link,
+    send_verification, user_mut, variant_not_supported,
 };
 use crate::config::{EmailVerification, MfaMode};
 use crate::errors::{ApiError, code};
@@ -289,18 +289,7 @@ fn forgot_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let uid = store
         .uid_by_email(&email)
         .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
-    let default = format!("{}/emulator?vtype=reset&vtoken={{token}}", ctx.origin);
-    let url = ctx.query.get("resetpasswordurl").map(str::to_owned);
-    send_link(
-        ctx,
-        &mut store,
-        LinkKind::ResetPassword,
-        &uid,
-        &email,
-        LINK_TTL,
-        url.as_deref(),
-        default,
-    );
+    send_reset_link(ctx, &mut store, &uid, &email);
     Ok(posted())
 }
 

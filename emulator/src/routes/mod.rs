@@ -145,6 +145,23 @@ pub(crate) fn send_link(
     token
 }
 
+/// Sends a reset-password link to `email` for `uid` (to `resetpasswordurl` when given);
+/// returns its token.
+pub(crate) fn send_reset_link(ctx: &Ctx, store: &mut Store, uid: &str, email: &str) -> String {
+    let default = format!("{}/emulator?vtype=reset&vtoken={{token}}", ctx.origin);
+    let url = ctx.query.get("resetpasswordurl").map(str::to_owned);
+    send_link(
+        ctx,
+        store,
+        LinkKind::ResetPassword,
+        uid,
+        email,
+        crate::state::LINK_TTL,
+        url.as_deref(),
+        default,
+    )
+}
+
 /// Sends an email verification link to `email` for `uid`.
 pub(crate) fn send_verification(ctx: &Ctx, store: &mut Store, uid: &str, email: &str) {
     let default = format!(
