@@ -3,16 +3,23 @@
 //! timing loops print the throughput ratio protected/unprotected, in process and over loopback
 //! HTTP. `core_decide_only` measures
 //! core's decision alone (no actix), to tell the adapter's share of the cost from core's.
+//!
+//! Each paired run also measures a reference: the same route behind actix-web's own
+//! pass-through middleware (`middleware::from_fn` calling `next.call`). It is the least any
+//! middleware costs, so it shows how much of the protected route's gap is the guard's own work.
 
 #[path = "../../tests/support/paired.rs"]
 mod paired;
+
+use paired::Side;
 
 use std::future::Future;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
-use actix_web::dev::{Service, ServiceResponse};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Next, from_fn};
 use actix_web::rt::{System, SystemRunner};
 use actix_web::{App, HttpServer, test, web};
 use criterion::async_executor::AsyncExecutor;
@@ -35,6 +42,13 @@ impl AsyncExecutor for Actix<'_> {
 
 async fn handler() -> &'static str {
     "ok"
+}
+
+async fn pass_through(
+    request: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next.call(request).await
 }
 
 fn authenticator() -> (Authenticator, RecordingTransport) {
@@ -85,6 +99,15 @@ fn guard(c: &mut Criterion) {
             .app_data(LoginRadiusConfig::new(authenticator.clone()))
             .service(web::scope("").route("/r", web::get().to(handler))),
     ));
+    let reference = system.block_on(test::init_service(
+        App::new()
+            .app_data(LoginRadiusConfig::new(authenticator.clone()))
+            .service(
+                web::scope("")
+                    .wrap(from_fn(pass_through))
+                    .route("/r", web::get().to(handler)),
+            ),
+    ));
     let guarded = system.block_on(test::init_service(
         App::new()
             .app_data(LoginRadiusConfig::new(authenticator.clone()))
@@ -121,46 +144,46 @@ fn guard(c: &mut Criterion) {
     });
     group.finish();
 
-    ratio(&system, &open, &guarded);
+    ratio(&system, &open, &reference, &guarded);
     ratio_over_http(&system, &authenticator);
     assert_eq!(transport.len(), 3, "the warm route made no upstream call");
 }
 
-/// Paired measurement: alternating rounds of each service, best-of and median to damp noise
-/// from the shared machine; prints requests per second and the ratio.
-fn ratio<S1, B1, S2, B2>(system: &SystemRunner, open: &S1, guarded: &S2)
+/// Paired measurement: alternating rounds of each side, the ratio taken round by round (see
+/// `paired::report`); prints requests per second and the ratios.
+fn ratio<S1, B1, S2, B2, S3, B3>(system: &SystemRunner, open: &S1, reference: &S2, guarded: &S3)
 where
     S1: Service<actix_http::Request, Response = ServiceResponse<B1>, Error = actix_web::Error>,
     B1: MessageBody,
     S2: Service<actix_http::Request, Response = ServiceResponse<B2>, Error = actix_web::Error>,
     B2: MessageBody,
+    S3: Service<actix_http::Request, Response = ServiceResponse<B3>, Error = actix_web::Error>,
+    B3: MessageBody,
 {
-    const PER_ROUND: u32 = 20_000;
-    const ROUNDS: usize = 15;
-    let round_open = || {
-        system.block_on(async {
-            let start = Instant::now();
-            for _ in 0..PER_ROUND {
-                assert_eq!(black_box(call(open).await), 200);
+    const PER_ROUND: u32 = 5_000;
+    const ROUNDS: usize = 41;
+    macro_rules! round {
+        ($app:expr) => {
+            || {
+                system.block_on(async {
+                    let start = Instant::now();
+                    for _ in 0..PER_ROUND {
+                        assert_eq!(black_box(call($app).await), 200);
+                    }
+                    start.elapsed()
+                })
             }
-            start.elapsed()
-        })
-    };
-    let round_guarded = || {
-        system.block_on(async {
-            let start = Instant::now();
-            for _ in 0..PER_ROUND {
-                assert_eq!(black_box(call(guarded).await), 200);
-            }
-            start.elapsed()
-        })
-    };
+        };
+    }
     paired::report(
         "in process (call_service on a prebuilt service, actix system)",
         PER_ROUND,
         ROUNDS,
-        round_open,
-        round_guarded,
+        vec![
+            Side::new("unprotected", round!(open)),
+            Side::new("actix pass-through middleware", round!(reference)),
+            Side::new("protected, warm", round!(guarded)),
+        ],
     );
 }
 
@@ -174,6 +197,16 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
             App::new()
                 .app_data(config.clone())
                 .service(web::scope("").route("/r", web::get().to(handler)))
+        })
+    };
+    let reference = {
+        let config = config.clone();
+        HttpServer::new(move || {
+            App::new().app_data(config.clone()).service(
+                web::scope("")
+                    .wrap(from_fn(pass_through))
+                    .route("/r", web::get().to(handler)),
+            )
         })
     };
     let guarded = HttpServer::new(move || {
@@ -199,10 +232,11 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
         }};
     }
     let open_url = start!(open);
+    let reference_url = start!(reference);
     let guarded_url = start!(guarded);
     let http = reqwest::Client::new();
-    const PER_ROUND: u32 = 2_000;
-    const ROUNDS: usize = 15;
+    const PER_ROUND: u32 = 500;
+    const ROUNDS: usize = 41;
     let round = |url: &str| {
         system.block_on(async {
             let start = Instant::now();
@@ -223,8 +257,11 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
         "over loopback HTTP (HttpServer, one worker; keep-alive client)",
         PER_ROUND,
         ROUNDS,
-        || round(&open_url),
-        || round(&guarded_url),
+        vec![
+            Side::new("unprotected", || round(&open_url)),
+            Side::new("actix pass-through middleware", || round(&reference_url)),
+            Side::new("protected, warm", || round(&guarded_url)),
+        ],
     );
 }
 

@@ -42,7 +42,7 @@ async fn lookup(
     };
     cell.0
         .get_or_init(|| async {
-            let headers = headers::request_headers(req);
+            let headers = headers::token_headers(req, authenticator.token_sources());
             authenticator.authenticate_headers(&headers).await
         })
         .await

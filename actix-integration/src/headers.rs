@@ -10,6 +10,27 @@ pub(crate) fn request_headers(req: &HttpRequest) -> http::HeaderMap {
     to_core_headers(req.headers())
 }
 
+/// The headers of `req` that `extractor`'s token sources read, as an `http` 1 map: a token
+/// lookup copies these only, not every header of the request.
+pub(crate) fn token_headers(
+    req: &HttpRequest,
+    extractor: &loginradius::auth::TokenExtractor,
+) -> http::HeaderMap {
+    let mut out = http::HeaderMap::new();
+    for (name, value) in req.headers() {
+        if !extractor.reads_header(name.as_str()) {
+            continue;
+        }
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_str().as_bytes()),
+            http::HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            out.append(name, value);
+        }
+    }
+    out
+}
+
 /// An actix header map as an `http` 1 map. Names and values are copied byte for byte; nothing
 /// that actix accepted can be refused here.
 pub(crate) fn to_core_headers(headers: &ActixHeaderMap) -> http::HeaderMap {

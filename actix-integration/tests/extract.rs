@@ -277,3 +277,39 @@ async fn two_authorization_headers_are_an_invalid_token_without_lookup() {
     assert_eq!(answer.json()["error"], "invalid_token");
     assert_eq!(upstream.total(), 0);
 }
+
+#[actix_web::test]
+async fn token_sources_see_the_headers_they_read() {
+    use loginradius::auth::{Extracted, TokenExtractor, TokenSource};
+    let upstream = Upstream::new();
+    upstream.user(&[]);
+    // A cookie source, then a custom source reading a header of its own.
+    let sources = TokenExtractor::none()
+        .with_cookie("sid")
+        .with(TokenSource::custom(|headers| {
+            match headers.get("x-api-token").map(|v| v.to_str()) {
+                Some(Ok(token)) => Extracted::Found(token.into()),
+                Some(Err(_)) => Extracted::Malformed,
+                None => Extracted::Missing,
+            }
+        }));
+    let app = test::init_service(app_with(
+        builder(&upstream).token_sources(sources).build().unwrap(),
+    ))
+    .await;
+    let by_cookie = req("/me", None).insert_header(("cookie", "theme=dark; sid=from-cookie"));
+    assert_eq!(send(&app, by_cookie).await.text(), "user u-1");
+    let by_custom = req("/me", None).insert_header(("x-api-token", "from-header"));
+    assert_eq!(send(&app, by_custom).await.text(), "user u-1");
+    // Each token was looked up as sent: the bearer header is not a source here.
+    let bearer_only = send(&app, req("/me", Some("ignored"))).await;
+    assert_eq!(bearer_only.status, 401);
+    let sent: Vec<String> = upstream
+        .recording()
+        .requests()
+        .iter()
+        .filter(|r| r.path() == PROFILE)
+        .filter_map(|r| Some(r.headers.get("authorization")?.to_str().ok()?.to_owned()))
+        .collect();
+    assert_eq!(sent, ["Bearer from-cookie", "Bearer from-header"]);
+}

@@ -1,15 +1,24 @@
 //! A protected route with a warm cache vs the same route unprotected, both in process through
 //! `oneshot` on a prebuilt `Router`. After the criterion groups, paired timing loops print the
 //! throughput ratio protected/unprotected (target ≥ 0.95), in process and over loopback HTTP.
+//!
+//! Each paired run also measures a reference: the same route behind axum's own pass-through
+//! middleware (`middleware::from_fn` calling `next.run`). It is the least any route layer
+//! costs, so it shows how much of the protected route's gap is the guard's own work.
 
 #[path = "../../tests/support/paired.rs"]
 mod paired;
+
+use paired::Side;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::Request as AxumRequest;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::get;
 use criterion::{Criterion, criterion_group};
 use http::{Request, StatusCode};
@@ -28,6 +37,17 @@ async fn handler() -> &'static str {
 
 fn unprotected() -> Router {
     Router::new().route("/r", get(handler))
+}
+
+async fn pass_through(request: AxumRequest, next: Next) -> Response {
+    next.run(request).await
+}
+
+/// The reference: the route behind axum's own pass-through middleware.
+fn pass_through_only() -> Router {
+    Router::new()
+        .route("/r", get(handler))
+        .route_layer(middleware::from_fn(pass_through))
 }
 
 /// The protected router, and the same authenticator's layer on a route that never asks (the
@@ -90,11 +110,16 @@ fn guard(c: &mut Criterion) {
         .build()
         .unwrap();
     let open = unprotected();
+    let reference = pass_through_only();
     let (guarded, layer_only) = protected_and_layer_only(&rt);
     let mut group = c.benchmark_group("guard");
     group.bench_function("unprotected", |b| {
         b.to_async(&rt)
             .iter(|| async { black_box(call(&open).await) })
+    });
+    group.bench_function("reference_axum_pass_through_middleware", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(call(&reference).await) })
     });
     group.bench_function("layer_only_route_never_asks", |b| {
         b.to_async(&rt)
@@ -107,17 +132,18 @@ fn guard(c: &mut Criterion) {
     group.finish();
 }
 
-/// Paired measurement: alternating rounds of each router, best-of to damp noise from the shared
-/// machine; prints requests per second and the ratio.
+/// Paired measurement: alternating rounds of each side, the ratio taken round by round (see
+/// `paired::report`); prints requests per second and the ratios.
 fn ratio() {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
     let open = unprotected();
+    let reference = pass_through_only();
     let guarded = protected(&rt);
-    const PER_ROUND: u32 = 20_000;
-    const ROUNDS: usize = 15;
+    const PER_ROUND: u32 = 5_000;
+    const ROUNDS: usize = 41;
     let round = |app: &Router| {
         rt.block_on(async {
             let start = Instant::now();
@@ -131,8 +157,11 @@ fn ratio() {
         "in process (oneshot on a prebuilt Router, current-thread runtime)",
         PER_ROUND,
         ROUNDS,
-        || round(&open),
-        || round(&guarded),
+        vec![
+            Side::new("unprotected", || round(&open)),
+            Side::new("axum pass-through middleware", || round(&reference)),
+            Side::new("protected, warm", || round(&guarded)),
+        ],
     );
 }
 
@@ -145,11 +174,16 @@ fn ratio_over_http() {
         .build()
         .unwrap();
     let guarded = protected(&rt);
-    let (open_url, guarded_url) =
-        rt.block_on(async { (serve(unprotected()).await, serve(guarded).await) });
+    let (open_url, reference_url, guarded_url) = rt.block_on(async {
+        (
+            serve(unprotected()).await,
+            serve(pass_through_only()).await,
+            serve(guarded).await,
+        )
+    });
     let http = reqwest::Client::new();
-    const PER_ROUND: u32 = 2_000;
-    const ROUNDS: usize = 15;
+    const PER_ROUND: u32 = 500;
+    const ROUNDS: usize = 41;
     let round = |url: &str| {
         rt.block_on(async {
             let start = Instant::now();
@@ -173,8 +207,11 @@ fn ratio_over_http() {
         "over loopback HTTP (axum::serve + keep-alive client, current-thread runtime)",
         PER_ROUND,
         ROUNDS,
-        || round(&open_url),
-        || round(&guarded_url),
+        vec![
+            Side::new("unprotected", || round(&open_url)),
+            Side::new("axum pass-through middleware", || round(&reference_url)),
+            Side::new("protected, warm", || round(&guarded_url)),
+        ],
     );
 }
 

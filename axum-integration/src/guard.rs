@@ -8,12 +8,13 @@ use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
-use http::{Method, Request};
-use loginradius::auth::Require;
+use http::{Extensions, HeaderMap, Method, Request};
+use loginradius::auth::{Rejection, Require};
 use tower::{Layer, Service};
 
-use crate::extract::{context, user_of};
-use crate::rejection::AuthRejection;
+use crate::extract::user_of;
+use crate::layer::{AuthContext, missing_layer};
+use crate::rejection::{AuthRejection, RejectionHandler};
 use loginradius::auth::Policy;
 
 /// A guard: lets a request through only when its user meets a [`Require`]ment, otherwise
@@ -110,27 +111,36 @@ where
             if request.method() == Method::OPTIONS {
                 return Ok(inner.call(request).await?.into_response());
             }
-            let (parts, body) = request.into_parts();
-            if let Err(rejection) = allowed(&parts, &require).await {
-                return Ok(rejection.into_response());
+            match refusal(request.headers(), request.extensions(), &require).await {
+                None => Ok(inner.call(request).await?.into_response()),
+                // Only a refusal splits the request: its handler renders from the parts.
+                Some((rejection, handler)) => {
+                    let (parts, _body) = request.into_parts();
+                    Ok(AuthRejection::new(rejection, handler.as_ref(), &parts).into_response())
+                }
             }
-            let request = Request::from_parts(parts, body);
-            Ok(inner.call(request).await?.into_response())
         })
     }
 }
 
-/// Authenticates the request and decides `require`, rendering a refusal with the layer's
-/// handler.
-async fn allowed(parts: &http::request::Parts, require: &Require) -> Result<(), AuthRejection> {
-    let context = context(parts)?;
-    let outcome = match context.resolve(&parts.headers).await {
+/// Authenticates the request and decides `require`: `None` to let it through, otherwise the
+/// refusal and the layer's handler to render it with (none when the layer is missing).
+/// (Headers and extensions rather than the request: the body is not `Sync`.)
+async fn refusal(
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    require: &Require,
+) -> Option<(Rejection, Option<RejectionHandler>)> {
+    let Some(context) = extensions.get::<AuthContext>() else {
+        return Some((missing_layer(), None));
+    };
+    let outcome = match context.resolve(headers).await {
         Ok(user) => context.authenticator().authorize(user, require).await,
         Err(rejection) => Err(rejection.clone()),
     };
-    outcome.map_err(|rejection| {
-        AuthRejection::new(rejection, Some(context.rejection_handler()), parts)
-    })
+    outcome
+        .err()
+        .map(|rejection| (rejection, Some(context.rejection_handler().clone())))
 }
 
 /// Like [`allowed`], keeping the user.

@@ -379,6 +379,23 @@ fn the_builder_refuses_unusable_settings() {
             "zero roles ttl",
             builder(&upstream).roles_ttl(Duration::ZERO),
         ),
+        (
+            "roles ttl past a year (the cache would panic)",
+            builder(&upstream).roles_ttl(Duration::MAX),
+        ),
+        (
+            "token ttl past a year",
+            builder(&upstream)
+                .max_token_ttl(loginradius::auth::MAX_CACHE_TTL + Duration::from_secs(1)),
+        ),
+        (
+            "definitions ttl past a year",
+            builder(&upstream).role_definitions_ttl(Duration::MAX),
+        ),
+        (
+            "contexts ttl past a year",
+            builder(&upstream).role_contexts_ttl(Duration::MAX),
+        ),
         ("zero capacity", builder(&upstream).max_cached_tokens(0)),
         ("bad realm", builder(&upstream).realm("a\"b")),
         ("empty realm", builder(&upstream).realm("")),
@@ -393,6 +410,14 @@ fn the_builder_refuses_unusable_settings() {
             "{name}"
         );
     }
+    assert!(
+        builder(&upstream)
+            .max_token_ttl(loginradius::auth::MAX_CACHE_TTL)
+            .roles_ttl(loginradius::auth::MAX_CACHE_TTL)
+            .build()
+            .is_ok(),
+        "a year is accepted"
+    );
     assert!(builder(&upstream).build().is_ok());
 }
 

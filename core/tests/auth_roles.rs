@@ -443,8 +443,13 @@ async fn a_user_whose_token_expired_meanwhile_is_not_authorised() {
     assert_eq!(r.kind(), RejectionKind::ExpiredToken);
 }
 
-#[tokio::test]
-async fn a_fetch_that_overlaps_a_role_change_is_not_kept() {
+/// A decision for a role in context `acme` that is fetching the (old) role contexts slowly
+/// while the context is deleted through the client; `during` runs right after the deletion, with
+/// the first decision's fetch still under way. Returns the authenticator, the user, the
+/// requirement and the upstream, once the first decision has finished (it saw the old data).
+async fn context_deleted_during_a_fetch<F: Future<Output = ()>>(
+    during: impl FnOnce(Authenticator, AuthenticatedUser, Require) -> F,
+) -> (Authenticator, AuthenticatedUser, Require, Upstream) {
     let upstream = scripted();
     upstream.set_path_delay(contexts_path(UID), Duration::from_millis(400));
     upstream.always(
@@ -454,23 +459,46 @@ async fn a_fetch_that_overlaps_a_role_change_is_not_kept() {
     let auth = builder(&upstream).build().unwrap();
     let user = signed_in(&auth).await;
     let require = Require::role("manager").in_context("acme");
-
-    // A decision starts fetching the (old) contexts…
     let in_flight = {
         let (auth, user, require) = (auth.clone(), user.clone(), require.clone());
         tokio::spawn(async move { auth.authorize(&user, &require).await })
     };
     tokio::time::sleep(Duration::from_millis(100)).await;
-    // …while the context is deleted through the client.
     upstream.always(contexts_path(UID), Reply::Json(200, json!({"Data": []})));
     auth.client()
         .roles()
         .delete_context(UID, "acme")
         .await
         .unwrap();
-    // The overlapping decision saw the old data, but the old data was not kept.
-    assert!(in_flight.await.unwrap().is_ok());
+    during(auth.clone(), user.clone(), require.clone()).await;
+    assert!(
+        in_flight.await.unwrap().is_ok(),
+        "the overlapping decision saw the old data"
+    );
+    (auth, user, require, upstream)
+}
+
+#[tokio::test]
+async fn a_fetch_that_overlaps_a_role_change_is_not_kept() {
+    let (auth, user, require, upstream) = context_deleted_during_a_fetch(|_, _, _| async {}).await;
+    // The old data was not kept.
     let r = auth.authorize(&user, &require).await.unwrap_err();
     assert_eq!(r.kind(), RejectionKind::Forbidden);
     assert_eq!(upstream.count(&contexts_path(UID)), 2);
+}
+
+#[tokio::test]
+async fn role_data_fetched_before_a_change_is_not_remembered_by_a_decision_that_starts_after_it() {
+    // A second decision starts after the change, while the old fetch is still running.
+    let (auth, user, require, _) =
+        context_deleted_during_a_fetch(|auth, user, require| async move {
+            let _ = auth.authorize(&user, &require).await;
+        })
+        .await;
+    // Whatever that decision saw, it remembered no old data: the next decisions, by the same
+    // user value, are refused.
+    for _ in 0..2 {
+        let r = auth.authorize(&user, &require).await.unwrap_err();
+        assert_eq!(r.kind(), RejectionKind::Forbidden);
+    }
 }

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use http::HeaderMap;
 use tracing::Instrument;
@@ -13,10 +13,12 @@ use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, 
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
 use super::events::RoleChangeListener;
 use super::extract::{self, Extracted, TokenExtractor};
+use super::memo::GrantsMemo;
 use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, Grants, RoleCacheConfig,
     RoleData,
 };
+use super::require::Needs;
 use super::token::TokenDigest;
 use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
 use crate::config::Clock;
@@ -24,6 +26,9 @@ use crate::{Error, LoginRadius};
 
 /// Default number of users whose roles and role contexts are kept.
 pub const DEFAULT_MAX_USERS: u64 = 10_000;
+
+/// The longest lifetime any of the authenticator's caches accepts.
+pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 
 /// Turns access tokens into [`AuthenticatedUser`]s and decides [`Require`]ments, with caches in
 /// front of LoginRadius. Framework-agnostic: the axum and actix adapters call it.
@@ -35,6 +40,9 @@ pub const DEFAULT_MAX_USERS: u64 = 10_000;
 ///   are never cached. [`logout`](Self::logout) evicts at once.
 /// - Roles (60 s), role contexts (60 s) and role definitions (10 min) come from the Role API,
 ///   each cached; role changes made through the same client evict the affected entries.
+/// - A warm decision is one cache lookup: the role data a cached user was last decided against
+///   is kept with the user, and used while it is fresh (within its caches' lifetimes) and no
+///   role change has been published since it was read.
 /// - It never allows on doubt: when LoginRadius cannot answer, the decision is 503.
 ///
 /// Cheap to clone (an `Arc` inside). Building it spawns no task and makes no request.
@@ -219,10 +227,20 @@ impl AuthenticatorBuilder {
                 Ok(())
             }
         };
-        positive("max token TTL", self.max_token_ttl)?;
-        positive("roles TTL", self.roles_ttl)?;
-        positive("role contexts TTL", self.contexts_ttl)?;
-        positive("role definitions TTL", self.definitions_ttl)?;
+        let lifetime = |name: &str, d: Duration| {
+            positive(name, d)?;
+            if d > MAX_CACHE_TTL {
+                Err(Error::Config(format!(
+                    "the authenticator's {name} must be at most a year"
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        lifetime("max token TTL", self.max_token_ttl)?;
+        lifetime("roles TTL", self.roles_ttl)?;
+        lifetime("role contexts TTL", self.contexts_ttl)?;
+        lifetime("role definitions TTL", self.definitions_ttl)?;
         positive("Retry-After", self.retry_after)?;
         if self.max_tokens == 0 || self.max_users == 0 {
             return Err(Error::Config(
@@ -412,13 +430,17 @@ impl Authenticator {
     }
 
     /// The user who owns `token`: from the cache, or from LoginRadius (one upstream lookup
-    /// however many callers ask for the same uncached token at once).
+    /// however many callers ask for the same uncached token at once). A token that cannot be
+    /// one (see [`TokenExtractor`]) is refused as invalid without a lookup.
     pub async fn authenticate(&self, token: &AccessToken) -> Result<AuthenticatedUser, Rejection> {
+        if !extract::is_acceptable(token.expose()) {
+            return Err(self.reject(RejectionKind::InvalidToken));
+        }
         self.authenticate_token(Cow::Borrowed(token)).await
     }
 
-    /// [`authenticate`](Self::authenticate) on a borrowed token (copied into the user) or an
-    /// owned one (moved into it).
+    /// [`authenticate`](Self::authenticate) on an acceptable token, borrowed (copied into the
+    /// user) or owned (moved into it).
     async fn authenticate_token(
         &self,
         token: Cow<'_, AccessToken>,
@@ -448,9 +470,6 @@ impl Authenticator {
         token: Cow<'_, AccessToken>,
         span: &tracing::Span,
     ) -> Result<AuthenticatedUser, Rejection> {
-        if !extract::is_acceptable(token.expose()) {
-            return Err(self.reject(RejectionKind::InvalidToken));
-        }
         let key = token.digest();
         // The warm path: a plain lookup, no fetch future built. A miss goes to the coalescing
         // path (boxed, so this future stays small), which looks again before fetching.
@@ -543,6 +562,7 @@ impl Authenticator {
             profile: Arc::new(profile),
             expires_at,
             ttl,
+            grants: GrantsMemo::default(),
         })
     }
 
@@ -574,21 +594,32 @@ impl Authenticator {
         user: &AuthenticatedUser,
         require: &Require,
     ) -> Result<(), Rejection> {
-        if user.is_expired_at(self.shared.clock.now()) {
+        let mut now = self.shared.clock.now();
+        if user.is_expired_at(now) {
             return Err(self.reject(RejectionKind::ExpiredToken));
         }
         let needs = require.needs();
-        let grants = if needs == Default::default() {
-            Grants::default()
+        let met = if needs == Needs::default() {
+            require.is_met(&Grants::default(), now)
         } else {
-            self.shared
-                .roles
-                .grants(user.uid.as_str(), &needs)
-                .await
-                .map_err(|e| self.reject_for(&Failure::of_role_call(&e)))?
+            let generation = self.shared.roles.generation();
+            // The warm path: the role data this user was last decided against, still live.
+            let remembered =
+                user.grants
+                    .decide(&user.uid, &needs, generation, Instant::now(), |grants| {
+                        require.is_met(grants, now)
+                    });
+            match remembered {
+                Some(met) => met,
+                None => {
+                    let grants = Box::pin(self.read_grants(user, &needs)).await?;
+                    // Role-context expiry is judged at decision time, after the reads.
+                    now = self.shared.clock.now();
+                    require.is_met(&grants, now)
+                }
+            }
         };
-        // Read after the role data: role-context expiry is judged at decision time.
-        if require.is_met(&grants, self.shared.clock.now()) {
+        if met {
             return Ok(());
         }
         tracing::debug!(requirement = %require, "requirement not met");
@@ -598,6 +629,26 @@ impl Authenticator {
         } else {
             rejection
         })
+    }
+
+    /// The user's role data that `needs` asks for, from the role caches or the Role API;
+    /// remembered with the user unless a role change was published since it was fetched.
+    async fn read_grants(
+        &self,
+        user: &AuthenticatedUser,
+        needs: &Needs,
+    ) -> Result<Grants, Rejection> {
+        let fresh = self
+            .shared
+            .roles
+            .grants(user.uid.as_str(), needs)
+            .await
+            .map_err(|e| self.reject_for(&Failure::of_role_call(&e)))?;
+        let grants = fresh.value.clone();
+        if fresh.generation == self.shared.roles.generation() {
+            user.grants.remember(&user.uid, fresh, Instant::now());
+        }
+        Ok(grants)
     }
 
     /// The whole check for one request: token from the headers, user, then `require`.

@@ -9,6 +9,7 @@ use moka::Expiry;
 use moka::future::Cache;
 use time::OffsetDateTime;
 
+use super::memo::GrantsMemo;
 use super::token::TokenDigest;
 use super::{AccessToken, AuthenticatedUser, Uid};
 use crate::models::Profile;
@@ -27,17 +28,20 @@ pub(crate) struct CachedUser {
     pub(crate) expires_at: Option<OffsetDateTime>,
     /// How long the entry may live from its creation.
     pub(crate) ttl: Duration,
+    /// The role data the user was last decided against (every copy of the entry shares it).
+    pub(crate) grants: GrantsMemo,
 }
 
 impl CachedUser {
     /// The user, with the token that was presented. Takes the entry by value: the cache hands
-    /// out a clone of it (two reference counts, no allocation), which becomes the user as is.
+    /// out a clone of it (three reference counts, no allocation), which becomes the user as is.
     pub(crate) fn into_user(self, token: AccessToken) -> AuthenticatedUser {
         AuthenticatedUser {
             uid: self.uid,
             profile: self.profile,
             token,
             expires_at: self.expires_at,
+            grants: self.grants,
         }
     }
 }

@@ -53,12 +53,27 @@ impl TokenSource {
         Self::Custom(Arc::new(f))
     }
 
-    /// Reads this source.
+    /// Whether this source may read the header `name` (lowercase, as `http` spells it): the
+    /// bearer source reads `authorization`, a cookie source `cookie`, a custom source any.
+    pub fn reads_header(&self, name: &str) -> bool {
+        match self {
+            Self::BearerHeader => name == AUTHORIZATION.as_str(),
+            Self::Cookie(_) => name == COOKIE.as_str(),
+            Self::Custom(_) => true,
+        }
+    }
+
+    /// Reads this source. What it finds is always an acceptable token (a `b64token` of at most
+    /// [`MAX_TOKEN_LEN`] bytes): anything else, a custom source's finds included, is
+    /// [`Extracted::Malformed`].
     pub fn extract(&self, headers: &HeaderMap) -> Extracted {
         match self {
             Self::BearerHeader => bearer(headers),
             Self::Cookie(name) => cookie(headers, name),
-            Self::Custom(f) => f(headers),
+            Self::Custom(f) => match f(headers) {
+                Extracted::Found(token) if !is_acceptable(token.expose()) => Extracted::Malformed,
+                other => other,
+            },
         }
     }
 }
@@ -119,6 +134,25 @@ impl TokenExtractor {
     /// The sources, in order.
     pub fn sources(&self) -> &[TokenSource] {
         &self.sources
+    }
+
+    /// Whether one of the sources may read the header `name` (lowercase). An adapter whose
+    /// framework has its own header types copies only these headers for
+    /// [`extract`](Self::extract).
+    ///
+    /// ```
+    /// use loginradius::auth::{Extracted, TokenExtractor, TokenSource};
+    ///
+    /// let extractor = TokenExtractor::bearer().with_cookie("lr_session");
+    /// assert!(extractor.reads_header("authorization"));
+    /// assert!(extractor.reads_header("cookie"));
+    /// assert!(!extractor.reads_header("user-agent"));
+    /// // A custom source may read anything.
+    /// let custom = extractor.with(TokenSource::custom(|_| Extracted::Missing));
+    /// assert!(custom.reads_header("user-agent"));
+    /// ```
+    pub fn reads_header(&self, name: &str) -> bool {
+        self.sources.iter().any(|source| source.reads_header(name))
     }
 
     /// Reads the sources in order; the first that holds something decides.
@@ -354,5 +388,28 @@ mod tests {
             Extracted::Found(AccessToken::new("x"))
         }));
         assert_eq!(found(custom.extract(&HeaderMap::new())), "x");
+    }
+
+    #[test]
+    fn a_custom_source_cannot_hand_over_an_unacceptable_token() {
+        for bad in [
+            String::new(),
+            "a b".into(),
+            "tok\n".into(),
+            "x".repeat(MAX_TOKEN_LEN + 1),
+        ] {
+            let custom = TokenExtractor::none().with(TokenSource::custom(move |_| {
+                Extracted::Found(AccessToken::new(bad.clone()))
+            }));
+            assert_eq!(custom.extract(&HeaderMap::new()), Extracted::Malformed);
+        }
+        let longest = "x".repeat(MAX_TOKEN_LEN);
+        let custom = TokenExtractor::none().with(TokenSource::custom(move |_| {
+            Extracted::Found(AccessToken::new(longest.clone()))
+        }));
+        assert_eq!(
+            found(custom.extract(&HeaderMap::new())).len(),
+            MAX_TOKEN_LEN
+        );
     }
 }

@@ -17,13 +17,14 @@ mod cache;
 mod decision;
 pub(crate) mod events;
 mod extract;
+mod memo;
 mod permissions;
 mod policy;
 mod require;
 mod token;
 mod user;
 
-pub use authenticator::{Authenticator, AuthenticatorBuilder, DEFAULT_MAX_USERS};
+pub use authenticator::{Authenticator, AuthenticatorBuilder, DEFAULT_MAX_USERS, MAX_CACHE_TTL};
 pub use cache::{DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS};
 pub use decision::{DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind};
 pub use extract::{CustomSource, Extracted, TokenExtractor, TokenSource};

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use moka::Equivalent;
 use moka::future::Cache;
@@ -45,6 +45,22 @@ pub(crate) struct Grants {
 }
 
 impl Grants {
+    /// Whether every part `needs` asks for is here.
+    pub(crate) fn covers(&self, needs: &Needs) -> bool {
+        (!needs.roles || self.roles.is_some())
+            && (!needs.contexts || self.contexts.is_some())
+            && (!needs.definitions || self.definitions.is_some())
+    }
+
+    /// These parts, with `newer`'s parts where it has them.
+    pub(crate) fn merged(self, newer: Grants) -> Grants {
+        Grants {
+            roles: newer.roles.or(self.roles),
+            contexts: newer.contexts.or(self.contexts),
+            definitions: newer.definitions.or(self.definitions),
+        }
+    }
+
     fn roles(&self) -> &[String] {
         self.roles.as_deref().unwrap_or_default()
     }
@@ -97,6 +113,31 @@ impl Grants {
     }
 }
 
+/// A value read from the Role API, with the instant its cache entry stops being fresh (the
+/// fetch instant plus the cache's TTL; the cache itself evicts it a moment later) and the
+/// role-change generation when its fetch began.
+#[derive(Debug, Clone)]
+pub(crate) struct Fresh<T> {
+    pub(crate) value: T,
+    pub(crate) until: Instant,
+    /// The [`RoleData::generation`] when the fetch began: data fetched before a change may
+    /// predate it, so it is never remembered past that change.
+    pub(crate) generation: u64,
+}
+
+impl<T> Fresh<T> {
+    /// `value`, fetched from `generation` on, fresh for `ttl` from now. A TTL too large to add
+    /// (longer than the builder accepts) counts as already stale rather than forever fresh.
+    fn new(value: T, ttl: Duration, generation: u64) -> Self {
+        let now = Instant::now();
+        Self {
+            value,
+            until: now.checked_add(ttl).unwrap_or(now),
+            generation,
+        }
+    }
+}
+
 /// The role caches of one authenticator.
 ///
 /// The upstream calls of a miss are boxed (`Box::pin`): a future is as large as its largest
@@ -104,10 +145,13 @@ impl Grants {
 /// several kilobytes it never polls.
 pub(crate) struct RoleData {
     client: LoginRadius,
-    roles: Cache<String, Arc<[String]>>,
-    contexts: Cache<String, Arc<[RoleContext]>>,
-    definitions: Cache<(), Arc<Definitions>>,
-    /// Bumped by every role change: a fetch that overlapped a change is used once, not kept.
+    config: RoleCacheConfig,
+    roles: Cache<String, Fresh<Arc<[String]>>>,
+    contexts: Cache<String, Fresh<Arc<[RoleContext]>>>,
+    definitions: Cache<(), Fresh<Arc<Definitions>>>,
+    /// Bumped before and after every role change's evictions: a fetch that overlapped a change
+    /// is used once, not kept, and neither role data fetched before the change nor a
+    /// [`GrantsMemo`](super::memo::GrantsMemo) made of it is used past it.
     changes: AtomicU64,
 }
 
@@ -146,6 +190,7 @@ impl RoleData {
     pub(crate) fn new(client: LoginRadius, config: RoleCacheConfig) -> Self {
         Self {
             client,
+            config,
             roles: Cache::builder()
                 .name("loginradius.auth.roles")
                 .max_capacity(config.max_users)
@@ -165,40 +210,69 @@ impl RoleData {
         }
     }
 
+    /// The role-change generation: changes with every published role change. Read it before
+    /// the role data it stamps.
+    pub(crate) fn generation(&self) -> u64 {
+        self.changes.load(Ordering::Acquire)
+    }
+
     /// The user's roles, from the cache or the Role API (concurrent misses coalesced, failures
     /// not cached).
-    pub(crate) async fn roles(&self, uid: &str) -> Result<Arc<[String]>, Arc<Error>> {
+    pub(crate) async fn roles(&self, uid: &str) -> Result<Fresh<Arc<[String]>>, Arc<Error>> {
         fetch_once(&self.roles, &self.changes, uid, async {
+            let generation = self.generation();
             tracing::debug!("fetching the user's roles");
             let roles = Box::pin(self.client.roles().of_user(uid).into_future()).await?;
-            Ok(Arc::from(roles.roles))
+            Ok(Fresh::new(
+                Arc::from(roles.roles),
+                self.config.roles_ttl,
+                generation,
+            ))
         })
         .await
     }
 
     /// The user's role contexts, expired ones included.
-    pub(crate) async fn contexts(&self, uid: &str) -> Result<Arc<[RoleContext]>, Arc<Error>> {
+    pub(crate) async fn contexts(
+        &self,
+        uid: &str,
+    ) -> Result<Fresh<Arc<[RoleContext]>>, Arc<Error>> {
         fetch_once(&self.contexts, &self.changes, uid, async {
+            let generation = self.generation();
             tracing::debug!("fetching the user's role contexts");
             let list = Box::pin(self.client.roles().contexts_of_user(uid).into_future()).await?;
-            Ok(Arc::from(list.contexts))
+            Ok(Fresh::new(
+                Arc::from(list.contexts),
+                self.config.contexts_ttl,
+                generation,
+            ))
         })
         .await
     }
 
     /// The role definitions.
-    pub(crate) async fn definitions(&self) -> Result<Arc<Definitions>, Arc<Error>> {
+    pub(crate) async fn definitions(&self) -> Result<Fresh<Arc<Definitions>>, Arc<Error>> {
         fetch_once(&self.definitions, &self.changes, &(), async {
+            let generation = self.generation();
             tracing::debug!("fetching the role definitions");
             let list = Box::pin(self.client.roles().list().into_future()).await?;
-            Ok(Arc::new(definitions(list)))
+            Ok(Fresh::new(
+                Arc::new(definitions(list)),
+                self.config.definitions_ttl,
+                generation,
+            ))
         })
         .await
     }
 
     /// Fetches what `needs` asks for: from the caches when every part is there, otherwise
-    /// concurrently (concurrent misses coalesced, failures not cached).
-    pub(crate) async fn grants(&self, uid: &str, needs: &Needs) -> Result<Grants, Arc<Error>> {
+    /// concurrently (concurrent misses coalesced, failures not cached). Fresh until the
+    /// earliest deadline of the parts read.
+    pub(crate) async fn grants(
+        &self,
+        uid: &str,
+        needs: &Needs,
+    ) -> Result<Fresh<Grants>, Arc<Error>> {
         // The warm path: plain lookups, one after the other, with no fetch futures to build
         // and no join to poll. A part missing (or expired) falls through to the fetching path.
         if let Some(grants) = self.cached_grants(uid, needs).await {
@@ -209,7 +283,7 @@ impl RoleData {
     }
 
     /// Fetches what `needs` asks for, concurrently.
-    async fn fetch_grants(&self, uid: &str, needs: &Needs) -> Result<Grants, Arc<Error>> {
+    async fn fetch_grants(&self, uid: &str, needs: &Needs) -> Result<Fresh<Grants>, Arc<Error>> {
         let roles = async {
             if needs.roles {
                 self.roles(uid).await.map(Some)
@@ -232,28 +306,63 @@ impl RoleData {
             }
         };
         let (roles, contexts, definitions) = tokio::join!(roles, contexts, definitions);
-        Ok(Grants {
-            roles: roles?,
-            contexts: contexts?,
-            definitions: definitions?,
-        })
+        let mut grants = Assembled::default();
+        grants.roles = roles?.map(|part| grants.take(part));
+        grants.contexts = contexts?.map(|part| grants.take(part));
+        grants.definitions = definitions?.map(|part| grants.take(part));
+        Ok(grants.finish())
     }
 }
 
 impl RoleData {
     /// The parts of the user's role data `needs` asks for, when all of them are cached.
-    async fn cached_grants(&self, uid: &str, needs: &Needs) -> Option<Grants> {
-        let mut grants = Grants::default();
+    async fn cached_grants(&self, uid: &str, needs: &Needs) -> Option<Fresh<Grants>> {
+        let mut grants = Assembled::default();
         if needs.roles {
-            grants.roles = Some(self.roles.get(uid).await?);
+            grants.roles = Some(grants.take(self.roles.get(uid).await?));
         }
         if needs.contexts {
-            grants.contexts = Some(self.contexts.get(uid).await?);
+            grants.contexts = Some(grants.take(self.contexts.get(uid).await?));
         }
         if needs.definitions {
-            grants.definitions = Some(self.definitions.get(&()).await?);
+            grants.definitions = Some(grants.take(self.definitions.get(&()).await?));
         }
-        Some(grants)
+        Some(grants.finish())
+    }
+}
+
+/// [`Grants`] being put together from parts, keeping the earliest deadline and the oldest
+/// generation.
+#[derive(Default)]
+struct Assembled {
+    roles: Option<Arc<[String]>>,
+    contexts: Option<Arc<[RoleContext]>>,
+    definitions: Option<Arc<Definitions>>,
+    until: Option<Instant>,
+    generation: Option<u64>,
+}
+
+impl Assembled {
+    /// The part's value; its deadline and generation count towards the whole's.
+    fn take<T>(&mut self, part: Fresh<T>) -> T {
+        self.until = Some(self.until.map_or(part.until, |until| until.min(part.until)));
+        self.generation = Some(self.generation.map_or(part.generation, |generation| {
+            generation.min(part.generation)
+        }));
+        part.value
+    }
+
+    fn finish(self) -> Fresh<Grants> {
+        Fresh {
+            // Nothing read: nothing to go stale, but nothing worth remembering either.
+            until: self.until.unwrap_or_else(Instant::now),
+            generation: self.generation.unwrap_or_default(),
+            value: Grants {
+                roles: self.roles,
+                contexts: self.contexts,
+                definitions: self.definitions,
+            },
+        }
     }
 }
 
@@ -270,7 +379,16 @@ fn definitions(list: RoleList) -> Definitions {
 #[async_trait::async_trait]
 impl RoleChangeListener for RoleData {
     async fn role_changed(&self, change: &RoleChange) {
+        // Before the evictions: a fetch overlapping them is not kept, and every memo made
+        // before is dead. After: so is a memo of data read while they ran.
         self.changes.fetch_add(1, Ordering::AcqRel);
+        self.evict(change).await;
+        self.changes.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+impl RoleData {
+    async fn evict(&self, change: &RoleChange) {
         match change {
             RoleChange::UserRoles { uid } => self.roles.invalidate(uid.as_str()).await,
             RoleChange::UserContexts { uid } => self.contexts.invalidate(uid.as_str()).await,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
+use super::memo::GrantsMemo;
 use super::{AccessToken, Uid};
 use crate::models::Profile;
 
@@ -41,6 +42,8 @@ pub struct AuthenticatedUser {
     /// When the token expires, when LoginRadius said so. The engine never trusts a cached user
     /// past this instant.
     pub expires_at: Option<OffsetDateTime>,
+    /// The role data this user was last decided against, shared with the cached entry.
+    pub(crate) grants: GrantsMemo,
 }
 
 impl AuthenticatedUser {
@@ -51,6 +54,7 @@ impl AuthenticatedUser {
             profile: Arc::new(profile),
             token,
             expires_at,
+            grants: GrantsMemo::default(),
         }
     }
 
