@@ -167,7 +167,7 @@ pub fn flow_response(flows: &Flows, req: &HttpRequest, flow: FlowResponse) -> Ht
 type FlowsData = web::Data<Flows>;
 
 async fn login(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.login(&body).await;
+    let flow = flows.login(&headers::request_headers(&req), &body).await;
     flow_response(&flows, &req, flow)
 }
 
@@ -179,7 +179,7 @@ async fn login_mfa(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> Http
 }
 
 async fn register(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.register(&body).await;
+    let flow = flows.register(&headers::request_headers(&req), &body).await;
     flow_response(&flows, &req, flow)
 }
 
@@ -221,7 +221,9 @@ async fn passwordless_send(flows: FlowsData, req: HttpRequest, body: web::Bytes)
 }
 
 async fn passwordless_verify(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.passwordless_verify(&body).await;
+    let flow = flows
+        .passwordless_verify(&headers::request_headers(&req), &body)
+        .await;
     flow_response(&flows, &req, flow)
 }
 

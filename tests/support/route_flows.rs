@@ -6,11 +6,11 @@
 //!
 //! The adapter serves the helpers under `/auth` over loopback HTTP; the flows talk HTTP to the
 //! emulator; a reqwest "browser" (cookies kept by hand, redirects not followed) exercises every
-//! flow: login and session renewal, logout invalidation and eviction, bad credentials,
-//! unverified accounts and bad input, registration with and without email verification,
-//! resend, forgot/reset and change password, passwordless login by email link, MFA enable,
-//! TOTP login and disable, required MFA with setup data, cross-site POSTs refused with no state
-//! change, and upstream faults failing closed with 503. Every response is checked for
+//! flow: login, session renewal and the end of the replaced session, logout invalidation and
+//! eviction, bad credentials, unverified accounts and bad input, registration with and without
+//! email verification, resend, forgot/reset and change password, passwordless login by email
+//! link, MFA enable, TOTP login and disable, required MFA with setup data, cross-site POSTs
+//! refused with no state change, and upstream faults failing closed with 503. Every response is checked for
 //! `Cache-Control: no-store`, a JSON content type, no redirect, and no password or session
 //! token in its body.
 
@@ -29,7 +29,7 @@ use serde_json::{Value, json};
 macro_rules! route_flow_scenarios {
     ($serve:path) => {
         route_flow_scenarios!(@tests $serve;
-            login_sets_a_private_lax_httponly_cookie_and_renews_it_on_every_login,
+            login_sets_a_private_lax_httponly_cookie_renews_it_and_ends_the_replaced_session,
             logout_invalidates_upstream_evicts_the_cache_and_the_old_cookie_is_refused,
             bad_credentials_unverified_accounts_and_bad_input,
             registration_with_email_verification_and_resend,
@@ -303,7 +303,7 @@ fn wrong_code(code: &str) -> String {
         .collect()
 }
 
-pub async fn login_sets_a_private_lax_httponly_cookie_and_renews_it_on_every_login(
+pub async fn login_sets_a_private_lax_httponly_cookie_renews_it_and_ends_the_replaced_session(
     serve: impl Serve,
 ) {
     let app = app(
@@ -330,10 +330,33 @@ pub async fn login_sets_a_private_lax_httponly_cookie_and_renews_it_on_every_log
     let setup = app.get(&mut browser, "/mfa/setup").await;
     assert_eq!(setup.status, 200, "{}", setup.text);
 
-    // A new login is a new session value.
+    // A new login is a new session value…
+    let mut old = browser.clone();
     let second = app.login(&mut browser, "ann@example.com", PASSWORD).await;
     assert_eq!(second.status, 200);
     assert_ne!(browser.cookie.clone().unwrap(), first_cookie);
+    // …and the session it replaced is ended: its token invalidated upstream and, though
+    // cached a moment ago, refused when the old cookie is replayed.
+    assert_eq!(
+        app.emulator
+            .calls("GET", "/identity/v2/auth/access_token/invalidate"),
+        1
+    );
+    let replay = app.get(&mut old, "/mfa/setup").await;
+    assert_eq!(replay.status, 401, "{}", replay.text);
+    let current = app.get(&mut browser, "/mfa/setup").await;
+    assert_eq!(current.status, 200, "{}", current.text);
+    // A failed login ends nothing.
+    let wrong = app
+        .login(&mut browser, "ann@example.com", "wrong-password-1")
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(app.get(&mut browser, "/mfa/setup").await.status, 200);
+    assert_eq!(
+        app.emulator
+            .calls("GET", "/identity/v2/auth/access_token/invalidate"),
+        1
+    );
 }
 
 pub async fn logout_invalidates_upstream_evicts_the_cache_and_the_old_cookie_is_refused(

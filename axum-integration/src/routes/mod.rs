@@ -150,7 +150,7 @@ pub fn flow_response(flows: &Flows, request: &HeaderMap, flow: FlowResponse) -> 
 type Flow = State<Flows>;
 
 async fn login(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.login(&body).await;
+    let out = f.login(&headers, &body).await;
     flow_response(&f, &headers, out)
 }
 
@@ -160,7 +160,7 @@ async fn login_mfa(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response 
 }
 
 async fn register(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.register(&body).await;
+    let out = f.register(&headers, &body).await;
     flow_response(&f, &headers, out)
 }
 
@@ -200,7 +200,7 @@ async fn passwordless_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> R
 }
 
 async fn passwordless_verify(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.passwordless_verify(&body).await;
+    let out = f.passwordless_verify(&headers, &body).await;
     flow_response(&f, &headers, out)
 }
 

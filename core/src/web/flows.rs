@@ -516,8 +516,38 @@ impl Flows {
     /// 1176 to the plain login), runs the MFA login: the MFA token goes into the session cookie
     /// and the body is `{"mfa_required": true}`, plus `otpauth_uri`, `qr_code` (a local SVG
     /// data URI) and `manual_entry_code` when the authenticator app is not set up yet.
-    pub async fn login(&self, body: &[u8]) -> FlowResponse {
-        self.try_login(body).await.unwrap_or_else(|e| e)
+    ///
+    /// `headers` are the request's. When the login replaces a signed-in session with another
+    /// token, that session is ended: its token is evicted from the cache and invalidated at
+    /// LoginRadius, since the browser is about to lose its cookie. A failure to invalidate it
+    /// is logged and the new session stands.
+    pub async fn login(&self, headers: &HeaderMap, body: &[u8]) -> FlowResponse {
+        let response = self.try_login(body).await.unwrap_or_else(|e| e);
+        self.end_replaced_session(headers, response).await
+    }
+
+    /// After a flow: when its response writes a new session cookie (signed in, or a pending MFA
+    /// login) over the request's signed-in session with another token, that session's token
+    /// is logged out (evicted from the cache at once, invalidated at LoginRadius). The browser
+    /// is about to lose the cookie, so nothing could use the token any more, yet left alone it
+    /// would stay valid until it expires. A failure to invalidate it is logged; the new session
+    /// stands.
+    async fn end_replaced_session(
+        &self,
+        headers: &HeaderMap,
+        response: FlowResponse,
+    ) -> FlowResponse {
+        let Some(new) = response.session.session() else {
+            return response;
+        };
+        let Some(old) = self.session.access_token(headers) else {
+            return response;
+        };
+        if new.access_token() != Some(&old) {
+            // `logout` evicts first and logs an upstream failure itself.
+            let _ = self.authenticator.logout(&old).await;
+        }
+        response
     }
 
     async fn try_login(&self, body: &[u8]) -> FlowResult<FlowResponse> {
@@ -568,9 +598,11 @@ impl Flows {
     /// `POST /login/mfa` `{"code"}`: the second MFA step, with the MFA token from the session
     /// cookie. A wrong code keeps the pending login; an expired one ends it.
     pub async fn login_mfa(&self, headers: &HeaderMap, body: &[u8]) -> FlowResponse {
-        self.try_login_mfa(headers, body)
+        let response = self
+            .try_login_mfa(headers, body)
             .await
-            .unwrap_or_else(|e| e)
+            .unwrap_or_else(|e| e);
+        self.end_replaced_session(headers, response).await
     }
 
     async fn try_login_mfa(&self, headers: &HeaderMap, body: &[u8]) -> FlowResult<FlowResponse> {
@@ -610,9 +642,11 @@ impl Flows {
     /// `POST /register` `{"email", "password", "first_name"?, "last_name"?, "user_name"?,
     /// "profile"?: {LoginRadius profile fields}}`: registers with a SOTT made server-side.
     /// Answers 201 `{"registered": true, "email_verification_required": bool}`, and signs the
-    /// user in when the site does not require verification first.
-    pub async fn register(&self, body: &[u8]) -> FlowResponse {
-        self.try_register(body).await.unwrap_or_else(|e| e)
+    /// user in when the site does not require verification first (ending a session it
+    /// replaces, as [`login`](Self::login) does; `headers` are the request's).
+    pub async fn register(&self, headers: &HeaderMap, body: &[u8]) -> FlowResponse {
+        let response = self.try_register(body).await.unwrap_or_else(|e| e);
+        self.end_replaced_session(headers, response).await
     }
 
     async fn try_register(&self, body: &[u8]) -> FlowResult<FlowResponse> {
@@ -803,9 +837,11 @@ impl Flows {
         .unwrap_or_else(|e| e)
     }
 
-    /// `POST /passwordless/verify` `{"token"}`: signs in with the token of the login link.
-    pub async fn passwordless_verify(&self, body: &[u8]) -> FlowResponse {
-        async {
+    /// `POST /passwordless/verify` `{"token"}`: signs in with the token of the login link
+    /// (ending a session it replaces, as [`login`](Self::login) does; `headers` are the
+    /// request's).
+    pub async fn passwordless_verify(&self, headers: &HeaderMap, body: &[u8]) -> FlowResponse {
+        let response = async {
             let input: LinkToken = parse(body)?;
             non_empty("token", &input.token)?;
             let login = self
@@ -818,7 +854,8 @@ impl Flows {
             self.start(&login)
         }
         .await
-        .unwrap_or_else(|e| e)
+        .unwrap_or_else(|e| e);
+        self.end_replaced_session(headers, response).await
     }
 
     /// `GET /mfa/setup` for the signed-in user: `{"enabled": bool}`, plus `otpauth_uri`,
@@ -983,9 +1020,10 @@ mod tests {
         let (flows, t) = flows();
         t.reply_json(200, login_reply());
         let r = flows
-            .login(&body(
-                json!({"email": "a@example.com", "password": "pw-123456"}),
-            ))
+            .login(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw-123456"})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(
@@ -1031,7 +1069,10 @@ mod tests {
             }),
         );
         let r = flows
-            .login(&body(json!({"email": "a@example.com", "password": "pw"})))
+            .login(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw"})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(r.body["mfa_required"], true);
@@ -1094,7 +1135,10 @@ mod tests {
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
         t.reply_json(200, login_reply());
         let signed_in = flows
-            .login(&body(json!({"email": "a@example.com", "password": "pw"})))
+            .login(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw"})),
+            )
             .await;
         // A signed-in session is no pending MFA login.
         let h = cookie_headers(&flows, &signed_in);
@@ -1107,19 +1151,19 @@ mod tests {
     async fn bad_input_is_400_before_any_request() {
         let (flows, t) = flows();
         for r in [
-            flows.login(b"not json").await,
-            flows.login(&body(json!({"email": "nope", "password": "x"}))).await,
-            flows.login(&body(json!({"email": "a@example.com", "password": ""}))).await,
-            flows.register(&body(json!({"email": "a@example.com"}))).await,
+            flows.login(&HeaderMap::new(), b"not json").await,
+            flows.login(&HeaderMap::new(), &body(json!({"email": "nope", "password": "x"}))).await,
+            flows.login(&HeaderMap::new(), &body(json!({"email": "a@example.com", "password": ""}))).await,
+            flows.register(&HeaderMap::new(), &body(json!({"email": "a@example.com"}))).await,
             flows
-                .register(&body(
+                .register(&HeaderMap::new(), &body(
                     json!({"email": "a@example.com", "password": "p", "profile": {"Password": "x"}}),
                 ))
                 .await,
             flows.verify_email(&body(json!({"token": " "}))).await,
             flows.reset_password(&body(json!({"token": "t"}))).await,
             flows.forgot_password(&body(json!({}))).await,
-            flows.passwordless_verify(&body(json!({}))).await,
+            flows.passwordless_verify(&HeaderMap::new(), &body(json!({}))).await,
         ] {
             assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
             assert_eq!(r.body["error"], "invalid_input");
@@ -1132,9 +1176,10 @@ mod tests {
         let (flows, t) = flows();
         t.reply_json(200, json!({"IsPosted": true}));
         let r = flows
-            .register(&body(
-                json!({"email": "a@example.com", "password": "pw-1", "first_name": "Ann"}),
-            ))
+            .register(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw-1", "first_name": "Ann"})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         assert_eq!(r.body["email_verification_required"], true);
@@ -1147,7 +1192,10 @@ mod tests {
         assert_eq!(sent.json().unwrap()["FirstName"], "Ann");
         t.reply_json(400, lr_error(936));
         let r = flows
-            .register(&body(json!({"email": "a@example.com", "password": "pw-1"})))
+            .register(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw-1"})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
     }
@@ -1175,7 +1223,10 @@ mod tests {
         assert!(r.retry_after.is_some());
         t.reply_error(crate::transport::TransportError::Timeout);
         let r = flows
-            .login(&body(json!({"email": "a@example.com", "password": "pw"})))
+            .login(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw"})),
+            )
             .await;
         assert_eq!(
             (r.status, r.session),
@@ -1184,7 +1235,10 @@ mod tests {
         // A 200 without a token is no login.
         t.reply_json(200, json!({"Profile": {"Uid": "u"}, "access_token": ""}));
         let r = flows
-            .login(&body(json!({"email": "a@example.com", "password": "pw"})))
+            .login(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw"})),
+            )
             .await;
         assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
     }

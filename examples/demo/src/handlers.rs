@@ -178,7 +178,10 @@ struct LoginForm {
 async fn login(State(s): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
     let out = s
         .flows
-        .login(&body(json!({ "email": f.email, "password": f.password })))
+        .login(
+            &headers,
+            &body(json!({ "email": f.email, "password": f.password })),
+        )
         .await;
     let next = safe_next(f.next.as_deref().filter(|n| !n.is_empty()));
     if !out.status.is_success() {
@@ -303,12 +306,15 @@ async fn register(State(s): St, headers: HeaderMap, Form(f): Form<RegisterForm>)
     }
     let out = s
         .flows
-        .register(&body(json!({
+        .register(
+            &headers,
+            &body(json!({
             "email": f.email,
             "password": f.password,
             "first_name": non_blank(&f.first_name),
             "last_name": non_blank(&f.last_name),
-        })))
+            })),
+        )
         .await;
     if out.status.is_success() && out.body["email_verification_required"] == json!(true) {
         return flow_reply(
@@ -497,7 +503,7 @@ async fn passwordless_verify(
 ) -> Response {
     let out = s
         .flows
-        .passwordless_verify(&body(json!({ "token": f.token.trim() })))
+        .passwordless_verify(&headers, &body(json!({ "token": f.token.trim() })))
         .await;
     flow_reply(
         &s,
