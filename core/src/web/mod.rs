@@ -3,7 +3,8 @@
 //!
 //! - [`SessionCookie`]: the session as one private (encrypted + authenticated) cookie made with
 //!   the `cookie` crate: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Secure` outside loopback hosts,
-//!   `Max-Age` from the token expiry, renewed on every login. Its
+//!   `Max-Age` from the token expiry, renewed on every login (a login over a signed-in session
+//!   also logs that session's token out). Its
 //!   [`token_source`](SessionCookie::token_source) lets the
 //!   [`Authenticator`](crate::auth::Authenticator) accept session-cookie authentication.
 //! - [`Flows`]: login (with the MFA fallback), the MFA code step, registration with a
@@ -30,7 +31,8 @@
 //! let flows = Flows::new(authenticator, session)
 //!     .config(FlowConfig::default().reset_password_url("https://app.example.com/reset"));
 //!
-//! let out = flows.login(br#"{"email": "jane@example.com", "password": "correct horse"}"#).await;
+//! let body = br#"{"email": "jane@example.com", "password": "correct horse"}"#;
+//! let out = flows.login(&headers, body).await;
 //! let set_cookie = out.set_cookie(flows.session(), &headers);
 //! println!("{} {} {set_cookie:?}", out.status, out.body);
 //! # Ok(()) }
