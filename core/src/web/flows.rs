@@ -520,31 +520,46 @@ impl Flows {
     /// `headers` are the request's. When the login replaces a signed-in session with another
     /// token, that session is ended: its token is evicted from the cache and invalidated at
     /// LoginRadius, since the browser is about to lose its cookie. A failure to invalidate it
-    /// is logged and the new session stands.
+    /// is logged and the new session stands. A session too large for a browser cookie (a token
+    /// of several kilobytes) is refused with 500 `session_too_large`, its token logged out.
     pub async fn login(&self, headers: &HeaderMap, body: &[u8]) -> FlowResponse {
         let response = self.try_login(body).await.unwrap_or_else(|e| e);
-        self.end_replaced_session(headers, response).await
+        self.settle_session(headers, response).await
     }
 
-    /// After a flow: when its response writes a new session cookie (signed in, or a pending MFA
-    /// login) over the request's signed-in session with another token, that session's token
-    /// is logged out (evicted from the cache at once, invalidated at LoginRadius). The browser
-    /// is about to lose the cookie, so nothing could use the token any more, yet left alone it
-    /// would stay valid until it expires. A failure to invalidate it is logged; the new session
-    /// stands.
-    async fn end_replaced_session(
-        &self,
-        headers: &HeaderMap,
-        response: FlowResponse,
-    ) -> FlowResponse {
+    /// After a flow that may write a new session cookie (signed in, or a pending MFA login):
+    ///
+    /// - a session too large for a cookie (see [`SessionCookie::fits`]) is refused with 500
+    ///   `session_too_large` and its new access token logged out, rather than handed to a
+    ///   browser that would drop it without a word;
+    /// - a signed-in session of the request with another token is ended: that token is logged
+    ///   out (evicted from the cache at once, invalidated at LoginRadius). The browser is about
+    ///   to lose the cookie, so nothing could use the token any more, yet left alone it would
+    ///   stay valid until it expires. A failure to invalidate it is logged; the new session
+    ///   stands.
+    async fn settle_session(&self, headers: &HeaderMap, response: FlowResponse) -> FlowResponse {
         let Some(new) = response.session.session() else {
             return response;
         };
+        if !self.session.fits(new) {
+            tracing::error!(
+                "the new session does not fit in a browser cookie (its token is too large); \
+                 the sign-in is refused"
+            );
+            if let Some(token) = new.access_token() {
+                // `logout` evicts first and logs an upstream failure itself.
+                let _ = self.authenticator.logout(token).await;
+            }
+            return FlowResponse::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "session_too_large",
+                "the session does not fit in a cookie on this server",
+            );
+        }
         let Some(old) = self.session.access_token(headers) else {
             return response;
         };
         if new.access_token() != Some(&old) {
-            // `logout` evicts first and logs an upstream failure itself.
             let _ = self.authenticator.logout(&old).await;
         }
         response
@@ -602,7 +617,7 @@ impl Flows {
             .try_login_mfa(headers, body)
             .await
             .unwrap_or_else(|e| e);
-        self.end_replaced_session(headers, response).await
+        self.settle_session(headers, response).await
     }
 
     async fn try_login_mfa(&self, headers: &HeaderMap, body: &[u8]) -> FlowResult<FlowResponse> {
@@ -646,7 +661,7 @@ impl Flows {
     /// replaces, as [`login`](Self::login) does; `headers` are the request's).
     pub async fn register(&self, headers: &HeaderMap, body: &[u8]) -> FlowResponse {
         let response = self.try_register(body).await.unwrap_or_else(|e| e);
-        self.end_replaced_session(headers, response).await
+        self.settle_session(headers, response).await
     }
 
     async fn try_register(&self, body: &[u8]) -> FlowResult<FlowResponse> {
@@ -855,7 +870,7 @@ impl Flows {
         }
         .await
         .unwrap_or_else(|e| e);
-        self.end_replaced_session(headers, response).await
+        self.settle_session(headers, response).await
     }
 
     /// `GET /mfa/setup` for the signed-in user: `{"enabled": bool}`, plus `otpauth_uri`,
@@ -1047,6 +1062,45 @@ mod tests {
         assert_eq!(
             flows.session().access_token(&h).unwrap().expose(),
             "acc-tok-1"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_session_too_large_for_a_cookie_is_refused_and_its_token_logged_out() {
+        let (flows, t) = flows();
+        let mut reply = login_reply();
+        reply["access_token"] = json!("a".repeat(crate::auth::MAX_TOKEN_LEN));
+        t.reply_json(200, reply);
+        t.reply_json(200, json!({"IsPosted": true}));
+        let r = flows
+            .login(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw-123456"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(r.body["error"], "session_too_large");
+        assert_eq!(r.session, SessionChange::Keep);
+        assert!(r.set_cookie(flows.session(), &HeaderMap::new()).is_none());
+        let sent = t.requests();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[1].path(), "/identity/v2/auth/access_token/invalidate");
+        // A JWE of a few hundred bytes is fine.
+        let mut reply = login_reply();
+        reply["access_token"] = json!("b".repeat(600));
+        t.reply_json(200, reply);
+        let r = flows
+            .login(
+                &HeaderMap::new(),
+                &body(json!({"email": "a@example.com", "password": "pw-123456"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let set = r.set_cookie(flows.session(), &HeaderMap::new()).unwrap();
+        assert!(
+            set.len() < crate::web::MAX_COOKIE_BYTES + 200,
+            "{}",
+            set.len()
         );
     }
 

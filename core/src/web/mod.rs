@@ -45,5 +45,6 @@ mod session;
 
 pub use flows::{FlowConfig, FlowResponse, Flows, SessionChange, error_response, qr_svg_data_uri};
 pub use session::{
-    DEFAULT_COOKIE_NAME, DEFAULT_SESSION_TTL, Key, Session, SessionCookie, is_local_request,
+    DEFAULT_COOKIE_NAME, DEFAULT_SESSION_TTL, Key, MAX_COOKIE_BYTES, Session, SessionCookie,
+    is_local_request,
 };

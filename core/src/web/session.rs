@@ -26,6 +26,10 @@ use crate::auth::{AccessToken, Extracted, TokenSource};
 /// The default cookie name.
 pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
 
+/// The most bytes of a cookie's name and value that browsers keep (RFC 6265 §6.1's minimum,
+/// which is also what the major browsers keep): a longer cookie is dropped without a word.
+pub const MAX_COOKIE_BYTES: usize = 4096;
+
 /// How long a session whose token expiry is unknown lasts, and how long a pending MFA login
 /// lasts when LoginRadius gives no expiry.
 pub const DEFAULT_SESSION_TTL: Duration = Duration::minutes(15);
@@ -168,6 +172,12 @@ impl SessionCookie {
     /// The cookie name.
     pub fn cookie_name(&self) -> &str {
         &self.inner.name
+    }
+
+    /// Whether `session`, sealed, fits in the [`MAX_COOKIE_BYTES`] browsers keep. A token
+    /// near [`MAX_TOKEN_LEN`](crate::auth::MAX_TOKEN_LEN) (a large JWE) does not.
+    pub fn fits(&self, session: &Session) -> bool {
+        self.inner.name.len() + 1 + self.seal(session).len() <= MAX_COOKIE_BYTES
     }
 
     /// The session of the request, if its cookie decrypts and has not expired.
@@ -424,6 +434,25 @@ mod tests {
         assert_ne!(pair(&a), pair(&b));
         assert!(!a.to_str().unwrap().contains("tok-secret-value"));
         assert!(!a.to_str().unwrap().contains("u-1"));
+    }
+
+    #[test]
+    fn fits_says_whether_the_cookie_stays_within_what_browsers_keep() {
+        let codec = SessionCookie::generate();
+        let session = |n: usize| signed_in(&"a".repeat(n));
+        // `fits` only turns false as tokens grow: the largest that fits, by bisection.
+        let lengths: Vec<usize> = (1..=crate::auth::MAX_TOKEN_LEN).collect();
+        let largest = lengths.partition_point(|&n| codec.fits(&session(n)));
+        assert!(
+            (2000..crate::auth::MAX_TOKEN_LEN).contains(&largest),
+            "{largest}"
+        );
+        // What `fits` says is what the cookie is: name=value within the limit, or not.
+        let pair_len =
+            |n: usize| pair(&codec.start(&request("localhost", None), &session(n))).len();
+        assert!(pair_len(largest) <= MAX_COOKIE_BYTES);
+        assert!(pair_len(largest + 3) > MAX_COOKIE_BYTES);
+        assert!(!codec.fits(&session(largest + 3)));
     }
 
     #[test]
