@@ -16,26 +16,27 @@ pub(crate) fn token_headers(
     req: &HttpRequest,
     extractor: &loginradius::auth::TokenExtractor,
 ) -> http::HeaderMap {
-    let mut out = http::HeaderMap::new();
-    for (name, value) in req.headers() {
-        if !extractor.reads_header(name.as_str()) {
-            continue;
-        }
-        if let (Ok(name), Ok(value)) = (
-            http::HeaderName::from_bytes(name.as_str().as_bytes()),
-            http::HeaderValue::from_bytes(value.as_bytes()),
-        ) {
-            out.append(name, value);
-        }
-    }
-    out
+    copy_headers(req.headers(), 0, |name| extractor.reads_header(name))
 }
 
 /// An actix header map as an `http` 1 map. Names and values are copied byte for byte; nothing
 /// that actix accepted can be refused here.
 pub(crate) fn to_core_headers(headers: &ActixHeaderMap) -> http::HeaderMap {
-    let mut out = http::HeaderMap::with_capacity(headers.len());
+    copy_headers(headers, headers.len(), |_| true)
+}
+
+/// The headers whose (lowercase) name `keep` accepts, as an `http` 1 map (room for
+/// `capacity`), byte for byte.
+fn copy_headers(
+    headers: &ActixHeaderMap,
+    capacity: usize,
+    keep: impl Fn(&str) -> bool,
+) -> http::HeaderMap {
+    let mut out = http::HeaderMap::with_capacity(capacity);
     for (name, value) in headers {
+        if !keep(name.as_str()) {
+            continue;
+        }
         if let (Ok(name), Ok(value)) = (
             http::HeaderName::from_bytes(name.as_str().as_bytes()),
             http::HeaderValue::from_bytes(value.as_bytes()),
