@@ -52,7 +52,7 @@ fn assert_response(
 #[tokio::test]
 async fn allow() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream).build().unwrap();
     match auth.decide(&bearer("tok"), &Require::authenticated()).await {
         Decision::Allow(user) => assert_eq!(user.uid, "u-1"),
@@ -152,7 +152,7 @@ async fn expired_token_is_401_invalid_token_with_its_description() {
 #[tokio::test]
 async fn missing_role_is_403_insufficient_scope_and_terse_by_default() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.always(
         roles_path("u-1"),
         Reply::Json(200, json!({"Roles": ["viewer"]})),
@@ -175,7 +175,7 @@ async fn missing_role_is_403_insufficient_scope_and_terse_by_default() {
 #[tokio::test]
 async fn verbose_errors_say_what_is_missing() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.always(
         roles_path("u-1"),
         Reply::Json(200, json!({"Roles": ["viewer"]})),
@@ -225,7 +225,7 @@ async fn upstream_timeouts_and_network_failures_are_503() {
 
     // A real timeout: the upstream answers after the client's request timeout.
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.set_delay(Duration::from_millis(1500));
     let auth = builder(&upstream).build().unwrap();
     let r = rejected(auth.decide(&bearer("tok"), &Require::authenticated()).await);
@@ -332,7 +332,7 @@ async fn the_retry_after_default_is_configurable() {
 #[tokio::test]
 async fn tokens_come_from_the_configured_sources() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream)
         .token_sources(TokenExtractor::bearer().with_cookie("lr_session"))
         .build()

@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 #[tokio::test]
 async fn a_cache_hit_makes_no_request() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream).build().unwrap();
 
     let user = auth.authenticate(&token("tok-1")).await.unwrap();
@@ -68,7 +68,7 @@ async fn works_with_the_recording_transport_and_sends_the_token_as_bearer() {
 async fn an_entry_does_not_outlive_the_token() {
     let upstream = Upstream::new();
     // The token has 700 ms left; the configured maximum is 5 minutes.
-    upstream.user(
+    upstream.user_until(
         "u-1",
         OffsetDateTime::now_utc() + time::Duration::milliseconds(700),
     );
@@ -91,7 +91,7 @@ async fn an_entry_does_not_outlive_the_token() {
 #[tokio::test]
 async fn an_entry_does_not_outlive_the_configured_maximum() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream)
         .max_token_ttl(Duration::from_millis(300))
         .build()
@@ -105,7 +105,7 @@ async fn an_entry_does_not_outlive_the_configured_maximum() {
 #[tokio::test]
 async fn reads_never_extend_an_entry() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream)
         .max_token_ttl(Duration::from_millis(500))
         .build()
@@ -122,7 +122,7 @@ async fn reads_never_extend_an_entry() {
 #[tokio::test]
 async fn a_token_already_expired_is_rejected_and_not_cached() {
     let upstream = Upstream::new();
-    upstream.user(
+    upstream.user_until(
         "u-1",
         OffsetDateTime::now_utc() - time::Duration::seconds(5),
     );
@@ -137,7 +137,7 @@ async fn a_token_already_expired_is_rejected_and_not_cached() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_simultaneous_misses_make_one_upstream_lookup() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.set_delay(Duration::from_millis(200));
     let auth = builder(&upstream).build().unwrap();
 
@@ -162,7 +162,7 @@ async fn sixty_four_simultaneous_misses_make_one_upstream_lookup() {
 #[tokio::test]
 async fn failures_are_never_cached() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.once(PROFILE, Reply::Raw(500, vec![], "oops"));
     let auth = builder(&upstream).build().unwrap();
 
@@ -210,7 +210,7 @@ async fn malformed_tokens_are_refused_without_a_request() {
 #[tokio::test]
 async fn logout_evicts_at_once_and_invalidates_upstream() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.always(INVALIDATE, Reply::Json(200, json!({"IsPosted": true})));
     let auth = builder(&upstream).build().unwrap();
     auth.authenticate(&token("t")).await.unwrap();
@@ -231,7 +231,7 @@ async fn logout_evicts_at_once_and_invalidates_upstream() {
 #[tokio::test]
 async fn logout_evicts_even_when_the_upstream_invalidation_fails() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.always(INVALIDATE, Reply::Raw(502, vec![], "bad gateway"));
     let auth = builder(&upstream).build().unwrap();
     auth.authenticate(&token("t")).await.unwrap();
@@ -243,7 +243,7 @@ async fn logout_evicts_even_when_the_upstream_invalidation_fails() {
 #[tokio::test]
 async fn forget_evicts_without_an_upstream_call() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream).build().unwrap();
     auth.authenticate(&token("t")).await.unwrap();
     auth.forget(&token("t")).await;
@@ -255,7 +255,7 @@ async fn forget_evicts_without_an_upstream_call() {
 #[tokio::test]
 async fn without_validation_only_the_profile_is_read() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream).validate_tokens(false).build().unwrap();
     let user = auth.authenticate(&token("t")).await.unwrap();
     assert_eq!(user.expires_at, None);
@@ -275,7 +275,7 @@ async fn a_profile_without_uid_is_never_a_user() {
 #[tokio::test]
 async fn the_token_never_appears_in_debug_output() {
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     let auth = builder(&upstream).build().unwrap();
     let user = auth
         .authenticate(&token("very-secret-token"))

@@ -18,7 +18,7 @@ const UID: &str = "u-1";
 /// permission `billing`), context `old` expired, context `beta` expires in a year.
 fn scripted() -> Upstream {
     let upstream = Upstream::new();
-    upstream.user(UID, in_an_hour());
+    upstream.user_until(UID, in_an_hour());
     upstream.always(
         roles_path(UID),
         Reply::Json(200, json!({"Roles": ["editor", "viewer"]})),

@@ -14,7 +14,7 @@ async fn decisions_are_spans_and_tokens_are_never_logged() {
     let _guard = buffer.capture();
 
     let upstream = Upstream::new();
-    upstream.user("u-1", in_an_hour());
+    upstream.user_until("u-1", in_an_hour());
     upstream.always(
         roles_path("u-1"),
         Reply::Json(200, json!({"Roles": ["viewer"]})),

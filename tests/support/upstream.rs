@@ -1,6 +1,7 @@
-//! A scripted LoginRadius for the in-process tests of both adapters (`loginradius-axum` and
-//! `loginradius-actix` include this one file from their `tests/support/mod.rs`): answers by
-//! path, counts requests, can answer slowly.
+//! A scripted LoginRadius for the in-process tests of the auth engine and of both adapters
+//! (`loginradius`'s `tests/auth_support`, and `loginradius-axum`'s and `loginradius-actix`'s
+//! `tests/support/mod.rs`, include this one file): answers by path, counts requests, can answer
+//! slowly (every request, or those to one path).
 //!
 //! The mechanics (recording every request, answering from a handler, the delay) are core's
 //! [`RecordingTransport`] in handler mode; this file is only the script: replies per path, once
@@ -23,6 +24,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 pub const VALIDATE: &str = "/identity/v2/auth/access_token/validate";
+pub const INVALIDATE: &str = "/identity/v2/auth/access_token/invalidate";
 pub const PROFILE: &str = "/identity/v2/auth/account";
 pub const ROLE_LIST: &str = "/identity/v2/manage/role";
 pub const UID: &str = "u-1";
@@ -31,12 +33,17 @@ pub fn roles_path(uid: &str) -> String {
     format!("/identity/v2/manage/account/{uid}/role")
 }
 
+pub fn contexts_path(uid: &str) -> String {
+    format!("/identity/v2/manage/account/{uid}/rolecontext")
+}
+
 /// One scripted answer.
 #[derive(Debug, Clone)]
 pub enum Reply {
     Json(u16, Value),
     Raw(u16, Vec<(&'static str, &'static str)>, &'static str),
     Timeout,
+    ConnectError,
 }
 
 impl Reply {
@@ -53,6 +60,7 @@ impl Reply {
                 Bytes::from_static(body.as_bytes()),
             ),
             Self::Timeout => return Err(TransportError::Timeout),
+            Self::ConnectError => return Err(TransportError::connect("refused")),
         };
         let mut response = http::Response::new(body);
         *response.status_mut() = StatusCode::from_u16(status).unwrap();
@@ -89,6 +97,7 @@ impl Script {
 pub struct Upstream {
     script: Arc<Mutex<Script>>,
     recording: RecordingTransport,
+    path_delays: Arc<Mutex<HashMap<String, Duration>>>,
 }
 
 impl Default for Upstream {
@@ -101,7 +110,11 @@ impl Default for Upstream {
                 .unwrap_or_else(PoisonError::into_inner)
                 .answer(request)
         });
-        Self { script, recording }
+        Self {
+            script,
+            recording,
+            path_delays: Arc::default(),
+        }
     }
 }
 
@@ -119,8 +132,17 @@ impl Upstream {
         &self.recording
     }
 
+    /// Every request waits this long before its answer (it is recorded at once).
     pub fn set_delay(&self, delay: Duration) {
         self.recording.set_delay(delay);
+    }
+
+    /// Requests to `path` wait this long more before their answer (recorded at once too).
+    pub fn set_path_delay(&self, path: impl Into<String>, delay: Duration) {
+        self.path_delays
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.into(), delay);
     }
 
     pub fn always(&self, path: impl Into<String>, reply: Reply) -> &Self {
@@ -149,21 +171,32 @@ impl Upstream {
         self.recording.len()
     }
 
+    /// The requests made, as `METHOD path`.
+    pub fn calls(&self) -> Vec<String> {
+        self.recording
+            .requests()
+            .iter()
+            .map(|request| format!("{} {}", request.method, request.path()))
+            .collect()
+    }
+
+    /// A token that validates until `expires_at`, owned by `uid` (custom field `plan` is
+    /// `pro`).
+    pub fn user_until(&self, uid: &str, expires_at: OffsetDateTime) -> &Self {
+        self.always(VALIDATE, Reply::Json(200, validated(expires_at)));
+        self.always(
+            PROFILE,
+            Reply::Json(
+                200,
+                json!({"Uid": uid, "FirstName": "Jane", "CustomFields": {"plan": "pro"}}),
+            ),
+        )
+    }
+
     /// A token that validates for an hour, owned by [`UID`], with `roles`; role `editor` grants
     /// `publish` and `edit`, `viewer` grants `read`.
     pub fn user(&self, roles: &[&str]) -> &Self {
-        let expires = OffsetDateTime::now_utc() + time::Duration::hours(1);
-        self.always(
-            VALIDATE,
-            Reply::Json(
-                200,
-                json!({"access_token": "x", "expires_in": loginradius::models::timestamp::format(expires)}),
-            ),
-        );
-        self.always(
-            PROFILE,
-            Reply::Json(200, json!({"Uid": UID, "FirstName": "Jane"})),
-        );
+        self.user_until(UID, in_an_hour());
         self.always(roles_path(UID), Reply::Json(200, json!({"Roles": roles})));
         self.always(
             ROLE_LIST,
@@ -187,6 +220,18 @@ impl Upstream {
     }
 }
 
+/// The validation endpoint's answer for a token valid until `expires_at`.
+pub fn validated(expires_at: OffsetDateTime) -> Value {
+    json!({
+        "access_token": "ignored",
+        "expires_in": loginradius::models::timestamp::format(expires_at),
+    })
+}
+
+pub fn in_an_hour() -> OffsetDateTime {
+    OffsetDateTime::now_utc() + time::Duration::hours(1)
+}
+
 pub fn lr_error(status: u16, code: i64, message: &str) -> Reply {
     Reply::Json(
         status,
@@ -197,7 +242,17 @@ pub fn lr_error(status: u16, code: i64, message: &str) -> Reply {
 #[async_trait::async_trait]
 impl Transport for Upstream {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.recording.send(request).await
+        let path_delay = self
+            .path_delays
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(request.uri().path())
+            .copied();
+        let response = self.recording.send(request).await;
+        if let Some(delay) = path_delay {
+            tokio::time::sleep(delay).await;
+        }
+        response
     }
 }
 
