@@ -8,14 +8,18 @@
 //! pass-through middleware (`middleware::from_fn` calling `next.call`). It is the least any
 //! middleware costs, so it shows how much of the protected route's gap is the guard's own work.
 
+#[path = "../../tests/support/guard_bench.rs"]
+mod guard_bench;
 #[path = "../../tests/support/paired.rs"]
 mod paired;
+
+use guard_bench::TOKEN;
 
 use paired::Side;
 
 use std::future::Future;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
@@ -25,11 +29,7 @@ use actix_web::{App, HttpServer, test, web};
 use criterion::async_executor::AsyncExecutor;
 use criterion::{Criterion, criterion_group};
 use loginradius::auth::Authenticator;
-use loginradius::transport::RecordingTransport;
-use loginradius::{LoginRadius, RetryPolicy};
 use loginradius_actix::{LoginRadiusConfig, Require, RequireAuth};
-
-const TOKEN: &str = "bench-token-0123456789abcdef";
 
 /// Criterion's async runner on an actix system (the services are `!Send` and live on it).
 struct Actix<'a>(&'a SystemRunner);
@@ -51,30 +51,6 @@ async fn pass_through(
     next.call(request).await
 }
 
-fn authenticator() -> (Authenticator, RecordingTransport) {
-    let transport = RecordingTransport::new();
-    // The one cold lookup: validation, profile, then the user's roles.
-    transport.reply_json(
-        200,
-        serde_json::json!({"access_token": TOKEN, "expires_in": "2999-01-01T00:00:00Z"}),
-    );
-    transport.reply_json(200, serde_json::json!({"Uid": "u-1"}));
-    transport.reply_json(200, serde_json::json!({"Roles": ["admin"]}));
-    let client = LoginRadius::builder()
-        .api_key("key")
-        .api_secret("secret")
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
-    let authenticator = Authenticator::builder(client)
-        .max_token_ttl(Duration::from_secs(3600))
-        .roles_ttl(Duration::from_secs(3600))
-        .build()
-        .unwrap();
-    (authenticator, transport)
-}
-
 fn request() -> actix_http::Request {
     test::TestRequest::get()
         .uri("/r")
@@ -92,7 +68,7 @@ where
 
 fn guard(c: &mut Criterion) {
     let system = System::new();
-    let (authenticator, transport) = authenticator();
+    let (authenticator, transport) = guard_bench::authenticator();
     // The same shape on both sides (a scope with one route); only the guard differs.
     let open = system.block_on(test::init_service(
         App::new()
@@ -237,22 +213,7 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
     let http = reqwest::Client::new();
     const PER_ROUND: u32 = 500;
     const ROUNDS: usize = 41;
-    let round = |url: &str| {
-        system.block_on(async {
-            let start = Instant::now();
-            for _ in 0..PER_ROUND {
-                let response = http
-                    .get(url)
-                    .header("authorization", format!("Bearer {TOKEN}"))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), 200);
-                black_box(response.bytes().await.unwrap());
-            }
-            start.elapsed()
-        })
-    };
+    let round = |url: &str| system.block_on(guard_bench::http_round(&http, url, PER_ROUND));
     paired::report(
         "over loopback HTTP (HttpServer, one worker; keep-alive client)",
         PER_ROUND,

@@ -6,13 +6,15 @@
 //! middleware (`middleware::from_fn` calling `next.run`). It is the least any route layer
 //! costs, so it shows how much of the protected route's gap is the guard's own work.
 
+#[path = "../../tests/support/guard_bench.rs"]
+mod guard_bench;
 #[path = "../../tests/support/paired.rs"]
 mod paired;
 
 use paired::Side;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
@@ -22,14 +24,9 @@ use axum::response::Response;
 use axum::routing::get;
 use criterion::{Criterion, criterion_group};
 use http::{Request, StatusCode};
-use loginradius::auth::Authenticator;
-use loginradius::transport::RecordingTransport;
-use loginradius::{LoginRadius, RetryPolicy};
 use loginradius_axum::{LoginRadiusLayer, Require, RequireLayer};
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
-
-const TOKEN: &str = "bench-token-0123456789abcdef";
 
 async fn handler() -> &'static str {
     "ok"
@@ -57,26 +54,7 @@ fn protected(rt: &Runtime) -> Router {
 }
 
 fn protected_and_layer_only(rt: &Runtime) -> (Router, Router) {
-    let transport = RecordingTransport::new();
-    // The one cold lookup: validation, profile, then the user's roles.
-    transport.reply_json(
-        200,
-        serde_json::json!({"access_token": TOKEN, "expires_in": "2999-01-01T00:00:00Z"}),
-    );
-    transport.reply_json(200, serde_json::json!({"Uid": "u-1"}));
-    transport.reply_json(200, serde_json::json!({"Roles": ["admin"]}));
-    let client = LoginRadius::builder()
-        .api_key("key")
-        .api_secret("secret")
-        .retry(RetryPolicy::none())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
-    let authenticator = Authenticator::builder(client)
-        .max_token_ttl(Duration::from_secs(3600))
-        .roles_ttl(Duration::from_secs(3600))
-        .build()
-        .unwrap();
+    let (authenticator, transport) = guard_bench::authenticator();
     let layer = LoginRadiusLayer::new(authenticator);
     let app = Router::new()
         .route("/r", get(handler))
@@ -184,25 +162,7 @@ fn ratio_over_http() {
     let http = reqwest::Client::new();
     const PER_ROUND: u32 = 500;
     const ROUNDS: usize = 41;
-    let round = |url: &str| {
-        rt.block_on(async {
-            let start = Instant::now();
-            for _ in 0..PER_ROUND {
-                let response = http
-                    .get(url)
-                    .header(
-                        "authorization",
-                        concat!("Bearer ", "bench-token-0123456789abcdef"),
-                    )
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(response.status(), StatusCode::OK);
-                black_box(response.bytes().await.unwrap());
-            }
-            start.elapsed()
-        })
-    };
+    let round = |url: &str| rt.block_on(guard_bench::http_round(&http, url, PER_ROUND));
     paired::report(
         "over loopback HTTP (axum::serve + keep-alive client, current-thread runtime)",
         PER_ROUND,
