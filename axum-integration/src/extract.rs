@@ -6,7 +6,7 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 use loginradius::auth;
 
-use crate::layer::{AuthContext, missing_layer};
+use crate::layer::{AuthContext, context_in};
 use crate::rejection::AuthRejection;
 
 /// The signed-in user of a request, as an axum extractor: core's
@@ -103,11 +103,9 @@ impl From<AuthenticatedUser> for auth::AuthenticatedUser {
 
 /// The request's [`AuthContext`], or the 500 that says the layer is missing.
 pub(crate) fn context(parts: &Parts) -> Result<AuthContext, AuthRejection> {
-    parts
-        .extensions
-        .get::<AuthContext>()
+    context_in(&parts.extensions)
         .cloned()
-        .ok_or_else(|| AuthRejection::new(missing_layer(), None, parts))
+        .map_err(|rejection| AuthRejection::new(rejection, None, parts))
 }
 
 /// The user of the request, or the rendered rejection.

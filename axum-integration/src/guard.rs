@@ -13,7 +13,7 @@ use loginradius::auth::{Rejection, Require};
 use tower::{Layer, Service};
 
 use crate::extract::user_of;
-use crate::layer::{AuthContext, missing_layer};
+use crate::layer::context_in;
 use crate::rejection::{AuthRejection, RejectionHandler};
 use loginradius::auth::Policy;
 
@@ -131,8 +131,9 @@ async fn refusal(
     extensions: &Extensions,
     require: &Require,
 ) -> Option<(Rejection, Option<RejectionHandler>)> {
-    let Some(context) = extensions.get::<AuthContext>() else {
-        return Some((missing_layer(), None));
+    let context = match context_in(extensions) {
+        Ok(context) => context,
+        Err(rejection) => return Some((rejection, None)),
     };
     let outcome = match context.resolve(headers).await {
         Ok(user) => context.authenticator().authorize(user, require).await,
@@ -143,7 +144,10 @@ async fn refusal(
         .map(|rejection| (rejection, Some(context.rejection_handler().clone())))
 }
 
-/// Like [`allowed`], keeping the user.
+/// Authenticates the request and decides `require`, keeping the user (for [`Guarded`]
+/// extractors); a refusal is rendered with the layer's handler.
+///
+/// [`Guarded`]: crate::Guarded
 pub(crate) async fn check(
     parts: &http::request::Parts,
     require: &Require,

@@ -225,8 +225,14 @@ impl AuthContext {
     }
 }
 
+/// The request's [`AuthContext`], from its extensions; the 500 rejection when no
+/// [`LoginRadiusLayer`] is above the extractor or guard asking.
+pub(crate) fn context_in(extensions: &http::Extensions) -> Result<&AuthContext, Rejection> {
+    extensions.get::<AuthContext>().ok_or_else(missing_layer)
+}
+
 /// The rejection when no [`LoginRadiusLayer`] is above an extractor or guard.
-pub(crate) fn missing_layer() -> Rejection {
+fn missing_layer() -> Rejection {
     tracing::error!(
         "a LoginRadius extractor or guard ran without LoginRadiusLayer: add \
          `.layer(LoginRadiusLayer::new(authenticator))` to the router"
