@@ -306,62 +306,56 @@ impl RoleData {
             }
         };
         let (roles, contexts, definitions) = tokio::join!(roles, contexts, definitions);
-        let mut grants = Assembled::default();
-        grants.roles = roles?.map(|part| grants.take(part));
-        grants.contexts = contexts?.map(|part| grants.take(part));
-        grants.definitions = definitions?.map(|part| grants.take(part));
-        Ok(grants.finish())
+        let mut parts = Assembled::default();
+        parts.grants.roles = roles?.map(|part| parts.take(part));
+        parts.grants.contexts = contexts?.map(|part| parts.take(part));
+        parts.grants.definitions = definitions?.map(|part| parts.take(part));
+        Ok(parts.finish())
     }
 }
 
 impl RoleData {
     /// The parts of the user's role data `needs` asks for, when all of them are cached.
     async fn cached_grants(&self, uid: &str, needs: &Needs) -> Option<Fresh<Grants>> {
-        let mut grants = Assembled::default();
+        let mut parts = Assembled::default();
         if needs.roles {
-            grants.roles = Some(grants.take(self.roles.get(uid).await?));
+            parts.grants.roles = Some(parts.take(self.roles.get(uid).await?));
         }
         if needs.contexts {
-            grants.contexts = Some(grants.take(self.contexts.get(uid).await?));
+            parts.grants.contexts = Some(parts.take(self.contexts.get(uid).await?));
         }
         if needs.definitions {
-            grants.definitions = Some(grants.take(self.definitions.get(&()).await?));
+            parts.grants.definitions = Some(parts.take(self.definitions.get(&()).await?));
         }
-        Some(grants.finish())
+        Some(parts.finish())
     }
 }
 
-/// [`Grants`] being put together from parts, keeping the earliest deadline and the oldest
-/// generation.
+/// [`Grants`] being put together from parts, with the earliest deadline and the oldest
+/// generation of the parts taken so far.
 #[derive(Default)]
 struct Assembled {
-    roles: Option<Arc<[String]>>,
-    contexts: Option<Arc<[RoleContext]>>,
-    definitions: Option<Arc<Definitions>>,
-    until: Option<Instant>,
-    generation: Option<u64>,
+    grants: Grants,
+    stamp: Option<(Instant, u64)>,
 }
 
 impl Assembled {
     /// The part's value; its deadline and generation count towards the whole's.
     fn take<T>(&mut self, part: Fresh<T>) -> T {
-        self.until = Some(self.until.map_or(part.until, |until| until.min(part.until)));
-        self.generation = Some(self.generation.map_or(part.generation, |generation| {
-            generation.min(part.generation)
-        }));
+        self.stamp = Some(match self.stamp {
+            None => (part.until, part.generation),
+            Some((until, generation)) => (until.min(part.until), generation.min(part.generation)),
+        });
         part.value
     }
 
     fn finish(self) -> Fresh<Grants> {
+        // Nothing read: nothing to go stale, but nothing worth remembering either.
+        let (until, generation) = self.stamp.unwrap_or_else(|| (Instant::now(), 0));
         Fresh {
-            // Nothing read: nothing to go stale, but nothing worth remembering either.
-            until: self.until.unwrap_or_else(Instant::now),
-            generation: self.generation.unwrap_or_default(),
-            value: Grants {
-                roles: self.roles,
-                contexts: self.contexts,
-                definitions: self.definitions,
-            },
+            value: self.grants,
+            until,
+            generation,
         }
     }
 }
