@@ -7,6 +7,10 @@
 //! Each paired run also measures a reference: the same route behind actix-web's own
 //! pass-through middleware (`middleware::from_fn` calling `next.call`). It is the least any
 //! middleware costs, so it shows how much of the protected route's gap is the guard's own work.
+//!
+//! And a floor: the same middleware doing only the work no warm role guard can skip (bearer
+//! token, SHA-256, one moka lookup, the role check; see `guard_bench::floor_allows`). It is the
+//! best ratio any guard meeting the issue's requirements could reach on this machine.
 
 #[path = "../../tests/support/guard_bench.rs"]
 mod guard_bench;
@@ -21,11 +25,11 @@ use std::future::Future;
 use std::hint::black_box;
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Next, from_fn};
 use actix_web::rt::{System, SystemRunner};
-use actix_web::{App, HttpServer, test, web};
+use actix_web::{App, HttpResponse, HttpServer, test, web};
 use criterion::async_executor::AsyncExecutor;
 use criterion::{Criterion, criterion_group};
 use loginradius::auth::Authenticator;
@@ -51,6 +55,20 @@ async fn pass_through(
     next.call(request).await
 }
 
+async fn floor_guard(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let authorization = request
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION);
+    if guard_bench::floor_allows(authorization.map(|value| value.as_bytes())) {
+        Ok(next.call(request).await?.map_into_left_body())
+    } else {
+        Ok(request.into_response(HttpResponse::Unauthorized().finish().map_into_right_body()))
+    }
+}
+
 fn request() -> actix_http::Request {
     test::TestRequest::get()
         .uri("/r")
@@ -65,6 +83,25 @@ where
 {
     app.call(request()).await.unwrap().status().as_u16()
 }
+
+/// One timed round of the paired in-process measurement: `PER_ROUND` calls of `$app` on
+/// `$system`, each answered 200.
+macro_rules! in_process_round {
+    ($system:expr, $app:expr) => {
+        || {
+            $system.block_on(async {
+                let start = Instant::now();
+                for _ in 0..IN_PROCESS_PER_ROUND {
+                    assert_eq!(black_box(call($app).await), 200);
+                }
+                start.elapsed()
+            })
+        }
+    };
+}
+
+/// Requests per round of the paired in-process measurement.
+const IN_PROCESS_PER_ROUND: u32 = 5_000;
 
 fn guard(c: &mut Criterion) {
     let system = System::new();
@@ -81,6 +118,16 @@ fn guard(c: &mut Criterion) {
             .service(
                 web::scope("")
                     .wrap(from_fn(pass_through))
+                    .route("/r", web::get().to(handler)),
+            ),
+    ));
+    guard_bench::assert_floor_decides();
+    let floor = system.block_on(test::init_service(
+        App::new()
+            .app_data(LoginRadiusConfig::new(authenticator.clone()))
+            .service(
+                web::scope("")
+                    .wrap(from_fn(floor_guard))
                     .route("/r", web::get().to(handler)),
             ),
     ));
@@ -102,6 +149,10 @@ fn guard(c: &mut Criterion) {
         b.to_async(Actix(&system))
             .iter(|| async { black_box(call(&open).await) })
     });
+    group.bench_function("floor_guard", |b| {
+        b.to_async(Actix(&system))
+            .iter(|| async { black_box(call(&floor).await) })
+    });
     group.bench_function("protected_warm", |b| {
         b.to_async(Actix(&system))
             .iter(|| async { black_box(call(&guarded).await) })
@@ -120,50 +171,30 @@ fn guard(c: &mut Criterion) {
     });
     group.finish();
 
-    ratio(&system, &open, &reference, &guarded);
+    // Paired measurement: alternating rounds of each side, the ratio taken round by round (see
+    // `paired::report`); prints requests per second and the ratios.
+    paired::report(
+        "in process (call_service on a prebuilt service, actix system)",
+        IN_PROCESS_PER_ROUND,
+        41,
+        vec![
+            Side::new("unprotected", in_process_round!(system, &open)),
+            Side::new(
+                "actix pass-through middleware",
+                in_process_round!(system, &reference),
+            ),
+            Side::new(
+                "floor guard (bearer, SHA-256, moka, role)",
+                in_process_round!(system, &floor),
+            ),
+            Side::new("protected, warm", in_process_round!(system, &guarded)),
+        ],
+    );
     ratio_over_http(&system, &authenticator);
     assert_eq!(transport.len(), 3, "the warm route made no upstream call");
 }
 
-/// Paired measurement: alternating rounds of each side, the ratio taken round by round (see
-/// `paired::report`); prints requests per second and the ratios.
-fn ratio<S1, B1, S2, B2, S3, B3>(system: &SystemRunner, open: &S1, reference: &S2, guarded: &S3)
-where
-    S1: Service<actix_http::Request, Response = ServiceResponse<B1>, Error = actix_web::Error>,
-    B1: MessageBody,
-    S2: Service<actix_http::Request, Response = ServiceResponse<B2>, Error = actix_web::Error>,
-    B2: MessageBody,
-    S3: Service<actix_http::Request, Response = ServiceResponse<B3>, Error = actix_web::Error>,
-    B3: MessageBody,
-{
-    const PER_ROUND: u32 = 5_000;
-    const ROUNDS: usize = 41;
-    macro_rules! round {
-        ($app:expr) => {
-            || {
-                system.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..PER_ROUND {
-                        assert_eq!(black_box(call($app).await), 200);
-                    }
-                    start.elapsed()
-                })
-            }
-        };
-    }
-    paired::report(
-        "in process (call_service on a prebuilt service, actix system)",
-        PER_ROUND,
-        ROUNDS,
-        vec![
-            Side::new("unprotected", round!(open)),
-            Side::new("actix pass-through middleware", round!(reference)),
-            Side::new("protected, warm", round!(guarded)),
-        ],
-    );
-}
-
-/// The same two apps served by `HttpServer` (one worker thread) on loopback and called by a
+/// The same apps served by `HttpServer` (one worker thread) on loopback and called by a
 /// keep-alive HTTP client from the benchmark's thread: the ratio as an application sees it.
 fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
     let config = LoginRadiusConfig::new(authenticator.clone());
@@ -181,6 +212,16 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
             App::new().app_data(config.clone()).service(
                 web::scope("")
                     .wrap(from_fn(pass_through))
+                    .route("/r", web::get().to(handler)),
+            )
+        })
+    };
+    let floor = {
+        let config = config.clone();
+        HttpServer::new(move || {
+            App::new().app_data(config.clone()).service(
+                web::scope("")
+                    .wrap(from_fn(floor_guard))
                     .route("/r", web::get().to(handler)),
             )
         })
@@ -209,6 +250,7 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
     }
     let open_url = start!(open);
     let reference_url = start!(reference);
+    let floor_url = start!(floor);
     let guarded_url = start!(guarded);
     let http = reqwest::Client::new();
     const PER_ROUND: u32 = 500;
@@ -221,6 +263,9 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
         vec![
             Side::new("unprotected", || round(&open_url)),
             Side::new("actix pass-through middleware", || round(&reference_url)),
+            Side::new("floor guard (bearer, SHA-256, moka, role)", || {
+                round(&floor_url)
+            }),
             Side::new("protected, warm", || round(&guarded_url)),
         ],
     );

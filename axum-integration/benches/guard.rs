@@ -5,6 +5,10 @@
 //! Each paired run also measures a reference: the same route behind axum's own pass-through
 //! middleware (`middleware::from_fn` calling `next.run`). It is the least any route layer
 //! costs, so it shows how much of the protected route's gap is the guard's own work.
+//!
+//! And a floor: the same middleware doing only the work no warm role guard can skip (bearer
+//! token, SHA-256, one moka lookup, the role check; see `guard_bench::floor_allows`). It is the
+//! best ratio any guard meeting the issue's requirements could reach on this machine.
 
 #[path = "../../tests/support/guard_bench.rs"]
 mod guard_bench;
@@ -20,6 +24,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request as AxumRequest;
 use axum::middleware::{self, Next};
+use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::get;
 use criterion::{Criterion, criterion_group};
@@ -45,6 +50,22 @@ fn pass_through_only() -> Router {
     Router::new()
         .route("/r", get(handler))
         .route_layer(middleware::from_fn(pass_through))
+}
+
+async fn floor_guard(request: AxumRequest, next: Next) -> Response {
+    let authorization = request.headers().get(http::header::AUTHORIZATION);
+    if guard_bench::floor_allows(authorization.map(|value| value.as_bytes())) {
+        next.run(request).await
+    } else {
+        StatusCode::UNAUTHORIZED.into_response()
+    }
+}
+
+/// The floor: the route behind a middleware doing only what no warm role guard can skip.
+fn floor_only() -> Router {
+    Router::new()
+        .route("/r", get(handler))
+        .route_layer(middleware::from_fn(floor_guard))
 }
 
 /// The protected router, and the same authenticator's layer on a route that never asks (the
@@ -89,6 +110,8 @@ fn guard(c: &mut Criterion) {
         .unwrap();
     let open = unprotected();
     let reference = pass_through_only();
+    guard_bench::assert_floor_decides();
+    let floor = floor_only();
     let (guarded, layer_only) = protected_and_layer_only(&rt);
     let mut group = c.benchmark_group("guard");
     group.bench_function("unprotected", |b| {
@@ -98,6 +121,10 @@ fn guard(c: &mut Criterion) {
     group.bench_function("reference_axum_pass_through_middleware", |b| {
         b.to_async(&rt)
             .iter(|| async { black_box(call(&reference).await) })
+    });
+    group.bench_function("floor_guard", |b| {
+        b.to_async(&rt)
+            .iter(|| async { black_box(call(&floor).await) })
     });
     group.bench_function("layer_only_route_never_asks", |b| {
         b.to_async(&rt)
@@ -119,6 +146,7 @@ fn ratio() {
         .unwrap();
     let open = unprotected();
     let reference = pass_through_only();
+    let floor = floor_only();
     let guarded = protected(&rt);
     const PER_ROUND: u32 = 5_000;
     const ROUNDS: usize = 41;
@@ -138,12 +166,15 @@ fn ratio() {
         vec![
             Side::new("unprotected", || round(&open)),
             Side::new("axum pass-through middleware", || round(&reference)),
+            Side::new("floor guard (bearer, SHA-256, moka, role)", || {
+                round(&floor)
+            }),
             Side::new("protected, warm", || round(&guarded)),
         ],
     );
 }
 
-/// The same two routes served by `axum::serve` on loopback and called by a keep-alive HTTP
+/// The same routes served by `axum::serve` on loopback and called by a keep-alive HTTP
 /// client, server and client on one current-thread runtime (so each request's whole CPU cost is
 /// on one core): the ratio as an application sees it.
 fn ratio_over_http() {
@@ -152,10 +183,11 @@ fn ratio_over_http() {
         .build()
         .unwrap();
     let guarded = protected(&rt);
-    let (open_url, reference_url, guarded_url) = rt.block_on(async {
+    let (open_url, reference_url, floor_url, guarded_url) = rt.block_on(async {
         (
             serve(unprotected()).await,
             serve(pass_through_only()).await,
+            serve(floor_only()).await,
             serve(guarded).await,
         )
     });
@@ -170,6 +202,9 @@ fn ratio_over_http() {
         vec![
             Side::new("unprotected", || round(&open_url)),
             Side::new("axum pass-through middleware", || round(&reference_url)),
+            Side::new("floor guard (bearer, SHA-256, moka, role)", || {
+                round(&floor_url)
+            }),
             Side::new("protected, warm", || round(&guarded_url)),
         ],
     );

@@ -1,7 +1,8 @@
 //! The paired throughput measurement of the adapters' guard benchmarks (`loginradius-axum` and
 //! `loginradius-actix` include this file from `benches/guard.rs`): alternating timed rounds of
-//! the unprotected route, a reference (the framework's own pass-through middleware) and the
-//! protected route, so all see the same machine state, and their ratios to the unprotected one.
+//! the unprotected route, references (the framework's own pass-through middleware, the floor
+//! guard) and the protected route, so all see the same machine state, and their ratios to the
+//! unprotected one.
 
 use std::time::Duration;
 
@@ -27,7 +28,8 @@ impl<'a> Side<'a> {
 /// saw the same machine state) and summarised by its median and interquartile range, which
 /// holds up on a noisy shared machine better than a ratio of two separate medians. The first
 /// side is the unprotected route; the last is the protected one, whose ratio has the 0.95
-/// target.
+/// target. With three sides or more, the last is also compared with the one before it (the
+/// floor guard) in the same way.
 pub fn report(what: &str, per_round: u32, rounds: usize, mut sides: Vec<Side<'_>>) {
     assert!(sides.len() >= 2, "a baseline and the measured side");
     for side in &mut sides {
@@ -46,7 +48,7 @@ pub fn report(what: &str, per_round: u32, rounds: usize, mut sides: Vec<Side<'_>
     for (i, (side, times)) in sides.iter().zip(&times).enumerate() {
         let median_time = quantile(times.clone(), 0.5);
         print!(
-            "  {:<32} median {:>9.0} req/s, {:>7.2} µs/request",
+            "  {:<44} median {:>9.0} req/s, {:>7.2} µs/request",
             format!("{}:", side.label),
             f64::from(per_round) / median_time,
             median_time * 1e6 / f64::from(per_round),
@@ -62,6 +64,22 @@ pub fn report(what: &str, per_round: u32, rounds: usize, mut sides: Vec<Side<'_>
             quantile(ratios.clone(), 0.25),
             quantile(ratios, 0.75),
             if i == last { " (target >= 0.95)" } else { "" }
+        );
+    }
+    if last >= 2 {
+        // The measured side against the side before it (the floor, where there is one).
+        let ratios: Vec<f64> = times[last - 1]
+            .iter()
+            .zip(&times[last])
+            .map(|(b, t)| b / t)
+            .collect();
+        println!(
+            "  {} / {}: ratio {:.3} (interquartile {:.3}-{:.3})",
+            sides[last].label,
+            sides[last - 1].label,
+            quantile(ratios.clone(), 0.5),
+            quantile(ratios.clone(), 0.25),
+            quantile(ratios, 0.75),
         );
     }
 }
