@@ -23,13 +23,9 @@ type Extraction<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
 #[derive(Clone, Default)]
 struct Lookup(Rc<OnceCell<Result<auth::AuthenticatedUser, Rejection>>>);
 
-/// The user of `req` with the authenticator `authenticator`: looked up on the first call of the
-/// request, remembered for the rest of it.
-async fn lookup(
-    req: &HttpRequest,
-    authenticator: &auth::Authenticator,
-) -> Result<auth::AuthenticatedUser, Rejection> {
-    let cell = {
+impl Lookup {
+    /// The lookup of `req`, from its extensions (stored there on the first call of the request).
+    fn of(req: &HttpRequest) -> Self {
         let mut extensions = req.extensions_mut();
         match extensions.get::<Lookup>() {
             Some(lookup) => lookup.clone(),
@@ -39,14 +35,31 @@ async fn lookup(
                 lookup
             }
         }
-    };
-    cell.0
-        .get_or_init(|| async {
-            let headers = headers::token_headers(req, authenticator.token_sources());
-            authenticator.authenticate_headers(&headers).await
-        })
-        .await
-        .clone()
+    }
+
+    /// The user of `req` with the authenticator `authenticator`, by reference: looked up on the
+    /// first call of the request, remembered for the rest of it.
+    async fn user(
+        &self,
+        req: &HttpRequest,
+        authenticator: &auth::Authenticator,
+    ) -> &Result<auth::AuthenticatedUser, Rejection> {
+        self.0
+            .get_or_init(|| async {
+                let headers = headers::token_headers(req, authenticator.token_sources());
+                authenticator.authenticate_headers(&headers).await
+            })
+            .await
+    }
+}
+
+/// The user of `req` with the authenticator `authenticator`: looked up on the first call of the
+/// request, remembered for the rest of it.
+async fn lookup(
+    req: &HttpRequest,
+    authenticator: &auth::Authenticator,
+) -> Result<auth::AuthenticatedUser, Rejection> {
+    Lookup::of(req).user(req, authenticator).await.clone()
 }
 
 /// The signed-in user of `req` (cached for the request), or the rejection rendered with the
@@ -76,6 +89,22 @@ pub(crate) async fn check(
     let outcome = match lookup(req, &authenticator).await {
         Ok(user) => authenticator.authorize(&user, require).await.map(|()| user),
         Err(rejection) => Err(rejection),
+    };
+    outcome.map_err(|rejection| AuthError::new(rejection, &handler, req))
+}
+
+/// Whether the user of `req` meets `require`: `Ok(())`, or the rendered rejection. For guards,
+/// which let the request through without keeping the user.
+pub(crate) async fn admit(req: &HttpRequest, require: &Require) -> Result<(), AuthError> {
+    let Resolved {
+        authenticator,
+        handler,
+    } = config::resolve(req)?;
+    // By reference: the user is not copied out of the request's lookup.
+    let lookup = Lookup::of(req);
+    let outcome = match lookup.user(req, &authenticator).await {
+        Ok(user) => authenticator.authorize(user, require).await,
+        Err(rejection) => Err(rejection.clone()),
     };
     outcome.map_err(|rejection| AuthError::new(rejection, &handler, req))
 }

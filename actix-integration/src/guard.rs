@@ -11,7 +11,7 @@ use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forwar
 use actix_web::http::Method;
 use loginradius::auth::Require;
 
-use crate::extract::check;
+use crate::extract::admit;
 use loginradius::auth::Policy;
 
 /// A guard middleware: lets a request through only when its user meets a [`Require`]ment,
@@ -116,7 +116,7 @@ where
         let require = self.require.clone();
         Box::pin(async move {
             if req.method() != Method::OPTIONS
-                && let Err(error) = check(req.request(), &require).await
+                && let Err(error) = admit(req.request(), &require).await
             {
                 return Ok(req
                     .into_response(error.into_response())
