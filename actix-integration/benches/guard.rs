@@ -19,7 +19,7 @@ mod paired;
 
 use guard_bench::TOKEN;
 
-use paired::Side;
+use paired::Route;
 
 use std::future::Future;
 use std::hint::black_box;
@@ -84,19 +84,18 @@ where
     app.call(request()).await.unwrap().status().as_u16()
 }
 
-/// One timed round of the paired in-process measurement: `PER_ROUND` calls of `$app` on
-/// `$system`, each answered 200.
+/// One timed round of the paired in-process measurement: `IN_PROCESS_PER_ROUND` calls of
+/// `$app` on `$system`, each answered 200; how long they took. (A macro: the apps' service
+/// types differ.)
 macro_rules! in_process_round {
     ($system:expr, $app:expr) => {
-        || {
-            $system.block_on(async {
-                let start = Instant::now();
-                for _ in 0..IN_PROCESS_PER_ROUND {
-                    assert_eq!(black_box(call($app).await), 200);
-                }
-                start.elapsed()
-            })
-        }
+        $system.block_on(async {
+            let start = Instant::now();
+            for _ in 0..IN_PROCESS_PER_ROUND {
+                assert_eq!(black_box(call($app).await), 200);
+            }
+            start.elapsed()
+        })
     };
 }
 
@@ -171,24 +170,18 @@ fn guard(c: &mut Criterion) {
     });
     group.finish();
 
-    // Paired measurement: alternating rounds of each side, the ratio taken round by round (see
-    // `paired::report`); prints requests per second and the ratios.
+    // Paired measurement: alternating rounds of each route, the ratios taken round by round
+    // (see `paired::report`); prints requests per second and the ratios.
     paired::report(
         "in process (call_service on a prebuilt service, actix system)",
+        "actix",
         IN_PROCESS_PER_ROUND,
-        41,
-        vec![
-            Side::new("unprotected", in_process_round!(system, &open)),
-            Side::new(
-                "actix pass-through middleware",
-                in_process_round!(system, &reference),
-            ),
-            Side::new(
-                "floor guard (bearer, SHA-256, moka, role)",
-                in_process_round!(system, &floor),
-            ),
-            Side::new("protected, warm", in_process_round!(system, &guarded)),
-        ],
+        |route| match route {
+            Route::Unprotected => in_process_round!(system, &open),
+            Route::PassThrough => in_process_round!(system, &reference),
+            Route::Floor => in_process_round!(system, &floor),
+            Route::Protected => in_process_round!(system, &guarded),
+        },
     );
     ratio_over_http(&system, &authenticator);
     assert_eq!(transport.len(), 3, "the warm route made no upstream call");
@@ -254,20 +247,19 @@ fn ratio_over_http(system: &SystemRunner, authenticator: &Authenticator) {
     let guarded_url = start!(guarded);
     let http = reqwest::Client::new();
     const PER_ROUND: u32 = 500;
-    const ROUNDS: usize = 41;
-    let round = |url: &str| system.block_on(guard_bench::http_round(&http, url, PER_ROUND));
     paired::report(
         "over loopback HTTP (HttpServer, one worker; keep-alive client)",
+        "actix",
         PER_ROUND,
-        ROUNDS,
-        vec![
-            Side::new("unprotected", || round(&open_url)),
-            Side::new("actix pass-through middleware", || round(&reference_url)),
-            Side::new("floor guard (bearer, SHA-256, moka, role)", || {
-                round(&floor_url)
-            }),
-            Side::new("protected, warm", || round(&guarded_url)),
-        ],
+        |route| {
+            let url = match route {
+                Route::Unprotected => &open_url,
+                Route::PassThrough => &reference_url,
+                Route::Floor => &floor_url,
+                Route::Protected => &guarded_url,
+            };
+            system.block_on(guard_bench::http_round(&http, url, PER_ROUND))
+        },
     );
 }
 

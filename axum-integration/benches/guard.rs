@@ -15,7 +15,7 @@ mod guard_bench;
 #[path = "../../tests/support/paired.rs"]
 mod paired;
 
-use paired::Side;
+use paired::Route;
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -149,28 +149,25 @@ fn ratio() {
     let floor = floor_only();
     let guarded = protected(&rt);
     const PER_ROUND: u32 = 5_000;
-    const ROUNDS: usize = 41;
-    let round = |app: &Router| {
-        rt.block_on(async {
-            let start = Instant::now();
-            for _ in 0..PER_ROUND {
-                assert_eq!(black_box(call(app).await), StatusCode::OK);
-            }
-            start.elapsed()
-        })
-    };
     paired::report(
         "in process (oneshot on a prebuilt Router, current-thread runtime)",
+        "axum",
         PER_ROUND,
-        ROUNDS,
-        vec![
-            Side::new("unprotected", || round(&open)),
-            Side::new("axum pass-through middleware", || round(&reference)),
-            Side::new("floor guard (bearer, SHA-256, moka, role)", || {
-                round(&floor)
-            }),
-            Side::new("protected, warm", || round(&guarded)),
-        ],
+        |route| {
+            let app = match route {
+                Route::Unprotected => &open,
+                Route::PassThrough => &reference,
+                Route::Floor => &floor,
+                Route::Protected => &guarded,
+            };
+            rt.block_on(async {
+                let start = Instant::now();
+                for _ in 0..PER_ROUND {
+                    assert_eq!(black_box(call(app).await), StatusCode::OK);
+                }
+                start.elapsed()
+            })
+        },
     );
 }
 
@@ -193,20 +190,19 @@ fn ratio_over_http() {
     });
     let http = reqwest::Client::new();
     const PER_ROUND: u32 = 500;
-    const ROUNDS: usize = 41;
-    let round = |url: &str| rt.block_on(guard_bench::http_round(&http, url, PER_ROUND));
     paired::report(
         "over loopback HTTP (axum::serve + keep-alive client, current-thread runtime)",
+        "axum",
         PER_ROUND,
-        ROUNDS,
-        vec![
-            Side::new("unprotected", || round(&open_url)),
-            Side::new("axum pass-through middleware", || round(&reference_url)),
-            Side::new("floor guard (bearer, SHA-256, moka, role)", || {
-                round(&floor_url)
-            }),
-            Side::new("protected, warm", || round(&guarded_url)),
-        ],
+        |route| {
+            let url = match route {
+                Route::Unprotected => &open_url,
+                Route::PassThrough => &reference_url,
+                Route::Floor => &floor_url,
+                Route::Protected => &guarded_url,
+            };
+            rt.block_on(guard_bench::http_round(&http, url, PER_ROUND))
+        },
     );
 }
 
