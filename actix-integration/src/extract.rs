@@ -53,15 +53,6 @@ impl Lookup {
     }
 }
 
-/// The user of `req` with the authenticator `authenticator`: looked up on the first call of the
-/// request, remembered for the rest of it.
-async fn lookup(
-    req: &HttpRequest,
-    authenticator: &auth::Authenticator,
-) -> Result<auth::AuthenticatedUser, Rejection> {
-    Lookup::of(req).user(req, authenticator).await.clone()
-}
-
 /// The signed-in user of `req` (cached for the request), or the rejection rendered with the
 /// app's renderer: the primitive under the extractors, for custom extractors and middleware.
 ///
@@ -72,9 +63,35 @@ pub async fn authenticate(req: &HttpRequest) -> Result<auth::AuthenticatedUser, 
         authenticator,
         handler,
     } = config::resolve(req)?;
-    lookup(req, &authenticator)
+    let lookup = Lookup::of(req);
+    lookup
+        .user(req, &authenticator)
         .await
+        .clone()
         .map_err(|rejection| AuthError::new(rejection, &handler, req))
+}
+
+/// Decides `require` for the user of `req`, on the request's shared lookup. When the user meets
+/// it, `keep` takes what the caller needs of the user (decided by reference, so a guard copies
+/// nothing); otherwise the rendered rejection.
+async fn decide<T>(
+    req: &HttpRequest,
+    require: &Require,
+    keep: impl FnOnce(&auth::AuthenticatedUser) -> T,
+) -> Result<T, AuthError> {
+    let Resolved {
+        authenticator,
+        handler,
+    } = config::resolve(req)?;
+    let lookup = Lookup::of(req);
+    let outcome = match lookup.user(req, &authenticator).await {
+        Ok(user) => authenticator
+            .authorize(user, require)
+            .await
+            .map(|()| keep(user)),
+        Err(rejection) => Err(rejection.clone()),
+    };
+    outcome.map_err(|rejection| AuthError::new(rejection, &handler, req))
 }
 
 /// The user of `req` when they meet `require`; otherwise the rendered rejection.
@@ -82,31 +99,13 @@ pub(crate) async fn check(
     req: &HttpRequest,
     require: &Require,
 ) -> Result<auth::AuthenticatedUser, AuthError> {
-    let Resolved {
-        authenticator,
-        handler,
-    } = config::resolve(req)?;
-    let outcome = match lookup(req, &authenticator).await {
-        Ok(user) => authenticator.authorize(&user, require).await.map(|()| user),
-        Err(rejection) => Err(rejection),
-    };
-    outcome.map_err(|rejection| AuthError::new(rejection, &handler, req))
+    decide(req, require, auth::AuthenticatedUser::clone).await
 }
 
 /// Whether the user of `req` meets `require`: `Ok(())`, or the rendered rejection. For guards,
 /// which let the request through without keeping the user.
 pub(crate) async fn admit(req: &HttpRequest, require: &Require) -> Result<(), AuthError> {
-    let Resolved {
-        authenticator,
-        handler,
-    } = config::resolve(req)?;
-    // By reference: the user is not copied out of the request's lookup.
-    let lookup = Lookup::of(req);
-    let outcome = match lookup.user(req, &authenticator).await {
-        Ok(user) => authenticator.authorize(user, require).await,
-        Err(rejection) => Err(rejection.clone()),
-    };
-    outcome.map_err(|rejection| AuthError::new(rejection, &handler, req))
+    decide(req, require, |_| ()).await
 }
 
 /// The signed-in user of a request, as an actix extractor: core's
