@@ -131,7 +131,16 @@ impl Site {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Clicks `css`, which leaves the page (every click of the journey submits a form or follows
+    /// a link), and waits until the browser shows a new document. Without the wait, a form
+    /// posting back to its own path (`/profile` to `/profile`) could let the next step read the
+    /// old page. The old document is marked before the click; a new one has no mark.
     async fn click(&self, css: &str) {
+        const MARKED: &str = "return window.__clicked_here === true";
+        self.c
+            .execute("window.__clicked_here = true", vec![])
+            .await
+            .unwrap();
         self.c
             .find(Locator::Css(css))
             .await
@@ -139,6 +148,19 @@ impl Site {
             .click()
             .await
             .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            // While the browser navigates, a script may fail; that is "not yet".
+            let marked = self.c.execute(MARKED, vec![]).await;
+            if matches!(marked, Ok(serde_json::Value::Bool(false))) {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "clicking {css} did not leave the page: {marked:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn path(&self) -> String {
