@@ -1,6 +1,6 @@
 //! LoginRadius error codes that callers commonly branch on.
 //!
-//! The numbers and their meanings come from the documented code table (`shared/spec/error-codes.json`
+//! The numbers and their meanings come from the documented code table (`spec/error-codes.json`
 //! in the repository); a test checks every constant here against that table. Use them with
 //! [`Error::code`](crate::Error::code) or the `is_*` helpers on [`Error`](crate::Error).
 
@@ -86,12 +86,8 @@ mod tests {
     use serde_json::Value;
 
     fn table() -> Value {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/spec/error-codes.json"
-        );
-        let text = std::fs::read_to_string(path)
-            .expect("shared/spec/error-codes.json beside the repository");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/error-codes.json");
+        let text = std::fs::read_to_string(path).expect("spec/error-codes.json in the repository");
         serde_json::from_str(&text).expect("valid JSON")
     }
 

@@ -41,7 +41,7 @@ async fn generate_sends_the_secret_header_when_unsigned() {
 
 #[tokio::test]
 async fn signed_generate_matches_the_reference_digest_vector() {
-    // `digest` vector `none_payload_nothing_appended` of shared/spec/test-vectors.json.
+    // `digest` vector `none_payload_nothing_appended` of spec/test-vectors.json.
     let transport = RecordingTransport::new();
     let _ = client(&transport, true)
         .sott()

@@ -1,4 +1,4 @@
-//! Every method of the reference SDK's catalog (`shared/spec/loginradius-api.json`) is called
+//! Every method of the reference SDK's catalog (`spec/loginradius-api.json`) is called
 //! through our client and a recording transport, and the request is checked against the catalog:
 //! HTTP method, path, every query name, body presence and fields, and where each credential went.
 //! Run with `cargo test -p loginradius --test catalog_conformance -- --nocapture` to see the

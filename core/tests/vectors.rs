@@ -1,6 +1,6 @@
-//! Every SOTT, digest and request vector of `shared/spec/test-vectors.json`, read at test time.
+//! Every SOTT, digest and request vector of `spec/test-vectors.json`, read at test time.
 //! SOTTs and digests must match byte for byte; recorded requests must match the reference SDK's
-//! method, URL and headers, except where `shared/spec/README.md` tells us not to repeat the
+//! method, URL and headers, except where `spec/README.md` tells us not to repeat the
 //! reference SDK's weaknesses (those differences are spelled out and checked below).
 
 mod support;

@@ -1,4 +1,4 @@
-//! The (method, path) pairs of the LoginRadius API catalog (`shared/spec/loginradius-api.json`),
+//! The (method, path) pairs of the LoginRadius API catalog (`spec/loginradius-api.json`),
 //! generated from it; `tests/catalog.rs` checks that this list still matches the catalog.
 
 /// Every distinct `(HTTP method, path template)` of the catalog, sorted by path then method.

@@ -1,5 +1,5 @@
 //! The LoginRadius error envelope, built from the documented error table
-//! (`data/error-codes.json`, a byte-identical copy of `shared/spec/error-codes.json`).
+//! (`data/error-codes.json`, a byte-identical copy of `spec/error-codes.json`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

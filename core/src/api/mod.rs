@@ -4,24 +4,6 @@
 
 use crate::LoginRadius;
 
-macro_rules! groups {
-    ($( $(#[$doc:meta])* $module:ident :: $ty:ident => $accessor:ident; )*) => {
-        $(
-            pub mod $module;
-            pub use $module::$ty;
-        )*
-
-        impl LoginRadius {
-            $(
-                $(#[$doc])*
-                pub fn $accessor(&self) -> $ty<'_> {
-                    $ty { client: self }
-                }
-            )*
-        }
-    };
-}
-
 /// Declares a group handle type.
 macro_rules! group_handle {
     ($(#[$doc:meta])* $ty:ident) => {
@@ -33,43 +15,139 @@ macro_rules! group_handle {
     };
 }
 
-groups! {
+pub mod account;
+pub mod auth;
+pub mod configuration;
+pub mod consent;
+pub mod custom_objects;
+pub mod mfa;
+pub mod native_social;
+pub mod one_touch;
+pub mod passwordless;
+pub mod phone;
+pub mod pin;
+pub mod reauth;
+pub mod risk_based;
+pub mod roles;
+pub mod sliding_token;
+pub mod smart_login;
+pub mod social;
+pub mod sott;
+pub mod webhooks;
+
+pub use account::Account;
+pub use auth::Auth;
+pub use configuration::Configuration;
+pub use consent::Consent;
+pub use custom_objects::CustomObjects;
+pub use mfa::Mfa;
+pub use native_social::NativeSocial;
+pub use one_touch::OneTouch;
+pub use passwordless::Passwordless;
+pub use phone::Phone;
+pub use pin::Pin;
+pub use reauth::ReAuth;
+pub use risk_based::RiskBased;
+pub use roles::Roles;
+pub use sliding_token::SlidingToken;
+pub use smart_login::SmartLogin;
+pub use social::Social;
+pub use sott::Sott;
+pub use webhooks::Webhooks;
+
+impl LoginRadius {
     /// Authentication: login, registration, profile by token, passwords, email verification.
-    auth::Auth => auth;
+    pub fn auth(&self) -> Auth<'_> {
+        Auth { client: self }
+    }
+
     /// Account management by uid, email or phone (needs the API secret).
-    account::Account => account;
+    pub fn account(&self) -> Account<'_> {
+        Account { client: self }
+    }
+
     /// Roles, permissions and role contexts (needs the API secret).
-    roles::Roles => roles;
+    pub fn roles(&self) -> Roles<'_> {
+        Roles { client: self }
+    }
+
     /// Multi-factor authentication.
-    mfa::Mfa => mfa;
+    pub fn mfa(&self) -> Mfa<'_> {
+        Mfa { client: self }
+    }
+
     /// Passwordless login by email link or phone OTP.
-    passwordless::Passwordless => passwordless;
+    pub fn passwordless(&self) -> Passwordless<'_> {
+        Passwordless { client: self }
+    }
+
     /// Server-side SOTT generation.
-    sott::Sott => sott;
+    pub fn sott(&self) -> Sott<'_> {
+        Sott { client: self }
+    }
+
     /// Custom objects attached to users.
-    custom_objects::CustomObjects => custom_objects;
+    pub fn custom_objects(&self) -> CustomObjects<'_> {
+        CustomObjects { client: self }
+    }
+
     /// Phone authentication.
-    phone::Phone => phone;
+    pub fn phone(&self) -> Phone<'_> {
+        Phone { client: self }
+    }
+
     /// Site configuration and server information.
-    configuration::Configuration => configuration;
+    pub fn configuration(&self) -> Configuration<'_> {
+        Configuration { client: self }
+    }
+
     /// Legacy social token and session APIs.
-    social::Social => social;
+    pub fn social(&self) -> Social<'_> {
+        Social { client: self }
+    }
+
     /// Native social: exchange a provider token for a LoginRadius token.
-    native_social::NativeSocial => native_social;
+    pub fn native_social(&self) -> NativeSocial<'_> {
+        NativeSocial { client: self }
+    }
+
     /// Webhook subscriptions.
-    webhooks::Webhooks => webhooks;
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks { client: self }
+    }
+
     /// Consent management.
-    consent::Consent => consent;
+    pub fn consent(&self) -> Consent<'_> {
+        Consent { client: self }
+    }
+
     /// Re-authentication.
-    reauth::ReAuth => reauth;
+    pub fn reauth(&self) -> ReAuth<'_> {
+        ReAuth { client: self }
+    }
+
     /// PIN authentication.
-    pin::Pin => pin;
+    pub fn pin(&self) -> Pin<'_> {
+        Pin { client: self }
+    }
+
     /// One-touch login.
-    one_touch::OneTouch => one_touch;
+    pub fn one_touch(&self) -> OneTouch<'_> {
+        OneTouch { client: self }
+    }
+
     /// Smart login.
-    smart_login::SmartLogin => smart_login;
+    pub fn smart_login(&self) -> SmartLogin<'_> {
+        SmartLogin { client: self }
+    }
+
     /// Risk-based authentication.
-    risk_based::RiskBased => risk_based;
+    pub fn risk_based(&self) -> RiskBased<'_> {
+        RiskBased { client: self }
+    }
+
     /// Sliding token.
-    sliding_token::SlidingToken => sliding_token;
+    pub fn sliding_token(&self) -> SlidingToken<'_> {
+        SlidingToken { client: self }
+    }
 }

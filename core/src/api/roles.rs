@@ -10,19 +10,97 @@ use crate::models::{Deleted, Role, RoleContextList, RoleList, UserRoles};
 use crate::request::{Call, endpoint, request_builder};
 
 endpoint!(LIST, "roles.list", GET, "/identity/v2/manage/role", Manage);
-endpoint!(CREATE, "roles.create", POST, "/identity/v2/manage/role", Manage);
-endpoint!(DELETE, "roles.delete", DELETE, "/identity/v2/manage/role/{role}", Manage);
-endpoint!(ADD_PERMISSIONS, "roles.add_permissions", PUT, "/identity/v2/manage/role/{role}/permission", Manage);
-endpoint!(REMOVE_PERMISSIONS, "roles.remove_permissions", DELETE, "/identity/v2/manage/role/{role}/permission", Manage);
-endpoint!(OF_USER, "roles.of_user", GET, "/identity/v2/manage/account/{uid}/role", Manage);
-endpoint!(ASSIGN, "roles.assign", PUT, "/identity/v2/manage/account/{uid}/role", Manage);
-endpoint!(UNASSIGN, "roles.unassign", DELETE, "/identity/v2/manage/account/{uid}/role", Manage);
-endpoint!(CONTEXTS_OF_USER, "roles.contexts_of_user", GET, "/identity/v2/manage/account/{uid}/rolecontext", Manage);
-endpoint!(USERS_IN_CONTEXT, "roles.users_in_context", GET, "/identity/v2/manage/account/rolecontext/{context}", Manage);
-endpoint!(UPSERT_CONTEXTS, "roles.upsert_contexts", PUT, "/identity/v2/manage/account/{uid}/rolecontext", Manage);
-endpoint!(DELETE_CONTEXT, "roles.delete_context", DELETE, "/identity/v2/manage/account/{uid}/rolecontext/{context}", Manage);
-endpoint!(REMOVE_CONTEXT_ROLES, "roles.remove_context_roles", DELETE, "/identity/v2/manage/account/{uid}/rolecontext/{context}/role", Manage);
-endpoint!(REMOVE_CONTEXT_PERMISSIONS, "roles.remove_context_permissions", DELETE, "/identity/v2/manage/account/{uid}/rolecontext/{context}/additionalpermission", Manage);
+endpoint!(
+    CREATE,
+    "roles.create",
+    POST,
+    "/identity/v2/manage/role",
+    Manage
+);
+endpoint!(
+    DELETE,
+    "roles.delete",
+    DELETE,
+    "/identity/v2/manage/role/{role}",
+    Manage
+);
+endpoint!(
+    ADD_PERMISSIONS,
+    "roles.add_permissions",
+    PUT,
+    "/identity/v2/manage/role/{role}/permission",
+    Manage
+);
+endpoint!(
+    REMOVE_PERMISSIONS,
+    "roles.remove_permissions",
+    DELETE,
+    "/identity/v2/manage/role/{role}/permission",
+    Manage
+);
+endpoint!(
+    OF_USER,
+    "roles.of_user",
+    GET,
+    "/identity/v2/manage/account/{uid}/role",
+    Manage
+);
+endpoint!(
+    ASSIGN,
+    "roles.assign",
+    PUT,
+    "/identity/v2/manage/account/{uid}/role",
+    Manage
+);
+endpoint!(
+    UNASSIGN,
+    "roles.unassign",
+    DELETE,
+    "/identity/v2/manage/account/{uid}/role",
+    Manage
+);
+endpoint!(
+    CONTEXTS_OF_USER,
+    "roles.contexts_of_user",
+    GET,
+    "/identity/v2/manage/account/{uid}/rolecontext",
+    Manage
+);
+endpoint!(
+    USERS_IN_CONTEXT,
+    "roles.users_in_context",
+    GET,
+    "/identity/v2/manage/account/rolecontext/{context}",
+    Manage
+);
+endpoint!(
+    UPSERT_CONTEXTS,
+    "roles.upsert_contexts",
+    PUT,
+    "/identity/v2/manage/account/{uid}/rolecontext",
+    Manage
+);
+endpoint!(
+    DELETE_CONTEXT,
+    "roles.delete_context",
+    DELETE,
+    "/identity/v2/manage/account/{uid}/rolecontext/{context}",
+    Manage
+);
+endpoint!(
+    REMOVE_CONTEXT_ROLES,
+    "roles.remove_context_roles",
+    DELETE,
+    "/identity/v2/manage/account/{uid}/rolecontext/{context}/role",
+    Manage
+);
+endpoint!(
+    REMOVE_CONTEXT_PERMISSIONS,
+    "roles.remove_context_permissions",
+    DELETE,
+    "/identity/v2/manage/account/{uid}/rolecontext/{context}/additionalpermission",
+    Manage
+);
 
 group_handle! {
     /// Roles, permissions and role contexts, from [`LoginRadius::roles`](crate::LoginRadius::roles).
@@ -141,7 +219,10 @@ pub struct ContextGrant {
 
 impl ContextGrant {
     /// A grant of `roles` in `context`, with no extra permissions and no expiry.
-    pub fn new(context: impl Into<String>, roles: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn new(
+        context: impl Into<String>,
+        roles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         Self {
             context: context.into(),
             roles: roles.into_iter().map(Into::into).collect(),
@@ -151,7 +232,10 @@ impl ContextGrant {
     }
 
     /// Adds extra permissions.
-    pub fn with_permissions(mut self, permissions: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub fn with_permissions(
+        mut self,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
         self.additional_permissions = permissions.into_iter().map(Into::into).collect();
         self
     }
@@ -197,11 +281,15 @@ fn us_datetime(at: OffsetDateTime) -> String {
 }
 
 fn user_roles(uid: &str) -> RoleChange {
-    RoleChange::UserRoles { uid: uid.to_owned() }
+    RoleChange::UserRoles {
+        uid: uid.to_owned(),
+    }
 }
 
 fn user_contexts(uid: &str) -> RoleChange {
-    RoleChange::UserContexts { uid: uid.to_owned() }
+    RoleChange::UserContexts {
+        uid: uid.to_owned(),
+    }
 }
 
 fn names(items: impl IntoIterator<Item = impl Into<String>>) -> Vec<String> {
@@ -231,27 +319,56 @@ impl Roles<'_> {
         for r in &roles {
             call = call.check("roles[].name", r["name"].as_str().unwrap_or_default());
         }
-        CreateRoles::from_call(self, call.json(&json!({ "roles": roles })), Some(RoleChange::Definitions))
+        CreateRoles::from_call(
+            self,
+            call.json(&json!({ "roles": roles })),
+            Some(RoleChange::Definitions),
+        )
     }
 
     /// Deletes a role (`DELETE /identity/v2/manage/role/{role}`).
     pub fn delete(&self, role: &str) -> DeleteRole {
-        DeleteRole::from_call(self, self.call(&DELETE).segment("role", role), Some(RoleChange::RoleDeleted))
+        DeleteRole::from_call(
+            self,
+            self.call(&DELETE).segment("role", role),
+            Some(RoleChange::RoleDeleted),
+        )
     }
 
     /// Grants permissions to a role.
-    pub fn add_permissions(&self, role: &str, permissions: impl IntoIterator<Item = impl Into<String>>) -> ChangePermissions {
+    pub fn add_permissions(
+        &self,
+        role: &str,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> ChangePermissions {
         self.permissions(&ADD_PERMISSIONS, role, names(permissions))
     }
 
     /// Takes permissions away from a role.
-    pub fn remove_permissions(&self, role: &str, permissions: impl IntoIterator<Item = impl Into<String>>) -> ChangePermissions {
+    pub fn remove_permissions(
+        &self,
+        role: &str,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> ChangePermissions {
         self.permissions(&REMOVE_PERMISSIONS, role, names(permissions))
     }
 
-    fn permissions(&self, endpoint: &'static crate::request::Endpoint, role: &str, permissions: Vec<String>) -> ChangePermissions {
-        let call = non_empty(self.call(endpoint).segment("role", role), "permissions", &permissions);
-        ChangePermissions::from_call(self, call.json(&json!({ "permissions": permissions })), Some(RoleChange::Definitions))
+    fn permissions(
+        &self,
+        endpoint: &'static crate::request::Endpoint,
+        role: &str,
+        permissions: Vec<String>,
+    ) -> ChangePermissions {
+        let call = non_empty(
+            self.call(endpoint).segment("role", role),
+            "permissions",
+            &permissions,
+        );
+        ChangePermissions::from_call(
+            self,
+            call.json(&json!({ "permissions": permissions })),
+            Some(RoleChange::Definitions),
+        )
     }
 
     /// The roles of a user.
@@ -260,17 +377,33 @@ impl Roles<'_> {
     }
 
     /// Adds roles to a user; answers with all the user's roles. An unknown role is error 1047.
-    pub fn assign(&self, uid: &str, roles: impl IntoIterator<Item = impl Into<String>>) -> UserRolesRequest {
+    pub fn assign(
+        &self,
+        uid: &str,
+        roles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UserRolesRequest {
         let roles = names(roles);
         let call = non_empty(self.call(&ASSIGN).segment("uid", uid), "roles", &roles);
-        UserRolesRequest::from_call(self, call.json(&json!({ "roles": roles })), Some(user_roles(uid)))
+        UserRolesRequest::from_call(
+            self,
+            call.json(&json!({ "roles": roles })),
+            Some(user_roles(uid)),
+        )
     }
 
     /// Removes roles from a user.
-    pub fn unassign(&self, uid: &str, roles: impl IntoIterator<Item = impl Into<String>>) -> RoleDeletion {
+    pub fn unassign(
+        &self,
+        uid: &str,
+        roles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RoleDeletion {
         let roles = names(roles);
         let call = non_empty(self.call(&UNASSIGN).segment("uid", uid), "roles", &roles);
-        RoleDeletion::from_call(self, call.json(&json!({ "roles": roles })), Some(user_roles(uid)))
+        RoleDeletion::from_call(
+            self,
+            call.json(&json!({ "roles": roles })),
+            Some(user_roles(uid)),
+        )
     }
 
     /// The role contexts of a user, expired ones included (check
@@ -285,7 +418,11 @@ impl Roles<'_> {
     }
 
     /// Creates or replaces role contexts of a user.
-    pub fn upsert_contexts(&self, uid: &str, contexts: impl IntoIterator<Item = ContextGrant>) -> RoleContexts {
+    pub fn upsert_contexts(
+        &self,
+        uid: &str,
+        contexts: impl IntoIterator<Item = ContextGrant>,
+    ) -> RoleContexts {
         let contexts: Vec<ContextGrant> = contexts.into_iter().collect();
         let mut call = self.call(&UPSERT_CONTEXTS).segment("uid", uid);
         if contexts.is_empty() {
@@ -295,19 +432,41 @@ impl Roles<'_> {
             call = call.check("context", &c.context);
         }
         let body: Vec<_> = contexts.iter().map(ContextGrant::to_json).collect();
-        RoleContexts::from_call(self, call.json(&json!({ "rolecontext": body })), Some(user_contexts(uid)))
+        RoleContexts::from_call(
+            self,
+            call.json(&json!({ "rolecontext": body })),
+            Some(user_contexts(uid)),
+        )
     }
 
     /// Deletes one role context of a user.
     pub fn delete_context(&self, uid: &str, context: &str) -> RoleDeletion {
-        RoleDeletion::from_call(self, self.call(&DELETE_CONTEXT).segment("uid", uid).segment("context", context), Some(user_contexts(uid)))
+        RoleDeletion::from_call(
+            self,
+            self.call(&DELETE_CONTEXT)
+                .segment("uid", uid)
+                .segment("context", context),
+            Some(user_contexts(uid)),
+        )
     }
 
     /// Removes roles from one role context of a user.
-    pub fn remove_context_roles(&self, uid: &str, context: &str, roles: impl IntoIterator<Item = impl Into<String>>) -> RoleDeletion {
+    pub fn remove_context_roles(
+        &self,
+        uid: &str,
+        context: &str,
+        roles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> RoleDeletion {
         let roles = names(roles);
-        let call = self.call(&REMOVE_CONTEXT_ROLES).segment("uid", uid).segment("context", context);
-        RoleDeletion::from_call(self, non_empty(call, "roles", &roles).json(&json!({ "roles": roles })), Some(user_contexts(uid)))
+        let call = self
+            .call(&REMOVE_CONTEXT_ROLES)
+            .segment("uid", uid)
+            .segment("context", context);
+        RoleDeletion::from_call(
+            self,
+            non_empty(call, "roles", &roles).json(&json!({ "roles": roles })),
+            Some(user_contexts(uid)),
+        )
     }
 
     /// Removes extra permissions from one role context of a user.
@@ -318,10 +477,14 @@ impl Roles<'_> {
         permissions: impl IntoIterator<Item = impl Into<String>>,
     ) -> RoleDeletion {
         let permissions = names(permissions);
-        let call = self.call(&REMOVE_CONTEXT_PERMISSIONS).segment("uid", uid).segment("context", context);
+        let call = self
+            .call(&REMOVE_CONTEXT_PERMISSIONS)
+            .segment("uid", uid)
+            .segment("context", context);
         RoleDeletion::from_call(
             self,
-            non_empty(call, "additional_permissions", &permissions).json(&json!({ "additionalpermissions": permissions })),
+            non_empty(call, "additional_permissions", &permissions)
+                .json(&json!({ "additionalpermissions": permissions })),
             Some(user_contexts(uid)),
         )
     }
@@ -345,9 +508,21 @@ mod tests {
 
     #[test]
     fn us_datetime_uses_12_hour_clock_with_meridiem() {
-        assert_eq!(us_datetime(datetime!(2018-07-15 08:30:08 UTC)), "7/15/2018 8:30:08 AM");
-        assert_eq!(us_datetime(datetime!(2018-07-15 00:05:00 UTC)), "7/15/2018 12:05:00 AM");
-        assert_eq!(us_datetime(datetime!(2018-07-15 12:00:00 UTC)), "7/15/2018 12:00:00 PM");
-        assert_eq!(us_datetime(datetime!(2018-07-15 23:59:59 UTC)), "7/15/2018 11:59:59 PM");
+        assert_eq!(
+            us_datetime(datetime!(2018-07-15 08:30:08 UTC)),
+            "7/15/2018 8:30:08 AM"
+        );
+        assert_eq!(
+            us_datetime(datetime!(2018-07-15 00:05:00 UTC)),
+            "7/15/2018 12:05:00 AM"
+        );
+        assert_eq!(
+            us_datetime(datetime!(2018-07-15 12:00:00 UTC)),
+            "7/15/2018 12:00:00 PM"
+        );
+        assert_eq!(
+            us_datetime(datetime!(2018-07-15 23:59:59 UTC)),
+            "7/15/2018 11:59:59 PM"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Fixtures shared by the `loginradius` integration tests: sample credentials, clients on a
 //! [`RecordingTransport`], helpers that record the one request a call makes, readers of the
-//! shared spec (`shared/spec`), log capture for the `tracing` tests, and the bad-input checks.
+//! shared spec (`spec/`), log capture for the `tracing` tests, and the bad-input checks.
 //!
 //! Each test binary includes this module with `mod support;` and uses what it needs.
 
@@ -206,11 +206,11 @@ macro_rules! assert_refused {
 // The shared spec
 // ---------------------------------------------------------------------------------------------
 
-/// The shared spec folder: `$LOGINRADIUS_SPEC_DIR`, else `../../shared/spec` from this crate.
+/// The shared spec folder: `$LOGINRADIUS_SPEC_DIR`, else the repository's `spec/` folder.
 pub fn spec_dir() -> PathBuf {
     std::env::var_os("LOGINRADIUS_SPEC_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/spec"))
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec"))
 }
 
 /// The JSON file `file` of the [`spec_dir`], parsed.
