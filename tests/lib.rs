@@ -19,10 +19,17 @@ use loginradius::models::{LoginResponse, SecondFactorChallenge};
 /// The password of every seeded and registered test user.
 pub const PASSWORD: &str = "correct-horse-1";
 
-/// Starts an emulator with `config` and a client pointed at it (API key and secret set, no
-/// request signing, no retries so every call reaches the emulator exactly once).
+/// The site's own origin in these tests: the emulator accepts verification, reset and
+/// passwordless link bases on it (and on loopback), as LoginRadius accepts a site's own domains.
+pub const APP_ORIGIN: &str = "https://app.example.com";
+
+/// Starts an emulator with `config` (plus [`APP_ORIGIN`] as an allowed link origin) and a client
+/// pointed at it (API key and secret set, no request signing, no retries so every call reaches
+/// the emulator exactly once).
 pub async fn emulator(config: EmulatorConfig) -> (Emulator, LoginRadius) {
-    let emulator = Emulator::start(config).await.expect("the emulator starts");
+    let emulator = Emulator::start(config.with_allowed_link_origin(APP_ORIGIN))
+        .await
+        .expect("the emulator starts");
     let client = client(&emulator);
     (emulator, client)
 }

@@ -163,6 +163,13 @@ pub struct EmulatorConfig {
     pub users: Vec<SeedUser>,
     /// Roles created at start.
     pub roles: Vec<SeedRole>,
+    /// The origin written into the links the emulator emails (`http://host:port`); by default
+    /// the address it is bound to. Never taken from a request's `Host` header.
+    pub public_url: Option<String>,
+    /// Origins (`https://app.example.com`) a caller's link base (`verificationurl`,
+    /// `resetpasswordurl`, `deleteurl`) may point to, besides loopback; any other is refused
+    /// with 1249, as LoginRadius refuses domains a site does not allow.
+    pub allowed_link_origins: Vec<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -178,6 +185,8 @@ impl Default for EmulatorConfig {
             totp_issuer: "LoginRadiusEmulator".to_owned(),
             users: Vec::new(),
             roles: Vec::new(),
+            public_url: None,
+            allowed_link_origins: Vec::new(),
         }
     }
 }
@@ -221,6 +230,18 @@ impl EmulatorConfig {
     /// Sets the bind address.
     pub fn with_bind(mut self, bind: SocketAddr) -> Self {
         self.bind = bind;
+        self
+    }
+
+    /// Sets the origin written into emailed links (see [`EmulatorConfig::public_url`]).
+    pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
+        self.public_url = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// Allows callers' link bases on `origin` (see [`EmulatorConfig::allowed_link_origins`]).
+    pub fn with_allowed_link_origin(mut self, origin: impl Into<String>) -> Self {
+        self.allowed_link_origins.push(origin.into());
         self
     }
 

@@ -38,6 +38,8 @@ mod coverage;
 mod credentials;
 mod errors;
 mod faults;
+mod links;
+mod local_only;
 mod outbox;
 mod passwords;
 mod profile;

@@ -41,6 +41,17 @@ struct Args {
     /// Seed the demo data: roles admin and editor, user admin@example.com / password123 (admin).
     #[arg(long, env = "LOGINRADIUS_EMULATOR_DEMO_DATA")]
     demo_data: bool,
+    /// The origin written into emailed links (default: the address it listens on).
+    #[arg(long, env = "LOGINRADIUS_EMULATOR_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// An origin (https://app.example.com) callers' verification, reset and delete links may
+    /// point to, besides loopback; repeat for several.
+    #[arg(
+        long = "allow-link-origin",
+        env = "LOGINRADIUS_EMULATOR_ALLOW_LINK_ORIGINS",
+        value_delimiter = ','
+    )]
+    allow_link_origins: Vec<String>,
 }
 
 #[tokio::main]
@@ -59,6 +70,12 @@ async fn main() -> std::process::ExitCode {
         .with_required_signing(args.require_signing);
     if args.demo_data {
         config = config.with_demo_admin();
+    }
+    if let Some(url) = args.public_url {
+        config = config.with_public_url(url);
+    }
+    for origin in args.allow_link_origins {
+        config = config.with_allowed_link_origin(origin);
     }
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
@@ -104,6 +121,19 @@ fn banner(emulator: &Emulator, default_secret: bool, demo_data: bool) -> String 
     } else {
         "  API secret:         (as configured)".to_owned()
     });
+    if default_secret {
+        line(
+            "WARNING: the default API secret is public: anyone who reaches this port can call the \
+             /manage API. Set --api-secret when it is not only you on this machine."
+                .to_owned(),
+        );
+    }
+    if !c.bind.ip().is_loopback() {
+        line(format!(
+            "WARNING: listening on {}, not loopback: other machines can reach the emulator.",
+            c.bind
+        ));
+    }
     line(format!("  email verification: {}", c.email_verification));
     line(format!("  MFA:                {}", c.mfa));
     line(format!("  token TTL:          {} s", c.token_ttl.as_secs()));

@@ -1,14 +1,22 @@
 //! Password hashing with argon2id. Passwords are never stored or returned in clear.
 //!
-//! The parameters are lighter than a production server would choose (the emulator hashes on
-//! every registration and login of every test): argon2id, 4 MiB, 1 pass, 1 lane.
+//! **Cheap on purpose: this is not a production password store.** The emulator hashes on every
+//! registration and sign-in of every test, so it uses argon2id with 64 KiB, 1 pass, 1 lane
+//! (tens of microseconds a hash) where a real service would spend tens of megabytes and
+//! milliseconds. A sign-in for a login that does not exist verifies against a dummy hash, so the
+//! time of an answer does not tell which logins are registered.
+
+use std::sync::LazyLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::Rng;
 
+/// Memory cost in KiB: argon2's smallest sensible setting, see the module docs.
+const MEMORY_KIB: u32 = 64;
+
 fn hasher() -> Argon2<'static> {
-    let params = Params::new(4096, 1, 1, None).unwrap_or_default();
+    let params = Params::new(MEMORY_KIB, 1, 1, None).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
@@ -33,6 +41,21 @@ pub(crate) fn verify(password: &str, hash: &str) -> bool {
     })
 }
 
+/// A hash no password is known to match, verified against when a login names no account.
+static DUMMY: LazyLock<String> = LazyLock::new(|| hash("no account has this password"));
+
+/// Whether `password` matches `hash`; with no hash (no such account, or no password set) it
+/// verifies against a dummy hash first, so that both cases cost the same time, and answers no.
+pub(crate) fn verify_or_dummy(password: &str, hash: Option<&str>) -> bool {
+    match hash {
+        Some(hash) => verify(password, hash),
+        None => {
+            let _ = verify(password, &DUMMY);
+            false
+        }
+    }
+}
+
 /// The minimum password length the emulated site accepts.
 pub(crate) const MIN_LENGTH: usize = 6;
 
@@ -49,5 +72,14 @@ mod tests {
         assert!(!verify("wrong horse", &h));
         assert!(!verify("x", "not a hash"));
         assert_ne!(h, hash("correct horse"), "salted");
+    }
+
+    #[test]
+    fn no_hash_never_verifies_even_with_the_dummy_password() {
+        assert!(!verify_or_dummy("no account has this password", None));
+        assert!(!verify_or_dummy("anything", None));
+        let h = hash("correct horse");
+        assert!(verify_or_dummy("correct horse", Some(&h)));
+        assert!(!verify_or_dummy("wrong horse", Some(&h)));
     }
 }

@@ -14,6 +14,8 @@ use crate::admin;
 use crate::credentials;
 use crate::errors::{ApiError, code, json_response};
 use crate::faults::Fault;
+use crate::links;
+use crate::local_only;
 use crate::request::{Ctx, Query};
 use crate::router::{self, Lookup, Route};
 use crate::routes::not_supported;
@@ -45,24 +47,10 @@ pub(crate) fn app(state: Arc<AppState>) -> Router {
         .route("/emulator/coverage", get(admin::coverage))
         .route("/emulator/clock", post(admin::advance_clock))
         .route("/emulator/qr", get(admin::qr))
+        .route_layer(axum::middleware::from_fn(local_only::refuse_cross_site))
         .method_not_allowed_fallback(admin::method_not_allowed)
         .fallback(dispatch)
         .with_state(state)
-}
-
-/// `http://host[:port]` from the `Host` header when it is a plausible host, else the bound
-/// address.
-fn origin(state: &AppState, host: Option<&HeaderValue>) -> String {
-    let host = host.and_then(|h| h.to_str().ok()).filter(|h| {
-        !h.is_empty()
-            && h.len() <= 255
-            && h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
-    });
-    match host {
-        Some(h) => format!("http://{h}"),
-        None => state.base_url(),
-    }
 }
 
 async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Response {
@@ -115,7 +103,11 @@ async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Respo
                 .into_response();
         }
     };
-    let origin = origin(&state, parts.headers.get(header::HOST));
+    let query = Query::parse(parts.uri.query());
+    if let Err(e) = links::check(&query, &state.config) {
+        return e.into_response();
+    }
+    let origin = state.public_url();
     let path_and_query = parts
         .uri
         .path_and_query()
@@ -125,13 +117,17 @@ async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Respo
         state.clone(),
         method,
         params,
-        Query::parse(parts.uri.query()),
+        query,
         parts.headers,
         bytes,
         origin,
         url,
     );
-    // Handlers are synchronous (argon2 hashing is CPU work): run them off the async threads.
+    // Handlers are synchronous (argon2 hashing is CPU work): run them off the async threads,
+    // a bounded number at a time.
+    let Ok(_slot) = state.handler_slots.acquire().await else {
+        return ApiError::new(code::UNKNOWN_ERROR).into_response();
+    };
     match tokio::task::spawn_blocking(move || run(route, ctx)).await {
         Ok(response) => response,
         Err(_) => ApiError::new(code::UNKNOWN_ERROR).into_response(),

@@ -36,6 +36,14 @@ pub(crate) struct AppState {
     pub(crate) stats: Stats,
     clock_offset_ms: AtomicI64,
     base_url: OnceLock<String>,
+    /// Bounds how many requests run their (blocking, CPU-bound) handlers at once, so a burst of
+    /// sign-ins queues instead of starting a thread and a password hash per request.
+    pub(crate) handler_slots: tokio::sync::Semaphore,
+}
+
+/// How many handlers may run at once: twice the cores the process may use (at least two).
+fn handler_slot_count() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
 }
 
 impl AppState {
@@ -49,6 +57,7 @@ impl AppState {
             stats: Stats::default(),
             clock_offset_ms: AtomicI64::new(0),
             base_url: OnceLock::new(),
+            handler_slots: tokio::sync::Semaphore::new(handler_slot_count()),
             config,
         };
         state.seed();
@@ -117,6 +126,15 @@ impl AppState {
     }
 
     /// `http://127.0.0.1:port`, the address the server is bound to.
+    /// The origin of the links the emulator emails: the configured public URL, else the bound
+    /// address.
+    pub(crate) fn public_url(&self) -> String {
+        self.config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| self.base_url())
+    }
+
     pub(crate) fn base_url(&self) -> String {
         self.base_url
             .get()

@@ -30,10 +30,18 @@ async fn outbox_json_and_html_page() {
     assert_eq!(msg["type"], "email_verification");
     assert_eq!(msg["to"], "page@example.com");
 
-    // A verification URL with markup is escaped on the page, and only http(s) links are clickable.
+    // A verification URL with markup is escaped on the page (a `javascript:` one is refused
+    // outright: only loopback and allowed origins may be link bases).
     h.json(
         Method::PUT,
         "/identity/v2/auth/register?verificationurl=javascript:alert(%22<script>%22)",
+        &json!({ "email": "page@example.com" }),
+    )
+    .await
+    .error(1249, 403);
+    h.json(
+        Method::PUT,
+        "/identity/v2/auth/register?verificationurl=http://127.0.0.1/%22%3E%3Cscript%3E",
         &json!({ "email": "page@example.com" }),
     )
     .await
@@ -75,9 +83,15 @@ async fn faults_status_rate_limit_malformed_latency_path_and_count() {
 
     // 503 twice on one path only (over HTTP), then normal service.
     let add = h
-        .send(h.http.post(&faults_url).body(
-            json!({ "status": 503, "path": "/identity/v2/serverinfo", "count": 2 }).to_string(),
-        ))
+        .send(
+            h.http
+                .post(&faults_url)
+                .header("content-type", "application/json")
+                .body(
+                    json!({ "status": 503, "path": "/identity/v2/serverinfo", "count": 2 })
+                        .to_string(),
+                ),
+        )
         .await;
     add.ok();
     h.get("/identity/v2/serverinfo").await.error(950, 503);
@@ -125,13 +139,19 @@ async fn faults_status_rate_limit_malformed_latency_path_and_count() {
 
     // Invalid faults are refused.
     let bad = h
-        .send(h.http.post(&faults_url).body(r#"{"status": 200}"#))
+        .send(
+            h.http
+                .post(&faults_url)
+                .header("content-type", "application/json")
+                .body(r#"{"status": 200}"#),
+        )
         .await;
     bad.error(965, 400);
     let bad = h
         .send(
             h.http
                 .post(&faults_url)
+                .header("content-type", "application/json")
                 .body(r#"{"status": 500, "rate": 2}"#),
         )
         .await;

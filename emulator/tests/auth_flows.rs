@@ -139,7 +139,11 @@ fn other_secret_sott(h: &Harness) -> String {
 }
 
 async fn with_user_harness() -> Harness {
-    Harness::start(with_user(EmulatorConfig::default(), "seed@example.com")).await
+    Harness::start(
+        with_user(EmulatorConfig::default(), "seed@example.com")
+            .with_allowed_link_origin("https://app.example"),
+    )
+    .await
 }
 
 #[tokio::test]

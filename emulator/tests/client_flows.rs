@@ -28,7 +28,10 @@ fn code(result: Result<impl std::fmt::Debug, loginradius::Error>) -> Option<i64>
 
 #[tokio::test]
 async fn registration_verification_login_profile_and_passwords() {
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let emulator =
+        Emulator::start(EmulatorConfig::default().with_allowed_link_origin("https://app.example"))
+            .await
+            .unwrap();
     let lr = client(&emulator, false);
 
     let sott = lr.local_sott(Duration::from_secs(600)).unwrap();

@@ -61,13 +61,17 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     } else {
         return Err(ApiError::new(code::EMAIL_OR_USERNAME_REQUIRED));
     };
-    let uid = uid.ok_or_else(|| ApiError::new(code::WRONG_PASSWORD))?;
-    let hash = store.users.get(&uid).and_then(|u| u.password_hash.clone());
+    let hash = uid
+        .as_ref()
+        .and_then(|uid| store.users.get(uid))
+        .and_then(|u| u.password_hash.clone());
     drop(store);
-    // Hash outside the lock.
-    if !hash.is_some_and(|h| passwords::verify(&password, &h)) {
+    // Hash outside the lock; an unknown login is hashed too (against a dummy), so the time of
+    // the answer does not tell which logins exist.
+    if !passwords::verify_or_dummy(&password, hash.as_deref()) {
         return Err(ApiError::new(code::WRONG_PASSWORD));
     }
+    let uid = uid.ok_or_else(|| ApiError::new(code::WRONG_PASSWORD))?;
     let store = ctx.state.store();
     let user = store
         .users
