@@ -47,6 +47,7 @@ pub mod models;
 #[doc = include_str!("../MIGRATION.md")]
 pub mod migration {}
 pub mod request;
+mod retry;
 mod secret;
 pub mod transport;
 pub mod web;
@@ -55,7 +56,7 @@ pub mod wire;
 pub use client::LoginRadius;
 pub use config::{Builder, Clock};
 pub use error::{ApiErrorDetails, Error, FieldError};
-pub use request::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 
 /// `Result` with this crate's [`Error`].
