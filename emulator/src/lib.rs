@@ -41,6 +41,7 @@ mod faults;
 mod outbox;
 mod passwords;
 mod profile;
+mod redact;
 mod request;
 mod router;
 mod routes;
