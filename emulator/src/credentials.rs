@@ -8,9 +8,9 @@ use time::OffsetDateTime;
 
 use loginradius::codes;
 
+use crate::endpoint::Cred;
 use crate::errors::ApiError;
 use crate::request::Ctx;
-use crate::router::Cred;
 
 /// Runs the checks `cred` names; on success a Bearer check leaves the user in `ctx.uid`.
 pub(crate) fn check(ctx: &mut Ctx, cred: Cred) -> Result<(), ApiError> {

@@ -36,6 +36,7 @@ pub mod catalog;
 pub mod config;
 mod coverage;
 mod credentials;
+mod endpoint;
 mod errors;
 mod faults;
 mod outbox;

@@ -13,10 +13,11 @@ use loginradius::codes;
 
 use crate::admin;
 use crate::credentials;
+use crate::endpoint::Route;
 use crate::errors::{ApiError, json_response};
 use crate::faults::Fault;
 use crate::request::{Ctx, Query};
-use crate::router::{self, Lookup, Route};
+use crate::router::{self, Lookup};
 use crate::routes::not_supported;
 use crate::state::AppState;
 use crate::stats;

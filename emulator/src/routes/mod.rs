@@ -4,11 +4,11 @@ use serde_json::{Value, json};
 
 use loginradius::codes;
 
+use crate::endpoint::Route;
 use crate::errors::ApiError;
 use crate::outbox::OutboxMessage;
 use crate::profile;
 use crate::request::Ctx;
-use crate::router::Route;
 use crate::state::{LinkKind, Store, User};
 use crate::times::iso;
 
@@ -25,12 +25,12 @@ mod tokens;
 /// Declares routes: `route!(GET "/path", Cred, handler)`.
 macro_rules! routes {
     ($( $method:ident $path:literal, $cred:ident, $handler:path; )*) => {
-        pub(crate) fn routes() -> Vec<crate::router::Route> {
-            vec![$(crate::router::Route {
+        pub(crate) fn routes() -> Vec<crate::endpoint::Route> {
+            vec![$(crate::endpoint::Route {
                 method: axum::http::Method::$method,
                 template: $path,
-                cred: crate::router::Cred::$cred,
-                handler: Some($handler as crate::router::Handler),
+                cred: crate::endpoint::Cred::$cred,
+                handler: Some($handler as crate::endpoint::Handler),
             }),*]
         }
     };
