@@ -19,7 +19,7 @@ use crate::transport::HttpResponse;
 /// - **Reads** (GET, HEAD) are retried on 5xx responses, 429 (honouring `Retry-After`),
 ///   timeouts and connection failures.
 /// - **Writes** (POST, PUT, DELETE) are retried only when no connection could be made
-///   ([`TransportError::is_connect`](crate::transport::TransportError::is_connect): refused, DNS, TLS handshake), so the server never saw the
+///   ([`TransportError::is_connect`]: refused, DNS, TLS handshake), so the server never saw the
 ///   request. A write that timed out or got a 5xx or 429 may have been applied and is not sent
 ///   again, unless [`RetryPolicy::retry_writes`] opts in.
 /// - At most [`max_retries`](RetryPolicy::max_retries) retries per call, with exponential
@@ -39,6 +39,8 @@ use crate::transport::HttpResponse;
 ///     .max_total_wait(Duration::from_secs(5))
 ///     .budget(RetryBudget::default().percent(10));
 /// ```
+///
+/// [`TransportError::is_connect`]: crate::transport::TransportError::is_connect
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub(crate) max_retries: u32,

@@ -1,7 +1,7 @@
 //! The route table: every implemented endpoint ([`routes`](crate::routes)), plus every other
-//! catalog endpoint answered as "not supported". Paths are matched case-insensitively segment by segment; path parameters
-//! keep their case and are percent-decoded. A literal segment beats a parameter
-//! (`/manage/account/sott` before `/manage/account/{uid}`).
+//! catalog endpoint answered as "not supported". Paths are matched case-insensitively segment
+//! by segment; path parameters keep their case and are percent-decoded. A literal segment beats
+//! a parameter (`/manage/account/sott` before `/manage/account/{uid}`).
 
 use std::sync::OnceLock;
 
