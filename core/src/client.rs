@@ -1,30 +1,16 @@
-//! [`LoginRadius`]: the client handle.
+//! [`LoginRadius`]: the client handle, built from a [`Builder`]'s validated [`Config`], with
+//! the state its clones share: the SOTT key and the role-change subscribers
+//! ([`role_events`]).
+
+pub(crate) mod role_events;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use http::HeaderValue;
-
-use crate::config::{Builder, Clock};
-use crate::request::RetryPolicy;
-use crate::transport::Transport;
+use crate::config::{Builder, Config};
 use crate::wire::sott::SottKey;
 use crate::{Error, Secret};
-
-pub(crate) struct Inner {
-    pub(crate) api_key: String,
-    pub(crate) api_secret: Option<Secret>,
-    pub(crate) base_url: String,
-    pub(crate) config_url: String,
-    pub(crate) request_signing: bool,
-    pub(crate) origin_ip: Option<HeaderValue>,
-    pub(crate) region: Option<String>,
-    pub(crate) request_timeout: Duration,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) transport: Arc<dyn Transport>,
-    pub(crate) clock: Clock,
-    pub(crate) sott_key: OnceLock<SottKey>,
-}
+use role_events::RoleEvents;
 
 /// A LoginRadius API client for one tenant (API key and secret).
 ///
@@ -44,20 +30,40 @@ pub(crate) struct Inner {
 /// ```
 #[derive(Clone)]
 pub struct LoginRadius {
-    pub(crate) inner: Arc<Inner>,
+    /// The settings, shared with every request made through this client.
+    pub(crate) config: Arc<Config>,
+    /// Derived from the API secret on first use.
+    sott_key: Arc<OnceLock<SottKey>>,
     /// Subscribers told about role changes made through this client (shared by clones).
-    pub(crate) role_events: Arc<crate::auth::events::RoleEvents>,
+    pub(crate) role_events: Arc<RoleEvents>,
 }
 
 impl std::fmt::Debug for LoginRadius {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoginRadius")
-            .field("api_key", &self.inner.api_key)
-            .field("api_secret", &self.inner.api_secret.as_ref().map(|_| "***"))
-            .field("base_url", &self.inner.base_url)
-            .field("request_signing", &self.inner.request_signing)
-            .field("region", &self.inner.region)
+            .field("api_key", &self.config.api_key)
+            .field(
+                "api_secret",
+                &self.config.api_secret.as_ref().map(|_| "***"),
+            )
+            .field("base_url", &self.config.base_url)
+            .field("request_signing", &self.config.request_signing)
+            .field("region", &self.config.region)
             .finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// Checks the settings and builds the client. Spawns nothing and makes no request.
+    pub fn build(self) -> Result<LoginRadius, Error> {
+        self.into_config().map(LoginRadius::new)
+    }
+}
+
+/// A request takes the client's shared settings (`Call::new(client, …)`), never the client.
+impl From<&LoginRadius> for Arc<Config> {
+    fn from(client: &LoginRadius) -> Self {
+        Arc::clone(&client.config)
     }
 }
 
@@ -73,26 +79,27 @@ impl LoginRadius {
         Builder::default().env()?.build()
     }
 
-    pub(crate) fn from_inner(inner: Inner) -> Self {
+    fn new(config: Config) -> Self {
         Self {
-            inner: Arc::new(inner),
+            config: Arc::new(config),
+            sott_key: Arc::default(),
             role_events: Arc::default(),
         }
     }
 
     /// The API key.
     pub fn api_key(&self) -> &str {
-        &self.inner.api_key
+        &self.config.api_key
     }
 
     /// The API base URL, without a trailing `/`.
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.config.base_url
     }
 
     /// Whether `/manage` calls are signed.
     pub fn request_signing(&self) -> bool {
-        self.inner.request_signing
+        self.config.request_signing
     }
 
     /// Makes a SOTT locally, valid from now for `validity` (LoginRadius allows up to a few
@@ -112,23 +119,22 @@ impl LoginRadius {
         let key = self.sott_key()?;
         let validity = time::Duration::try_from(validity)
             .map_err(|_| Error::invalid("validity", "is too long"))?;
-        Ok(key.seal_window(&self.inner.api_key, self.inner.clock.now(), validity))
+        Ok(key.seal_window(&self.config.api_key, self.config.clock.now(), validity))
     }
 
     /// Makes a SOTT locally with the window bounds written exactly as given (for example the
     /// `Sott.StartTime`/`EndTime` of `GET /identity/v2/serverinfo`).
     pub fn local_sott_between(&self, start: &str, end: &str) -> Result<Secret, Error> {
-        crate::request::check_id_pub("start", start)?;
-        crate::request::check_id_pub("end", end)?;
-        Ok(self.sott_key()?.seal(&self.inner.api_key, start, end))
+        crate::request::check_id("start", start)?;
+        crate::request::check_id("end", end)?;
+        Ok(self.sott_key()?.seal(&self.config.api_key, start, end))
     }
 
     fn sott_key(&self) -> Result<&SottKey, Error> {
-        let secret = self.inner.api_secret.as_ref().ok_or_else(|| {
+        let secret = self.config.api_secret.as_ref().ok_or_else(|| {
             Error::Config("a SOTT needs the API secret, which is not configured".into())
         })?;
         Ok(self
-            .inner
             .sott_key
             .get_or_init(|| SottKey::derive(secret.expose())))
     }

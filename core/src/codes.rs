@@ -1,4 +1,5 @@
-//! LoginRadius error codes that callers commonly branch on.
+//! LoginRadius error codes that callers commonly branch on, and the ones the emulator answers
+//! with: one table for the client and `loginradius-emulator`.
 //!
 //! The numbers and their meanings come from the documented code table (`spec/error-codes.json`
 //! in the repository); a test checks every constant here against that table. Use them with
@@ -12,26 +13,48 @@ pub const API_SECRET_UNAUTHORIZED: i64 = 902;
 pub const ACCESS_TOKEN_INVALID: i64 = 905;
 /// 906: access token has expired.
 pub const ACCESS_TOKEN_EXPIRED: i64 = 906;
+/// 908: a parameter is not formatted correctly.
+pub const INVALID_PARAMETER_FORMAT: i64 = 908;
+/// 909: the site does not have permission to access this endpoint.
+pub const ENDPOINT_NOT_PERMITTED: i64 = 909;
 /// 922: API key is missing.
 pub const API_KEY_MISSING: i64 = 922;
+/// 923: API secret is missing.
+pub const API_SECRET_MISSING: i64 = 923;
 /// 936: email address is already registered.
 pub const EMAIL_ALREADY_REGISTERED: i64 = 936;
 /// 938: user does not exist.
 pub const USER_NOT_FOUND: i64 = 938;
+/// 950: the operation failed with an unknown error.
+pub const UNKNOWN_ERROR: i64 = 950;
+/// 965: the post body is invalid.
+pub const INVALID_POST_BODY: i64 = 965;
 /// 966: invalid user id and/or password.
 pub const INVALID_LOGIN: i64 = 966;
 /// 967: current password is invalid.
 pub const CURRENT_PASSWORD_INVALID: i64 = 967;
 /// 970: email is not verified.
 pub const EMAIL_NOT_VERIFIED: i64 = 970;
+/// 971: invalid request.
+pub const INVALID_REQUEST: i64 = 971;
 /// 974: the email verification link has already been used.
 pub const VERIFICATION_LINK_USED: i64 = 974;
 /// 975: the verification link has expired.
 pub const VERIFICATION_LINK_EXPIRED: i64 = 975;
 /// 991: the account is blocked.
 pub const ACCOUNT_BLOCKED: i64 = 991;
+/// 1017: the username is already registered.
+pub const USERNAME_ALREADY_REGISTERED: i64 = 1017;
 /// 1023: email address does not exist.
 pub const EMAIL_NOT_FOUND: i64 = 1023;
+/// 1025: the email address is already verified.
+pub const EMAIL_ALREADY_VERIFIED: i64 = 1025;
+/// 1035: custom object JSON is invalid.
+pub const CUSTOM_OBJECT_JSON_INVALID: i64 = 1035;
+/// 1036: custom object ID is required.
+pub const CUSTOM_OBJECT_ID_REQUIRED: i64 = 1036;
+/// 1038: a valid email address is required.
+pub const VALID_EMAIL_REQUIRED: i64 = 1038;
 /// 1047: role does not exist.
 pub const ROLE_NOT_FOUND: i64 = 1047;
 /// 1048: a SOTT is required.
@@ -44,24 +67,56 @@ pub const CUSTOM_OBJECT_NOT_FOUND: i64 = 1057;
 pub const ACCESS_TOKEN_MISSING: i64 = 1060;
 /// 1063: verification token is invalid.
 pub const VERIFICATION_TOKEN_INVALID: i64 = 1063;
+/// 1064: custom object name is invalid.
+pub const CUSTOM_OBJECT_NAME_INVALID: i64 = 1064;
+/// 1075: username is required.
+pub const USERNAME_REQUIRED: i64 = 1075;
+/// 1090: invalid request body or payload.
+pub const INVALID_PAYLOAD: i64 = 1090;
+/// 1097: two-factor authentication is not enabled.
+pub const MFA_NOT_ENABLED: i64 = 1097;
+/// 1101: two-factor authentication is not configured for this profile.
+pub const MFA_NOT_CONFIGURED: i64 = 1101;
 /// 1102: the two-factor authenticator code is incorrect.
 pub const MFA_CODE_INCORRECT: i64 = 1102;
 /// 1103: the two-factor authentication token is invalid.
 pub const MFA_TOKEN_INVALID: i64 = 1103;
 /// 1104: the two-factor authentication token has expired.
 pub const MFA_TOKEN_EXPIRED: i64 = 1104;
+/// 1119: the account deletion token is invalid.
+pub const DELETE_TOKEN_INVALID: i64 = 1119;
+/// 1121: not a valid request for removing two-factor authentication.
+pub const MFA_REMOVAL_INVALID: i64 = 1121;
 /// 1128: the backup code is not valid or has been used.
 pub const MFA_BACKUP_CODE_INVALID: i64 = 1128;
 /// 1132: the account has been locked.
 pub const ACCOUNT_LOCKED: i64 = 1132;
 /// 1134: validation failed for one or more fields.
 pub const VALIDATION_FAILED: i64 = 1134;
+/// 1141: email address or username is required.
+pub const EMAIL_OR_USERNAME_REQUIRED: i64 = 1141;
+/// 1175: the role name is not valid or already exists.
+pub const ROLE_NAME_INVALID: i64 = 1175;
 /// 1176: two-factor authentication is enabled (use the MFA login).
 pub const MFA_ENABLED: i64 = 1176;
+/// 1200: the uid is not valid.
+pub const UID_INVALID: i64 = 1200;
 /// 1205: invalid password.
 pub const INVALID_PASSWORD: i64 = 1205;
+/// 1207: the request signature is missing.
+pub const SIGNATURE_MISSING: i64 = 1207;
+/// 1208: the request signature is invalid.
+pub const SIGNATURE_INVALID: i64 = 1208;
+/// 1210: the request expiry time is missing.
+pub const REQUEST_EXPIRY_MISSING: i64 = 1210;
+/// 1211: the request expiry time has an invalid format.
+pub const REQUEST_EXPIRY_FORMAT_INVALID: i64 = 1211;
+/// 1212: the request expiry time is invalid.
+pub const REQUEST_EXPIRY_INVALID: i64 = 1212;
 /// 1217: refresh token invalid.
 pub const REFRESH_TOKEN_INVALID: i64 = 1217;
+/// 1249: a verification (or other link) URL is not one the site allows.
+pub const VERIFICATION_URL_INVALID: i64 = 1249;
 /// 2024: the access token is expired or invalid.
 pub const ACCESS_TOKEN_EXPIRED_OR_INVALID: i64 = 2024;
 
@@ -136,6 +191,57 @@ mod tests {
             (super::INVALID_PASSWORD, "invalid password"),
             (super::REFRESH_TOKEN_INVALID, "refresh token"),
             (super::ACCESS_TOKEN_EXPIRED_OR_INVALID, "expired or invalid"),
+            (
+                super::INVALID_PARAMETER_FORMAT,
+                "a parameter is not formatted correctly",
+            ),
+            (super::ENDPOINT_NOT_PERMITTED, "permission"),
+            (super::API_SECRET_MISSING, "api secret is missing"),
+            (super::UNKNOWN_ERROR, "unknown error"),
+            (super::INVALID_POST_BODY, "post body is invalid"),
+            (super::INVALID_REQUEST, "invalid request"),
+            (
+                super::USERNAME_ALREADY_REGISTERED,
+                "username is already registered",
+            ),
+            (super::EMAIL_ALREADY_VERIFIED, "already verified"),
+            (
+                super::CUSTOM_OBJECT_JSON_INVALID,
+                "custom object json is invalid",
+            ),
+            (
+                super::CUSTOM_OBJECT_ID_REQUIRED,
+                "custom object id is required",
+            ),
+            (super::VALID_EMAIL_REQUIRED, "valid email"),
+            (
+                super::CUSTOM_OBJECT_NAME_INVALID,
+                "custom object name is invalid",
+            ),
+            (super::USERNAME_REQUIRED, "username is required"),
+            (super::INVALID_PAYLOAD, "invalid request body"),
+            (
+                super::MFA_NOT_ENABLED,
+                "two factor authentication is not enabled",
+            ),
+            (super::MFA_NOT_CONFIGURED, "not configured for this profile"),
+            (super::DELETE_TOKEN_INVALID, "deletetoken is invalid"),
+            (super::MFA_REMOVAL_INVALID, "removing two factor"),
+            (
+                super::EMAIL_OR_USERNAME_REQUIRED,
+                "email address or username is required",
+            ),
+            (super::ROLE_NAME_INVALID, "role name is not valid"),
+            (super::UID_INVALID, "uid is not valid"),
+            (super::SIGNATURE_MISSING, "api signature is missing"),
+            (super::SIGNATURE_INVALID, "api signature is invalid"),
+            (super::REQUEST_EXPIRY_MISSING, "expiry time is missing"),
+            (super::REQUEST_EXPIRY_FORMAT_INVALID, "invalid format"),
+            (super::REQUEST_EXPIRY_INVALID, "expiry time is invalid"),
+            (
+                super::VERIFICATION_URL_INVALID,
+                "verificationurl url is invalid",
+            ),
         ];
         for (code, needle) in expectations {
             let m = message(&t, *code);

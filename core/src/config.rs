@@ -1,13 +1,16 @@
-//! Client configuration: [`Builder`], [`Clock`] and the environment variables.
+//! Client configuration: the [`Builder`] and the environment variables it reads, the [`Clock`],
+//! and the validated settings (`Config`) a client and its requests share.
+//!
+//! This module sits below the client and the request plumbing: both read a `Config`, and
+//! nothing here knows about them ([`Builder::build`] is defined with the client).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
 use time::OffsetDateTime;
 
-use crate::client::{Inner, LoginRadius};
-use crate::request::RetryPolicy;
+use crate::retry::{RetryPolicy, SharedBudget};
 use crate::transport::Transport;
 use crate::{Error, Secret};
 
@@ -48,7 +51,8 @@ impl std::fmt::Debug for Clock {
     }
 }
 
-/// Builds a [`LoginRadius`] client. Start from [`LoginRadius::builder`].
+/// Builds a [`LoginRadius`](crate::LoginRadius) client. Start from
+/// [`LoginRadius::builder`](crate::LoginRadius::builder).
 ///
 /// ```
 /// use std::time::Duration;
@@ -77,12 +81,6 @@ pub struct Builder {
     retry: Option<RetryPolicy>,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Clock>,
-}
-
-impl std::fmt::Debug for dyn Transport {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Transport")
-    }
 }
 
 impl Builder {
@@ -141,7 +139,9 @@ impl Builder {
         self
     }
 
-    /// Retry policy (default: GET retried twice on 5xx, 429 and timeouts).
+    /// Retry policy (default: reads retried twice on 5xx, 429, timeouts and connection
+    /// failures, writes only when no connection could be made, within a retry budget; see
+    /// [`RetryPolicy`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
@@ -229,8 +229,8 @@ impl Builder {
         Ok(self)
     }
 
-    /// Checks the settings and builds the client. Spawns nothing and makes no request.
-    pub fn build(self) -> Result<LoginRadius, Error> {
+    /// Checks the settings and turns them into the client's [`Config`].
+    pub(crate) fn into_config(self) -> Result<Config, Error> {
         let api_key = self
             .api_key
             .filter(|k| !k.trim().is_empty())
@@ -275,7 +275,9 @@ impl Builder {
             Some(t) => t,
             None => default_transport(connect_timeout)?,
         };
-        Ok(LoginRadius::from_inner(Inner {
+        let retry = self.retry.unwrap_or_default();
+        let retry_budget = SharedBudget::new(&retry.budget)?;
+        Ok(Config {
             api_key,
             api_secret: self.api_secret,
             base_url,
@@ -284,12 +286,29 @@ impl Builder {
             origin_ip,
             region: self.region.filter(|r| !r.trim().is_empty()),
             request_timeout: self.request_timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
-            retry: self.retry.unwrap_or_default(),
+            retry,
+            retry_budget,
             transport,
             clock: self.clock.unwrap_or_else(Clock::system),
-            sott_key: OnceLock::new(),
-        }))
+        })
     }
+}
+
+/// The validated settings of one client, shared by its clones and by every request they make,
+/// with the retry budget those requests share.
+pub(crate) struct Config {
+    pub(crate) api_key: String,
+    pub(crate) api_secret: Option<Secret>,
+    pub(crate) base_url: String,
+    pub(crate) config_url: String,
+    pub(crate) request_signing: bool,
+    pub(crate) origin_ip: Option<HeaderValue>,
+    pub(crate) region: Option<String>,
+    pub(crate) request_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) retry_budget: SharedBudget,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) clock: Clock,
 }
 
 #[cfg(feature = "reqwest")]
@@ -338,7 +357,7 @@ mod tests {
 
     #[test]
     fn environment_is_read() {
-        let client = Builder::default()
+        let config = Builder::default()
             .with_lookup(env(&[
                 ("LOGINRADIUS_API_KEY", "k"),
                 ("LOGINRADIUS_API_SECRET", "s"),
@@ -349,9 +368,9 @@ mod tests {
             ]))
             .unwrap()
             .transport(RecordingTransport::new())
-            .build()
+            .into_config()
             .unwrap();
-        let inner = &client.inner;
+        let inner = &config;
         assert_eq!(inner.api_key, "k");
         assert_eq!(inner.base_url, "http://127.0.0.1:9");
         assert!(inner.request_signing);
@@ -400,5 +419,16 @@ mod tests {
         );
         let bad = Builder::default().with_lookup(env(&[("LOGINRADIUS_REQUEST_SIGNING", "maybe")]));
         assert!(bad.is_err());
+        assert!(matches!(
+            Builder::default()
+                .api_key("k")
+                .retry(
+                    RetryPolicy::default()
+                        .budget(crate::RetryBudget::default().window(Duration::from_secs(600)))
+                )
+                .transport(t())
+                .build(),
+            Err(Error::Config(_))
+        ));
     }
 }

@@ -32,6 +32,27 @@
 //! `loginradius-emulator` serves the same wire format on loopback. Set
 //! `LOGINRADIUS_BASE_URL` and `LOGINRADIUS_CONFIG_URL` (or [`config::Builder::base_url`] and
 //! [`config::Builder::config_url`]) to its address.
+//!
+//! ## The modules
+//!
+//! Read top-down: each module uses only modules below it.
+//!
+//! ```text
+//! web        route-helper flows for the axum and actix adapters: sessions, CSRF, redirects
+//! auth       the engine: token -> user -> roles and permissions -> Decision (allow/401/403/503)
+//! api        one module per API group (client.auth(), client.roles(), ...): request builders
+//! client     LoginRadius, the handle shared by clones (SOTT key, settings)
+//!  └ role_events   role changes made through a client, told to its authenticators
+//! request    how a call becomes HTTP: Endpoint, Call, sending with retries, decoding
+//! config     Builder and LOGINRADIUS_* variables -> the validated settings; Clock
+//! retry      RetryPolicy (which failures, how often) and RetryBudget (how much in all)
+//! error      Error, the one error type, and the LoginRadius error envelope
+//! codes      the LoginRadius error codes, checked against spec/error-codes.json
+//! models     typed request bodies and responses, in LoginRadius casing
+//! wire       the wire protocol: percent-encoding, JSON format, request signing, SOTT
+//! transport  the HTTP trait: reqwest by default, RecordingTransport for tests
+//! secret     Secret, a string never printed and only serialised on purpose
+//! ```
 #![warn(missing_docs)]
 
 pub mod api;
@@ -47,6 +68,7 @@ pub mod models;
 #[doc = include_str!("../MIGRATION.md")]
 pub mod migration {}
 pub mod request;
+mod retry;
 mod secret;
 pub mod transport;
 pub mod web;
@@ -55,7 +77,7 @@ pub mod wire;
 pub use client::LoginRadius;
 pub use config::{Builder, Clock};
 pub use error::{ApiErrorDetails, Error, FieldError};
-pub use request::RetryPolicy;
+pub use retry::{RetryBudget, RetryPolicy};
 pub use secret::Secret;
 
 /// `Result` with this crate's [`Error`].

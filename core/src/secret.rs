@@ -8,6 +8,10 @@ use std::fmt;
 /// Read the value with [`Secret::expose`] at the single place that needs it (building a header or
 /// a body). Comparisons are constant-time for equal lengths.
 ///
+/// A `Secret` deserializes from a string but does not implement `Serialize`: writing one out is
+/// an explicit act, `expose()` at the call site, or, for a model field that travels on the wire,
+/// `#[serde(serialize_with = "crate::secret::exposed")]` next to the field.
+///
 /// ```
 /// use loginradius::Secret;
 /// let secret = Secret::new("s3cr3t");
@@ -67,15 +71,48 @@ impl From<&String> for Secret {
     }
 }
 
-impl serde::Serialize for Secret {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
 impl<'de> serde::Deserialize<'de> for Secret {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         String::deserialize(deserializer).map(Self)
+    }
+}
+
+/// Serializes the value of a secret field in clear, for
+/// `#[serde(serialize_with = "crate::secret::exposed")]` on a model field that must travel on
+/// the wire (a password in a request body, a token in a response model). Works for `Secret`,
+/// `Option<Secret>` and `Vec<Secret>`.
+pub(crate) fn exposed<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Exposable + ?Sized,
+    S: serde::Serializer,
+{
+    value.serialize_exposed(serializer)
+}
+
+/// A field type holding secrets that [`exposed`] can write out.
+pub(crate) trait Exposable {
+    /// Serializes the secret values in clear.
+    fn serialize_exposed<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
+}
+
+impl Exposable for Secret {
+    fn serialize_exposed<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl Exposable for Option<Secret> {
+    fn serialize_exposed<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Some(secret) => serializer.serialize_some(secret.expose()),
+            None => serializer.serialize_none(),
+        }
+    }
+}
+
+impl Exposable for Vec<Secret> {
+    fn serialize_exposed<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter().map(Secret::expose))
     }
 }
 
@@ -88,6 +125,31 @@ mod tests {
         let s = Secret::new("token-123");
         assert!(!format!("{s:?}").contains("token-123"));
         assert!(!format!("{s:#?}").contains("token-123"));
+    }
+
+    #[test]
+    fn serializing_is_explicit() {
+        #[derive(serde::Serialize)]
+        struct Body {
+            #[serde(serialize_with = "exposed")]
+            one: Secret,
+            #[serde(serialize_with = "exposed")]
+            maybe: Option<Secret>,
+            #[serde(serialize_with = "exposed")]
+            none: Option<Secret>,
+            #[serde(serialize_with = "exposed")]
+            many: Vec<Secret>,
+        }
+        let body = Body {
+            one: Secret::new("a"),
+            maybe: Some(Secret::new("b")),
+            none: None,
+            many: vec![Secret::new("c"), Secret::new("d")],
+        };
+        assert_eq!(
+            serde_json::to_string(&body).expect("serializable"),
+            r#"{"one":"a","maybe":"b","none":null,"many":["c","d"]}"#
+        );
     }
 
     #[test]

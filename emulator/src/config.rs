@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
+use crate::redact::HIDDEN;
+
 /// The API key used when none is configured. Clearly fake; never a real credential.
 pub const DEFAULT_API_KEY: &str = "00000000-demo-key-0000-000000000000";
 /// The API secret used when none is configured. Clearly fake; never a real credential.
@@ -61,7 +63,8 @@ text_enum!(EmailVerification { Required => "required", Optional => "optional", D
 text_enum!(MfaMode { Disabled => "disabled", Optional => "optional", Required => "required" });
 
 /// A user created when the emulator starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` shows the password as `***`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SeedUser {
     /// Primary email address.
     pub email: String,
@@ -79,6 +82,21 @@ pub struct SeedUser {
     pub email_verified: bool,
     /// A fixed uid (default: a random 32-hex uid).
     pub uid: Option<String>,
+}
+
+impl fmt::Debug for SeedUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SeedUser")
+            .field("email", &self.email)
+            .field("password", &HIDDEN)
+            .field("username", &self.username)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("roles", &self.roles)
+            .field("email_verified", &self.email_verified)
+            .field("uid", &self.uid)
+            .finish()
+    }
 }
 
 impl SeedUser {
@@ -139,8 +157,9 @@ pub struct SeedRole {
 
 /// Everything the emulator needs to start. `EmulatorConfig::default()` works as is: fake demo
 /// credentials, required email verification, optional MFA, 15-minute tokens, no signing
-/// requirement, bound on `127.0.0.1` with an ephemeral port.
-#[derive(Debug, Clone)]
+/// requirement, bound on `127.0.0.1` with an ephemeral port. `Debug` shows the API secret and
+/// the seed users' passwords as `***`.
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// Address to bind (default `127.0.0.1:0`, an ephemeral port).
     pub bind: SocketAddr,
@@ -170,6 +189,23 @@ pub struct EmulatorConfig {
     /// `resetpasswordurl`, `deleteurl`) may point to, besides loopback; any other is refused
     /// with 1249, as LoginRadius refuses domains a site does not allow.
     pub allowed_link_origins: Vec<String>,
+}
+
+impl fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("bind", &self.bind)
+            .field("api_key", &self.api_key)
+            .field("api_secret", &HIDDEN)
+            .field("email_verification", &self.email_verification)
+            .field("mfa", &self.mfa)
+            .field("token_ttl", &self.token_ttl)
+            .field("require_signing", &self.require_signing)
+            .field("totp_issuer", &self.totp_issuer)
+            .field("users", &self.users)
+            .field("roles", &self.roles)
+            .finish()
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -291,6 +327,26 @@ mod tests {
         assert_eq!("DISABLED".parse::<MfaMode>(), Ok(MfaMode::Disabled));
         assert!("sometimes".parse::<MfaMode>().is_err());
         assert_eq!(MfaMode::Optional.to_string(), "optional");
+    }
+
+    #[test]
+    fn debug_hides_the_api_secret_and_passwords() {
+        let user = SeedUser::new("jane@example.com", "pw-never-shown").username("jane");
+        let config = EmulatorConfig::default()
+            .with_credentials("key-shown", "secret-never-shown")
+            .with_user(user.clone());
+        for text in [
+            format!("{user:?}"),
+            format!("{user:#?}"),
+            format!("{config:?}"),
+            format!("{config:#?}"),
+        ] {
+            assert!(!text.contains("pw-never-shown"), "{text}");
+            assert!(!text.contains("secret-never-shown"), "{text}");
+            assert!(text.contains("***"), "{text}");
+        }
+        assert!(format!("{config:?}").contains("key-shown"));
+        assert!(format!("{user:?}").contains("jane@example.com"));
     }
 
     #[test]

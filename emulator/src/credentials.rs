@@ -6,9 +6,11 @@ use loginradius::wire::signing;
 use loginradius::wire::sott::parse_window_time;
 use time::OffsetDateTime;
 
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::endpoint::Cred;
+use crate::errors::ApiError;
 use crate::request::Ctx;
-use crate::router::Cred;
 
 /// Runs the checks `cred` names; on success a Bearer check leaves the user in `ctx.uid`.
 pub(crate) fn check(ctx: &mut Ctx, cred: Cred) -> Result<(), ApiError> {
@@ -42,9 +44,9 @@ fn api_key(ctx: &Ctx) -> Result<(), ApiError> {
         .or_else(|| ctx.query.get("key"))
         .or_else(|| ctx.header("x-loginradius-apikey"));
     match given {
-        None => Err(ApiError::new(code::API_KEY_MISSING)),
+        None => Err(ApiError::new(codes::API_KEY_MISSING)),
         Some(key) if key.eq_ignore_ascii_case(&ctx.state.config.api_key) => Ok(()),
-        Some(_) => Err(ApiError::new(code::API_KEY_UNAUTHORIZED)),
+        Some(_) => Err(ApiError::new(codes::API_KEY_UNAUTHORIZED)),
     }
 }
 
@@ -55,14 +57,14 @@ fn manage(ctx: &Ctx) -> Result<(), ApiError> {
     if let Some(digest) = ctx.header(signing::DIGEST_HEADER) {
         let expires = ctx
             .header(signing::EXPIRES_HEADER)
-            .ok_or_else(|| ApiError::new(code::EXPIRES_MISSING))?;
-        let at =
-            signing::parse_expires(expires).ok_or_else(|| ApiError::new(code::EXPIRES_FORMAT))?;
+            .ok_or_else(|| ApiError::new(codes::REQUEST_EXPIRY_MISSING))?;
+        let at = signing::parse_expires(expires)
+            .ok_or_else(|| ApiError::new(codes::REQUEST_EXPIRY_FORMAT_INVALID))?;
         if at <= ctx.now {
-            return Err(ApiError::new(code::EXPIRES_INVALID));
+            return Err(ApiError::new(codes::REQUEST_EXPIRY_INVALID));
         }
         let body = std::str::from_utf8(&ctx.raw_body)
-            .map_err(|_| ApiError::new(code::SIGNATURE_INVALID))?;
+            .map_err(|_| ApiError::new(codes::SIGNATURE_INVALID))?;
         // A body is signed as sent. With no body, the reference SDK signs ":{}" (every GET but
         // SOTT generation) and other clients sign nothing: accept either.
         let candidates: &[Option<&str>] = if body.trim().is_empty() {
@@ -76,11 +78,11 @@ fn manage(ctx: &Ctx) -> Result<(), ApiError> {
         {
             Ok(())
         } else {
-            Err(ApiError::new(code::SIGNATURE_INVALID))
+            Err(ApiError::new(codes::SIGNATURE_INVALID))
         };
     }
     if ctx.state.config.require_signing {
-        return Err(ApiError::new(code::SIGNATURE_MISSING));
+        return Err(ApiError::new(codes::SIGNATURE_MISSING));
     }
     match ctx
         .header("x-loginradius-apisecret")
@@ -88,7 +90,7 @@ fn manage(ctx: &Ctx) -> Result<(), ApiError> {
     {
         None => Err(ApiError::new(1209)),
         Some(given) if given == secret => Ok(()),
-        Some(_) => Err(ApiError::new(code::API_SECRET_UNAUTHORIZED)),
+        Some(_) => Err(ApiError::new(codes::API_SECRET_UNAUTHORIZED)),
     }
 }
 
@@ -99,9 +101,9 @@ fn legacy_secret(ctx: &Ctx) -> Result<(), ApiError> {
         .get("secret")
         .or_else(|| ctx.query.get("apisecret"))
     {
-        None => Err(ApiError::new(code::API_SECRET_MISSING)),
+        None => Err(ApiError::new(codes::API_SECRET_MISSING)),
         Some(given) if given == ctx.state.config.api_secret => Ok(()),
-        Some(_) => Err(ApiError::new(code::API_SECRET_UNAUTHORIZED)),
+        Some(_) => Err(ApiError::new(codes::API_SECRET_UNAUTHORIZED)),
     }
 }
 
@@ -122,17 +124,17 @@ pub(crate) fn bearer(ctx: &mut Ctx) -> Result<(), ApiError> {
                 .and_then(|b| crate::request::str_ci(&b, "access_token"))
         })
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::new(code::TOKEN_MISSING))?;
+        .ok_or_else(|| ApiError::new(codes::ACCESS_TOKEN_MISSING))?;
     let store = ctx.state.store();
     let session = store
         .sessions
         .get(&token)
-        .ok_or_else(|| ApiError::new(code::TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::ACCESS_TOKEN_INVALID))?;
     if session.expires <= ctx.now {
-        return Err(ApiError::new(code::TOKEN_EXPIRED));
+        return Err(ApiError::new(codes::ACCESS_TOKEN_EXPIRED));
     }
     if !store.users.contains_key(&session.uid) {
-        return Err(ApiError::new(code::TOKEN_INVALID));
+        return Err(ApiError::new(codes::ACCESS_TOKEN_INVALID));
     }
     let uid = session.uid.clone();
     drop(store);
@@ -147,8 +149,8 @@ fn sott(ctx: &Ctx) -> Result<(), ApiError> {
     let sott = ctx
         .header("x-loginradius-sott")
         .or_else(|| ctx.query.get("sott"))
-        .ok_or_else(|| ApiError::new(code::SOTT_MISSING))?;
-    let invalid = || ApiError::new(code::SOTT_INVALID);
+        .ok_or_else(|| ApiError::new(codes::SOTT_REQUIRED))?;
+    let invalid = || ApiError::new(codes::SOTT_INVALID);
     let content = ctx.state.sott_key.open(sott).map_err(|_| invalid())?;
     if !content
         .api_key

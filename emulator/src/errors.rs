@@ -1,11 +1,13 @@
 //! The LoginRadius error envelope, built from the documented error table
-//! (`data/error-codes.json`, a byte-identical copy of `spec/error-codes.json`).
+//! (`data/error-codes.json`, a byte-identical copy of `spec/error-codes.json`). Codes are named
+//! by [`loginradius::codes`], the table the client matches on.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use loginradius::codes;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -15,7 +17,7 @@ pub(crate) const ERROR_CODES_JSON: &str = include_str!("../data/error-codes.json
 /// One documented error code.
 #[derive(Debug, Clone, Deserialize)]
 pub(crate) struct CodeInfo {
-    pub(crate) code: u32,
+    pub(crate) code: i64,
     pub(crate) message: String,
     pub(crate) description: String,
     pub(crate) http_status: u16,
@@ -26,8 +28,8 @@ struct Table {
     codes: Vec<CodeInfo>,
 }
 
-fn table() -> &'static HashMap<u32, CodeInfo> {
-    static TABLE: OnceLock<HashMap<u32, CodeInfo>> = OnceLock::new();
+fn table() -> &'static HashMap<i64, CodeInfo> {
+    static TABLE: OnceLock<HashMap<i64, CodeInfo>> = OnceLock::new();
     TABLE.get_or_init(|| {
         serde_json::from_str::<Table>(ERROR_CODES_JSON)
             .map(|t| t.codes.into_iter().map(|c| (c.code, c)).collect())
@@ -36,75 +38,23 @@ fn table() -> &'static HashMap<u32, CodeInfo> {
 }
 
 /// The documented entry for `code`, if any.
-pub(crate) fn lookup(code: u32) -> Option<&'static CodeInfo> {
+pub(crate) fn lookup(code: i64) -> Option<&'static CodeInfo> {
     table().get(&code)
 }
 
-/// Error codes the emulator answers with, named for readability.
-#[allow(dead_code)]
+/// The names `admin.rs` still uses, as aliases of the one code table, [`loginradius::codes`];
+/// every other module names codes from there directly.
 pub(crate) mod code {
-    pub const API_KEY_UNAUTHORIZED: u32 = 901;
-    pub const API_SECRET_UNAUTHORIZED: u32 = 902;
-    pub const TOKEN_INVALID: u32 = 905;
-    pub const TOKEN_EXPIRED: u32 = 906;
-    pub const BAD_PARAMETER: u32 = 908;
-    pub const NOT_PERMITTED: u32 = 909;
-    pub const API_KEY_MISSING: u32 = 922;
-    pub const API_SECRET_MISSING: u32 = 923;
-    pub const EMAIL_TAKEN: u32 = 936;
-    pub const USER_NOT_FOUND: u32 = 938;
-    pub const UNKNOWN_ERROR: u32 = 950;
-    pub const BAD_BODY: u32 = 965;
-    pub const WRONG_PASSWORD: u32 = 966;
-    pub const WRONG_CURRENT_PASSWORD: u32 = 967;
-    pub const EMAIL_NOT_VERIFIED: u32 = 970;
-    pub const INVALID_REQUEST: u32 = 971;
-    pub const LINK_USED: u32 = 974;
-    pub const LINK_EXPIRED: u32 = 975;
-    pub const ACCOUNT_BLOCKED: u32 = 991;
-    pub const USERNAME_TAKEN: u32 = 1017;
-    pub const EMAIL_UNKNOWN: u32 = 1023;
-    pub const EMAIL_ALREADY_VERIFIED: u32 = 1025;
-    pub const CUSTOM_OBJECT_JSON: u32 = 1035;
-    pub const CUSTOM_OBJECT_ID_REQUIRED: u32 = 1036;
-    pub const EMAIL_INVALID: u32 = 1038;
-    pub const ROLE_UNKNOWN: u32 = 1047;
-    pub const SOTT_MISSING: u32 = 1048;
-    pub const SOTT_INVALID: u32 = 1049;
-    pub const CUSTOM_OBJECT_NOT_FOUND: u32 = 1057;
-    pub const TOKEN_MISSING: u32 = 1060;
-    pub const VTOKEN_INVALID: u32 = 1063;
-    pub const CUSTOM_OBJECT_NAME_INVALID: u32 = 1064;
-    pub const USERNAME_REQUIRED: u32 = 1075;
-    pub const PASSWORD_MISSING: u32 = 1089;
-    pub const BAD_PAYLOAD: u32 = 1090;
-    pub const MFA_NOT_ENABLED: u32 = 1097;
-    pub const MFA_NOT_CONFIGURED_FOR_PROFILE: u32 = 1101;
-    pub const MFA_WRONG_CODE: u32 = 1102;
-    pub const MFA_TOKEN_INVALID: u32 = 1103;
-    pub const MFA_TOKEN_EXPIRED: u32 = 1104;
-    pub const DELETE_TOKEN_INVALID: u32 = 1119;
-    pub const MFA_REMOVE_INVALID: u32 = 1121;
-    pub const BACKUP_CODE_INVALID: u32 = 1128;
-    pub const VALIDATION_FAILED: u32 = 1134;
-    pub const EMAIL_OR_USERNAME_REQUIRED: u32 = 1141;
-    pub const ADDITIONAL_PERMISSION_UNKNOWN: u32 = 1142;
-    pub const ROLE_NAME_INVALID: u32 = 1175;
-    pub const MFA_ENABLED: u32 = 1176;
-    pub const UID_INVALID: u32 = 1200;
-    pub const SIGNATURE_MISSING: u32 = 1207;
-    pub const SIGNATURE_INVALID: u32 = 1208;
-    pub const EXPIRES_MISSING: u32 = 1210;
-    pub const EXPIRES_FORMAT: u32 = 1211;
-    pub const EXPIRES_INVALID: u32 = 1212;
-    pub const REFRESH_TOKEN_INVALID: u32 = 1217;
+    pub(crate) use loginradius::codes::{
+        INVALID_PARAMETER_FORMAT as BAD_PARAMETER, INVALID_POST_BODY as BAD_BODY, INVALID_REQUEST,
+    };
 }
 
 /// An error answer: a documented code, optionally with another HTTP status, another
 /// description, extra headers or extra envelope fields (`Errors`, `Data`).
 #[derive(Debug, Clone)]
 pub(crate) struct ApiError {
-    pub(crate) code: u32,
+    pub(crate) code: i64,
     status: Option<StatusCode>,
     message: Option<String>,
     description: Option<String>,
@@ -114,7 +64,7 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     /// The documented error `code`, with its documented status, message and description.
-    pub(crate) fn new(code: u32) -> Self {
+    pub(crate) fn new(code: i64) -> Self {
         Self {
             code,
             status: None,
@@ -157,7 +107,7 @@ impl ApiError {
 
     /// 1134 with one `Errors` entry.
     pub(crate) fn validation(field: &str, message: impl Into<String>) -> Self {
-        Self::new(code::VALIDATION_FAILED).with_field(
+        Self::new(codes::VALIDATION_FAILED).with_field(
             "Errors",
             json!([{ "FieldName": field, "ErrorMessage": message.into() }]),
         )

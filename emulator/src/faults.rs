@@ -22,7 +22,7 @@ pub struct Fault {
     /// Answer with this HTTP status (400–599) and a LoginRadius error envelope.
     pub status: Option<u16>,
     /// The `ErrorCode` of that envelope (default: 950 for 5xx, 971 for 4xx; 429 has its own).
-    pub error_code: Option<u32>,
+    pub error_code: Option<i64>,
     /// Share of matching requests affected, 0 to 1 (default 1).
     pub rate: Option<f64>,
     /// `Retry-After` seconds on a 429 (default 1).
@@ -88,7 +88,7 @@ impl Fault {
     }
 
     /// Uses this `ErrorCode` in the error envelope.
-    pub fn with_error_code(mut self, code: u32) -> Self {
+    pub fn with_error_code(mut self, code: i64) -> Self {
         self.error_code = Some(code);
         self
     }

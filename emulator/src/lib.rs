@@ -28,6 +28,33 @@
 //!   `"GET /identity/v2/auth/access_token/validate"`.
 //! - Catalog endpoints it does not implement answer 501 with `ErrorCode` 909 and a description
 //!   saying so; `GET /emulator/coverage` lists which are implemented.
+//!
+//! ## The modules
+//!
+//! Read top-down: each module uses only modules below it.
+//!
+//! ```text
+//! server        the axum app: /emulator admin routes, everything else through the route table
+//! admin         the /emulator endpoints: outbox, faults, stats, coverage, clock, QR codes
+//! coverage      which catalog endpoints are implemented
+//! router        the route table (implemented + "not supported") and path matching
+//! routes        the handlers, one module per API family
+//! credentials   API key, secret or signature, SOTT and Bearer checks before a handler runs
+//! endpoint      what an endpoint is: method, path template, credentials, handler
+//! profile       the profile as LoginRadius writes it, and how updates apply
+//! request       what a handler sees of a request (Ctx)
+//! state         in-memory users, tokens, links, challenges, roles, custom objects
+//! config        EmulatorConfig, SeedUser, SeedRole: what to start with
+//! outbox        captured emails and SMS
+//! redact        how secrets show in Debug output
+//! faults        fault injection: latency, error statuses, malformed bodies
+//! errors        the LoginRadius error envelope (codes named by loginradius::codes)
+//! catalog       the (method, path) pairs of the API catalog
+//! passwords     argon2id hashing
+//! authenticator TOTP (RFC 6238)
+//! stats         request counters per endpoint
+//! times         timestamp formats
+//! ```
 #![warn(missing_docs)]
 
 mod admin;
@@ -36,6 +63,7 @@ pub mod catalog;
 pub mod config;
 mod coverage;
 mod credentials;
+mod endpoint;
 mod errors;
 mod faults;
 mod links;
@@ -43,6 +71,7 @@ mod local_only;
 mod outbox;
 mod passwords;
 mod profile;
+mod redact;
 mod request;
 mod router;
 mod routes;

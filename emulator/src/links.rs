@@ -9,6 +9,7 @@
 
 use std::net::IpAddr;
 
+use loginradius::codes;
 use url::{Host, Url};
 
 use crate::config::EmulatorConfig;
@@ -25,16 +26,13 @@ const LINK_PARAMETERS: &[&str] = &[
     "loginurl",
 ];
 
-/// LoginRadius's "The VerificationUrl URL is invalid".
-const INVALID_LINK_URL: u32 = 1249;
-
 /// Refuses a request whose link base points anywhere but loopback or an allowed origin.
 pub(crate) fn check(query: &Query, config: &EmulatorConfig) -> Result<(), ApiError> {
     for name in LINK_PARAMETERS {
         if let Some(value) = query.get(name)
             && !allowed(value, config)
         {
-            return Err(ApiError::new(INVALID_LINK_URL).with_description(format!(
+            return Err(ApiError::new(codes::VERIFICATION_URL_INVALID).with_description(format!(
                 "The {name} must be an http(s) URL on this machine or on an origin the emulator \
                  allows (--allow-link-origin)."
             )));
@@ -104,7 +102,7 @@ mod tests {
         let Err(e) = check(&query, &config()) else {
             panic!("refused");
         };
-        assert_eq!(e.code, INVALID_LINK_URL);
+        assert_eq!(e.code, codes::VERIFICATION_URL_INVALID);
         assert!(format!("{e:?}").contains("resetpasswordurl"));
         assert!(check(&Query::parse(Some("email=a@b.c")), &config()).is_ok());
     }

@@ -16,9 +16,9 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use loginradius::codes;
 
-use crate::errors::json_response;
+use crate::errors::ApiError;
 
 /// The middleware: passes reads, and writes that come from a tool or the emulator's own page.
 pub(crate) async fn refuse_cross_site(request: Request, next: Next) -> Response {
@@ -39,19 +39,18 @@ enum Refusal {
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
-        let (status, error, message) = match self {
-            Refusal::CrossOrigin => (
-                StatusCode::FORBIDDEN,
-                "cross_origin_refused",
-                "The emulator's controls only accept requests from tools or its own page.",
-            ),
-            Refusal::NotJson => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "json_required",
-                "Send the body as application/json.",
-            ),
+        let error = match self {
+            Refusal::CrossOrigin => ApiError::new(codes::INVALID_REQUEST)
+                .with_status(StatusCode::FORBIDDEN)
+                .with_description(
+                    "The emulator's controls only accept requests from tools or its own page, \
+                     not from another site or origin.",
+                ),
+            Refusal::NotJson => ApiError::new(codes::INVALID_POST_BODY)
+                .with_status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+                .with_description("Send the body as application/json."),
         };
-        json_response(status, &json!({ "error": error, "message": message }))
+        error.into_response()
     }
 }
 

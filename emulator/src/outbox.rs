@@ -5,6 +5,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use crate::redact::hidden;
+
 /// Most messages kept; older ones are dropped first.
 const CAPACITY: usize = 1000;
 
@@ -22,8 +24,9 @@ pub mod kind {
     pub const WELCOME: &str = "welcome";
 }
 
-/// One captured message: `{"type","to","token","otp","link","sent_at"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One captured message: `{"type","to","token","otp","link","sent_at"}`. `Debug` shows the
+/// token, the code and the link (which carries the token) as `***`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     /// What the message is (see [`kind`]).
     #[serde(rename = "type")]
@@ -38,6 +41,19 @@ pub struct OutboxMessage {
     pub link: Option<String>,
     /// When it was sent (RFC 3339, UTC).
     pub sent_at: String,
+}
+
+impl std::fmt::Debug for OutboxMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutboxMessage")
+            .field("kind", &self.kind)
+            .field("to", &self.to)
+            .field("token", &hidden(&self.token))
+            .field("otp", &hidden(&self.otp))
+            .field("link", &hidden(&self.link))
+            .field("sent_at", &self.sent_at)
+            .finish()
+    }
 }
 
 /// The captured messages, oldest first.
@@ -59,5 +75,28 @@ impl Outbox {
 
     pub(crate) fn clear(&self) {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_token_the_code_and_the_link() {
+        let message = OutboxMessage {
+            kind: kind::RESET_PASSWORD.to_owned(),
+            to: "jane@example.com".to_owned(),
+            token: Some("tok-never-shown".to_owned()),
+            otp: Some("otp-never-shown".to_owned()),
+            link: Some("http://x/reset?vtoken=tok-never-shown".to_owned()),
+            sent_at: "2026-01-01T00:00:00Z".to_owned(),
+        };
+        let text = format!("{message:?}");
+        assert!(!text.contains("never-shown"), "{text}");
+        assert!(text.contains("jane@example.com"), "{text}");
+        let outbox = Outbox::default();
+        outbox.push(message);
+        assert!(!format!("{outbox:?}").contains("never-shown"));
     }
 }

@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::request::{bool_ci, get_ci, str_ci};
 use crate::state::{EmailEntry, User};
 use crate::times::iso;
@@ -156,7 +158,7 @@ pub(crate) fn emails_from(body: &Map<String, Value>) -> Result<Option<Vec<EmailE
     };
     for e in &entries {
         if !valid_email(&e.value) {
-            return Err(ApiError::new(code::EMAIL_INVALID));
+            return Err(ApiError::new(codes::VALID_EMAIL_REQUIRED));
         }
     }
     Ok(Some(entries))

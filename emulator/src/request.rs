@@ -9,7 +9,9 @@ use bytes::Bytes;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::state::AppState;
 
 /// Query parameters in order, names matched case-insensitively.
@@ -163,7 +165,7 @@ impl Ctx {
         match &self.body {
             None => Ok(Map::new()),
             Some(Ok(Value::Object(map))) => Ok(map.clone()),
-            Some(_) => Err(ApiError::new(code::BAD_BODY)),
+            Some(_) => Err(ApiError::new(codes::INVALID_POST_BODY)),
         }
     }
 
@@ -172,7 +174,7 @@ impl Ctx {
         match &self.body {
             None => Ok(None),
             Some(Ok(v)) => Ok(Some(v.clone())),
-            Some(Err(())) => Err(ApiError::new(code::BAD_BODY)),
+            Some(Err(())) => Err(ApiError::new(codes::INVALID_POST_BODY)),
         }
     }
 
@@ -180,11 +182,11 @@ impl Ctx {
     pub(crate) fn user_uid(&self) -> Result<String, ApiError> {
         self.uid
             .clone()
-            .ok_or_else(|| ApiError::new(code::TOKEN_MISSING))
+            .ok_or_else(|| ApiError::new(codes::ACCESS_TOKEN_MISSING))
     }
 
     /// A required query parameter; `code` when missing.
-    pub(crate) fn required_query(&self, name: &str, missing: u32) -> Result<String, ApiError> {
+    pub(crate) fn required_query(&self, name: &str, missing: i64) -> Result<String, ApiError> {
         self.query.get(name).map(str::to_owned).ok_or_else(|| {
             ApiError::new(missing)
                 .with_description(format!("The query parameter '{name}' is required."))

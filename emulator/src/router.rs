@@ -1,45 +1,15 @@
-//! The route table: every implemented endpoint, plus every other catalog endpoint answered as
-//! "not supported". Paths are matched case-insensitively segment by segment; path parameters
-//! keep their case and are percent-decoded. A literal segment beats a parameter
-//! (`/manage/account/sott` before `/manage/account/{uid}`).
+//! The route table: every implemented endpoint ([`routes`](crate::routes)), plus every other
+//! catalog endpoint answered as "not supported". Paths are matched case-insensitively segment
+//! by segment; path parameters keep their case and are percent-decoded. A literal segment beats
+//! a parameter (`/manage/account/sott` before `/manage/account/{uid}`).
 
 use std::sync::OnceLock;
 
 use axum::http::Method;
 use percent_encoding::percent_decode_str;
-use serde_json::Value;
 
 use crate::catalog::CATALOG;
-use crate::errors::ApiError;
-use crate::request::Ctx;
-
-/// A handler: synchronous, run on a blocking thread with the store lock taken inside.
-pub(crate) type Handler = fn(&mut Ctx) -> Result<Value, ApiError>;
-
-/// The credentials an endpoint requires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cred {
-    /// The API key.
-    Key,
-    /// The API key and a Bearer access token.
-    Bearer,
-    /// The API key and the API secret header or a valid request signature.
-    Manage,
-    /// The API key and a SOTT.
-    Sott,
-    /// Legacy `/api/v2` calls: key, secret and token in the query.
-    LegacySecret,
-}
-
-/// One endpoint.
-#[derive(Debug, Clone)]
-pub(crate) struct Route {
-    pub(crate) method: Method,
-    pub(crate) template: &'static str,
-    pub(crate) cred: Cred,
-    /// `None`: in the catalog, not implemented by the emulator.
-    pub(crate) handler: Option<Handler>,
-}
+use crate::endpoint::{Cred, Route};
 
 /// What a request path resolves to.
 pub(crate) enum Lookup {

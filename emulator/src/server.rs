@@ -9,15 +9,17 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use loginradius::codes;
 
 use crate::admin;
 use crate::credentials;
-use crate::errors::{ApiError, code, json_response};
+use crate::endpoint::Route;
+use crate::errors::{ApiError, json_response};
 use crate::faults::Fault;
 use crate::links;
 use crate::local_only;
 use crate::request::{Ctx, Query};
-use crate::router::{self, Lookup, Route};
+use crate::router::{self, Lookup};
 use crate::routes::not_supported;
 use crate::state::AppState;
 use crate::stats;
@@ -76,13 +78,13 @@ async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Respo
     let (route, params): (&'static Route, _) = match lookup {
         Lookup::Found(route, params) => (route, params),
         Lookup::MethodNotAllowed(template) => {
-            return ApiError::new(code::INVALID_REQUEST)
+            return ApiError::new(codes::INVALID_REQUEST)
                 .with_status(StatusCode::METHOD_NOT_ALLOWED)
                 .with_description(format!("{method} is not allowed on {template}."))
                 .into_response();
         }
         Lookup::NotFound => {
-            return ApiError::new(code::INVALID_REQUEST)
+            return ApiError::new(codes::INVALID_REQUEST)
                 .with_status(StatusCode::NOT_FOUND)
                 .with_description("No LoginRadius endpoint has this path.")
                 .into_response();
@@ -95,7 +97,7 @@ async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Respo
     let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(bytes) => bytes,
         Err(_) => {
-            return ApiError::new(code::BAD_PAYLOAD)
+            return ApiError::new(codes::INVALID_PAYLOAD)
                 .with_status(StatusCode::PAYLOAD_TOO_LARGE)
                 .with_description(format!(
                     "The request body must be at most {MAX_BODY} bytes."
@@ -126,11 +128,11 @@ async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Respo
     // Handlers are synchronous (argon2 hashing is CPU work): run them off the async threads,
     // a bounded number at a time.
     let Ok(_slot) = state.handler_slots.acquire().await else {
-        return ApiError::new(code::UNKNOWN_ERROR).into_response();
+        return ApiError::new(codes::UNKNOWN_ERROR).into_response();
     };
     match tokio::task::spawn_blocking(move || run(route, ctx)).await {
         Ok(response) => response,
-        Err(_) => ApiError::new(code::UNKNOWN_ERROR).into_response(),
+        Err(_) => ApiError::new(codes::UNKNOWN_ERROR).into_response(),
     }
 }
 
@@ -164,9 +166,9 @@ async fn apply_fault(fault: &Fault) -> Option<Response> {
                 .with_retry_after(retry_after)
         } else {
             let default = if status.is_server_error() {
-                code::UNKNOWN_ERROR
+                codes::UNKNOWN_ERROR
             } else {
-                code::INVALID_REQUEST
+                codes::INVALID_REQUEST
             };
             ApiError::new(fault.error_code.unwrap_or(default))
         };

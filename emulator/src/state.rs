@@ -174,7 +174,8 @@ pub(crate) struct RoleContextRec {
 }
 
 /// A user's authenticator (TOTP) state.
-#[derive(Debug, Clone, Default)]
+/// Not `Debug`: it holds TOTP secrets and backup codes.
+#[derive(Clone, Default)]
 pub(crate) struct MfaState {
     /// The secret shown in the QR code, waiting for a first valid code.
     pub(crate) pending_secret: Option<Vec<u8>>,
@@ -185,7 +186,8 @@ pub(crate) struct MfaState {
 }
 
 /// One user account.
-#[derive(Debug, Clone)]
+/// Not `Debug`: it holds the password hash and the authenticator secret.
+#[derive(Clone)]
 pub(crate) struct User {
     pub(crate) uid: String,
     pub(crate) id: String,
@@ -253,7 +255,8 @@ impl User {
 }
 
 /// An access token's session.
-#[derive(Debug, Clone)]
+/// Not `Debug`: it holds the refresh token.
+#[derive(Clone)]
 pub(crate) struct Session {
     pub(crate) uid: String,
     pub(crate) expires: OffsetDateTime,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::auth::events::{RoleChange, RoleEvents};
+use crate::client::role_events::{RoleChange, RoleEvents};
 use crate::models::{Deleted, Role, RoleContextList, RoleList, UserRoles};
 use crate::request::{Call, endpoint, request_builder};
 

@@ -11,16 +11,15 @@ use tracing::field::Empty;
 
 use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, UserCache};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
-use super::events::RoleChangeListener;
 use super::extract::{self, Extracted, TokenExtractor};
+use super::grants::{Grants, Needs};
 use super::memo::GrantsMemo;
 use super::permissions::{
-    DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, Grants, RoleCacheConfig,
-    RoleData,
+    DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
 };
-use super::require::Needs;
 use super::token::TokenDigest;
 use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
+use crate::client::role_events::RoleChangeListener;
 use crate::config::Clock;
 use crate::{Error, LoginRadius};
 

@@ -16,8 +16,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use super::Uid;
-use super::permissions::{Fresh, Grants};
-use super::require::Needs;
+use super::grants::{Grants, Needs};
+use super::permissions::Fresh;
 
 /// The memo of one cached user, shared by every copy of that user (one per request).
 #[derive(Clone, Default)]

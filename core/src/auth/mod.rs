@@ -15,8 +15,8 @@
 mod authenticator;
 mod cache;
 mod decision;
-pub(crate) mod events;
 mod extract;
+mod grants;
 mod memo;
 mod permissions;
 mod policy;

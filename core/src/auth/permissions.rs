@@ -1,5 +1,5 @@
 //! Roles, role contexts and role definitions from the Role API, each cached with its own TTL,
-//! and the [`Grants`] snapshot a [`Require`](super::Require) is decided against.
+//! assembled into the [`Grants`] a [`Require`](super::Require) is decided against.
 //!
 //! - the user's roles (`client.roles().of_user`), cached [`DEFAULT_ROLES_TTL`];
 //! - the user's role contexts (`client.roles().contexts_of_user`), cached
@@ -10,7 +10,6 @@
 //!
 //! Role calls made through the same client evict the affected entries at once.
 
-use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -18,10 +17,9 @@ use std::time::{Duration, Instant};
 
 use moka::Equivalent;
 use moka::future::Cache;
-use time::OffsetDateTime;
 
-use super::events::{RoleChange, RoleChangeListener};
-use super::require::Needs;
+use super::grants::{Definitions, Grants, Needs};
+use crate::client::role_events::{RoleChange, RoleChangeListener};
 use crate::models::{RoleContext, RoleList};
 use crate::{Error, LoginRadius};
 
@@ -31,87 +29,6 @@ pub const DEFAULT_ROLES_TTL: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONTEXTS_TTL: Duration = Duration::from_secs(60);
 /// Default lifetime of the cached role definitions.
 pub const DEFAULT_DEFINITIONS_TTL: Duration = Duration::from_secs(600);
-
-/// Role name → granted permissions.
-pub(crate) type Definitions = HashMap<String, HashSet<String>>;
-
-/// The role data of one user needed to decide a requirement. Parts not needed are `None`
-/// (and count as empty), so deciding a requirement allocates nothing.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Grants {
-    pub(crate) roles: Option<Arc<[String]>>,
-    pub(crate) contexts: Option<Arc<[RoleContext]>>,
-    pub(crate) definitions: Option<Arc<Definitions>>,
-}
-
-impl Grants {
-    /// Whether every part `needs` asks for is here.
-    pub(crate) fn covers(&self, needs: &Needs) -> bool {
-        (!needs.roles || self.roles.is_some())
-            && (!needs.contexts || self.contexts.is_some())
-            && (!needs.definitions || self.definitions.is_some())
-    }
-
-    /// These parts, with `newer`'s parts where it has them.
-    pub(crate) fn merged(self, newer: Grants) -> Grants {
-        Grants {
-            roles: newer.roles.or(self.roles),
-            contexts: newer.contexts.or(self.contexts),
-            definitions: newer.definitions.or(self.definitions),
-        }
-    }
-
-    fn roles(&self) -> &[String] {
-        self.roles.as_deref().unwrap_or_default()
-    }
-
-    /// The live (not expired at `now`) contexts named `name`.
-    fn contexts<'a>(
-        &'a self,
-        name: &'a str,
-        now: OffsetDateTime,
-    ) -> impl Iterator<Item = &'a RoleContext> + 'a {
-        self.contexts
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .filter(move |c| c.context == name && !c.is_expired_at(now))
-    }
-
-    fn role_grants(&self, role: &str, permission: &str) -> bool {
-        self.definitions
-            .as_deref()
-            .and_then(|definitions| definitions.get(role))
-            .is_some_and(|granted| granted.contains(permission))
-    }
-
-    /// Whether the user has `role`, globally or in the live context.
-    pub(crate) fn has_role(&self, context: Option<&str>, role: &str, now: OffsetDateTime) -> bool {
-        match context {
-            None => self.roles().iter().any(|r| r == role),
-            Some(name) => self
-                .contexts(name, now)
-                .any(|c| c.roles.iter().any(|r| r == role)),
-        }
-    }
-
-    /// Whether the user's roles (or the live context's roles and additional permissions) grant
-    /// `permission`.
-    pub(crate) fn has_permission(
-        &self,
-        context: Option<&str>,
-        permission: &str,
-        now: OffsetDateTime,
-    ) -> bool {
-        match context {
-            None => self.roles().iter().any(|r| self.role_grants(r, permission)),
-            Some(name) => self.contexts(name, now).any(|c| {
-                c.additional_permissions.iter().any(|p| p == permission)
-                    || c.roles.iter().any(|r| self.role_grants(r, permission))
-            }),
-        }
-    }
-}
 
 /// A value read from the Role API, with the instant its cache entry stops being fresh (the
 /// fetch instant plus the cache's TTL; the cache itself evicts it a moment later) and the

@@ -5,7 +5,7 @@ use std::fmt;
 
 use time::OffsetDateTime;
 
-use super::permissions::Grants;
+use super::grants::{Grants, Needs};
 
 /// A requirement on the signed-in user: roles, permissions, their combinations, optionally
 /// within a role context.
@@ -55,17 +55,6 @@ enum Node {
     All(Vec<Node>),
     Any(Vec<Node>),
     InContext(String, Box<Node>),
-}
-
-/// Which role data a requirement needs to be decided.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Needs {
-    /// The user's global roles.
-    pub(crate) roles: bool,
-    /// The user's role contexts.
-    pub(crate) contexts: bool,
-    /// The role definitions (role → permissions).
-    pub(crate) definitions: bool,
 }
 
 impl Require {

@@ -31,6 +31,7 @@ pub struct NewAccount {
     pub email: Vec<EmailAddress>,
     /// `Password`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub password: Option<Secret>,
     /// `UserName`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -119,6 +120,7 @@ impl NewAccount {
 pub struct PasswordHash {
     /// `PasswordHash`. Kept secret: never printed.
     #[serde(rename = "PasswordHash")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub hash: Secret,
 }
 
@@ -128,6 +130,7 @@ pub struct PasswordHash {
 pub struct EmailVerificationToken {
     /// `VerificationToken`.
     #[serde(rename = "VerificationToken")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub token: Secret,
     /// `expires_in`: when the token expires.
     #[serde(rename = "expires_in", with = "timestamp::option", default)]
@@ -143,6 +146,7 @@ pub struct EmailVerificationToken {
 pub struct ForgotPasswordToken {
     /// `ForgotToken`: pass it to the reset-password call.
     #[serde(rename = "ForgotToken")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub token: Secret,
     /// `IdentityProviders`: social providers linked to the account.
     #[serde(

@@ -27,6 +27,7 @@ pub struct TokenInfo {
     pub provider: Option<String>,
     /// The token itself.
     #[serde(default)]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub access_token: Secret,
     /// Whether the session was started with "remember me".
     #[serde(rename = "isrememberme", default)]
@@ -60,9 +61,11 @@ pub struct EmailVerificationData {
     pub profile: Option<Profile>,
     /// An access token, when the site logs the user in after verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub access_token: Option<Secret>,
     /// A refresh token, when issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub refresh_token: Option<Secret>,
     /// When the access token expires.
     #[serde(with = "timestamp::option", default)]

@@ -12,6 +12,7 @@ use crate::Secret;
 pub struct GeneratedSott {
     /// The SOTT, to pass to [`Auth::register`](crate::api::Auth::register).
     #[serde(rename = "Sott")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub sott: Secret,
     /// When it stops being accepted.
     #[serde(rename = "ExpiryTime", with = "timestamp::option", default)]

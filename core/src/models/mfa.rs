@@ -23,6 +23,7 @@ pub struct SecurityAnswer {
     pub question_id: String,
     /// `Answer`.
     #[serde(rename = "Answer")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub answer: Secret,
 }
 
@@ -44,9 +45,11 @@ pub struct MfaSettings {
     /// `QRCode`: an image URL whose `chl` parameter is the `otpauth://` URI (see
     /// [`MfaSettings::otpauth_uri`]).
     #[serde(rename = "QRCode", default)]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub qr_code: Option<Secret>,
     /// `ManualEntryCode`: the Base32 TOTP secret, for typing into an authenticator app.
     #[serde(rename = "ManualEntryCode", default)]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub manual_entry_code: Option<Secret>,
     /// `IsAuthenticatorVerified`: the authenticator app is set up.
     #[serde(rename = "IsAuthenticatorVerified", default)]
@@ -149,6 +152,7 @@ where
 pub struct SecondFactorChallenge {
     /// `SecondFactorAuthenticationToken`: the MFA token for the second step. Opaque text.
     #[serde(rename = "SecondFactorAuthenticationToken")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub token: Secret,
     /// `ExpireIn`: when the MFA token expires (an absolute timestamp).
     #[serde(rename = "ExpireIn", with = "timestamp::option", default)]
@@ -318,6 +322,7 @@ pub struct BackupCodes {
         default,
         deserialize_with = "null_as_empty"
     )]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub codes: Vec<Secret>,
     /// Other fields.
     #[serde(flatten)]

@@ -34,6 +34,7 @@ pub struct Registration {
     pub email: Vec<EmailAddress>,
     /// The password (`Password`).
     #[serde(default)]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub password: Secret,
     /// `PhoneId` (E.164), for phone registration.
     #[serde(default, skip_serializing_if = "Option::is_none")]

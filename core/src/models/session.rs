@@ -15,6 +15,7 @@ use crate::Secret;
 pub struct ActiveSession {
     /// The session's access token (`AccessToken`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub access_token: Option<Secret>,
     /// `Browser`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

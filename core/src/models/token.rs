@@ -14,9 +14,11 @@ pub struct LoginResponse {
     #[serde(rename = "Profile", default)]
     pub profile: Option<Profile>,
     /// The access token: opaque text (a GUID by default, a JWE on some tenants).
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub access_token: Secret,
     /// The refresh token, when the tenant issues one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub refresh_token: Option<Secret>,
     /// When the access token expires.
     #[serde(with = "timestamp::option", default)]
@@ -31,9 +33,11 @@ pub struct LoginResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenResponse {
     /// The access token.
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub access_token: Secret,
     /// The refresh token, when present.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(serialize_with = "crate::secret::exposed")]
     pub refresh_token: Option<Secret>,
     /// When the access token expires.
     #[serde(with = "timestamp::option", default)]

@@ -9,9 +9,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use std::sync::Arc;
+
 use super::endpoint::{Credentials, Endpoint, Host};
 use super::response;
-use crate::client::LoginRadius;
+use crate::config::Config;
+use crate::retry::Failure;
 use crate::transport::{HttpRequest, HttpResponse, TransportError};
 use crate::wire::{encode, json, signing};
 use crate::{Error, Secret};
@@ -71,7 +74,7 @@ fn header_value(field: &'static str, value: &str) -> Result<HeaderValue, Error> 
 
 /// One API call being built. Input errors are kept and reported by `send` before any request.
 pub(crate) struct Call {
-    client: LoginRadius,
+    config: Arc<Config>,
     endpoint: &'static Endpoint,
     segments: Vec<String>,
     query: Vec<(&'static str, String)>,
@@ -82,9 +85,10 @@ pub(crate) struct Call {
 }
 
 impl Call {
-    pub(crate) fn new(client: &LoginRadius, endpoint: &'static Endpoint) -> Self {
+    /// A call to `endpoint` with the settings of `client` (a `&LoginRadius`).
+    pub(crate) fn new(client: impl Into<Arc<Config>>, endpoint: &'static Endpoint) -> Self {
         Self {
-            client: client.clone(),
+            config: client.into(),
             endpoint,
             segments: Vec::new(),
             query: Vec::new(),
@@ -187,7 +191,7 @@ impl Call {
         if let Some(e) = &self.invalid {
             return Err(clone_input_error(e));
         }
-        let config = &self.client.inner;
+        let config = &*self.config;
         let endpoint = self.endpoint;
 
         let mut url = String::with_capacity(128);
@@ -334,11 +338,12 @@ impl Call {
         Ok(request)
     }
 
-    /// Sends the call, retrying as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
+    /// Sends the call, retrying as the client's [`RetryPolicy`](crate::RetryPolicy) and its
+    /// retry budget allow.
     pub(crate) async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         let request = self.build()?;
         let endpoint = self.endpoint;
-        let inner = &self.client.inner;
+        let config = &*self.config;
         let span = tracing::info_span!(
             "loginradius.request",
             endpoint = endpoint.name,
@@ -347,59 +352,62 @@ impl Call {
             attempts = tracing::field::Empty,
         );
         async move {
-            let policy = &inner.retry;
-            let may_retry = endpoint.is_idempotent_read() || policy.retry_writes;
-            let mut retries = 0u32;
-            let mut waited = Duration::ZERO;
-            loop {
-                let outcome = attempt(inner, &request).await;
-                let delay = match &outcome {
-                    Ok(r) if r.status() == http::StatusCode::TOO_MANY_REQUESTS => Some(
-                        super::retry::parse_retry_after(r.headers().get(http::header::RETRY_AFTER))
-                            .unwrap_or_else(|| policy.backoff(retries)),
-                    ),
-                    Ok(r) if r.status().is_server_error() => Some(policy.backoff(retries)),
-                    Ok(_) => None,
-                    Err(_) => Some(policy.backoff(retries)),
-                };
-                let span = tracing::Span::current();
-                match delay {
-                    Some(delay)
-                        if may_retry
-                            && retries < policy.max_retries
-                            && waited + delay <= policy.max_total_wait =>
-                    {
-                        tracing::debug!(
-                            retry = retries + 1,
-                            delay_ms = delay.as_millis() as u64,
-                            "retrying LoginRadius request"
-                        );
-                        tokio::time::sleep(delay).await;
-                        waited += delay;
-                        retries += 1;
+            let (outcome, attempts) = send_with_retries(config, endpoint, &request).await;
+            let span = tracing::Span::current();
+            span.record("attempts", attempts);
+            match outcome {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    let result = response::decode(&response);
+                    if let Err(e) = &result {
+                        tracing::debug!(error = %e, "LoginRadius call failed");
                     }
-                    _ => {
-                        span.record("attempts", retries + 1);
-                        return match outcome {
-                            Ok(response) => {
-                                span.record("status", response.status().as_u16());
-                                let result = response::decode(&response);
-                                if let Err(e) = &result {
-                                    tracing::debug!(error = %e, "LoginRadius call failed");
-                                }
-                                result
-                            }
-                            Err(e) => {
-                                tracing::warn!(error = %e, "LoginRadius request failed");
-                                Err(e)
-                            }
-                        };
-                    }
+                    result
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "LoginRadius request failed");
+                    Err(e)
                 }
             }
         }
         .instrument(span)
         .await
+    }
+}
+
+/// Sends `request` until it gets an answer or the policy, the time cap or the budget says stop.
+/// Returns the last outcome and the number of attempts made.
+async fn send_with_retries(
+    config: &Config,
+    endpoint: &Endpoint,
+    request: &HttpRequest,
+) -> (Result<HttpResponse, Error>, u32) {
+    let policy = &config.retry;
+    let repeatable = endpoint.is_idempotent_read() || policy.retry_writes;
+    config.retry_budget.deposit();
+    let mut retries = 0u32;
+    let mut waited = Duration::ZERO;
+    loop {
+        let outcome = attempt(config, request).await;
+        let delay = Failure::of(&outcome)
+            .filter(|failure| failure.may_retry(repeatable))
+            .and_then(|failure| policy.delay(&failure, retries, waited));
+        let Some(delay) = delay else {
+            return (outcome, retries + 1);
+        };
+        // Checked last: only a retry that would otherwise be made draws on the budget.
+        if !config.retry_budget.withdraw() {
+            tracing::debug!("retry budget spent; not retrying");
+            return (outcome, retries + 1);
+        }
+        tracing::debug!(
+            retry = retries + 1,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "retrying LoginRadius request"
+        );
+        tokio::time::sleep(delay).await;
+        waited += delay;
+        retries += 1;
     }
 }
 
@@ -417,16 +425,13 @@ fn clone_input_error(e: &Error) -> Error {
     }
 }
 
-async fn attempt(
-    inner: &crate::client::Inner,
-    request: &HttpRequest,
-) -> Result<HttpResponse, Error> {
+async fn attempt(config: &Config, request: &HttpRequest) -> Result<HttpResponse, Error> {
     let mut copy = http::Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();
     *copy.uri_mut() = request.uri().clone();
     *copy.headers_mut() = request.headers().clone();
-    match tokio::time::timeout(inner.request_timeout, inner.transport.send(copy)).await {
-        Err(_) | Ok(Err(TransportError::Timeout)) => Err(Error::Timeout(inner.request_timeout)),
+    match tokio::time::timeout(config.request_timeout, config.transport.send(copy)).await {
+        Err(_) | Ok(Err(TransportError::Timeout)) => Err(Error::Timeout(config.request_timeout)),
         Ok(Err(e)) => Err(Error::Transport(e)),
         Ok(Ok(response)) => Ok(response),
     }

@@ -4,8 +4,8 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::retry::parse_retry_after;
 use crate::error::{Error, parse_envelope};
+use crate::retry::parse_retry_after;
 use crate::transport::HttpResponse;
 
 fn decode_error(status: StatusCode, e: &serde_json::Error) -> Error {

@@ -43,6 +43,12 @@ pub trait Transport: Send + Sync + 'static {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }
 
+impl std::fmt::Debug for dyn Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Transport")
+    }
+}
+
 /// Why a transport could not produce a response. Messages never include the URL.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -10,7 +10,10 @@ use http::{HeaderMap, Method, StatusCode};
 use super::{HttpRequest, HttpResponse, Transport, TransportError};
 
 /// One request seen by a [`RecordingTransport`].
-#[derive(Debug, Clone)]
+///
+/// `Debug` shows the method, the path, the header names and the body's length: the query can
+/// carry the API secret, headers tokens, and the body passwords.
+#[derive(Clone)]
 pub struct RecordedRequest {
     /// The HTTP method.
     pub method: Method,
@@ -20,6 +23,17 @@ pub struct RecordedRequest {
     pub headers: HeaderMap,
     /// The body as sent (empty for GET).
     pub body: Bytes,
+}
+
+impl std::fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl RecordedRequest {
@@ -275,6 +289,22 @@ mod tests {
 
     fn get(url: &str) -> HttpRequest {
         http::Request::get(url).body(Bytes::new()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn debug_of_a_recorded_request_shows_no_secret() {
+        let transport = RecordingTransport::new();
+        transport.reply_json(200, serde_json::json!({}));
+        let request = http::Request::post("https://api.example/hook?apisecret=s3cret-q")
+            .header("x-loginradius-apisecret", "s3cret-h")
+            .body(Bytes::from_static(br#"{"Password":"s3cret-b"}"#))
+            .unwrap();
+        transport.send(request).await.unwrap();
+        let recorded = transport.last().unwrap();
+        let text = format!("{recorded:?}");
+        assert!(!text.contains("s3cret"), "{text}");
+        assert!(text.contains("/hook"), "{text}");
+        assert!(text.contains("x-loginradius-apisecret"), "{text}");
     }
 
     #[tokio::test]

@@ -5,7 +5,9 @@ use serde_json::{Map, Value, json};
 
 use super::auth::check_new_password;
 use super::{deleted, posted, profile_of, send_reset_link, send_verification, user_mut, user_ref};
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::passwords;
 use crate::profile;
 use crate::request::{Ctx, bool_ci, str_ci};
@@ -40,7 +42,7 @@ fn apply_admin_fields(
                 .uid_by_email(&e.value)
                 .is_some_and(|other| other != user.uid)
         }) {
-            return Err(ApiError::new(code::EMAIL_TAKEN));
+            return Err(ApiError::new(codes::EMAIL_ALREADY_REGISTERED));
         }
         user.emails = emails;
     }
@@ -49,7 +51,7 @@ fn apply_admin_fields(
             .uid_by_username(&name)
             .is_some_and(|other| other != user.uid)
         {
-            return Err(ApiError::new(code::USERNAME_TAKEN));
+            return Err(ApiError::new(codes::USERNAME_ALREADY_REGISTERED));
         }
         user.username = Some(name);
     }
@@ -101,7 +103,7 @@ fn lookup_uid(ctx: &Ctx, store: &Store) -> Result<String, ApiError> {
     } else {
         return Err(ApiError::new(1118));
     };
-    uid.ok_or_else(|| ApiError::new(code::USER_NOT_FOUND))
+    uid.ok_or_else(|| ApiError::new(codes::USER_NOT_FOUND))
 }
 
 fn find(ctx: &mut Ctx) -> Result<Value, ApiError> {
@@ -141,7 +143,7 @@ fn delete(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let uid = ctx.param("uid").to_owned();
     let mut store = ctx.state.store();
     if !store.remove_user(&uid) {
-        return Err(ApiError::new(code::USER_NOT_FOUND));
+        return Err(ApiError::new(codes::USER_NOT_FOUND));
     }
     Ok(deleted())
 }
@@ -168,11 +170,11 @@ fn set_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
 
 fn verification_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
-    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(code::EMAIL_INVALID))?;
+    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(codes::VALID_EMAIL_REQUIRED))?;
     let mut store = ctx.state.store();
     let uid = store
         .uid_by_email(&email)
-        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
     if user_ref(&store, &uid)?.email_verified {
         return Err(ApiError::new(1126));
     }
@@ -183,11 +185,11 @@ fn verification_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
 
 fn forgot_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
-    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(code::EMAIL_INVALID))?;
+    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(codes::VALID_EMAIL_REQUIRED))?;
     let mut store = ctx.state.store();
     let uid = store
         .uid_by_email(&email)
-        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
     let token = if ctx.query.flag("sendemail") {
         send_reset_link(ctx, &mut store, &uid, &email)
     } else {
@@ -197,11 +199,11 @@ fn forgot_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
 }
 
 fn identities(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let email = ctx.required_query("email", code::EMAIL_INVALID)?;
+    let email = ctx.required_query("email", codes::VALID_EMAIL_REQUIRED)?;
     let store = ctx.state.store();
     let uid = store
         .uid_by_email(&email)
-        .ok_or_else(|| ApiError::new(code::USER_NOT_FOUND))?;
+        .ok_or_else(|| ApiError::new(codes::USER_NOT_FOUND))?;
     Ok(json!({ "Data": [profile_of(ctx, &store, &uid)?] }))
 }
 

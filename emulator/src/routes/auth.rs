@@ -8,7 +8,9 @@ use super::{
     send_verification, user_mut, variant_not_supported,
 };
 use crate::config::{EmailVerification, MfaMode};
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::passwords;
 use crate::profile;
 use crate::request::{Ctx, str_ci};
@@ -59,7 +61,7 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     } else if let Some(phone) = str_ci(body, "phone") {
         store.uid_by_phone(&phone)
     } else {
-        return Err(ApiError::new(code::EMAIL_OR_USERNAME_REQUIRED));
+        return Err(ApiError::new(codes::EMAIL_OR_USERNAME_REQUIRED));
     };
     let hash = uid
         .as_ref()
@@ -69,22 +71,22 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     // Hash outside the lock; an unknown login is hashed too (against a dummy), so the time of
     // the answer does not tell which logins exist.
     if !passwords::verify_or_dummy(&password, hash.as_deref()) {
-        return Err(ApiError::new(code::WRONG_PASSWORD));
+        return Err(ApiError::new(codes::INVALID_LOGIN));
     }
-    let uid = uid.ok_or_else(|| ApiError::new(code::WRONG_PASSWORD))?;
+    let uid = uid.ok_or_else(|| ApiError::new(codes::INVALID_LOGIN))?;
     let store = ctx.state.store();
     let user = store
         .users
         .get(&uid)
-        .ok_or_else(|| ApiError::new(code::WRONG_PASSWORD))?;
+        .ok_or_else(|| ApiError::new(codes::INVALID_LOGIN))?;
     if !user.is_active {
-        return Err(ApiError::new(code::ACCOUNT_BLOCKED));
+        return Err(ApiError::new(codes::ACCOUNT_BLOCKED));
     }
     if ctx.state.config.email_verification == EmailVerification::Required
         && !user.email_verified
         && !user.emails.is_empty()
     {
-        return Err(ApiError::new(code::EMAIL_NOT_VERIFIED));
+        return Err(ApiError::new(codes::EMAIL_NOT_VERIFIED));
     }
     Ok(uid)
 }
@@ -112,12 +114,12 @@ fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
         .iter()
         .any(|e| store.uid_by_email(&e.value).is_some())
     {
-        return Err(ApiError::new(code::EMAIL_TAKEN));
+        return Err(ApiError::new(codes::EMAIL_ALREADY_REGISTERED));
     }
     if let Some(name) = &username
         && store.uid_by_username(name).is_some()
     {
-        return Err(ApiError::new(code::USERNAME_TAKEN));
+        return Err(ApiError::new(codes::USERNAME_ALREADY_REGISTERED));
     }
     let mut user = User::new(None, ctx.now);
     user.emails = emails;
@@ -146,13 +148,13 @@ fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
 
 fn resend_verification(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
-    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(code::EMAIL_INVALID))?;
+    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(codes::VALID_EMAIL_REQUIRED))?;
     let mut store = ctx.state.store();
     let uid = store
         .uid_by_email(&email)
-        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
     if store.users.get(&uid).is_some_and(|u| u.email_verified) {
-        return Err(ApiError::new(code::EMAIL_ALREADY_VERIFIED));
+        return Err(ApiError::new(codes::EMAIL_ALREADY_VERIFIED));
     }
     send_verification(ctx, &mut store, &uid, &email);
     Ok(posted())
@@ -167,7 +169,7 @@ fn email_get(ctx: &mut Ctx) -> Result<Value, ApiError> {
             &mut store,
             &token,
             LinkKind::EmailVerification,
-            code::LINK_USED,
+            codes::VERIFICATION_LINK_USED,
         )?;
         let user = user_mut(&mut store, &uid)?;
         user.email_verified = true;
@@ -179,7 +181,7 @@ fn email_get(ctx: &mut Ctx) -> Result<Value, ApiError> {
         let exists = ctx.state.store().uid_by_email(email).is_some();
         return Ok(json!({ "IsExist": exists }));
     }
-    Err(ApiError::new(code::VTOKEN_INVALID)
+    Err(ApiError::new(codes::VERIFICATION_TOKEN_INVALID)
         .with_description("Either verificationtoken (to verify an email) or email (to check availability) is required."))
 }
 
@@ -193,7 +195,7 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
         .is_some_and(User::authenticator_enabled);
     let mfa = ctx.state.config.mfa;
     if mfa == MfaMode::Required || (mfa == MfaMode::Optional && enabled) {
-        return Err(ApiError::new(code::MFA_ENABLED));
+        return Err(ApiError::new(codes::MFA_ENABLED));
     }
     login_envelope(ctx, &mut store, &uid)
 }
@@ -222,7 +224,7 @@ fn delete_request(ctx: &mut Ctx) -> Result<Value, ApiError> {
         .users
         .get(&uid)
         .and_then(|u| u.primary_email().map(str::to_owned))
-        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
     let default = format!(
         "{}/identity/v2/auth/account/delete?apikey={}&deletetoken={{token}}",
         ctx.origin, ctx.state.config.api_key
@@ -242,18 +244,18 @@ fn delete_request(ctx: &mut Ctx) -> Result<Value, ApiError> {
 }
 
 fn delete_confirm(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let token = ctx.required_query("deletetoken", code::DELETE_TOKEN_INVALID)?;
+    let token = ctx.required_query("deletetoken", codes::DELETE_TOKEN_INVALID)?;
     let mut store = ctx.state.store();
     let uid = consume_link(
         ctx,
         &mut store,
         &token,
         LinkKind::DeleteAccount,
-        code::DELETE_TOKEN_INVALID,
+        codes::DELETE_TOKEN_INVALID,
     )
     .map_err(|e| {
-        if e.code == code::VTOKEN_INVALID {
-            ApiError::new(code::DELETE_TOKEN_INVALID)
+        if e.code == codes::VERIFICATION_TOKEN_INVALID {
+            ApiError::new(codes::DELETE_TOKEN_INVALID)
         } else {
             e
         }
@@ -275,7 +277,7 @@ fn change_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
         .get(&uid)
         .and_then(|u| u.password_hash.clone());
     if !hash.is_some_and(|h| passwords::verify(&old, &h)) {
-        return Err(ApiError::new(code::WRONG_CURRENT_PASSWORD));
+        return Err(ApiError::new(codes::CURRENT_PASSWORD_INVALID));
     }
     let new_hash = passwords::hash(&new);
     let mut store = ctx.state.store();
@@ -288,11 +290,11 @@ fn change_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
 
 fn forgot_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
-    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(code::EMAIL_INVALID))?;
+    let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(codes::VALID_EMAIL_REQUIRED))?;
     let mut store = ctx.state.store();
     let uid = store
         .uid_by_email(&email)
-        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
     send_reset_link(ctx, &mut store, &uid, &email);
     Ok(posted())
 }
@@ -319,7 +321,7 @@ fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
         &mut store,
         &token,
         LinkKind::ResetPassword,
-        code::VTOKEN_INVALID,
+        codes::VERIFICATION_TOKEN_INVALID,
     )?;
     let user = user_mut(&mut store, &uid)?;
     user.password_hash = Some(hash);
@@ -329,20 +331,20 @@ fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
 }
 
 fn username_available(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let name = ctx.required_query("username", code::USERNAME_REQUIRED)?;
+    let name = ctx.required_query("username", codes::USERNAME_REQUIRED)?;
     Ok(json!({ "IsExist": ctx.state.store().uid_by_username(&name).is_some() }))
 }
 
 fn set_username(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let uid = ctx.user_uid()?;
     let body = ctx.body()?;
-    let name = str_ci(&body, "username").ok_or_else(|| ApiError::new(code::USERNAME_REQUIRED))?;
+    let name = str_ci(&body, "username").ok_or_else(|| ApiError::new(codes::USERNAME_REQUIRED))?;
     let mut store = ctx.state.store();
     if store
         .uid_by_username(&name)
         .is_some_and(|other| other != uid)
     {
-        return Err(ApiError::new(code::USERNAME_TAKEN));
+        return Err(ApiError::new(codes::USERNAME_ALREADY_REGISTERED));
     }
     let user = user_mut(&mut store, &uid)?;
     user.username = Some(name);

@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::{deleted, posted, profile_of, send_verification, user_mut, user_ref};
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::outbox::{OutboxMessage, kind};
 use crate::profile;
 use crate::request::{Ctx, str_ci};
@@ -24,7 +26,7 @@ super::routes! {
 /// 936 when `email` belongs to another user.
 fn ensure_free(store: &Store, email: &str, uid: &str) -> Result<(), ApiError> {
     if store.uid_by_email(email).is_some_and(|other| other != uid) {
-        return Err(ApiError::new(code::EMAIL_TAKEN));
+        return Err(ApiError::new(codes::EMAIL_ALREADY_REGISTERED));
     }
     Ok(())
 }
@@ -34,7 +36,7 @@ fn add_email(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let email = str_ci(&body, "email").ok_or_else(|| ApiError::new(1032))?;
     if !profile::valid_email(&email) {
-        return Err(ApiError::new(code::EMAIL_INVALID));
+        return Err(ApiError::new(codes::VALID_EMAIL_REQUIRED));
     }
     let kind = str_ci(&body, "type").ok_or_else(|| ApiError::new(1201))?;
     let mut store = ctx.state.store();
@@ -113,7 +115,7 @@ fn set_phone(ctx: &mut Ctx) -> Result<Value, ApiError> {
     }
     let mut store = ctx.state.store();
     if store.uid_by_phone(&phone).is_some_and(|other| other != uid) {
-        return Err(ApiError::new(code::BAD_PARAMETER)
+        return Err(ApiError::new(codes::INVALID_PARAMETER_FORMAT)
             .with_description("This phone id belongs to another account."));
     }
     let user = user_mut(&mut store, &uid)?;
@@ -133,7 +135,7 @@ fn welcome_email(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let to = user_ref(&store, &uid)?
         .primary_email()
         .map(str::to_owned)
-        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
     drop(store);
     ctx.state.outbox.push(OutboxMessage {
         kind: kind::WELCOME.to_owned(),

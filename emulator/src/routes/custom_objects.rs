@@ -5,7 +5,9 @@
 use serde_json::{Map, Value, json};
 
 use super::{deleted, user_ref};
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::request::Ctx;
 use crate::state::{CustomRecord, new_record_id};
 use crate::times::iso;
@@ -39,16 +41,16 @@ fn object_name(ctx: &Ctx) -> Result<String, ApiError> {
     ctx.query
         .get("objectname")
         .map(str::to_ascii_lowercase)
-        .ok_or_else(|| ApiError::new(code::CUSTOM_OBJECT_NAME_INVALID))
+        .ok_or_else(|| ApiError::new(codes::CUSTOM_OBJECT_NAME_INVALID))
 }
 
 fn object_body(ctx: &Ctx) -> Result<Map<String, Value>, ApiError> {
     match ctx
         .body_value()
-        .map_err(|_| ApiError::new(code::CUSTOM_OBJECT_JSON))?
+        .map_err(|_| ApiError::new(codes::CUSTOM_OBJECT_JSON_INVALID))?
     {
         Some(Value::Object(map)) => Ok(map),
-        _ => Err(ApiError::new(code::CUSTOM_OBJECT_JSON)),
+        _ => Err(ApiError::new(codes::CUSTOM_OBJECT_JSON_INVALID)),
     }
 }
 
@@ -106,17 +108,17 @@ fn with_record<T>(
     let name = object_name(ctx)?;
     let id = ctx.param("object_record_id").to_owned();
     if id.trim().is_empty() {
-        return Err(ApiError::new(code::CUSTOM_OBJECT_ID_REQUIRED));
+        return Err(ApiError::new(codes::CUSTOM_OBJECT_ID_REQUIRED));
     }
     let mut store = ctx.state.store();
     let records = store
         .custom_objects
         .get_mut(&name)
-        .ok_or_else(|| ApiError::new(code::CUSTOM_OBJECT_NOT_FOUND))?;
+        .ok_or_else(|| ApiError::new(codes::CUSTOM_OBJECT_NOT_FOUND))?;
     let index = records
         .iter()
         .position(|r| r.id == id && r.uid == uid)
-        .ok_or_else(|| ApiError::new(code::CUSTOM_OBJECT_NOT_FOUND))?;
+        .ok_or_else(|| ApiError::new(codes::CUSTOM_OBJECT_NOT_FOUND))?;
     Ok(f(records, index))
 }
 

@@ -8,7 +8,9 @@ use super::auth::authenticate;
 use super::{deleted, login_envelope, profile_of, user_mut, user_ref, variant_not_supported};
 use crate::authenticator;
 use crate::config::MfaMode;
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::request::{Ctx, bool_ci, str_ci};
 use crate::state::{Challenge, MFA_CHALLENGE_TTL, Store, User};
 use crate::times::iso;
@@ -32,7 +34,7 @@ const ZERO_TOKEN: &str = "00000000-0000-0000-0000-000000000000";
 
 fn require_mfa_site(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx.state.config.mfa == MfaMode::Disabled {
-        return Err(ApiError::new(code::MFA_NOT_ENABLED));
+        return Err(ApiError::new(codes::MFA_NOT_ENABLED));
     }
     Ok(())
 }
@@ -144,14 +146,14 @@ fn challenge_uid(ctx: &Ctx, store: &mut Store) -> Result<(String, String), ApiEr
         .query
         .get("secondfactorauthenticationtoken")
         .map(str::to_owned)
-        .ok_or_else(|| ApiError::new(code::MFA_TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::MFA_TOKEN_INVALID))?;
     let challenge = store
         .challenges
         .get(&token)
-        .ok_or_else(|| ApiError::new(code::MFA_TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::MFA_TOKEN_INVALID))?;
     if challenge.expires <= ctx.now {
         store.challenges.remove(&token);
-        return Err(ApiError::new(code::MFA_TOKEN_EXPIRED));
+        return Err(ApiError::new(codes::MFA_TOKEN_EXPIRED));
     }
     Ok((token, challenge.uid.clone()))
 }
@@ -164,9 +166,9 @@ fn check_code(ctx: &Ctx, user: &mut User, code_text: &str) -> Result<(), ApiErro
         .secret
         .clone()
         .or_else(|| user.mfa.pending_secret.clone())
-        .ok_or_else(|| ApiError::new(code::MFA_NOT_CONFIGURED_FOR_PROFILE))?;
+        .ok_or_else(|| ApiError::new(codes::MFA_NOT_CONFIGURED))?;
     if !authenticator::check(&secret, code_text, ctx.now) {
-        return Err(ApiError::new(code::MFA_WRONG_CODE));
+        return Err(ApiError::new(codes::MFA_CODE_INCORRECT));
     }
     if user.mfa.secret.is_none() {
         user.mfa.secret = Some(secret);
@@ -210,7 +212,7 @@ fn verify_backup_code(ctx: &mut Ctx) -> Result<Value, ApiError> {
         .backup_codes
         .iter()
         .position(|c| c.eq_ignore_ascii_case(&given))
-        .ok_or_else(|| ApiError::new(code::BACKUP_CODE_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::MFA_BACKUP_CODE_INVALID))?;
     user.mfa.backup_codes.remove(index);
     store.challenges.remove(&token);
     login_envelope(ctx, &mut store, &uid)
@@ -245,7 +247,7 @@ fn reset(ctx: &Ctx, uid: &str) -> Result<Value, ApiError> {
                 "otpauthenticator (SMS OTP authenticator)",
             ));
         }
-        return Err(ApiError::new(code::MFA_REMOVE_INVALID));
+        return Err(ApiError::new(codes::MFA_REMOVAL_INVALID));
     }
     let mut store = ctx.state.store();
     let user = user_mut(&mut store, uid)?;
@@ -259,7 +261,7 @@ fn reset_by_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
 }
 
 fn reset_by_uid(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let uid = ctx.required_query("uid", code::UID_INVALID)?;
+    let uid = ctx.required_query("uid", codes::UID_INVALID)?;
     reset(ctx, &uid)
 }
 
@@ -270,7 +272,7 @@ fn backup_codes(ctx: &Ctx, uid: &str, regenerate: bool) -> Result<Value, ApiErro
     let mut store = ctx.state.store();
     let user = user_mut(&mut store, uid)?;
     if !user.authenticator_enabled() {
-        return Err(ApiError::new(code::MFA_NOT_CONFIGURED_FOR_PROFILE));
+        return Err(ApiError::new(codes::MFA_NOT_CONFIGURED));
     }
     if regenerate || user.mfa.backup_codes.is_empty() {
         user.mfa.backup_codes = authenticator::backup_codes();
@@ -289,12 +291,12 @@ fn reset_backup_codes_by_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
 }
 
 fn backup_codes_by_uid(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let uid = ctx.required_query("uid", code::UID_INVALID)?;
+    let uid = ctx.required_query("uid", codes::UID_INVALID)?;
     backup_codes(ctx, &uid, false)
 }
 
 fn reset_backup_codes_by_uid(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let uid = ctx.required_query("uid", code::UID_INVALID)?;
+    let uid = ctx.required_query("uid", codes::UID_INVALID)?;
     backup_codes(ctx, &uid, true)
 }
 

@@ -2,11 +2,13 @@
 
 use serde_json::{Value, json};
 
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::endpoint::Route;
+use crate::errors::ApiError;
 use crate::outbox::OutboxMessage;
 use crate::profile;
 use crate::request::Ctx;
-use crate::router::Route;
 use crate::state::{LinkKind, Store, User};
 use crate::times::iso;
 
@@ -23,12 +25,12 @@ mod tokens;
 /// Declares routes: `route!(GET "/path", Cred, handler)`.
 macro_rules! routes {
     ($( $method:ident $path:literal, $cred:ident, $handler:path; )*) => {
-        pub(crate) fn routes() -> Vec<crate::router::Route> {
-            vec![$(crate::router::Route {
+        pub(crate) fn routes() -> Vec<crate::endpoint::Route> {
+            vec![$(crate::endpoint::Route {
                 method: axum::http::Method::$method,
                 template: $path,
-                cred: crate::router::Cred::$cred,
-                handler: Some($handler as crate::router::Handler),
+                cred: crate::endpoint::Cred::$cred,
+                handler: Some($handler as crate::endpoint::Handler),
             }),*]
         }
     };
@@ -69,7 +71,7 @@ pub(crate) fn user_mut<'a>(store: &'a mut Store, uid: &str) -> Result<&'a mut Us
     store
         .users
         .get_mut(uid)
-        .ok_or_else(|| ApiError::new(code::USER_NOT_FOUND))
+        .ok_or_else(|| ApiError::new(codes::USER_NOT_FOUND))
 }
 
 /// The user `uid`, or 938.
@@ -77,7 +79,7 @@ pub(crate) fn user_ref<'a>(store: &'a Store, uid: &str) -> Result<&'a User, ApiE
     store
         .users
         .get(uid)
-        .ok_or_else(|| ApiError::new(code::USER_NOT_FOUND))
+        .ok_or_else(|| ApiError::new(codes::USER_NOT_FOUND))
 }
 
 /// The profile of `uid` with the `fields` query applied.
@@ -188,23 +190,23 @@ pub(crate) fn consume_link(
     store: &mut Store,
     token: &str,
     kind: LinkKind,
-    used_code: u32,
+    used_code: i64,
 ) -> Result<String, ApiError> {
     let link = store
         .links
         .get_mut(token.trim())
         .filter(|l| l.kind == kind)
-        .ok_or_else(|| ApiError::new(code::VTOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::VERIFICATION_TOKEN_INVALID))?;
     if link.used {
         return Err(ApiError::new(used_code));
     }
     if link.expires <= ctx.now {
-        return Err(ApiError::new(code::LINK_EXPIRED));
+        return Err(ApiError::new(codes::VERIFICATION_LINK_EXPIRED));
     }
     link.used = true;
     let uid = link.uid.clone();
     if !store.users.contains_key(&uid) {
-        return Err(ApiError::new(code::USER_NOT_FOUND));
+        return Err(ApiError::new(codes::USER_NOT_FOUND));
     }
     Ok(uid)
 }
@@ -212,7 +214,7 @@ pub(crate) fn consume_link(
 /// The answer for a catalog endpoint the emulator does not implement: 501 with code 909 and a
 /// description saying so.
 pub(crate) fn not_supported(method: &str, template: &str) -> ApiError {
-    ApiError::new(code::NOT_PERMITTED)
+    ApiError::new(codes::ENDPOINT_NOT_PERMITTED)
         .with_status(axum::http::StatusCode::NOT_IMPLEMENTED)
         .with_description(format!(
             "{method} {template} is not supported by the LoginRadius emulator. See GET /emulator/coverage for the endpoints it implements."
@@ -221,7 +223,7 @@ pub(crate) fn not_supported(method: &str, template: &str) -> ApiError {
 
 /// A variant of an implemented endpoint that the emulator does not support (phone, OTP…).
 pub(crate) fn variant_not_supported(ctx: &Ctx, what: &str) -> ApiError {
-    ApiError::new(code::NOT_PERMITTED)
+    ApiError::new(codes::ENDPOINT_NOT_PERMITTED)
         .with_status(axum::http::StatusCode::NOT_IMPLEMENTED)
         .with_description(format!(
             "{} with {what} is not supported by the LoginRadius emulator.",

@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 use super::{consume_link, login_envelope, posted, send_link, user_mut};
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::request::Ctx;
 use crate::state::{LinkKind, PASSWORDLESS_TTL};
 
@@ -18,19 +20,19 @@ fn send(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let uid = if let Some(email) = ctx.query.get("email") {
         store
             .uid_by_email(email)
-            .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?
+            .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?
     } else if let Some(name) = ctx.query.get("username") {
         store
             .uid_by_username(name)
-            .ok_or_else(|| ApiError::new(code::USER_NOT_FOUND))?
+            .ok_or_else(|| ApiError::new(codes::USER_NOT_FOUND))?
     } else {
-        return Err(ApiError::new(code::EMAIL_OR_USERNAME_REQUIRED));
+        return Err(ApiError::new(codes::EMAIL_OR_USERNAME_REQUIRED));
     };
     let to = store
         .users
         .get(&uid)
         .and_then(|u| u.primary_email().map(str::to_owned))
-        .ok_or_else(|| ApiError::new(code::EMAIL_UNKNOWN))?;
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
     let default = format!(
         "{}/identity/v2/auth/login/passwordlesslogin/email/verify?apikey={}&verificationtoken={{token}}",
         ctx.origin, ctx.state.config.api_key
@@ -52,18 +54,18 @@ fn send(ctx: &mut Ctx) -> Result<Value, ApiError> {
 /// Exchanges a link token (single use) for a login. Following the link proves the address, so
 /// it also marks the email verified.
 fn verify(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let token = ctx.required_query("verificationtoken", code::VTOKEN_INVALID)?;
+    let token = ctx.required_query("verificationtoken", codes::VERIFICATION_TOKEN_INVALID)?;
     let mut store = ctx.state.store();
     let uid = consume_link(
         ctx,
         &mut store,
         &token,
         LinkKind::Passwordless,
-        code::VTOKEN_INVALID,
+        codes::VERIFICATION_TOKEN_INVALID,
     )?;
     let user = user_mut(&mut store, &uid)?;
     if !user.is_active {
-        return Err(ApiError::new(code::ACCOUNT_BLOCKED));
+        return Err(ApiError::new(codes::ACCOUNT_BLOCKED));
     }
     user.email_verified = true;
     login_envelope(ctx, &mut store, &uid)

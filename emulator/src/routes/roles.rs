@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use super::{deleted, user_mut, user_ref};
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::request::{Ctx, get_ci, str_ci, strings_ci};
 use crate::state::{RoleContextRec, Store};
 use crate::times::{iso, parse_lenient};
@@ -75,10 +77,10 @@ fn create(ctx: &mut Ctx) -> Result<Value, ApiError> {
     for item in items {
         let obj = item
             .as_object()
-            .ok_or_else(|| ApiError::new(code::ROLE_NAME_INVALID))?;
+            .ok_or_else(|| ApiError::new(codes::ROLE_NAME_INVALID))?;
         let name = str_ci(obj, "name").unwrap_or_default();
         if !valid_role_name(&name) {
-            return Err(ApiError::new(code::ROLE_NAME_INVALID));
+            return Err(ApiError::new(codes::ROLE_NAME_INVALID));
         }
         created.push((name, permissions_from(get_ci(obj, "permissions"))));
     }
@@ -88,7 +90,7 @@ fn create(ctx: &mut Ctx) -> Result<Value, ApiError> {
             .iter()
             .any(|(n, _)| n.eq_ignore_ascii_case(name));
         if store.role_name(name).is_some() || duplicate_in_request {
-            return Err(ApiError::new(code::ROLE_NAME_INVALID));
+            return Err(ApiError::new(codes::ROLE_NAME_INVALID));
         }
     }
     let data: Vec<Value> = created.iter().map(|(n, p)| role_json(n, p)).collect();
@@ -100,7 +102,7 @@ fn create(ctx: &mut Ctx) -> Result<Value, ApiError> {
 fn existing_role(store: &Store, name: &str) -> Result<String, ApiError> {
     store
         .role_name(name)
-        .ok_or_else(|| ApiError::new(code::ROLE_UNKNOWN))
+        .ok_or_else(|| ApiError::new(codes::ROLE_NOT_FOUND))
 }
 
 fn delete(ctx: &mut Ctx) -> Result<Value, ApiError> {
@@ -268,7 +270,7 @@ where
         .iter()
         .position(|c| c.context.eq_ignore_ascii_case(&name))
         .ok_or_else(|| {
-            ApiError::new(code::BAD_PARAMETER).with_description(format!(
+            ApiError::new(codes::INVALID_PARAMETER_FORMAT).with_description(format!(
                 "The role context '{name}' does not exist for this user."
             ))
         })?;

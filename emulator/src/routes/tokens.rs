@@ -4,7 +4,9 @@
 use serde_json::{Value, json};
 
 use super::{deleted, posted, user_ref};
-use crate::errors::{ApiError, code};
+use loginradius::codes;
+
+use crate::errors::ApiError;
 use crate::request::Ctx;
 use crate::times::iso;
 
@@ -24,7 +26,7 @@ super::routes! {
 fn token_of(ctx: &Ctx) -> Result<String, ApiError> {
     ctx.token
         .clone()
-        .ok_or_else(|| ApiError::new(code::TOKEN_MISSING))
+        .ok_or_else(|| ApiError::new(codes::ACCESS_TOKEN_MISSING))
 }
 
 /// `{access_token, refresh_token, expires_in}` of the current token.
@@ -34,7 +36,7 @@ fn validate(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let session = store
         .sessions
         .get(&token)
-        .ok_or_else(|| ApiError::new(code::TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::ACCESS_TOKEN_INVALID))?;
     let mut out = json!({ "access_token": token, "expires_in": iso(session.expires) });
     if let Some(refresh) = session
         .refresh_token
@@ -71,7 +73,7 @@ fn sliding(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let session = store
         .sessions
         .get_mut(&token)
-        .ok_or_else(|| ApiError::new(code::TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::ACCESS_TOKEN_INVALID))?;
     session.expires = ctx.now + ttl;
     let mut out = json!({ "access_token": token, "expires_in": iso(session.expires) });
     if let Some(refresh) = &session.refresh_token {
@@ -82,25 +84,25 @@ fn sliding(ctx: &mut Ctx) -> Result<Value, ApiError> {
 
 /// Refresh tokens are single-use: each refresh returns a new one.
 fn refresh(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let refresh = ctx.required_query("refresh_token", code::REFRESH_TOKEN_INVALID)?;
+    let refresh = ctx.required_query("refresh_token", codes::REFRESH_TOKEN_INVALID)?;
     let mut store = ctx.state.store();
     let rec = store
         .refresh_tokens
         .remove(&refresh)
         .filter(|r| r.expires > ctx.now)
-        .ok_or_else(|| ApiError::new(code::REFRESH_TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::REFRESH_TOKEN_INVALID))?;
     user_ref(&store, &rec.uid)?;
     let (access, refresh, expires) = store.issue_session(&rec.uid, ctx.now, ctx.state.token_ttl());
     Ok(json!({ "access_token": access, "refresh_token": refresh, "expires_in": iso(expires) }))
 }
 
 fn revoke(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let refresh = ctx.required_query("refresh_token", code::REFRESH_TOKEN_INVALID)?;
+    let refresh = ctx.required_query("refresh_token", codes::REFRESH_TOKEN_INVALID)?;
     let mut store = ctx.state.store();
     store
         .refresh_tokens
         .remove(&refresh)
-        .ok_or_else(|| ApiError::new(code::REFRESH_TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::REFRESH_TOKEN_INVALID))?;
     Ok(deleted())
 }
 
@@ -113,7 +115,7 @@ fn revoke_all(ctx: &mut Ctx) -> Result<Value, ApiError> {
 }
 
 fn impersonate(ctx: &mut Ctx) -> Result<Value, ApiError> {
-    let uid = ctx.required_query("uid", code::UID_INVALID)?;
+    let uid = ctx.required_query("uid", codes::UID_INVALID)?;
     let mut store = ctx.state.store();
     user_ref(&store, &uid)?;
     let (access, refresh, expires) = store.issue_session(&uid, ctx.now, ctx.state.token_ttl());
@@ -126,7 +128,7 @@ fn legacy_validate(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let session = store
         .sessions
         .get(&token)
-        .ok_or_else(|| ApiError::new(code::TOKEN_INVALID))?;
+        .ok_or_else(|| ApiError::new(codes::ACCESS_TOKEN_INVALID))?;
     Ok(json!({ "access_token": token, "expires_in": iso(session.expires) }))
 }
 

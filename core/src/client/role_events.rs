@@ -1,11 +1,12 @@
-//! Role-change notifications: the client tells its subscribers (the [`Authenticator`]s built on
-//! it) when a role call made through it changed roles, permissions or role contexts, so their
-//! caches drop the affected entries at once instead of waiting for the TTL.
+//! Role-change notifications, a client concern: role calls made through a client
+//! (`client.roles()`) publish what they changed, and the client tells its subscribers (the
+//! [`Authenticator`]s built on it), so their caches drop the affected entries at once instead
+//! of waiting for the TTL, and bump the generation that stops older role data from being used.
 //!
 //! Subscribers are held weakly: an authenticator that is dropped simply stops being told, and no
 //! task is spawned.
 //!
-//! [`Authenticator`]: super::Authenticator
+//! [`Authenticator`]: crate::auth::Authenticator
 
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
