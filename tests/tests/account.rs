@@ -2,7 +2,7 @@
 //! update by access token.
 
 use loginradius::models::{NewAccount, ProfileUpdate};
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 use serde_json::json;
 
 const EMAIL: &str = "jane@example.com";

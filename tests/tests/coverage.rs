@@ -8,7 +8,7 @@ use std::time::Duration;
 use loginradius::api::custom_objects::UpdateType;
 use loginradius::api::roles::ContextGrant;
 use loginradius::models::{MfaLoginOutcome, NewAccount, ProfileUpdate, Registration, Role};
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 use serde_json::{Value, json};
 
 /// What the axum/actix adapters and the demo site call, by `(method, catalog template)`.

@@ -2,7 +2,7 @@
 //! two update modes, and the error paths (unknown record 1057, another user's record).
 
 use loginradius::api::custom_objects::UpdateType;
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 use serde_json::json;
 
 const EMAIL: &str = "jane@example.com";

@@ -1,7 +1,7 @@
 //! Password login by email and by username, and its error paths: wrong password 966, unknown
 //! user 966, unverified email 970, blocked account 991.
 
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 use serde_json::json;
 
 fn config() -> EmulatorConfig {

@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/node/official_sdk_flows.js");
 

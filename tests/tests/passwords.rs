@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 
 const EMAIL: &str = "jane@example.com";
 const NEW_PASSWORD: &str = "battery-staple-2";

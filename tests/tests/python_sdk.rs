@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python/official_sdk_flows.py");
 

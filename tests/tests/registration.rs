@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use loginradius::Secret;
 use loginradius::models::Registration;
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 
 fn config(mode: EmailVerification) -> EmulatorConfig {
     EmulatorConfig::default().with_email_verification(mode)

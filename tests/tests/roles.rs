@@ -8,7 +8,7 @@ use loginradius::Clock;
 use loginradius::api::roles::ContextGrant;
 use loginradius::auth::{AccessToken, Authenticator, Require};
 use loginradius::models::Role;
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 use time::OffsetDateTime;
 
 const EMAIL: &str = "jane@example.com";

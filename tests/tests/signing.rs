@@ -7,7 +7,7 @@ use std::time::Duration;
 use loginradius::Clock;
 use loginradius::api::roles::ContextGrant;
 use loginradius::models::{NewAccount, Registration, Role};
-use loginradius_e2e::*;
+use loginradius_test_support::e2e::*;
 use serde_json::json;
 
 const EMAIL: &str = "jane@example.com";

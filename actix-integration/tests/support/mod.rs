@@ -4,10 +4,7 @@
 
 #![allow(dead_code)]
 
-#[path = "../../../tests/support/upstream.rs"]
-mod upstream;
-
-pub use upstream::*;
+pub use loginradius_test_support::upstream::*;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};

@@ -4,10 +4,7 @@
 
 #![allow(dead_code)]
 
-#[path = "../../../tests/support/upstream.rs"]
-mod upstream;
-
-pub use upstream::*;
+pub use loginradius_test_support::upstream::*;
 
 use axum::Router;
 use axum::body::Body;
