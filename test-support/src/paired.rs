@@ -40,7 +40,7 @@ impl Route {
 /// Alternating rounds per route.
 const ROUNDS: usize = 41;
 
-/// Times [`ROUNDS`] alternating rounds of each [`Route`] (after one warm-up round each) with
+/// Times `ROUNDS` alternating rounds of each [`Route`] (after one warm-up round each) with
 /// `round`, which times `per_round` requests to a route; `framework` names the pass-through
 /// middleware. Prints per route the median throughput and the ratio of its throughput to the
 /// unprotected route's, then the protected route's ratio to the floor guard's.
