@@ -1,6 +1,6 @@
-//! A scripted LoginRadius for the in-process adapter tests (the one shared with the actix
-//! adapter's tests: answers by path, counts requests, can answer slowly); and helpers to build
-//! an app and send requests with `oneshot`.
+//! A scripted LoginRadius for the in-process adapter tests (`loginradius_test_support::upstream`,
+//! shared with the actix adapter's tests: answers by path, counts requests, can answer slowly);
+//! and helpers to build an app and send requests with `oneshot`.
 
 #![allow(dead_code)]
 

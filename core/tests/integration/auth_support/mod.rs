@@ -1,6 +1,6 @@
-//! The scripted LoginRadius of the auth engine tests: the one shared with the adapters' tests
-//! (answers by path, counts every request, can answer slowly so that concurrent requests
-//! overlap), plus the token helpers these tests use.
+//! The scripted LoginRadius of the auth engine tests, `loginradius_test_support::upstream` (shared
+//! with the adapters' tests: answers by path, counts every request, can answer slowly so that
+//! concurrent requests overlap), plus the token helpers these tests use.
 
 #![allow(dead_code)]
 
