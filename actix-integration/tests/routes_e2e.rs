@@ -1,13 +1,9 @@
 //! The route helpers end to end, over real HTTP: the app (`web::scope("/auth")` configured by
 //! `RouteHelpers` with a trusted origin) is served by `actix_web::HttpServer` on a pre-bound
 //! loopback listener, in its own thread and actix system, and driven by the scenario table
-//! shared with the axum adapter (`tests/support/route_flows.rs` at the workspace root: every
+//! shared with the axum adapter (`loginradius_test_support::route_flows`: every
 //! flow against the LoginRadius emulator, MFA with real TOTP codes, session renewal, logout
 //! eviction, CSRF, fail-closed outages, no secret in any response).
-
-#[macro_use]
-#[path = "../../tests/support/route_flows.rs"]
-mod route_flows;
 
 use std::net::TcpListener;
 use std::thread;
@@ -16,7 +12,8 @@ use actix_web::rt::System;
 use actix_web::{App, HttpServer, web};
 use loginradius::web::Flows;
 use loginradius_actix::routes::{RouteHelpers, SameOriginWrites};
-use route_flows::Server;
+use loginradius_test_support::route_flow_scenarios;
+use loginradius_test_support::route_flows::Server;
 
 /// The helpers under `/auth`, trusting `trusted_origin`, served on an ephemeral loopback port
 /// by one worker until the scenario ends; then the server is stopped and its thread joined.

@@ -10,10 +10,7 @@
 //! token, SHA-256, one moka lookup, the role check; see `guard_bench::floor_allows`). It is the
 //! best ratio any guard meeting the requirements could reach on this machine.
 
-#[path = "../../tests/support/guard_bench.rs"]
-mod guard_bench;
-#[path = "../../tests/support/paired.rs"]
-mod paired;
+use loginradius_test_support::{guard_bench, paired};
 
 use paired::Route;
 

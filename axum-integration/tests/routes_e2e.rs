@@ -1,17 +1,14 @@
 //! The route helpers end to end, over real HTTP: the app (`/auth` nested from
 //! `routes::router`) is served with `axum::serve` on loopback and driven by the scenario table
-//! shared with the actix adapter (`tests/support/route_flows.rs` at the workspace root: every
+//! shared with the actix adapter (`loginradius_test_support::route_flows`: every
 //! flow against the LoginRadius emulator, MFA with real TOTP codes, session renewal, logout
 //! eviction, CSRF, fail-closed outages, no secret in any response).
-
-#[macro_use]
-#[path = "../../tests/support/route_flows.rs"]
-mod route_flows;
 
 use axum::Router;
 use loginradius::web::Flows;
 use loginradius_axum::routes::{self, AuthRoutes};
-use route_flows::Server;
+use loginradius_test_support::route_flow_scenarios;
+use loginradius_test_support::route_flows::Server;
 
 /// The helpers under `/auth`, trusting `trusted_origin`, served on an ephemeral loopback port
 /// until the scenario ends.

@@ -1,13 +1,10 @@
-//! A scripted LoginRadius for the in-process adapter tests (the one shared with the axum
-//! adapter's tests: answers by path, counts requests, can answer slowly); and helpers to send
-//! requests to an `actix_web::test` service.
+//! A scripted LoginRadius for the in-process adapter tests (`loginradius_test_support::upstream`,
+//! shared with the axum adapter's tests: answers by path, counts requests, can answer slowly);
+//! and helpers to send requests to an `actix_web::test` service.
 
 #![allow(dead_code)]
 
-#[path = "../../../tests/support/upstream.rs"]
-mod upstream;
-
-pub use upstream::*;
+pub use loginradius_test_support::upstream::*;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};

@@ -1,13 +1,10 @@
-//! A scripted LoginRadius for the in-process adapter tests (the one shared with the actix
-//! adapter's tests: answers by path, counts requests, can answer slowly); and helpers to build
-//! an app and send requests with `oneshot`.
+//! A scripted LoginRadius for the in-process adapter tests (`loginradius_test_support::upstream`,
+//! shared with the actix adapter's tests: answers by path, counts requests, can answer slowly);
+//! and helpers to build an app and send requests with `oneshot`.
 
 #![allow(dead_code)]
 
-#[path = "../../../tests/support/upstream.rs"]
-mod upstream;
-
-pub use upstream::*;
+pub use loginradius_test_support::upstream::*;
 
 use axum::Router;
 use axum::body::Body;

@@ -1,0 +1,906 @@
+//! The route helpers' end-to-end scenarios, one table for both adapters. `loginradius-axum` and
+//! `loginradius-actix` each call [`route_flow_scenarios!`](crate::route_flow_scenarios) from
+//! their `tests/routes_e2e.rs` with their server-starting function: one `#[tokio::test]` per
+//! scenario, each against a fresh LoginRadius emulator.
+//!
+//! The adapter serves the helpers under `/auth` over loopback HTTP; the flows talk HTTP to the
+//! emulator; a reqwest "browser" (cookies kept by hand, redirects not followed) exercises every
+//! flow: login, session renewal and the end of the replaced session, logout invalidation and
+//! eviction, bad credentials, unverified accounts and bad input, registration with and without
+//! email verification, resend, forgot/reset and change password, passwordless login by email
+//! link, MFA enable, TOTP login and disable, required MFA with setup data, cross-site POSTs
+//! refused with no state change, and upstream faults failing closed with 503. Every response is checked for
+//! `Cache-Control: no-store`, a JSON content type, no redirect, and no password or session
+//! token in its body.
+
+use std::future::Future;
+use std::time::Duration;
+
+use loginradius::auth::{Authenticator, TokenExtractor};
+use loginradius::web::{FlowConfig, Flows, Session, SessionCookie};
+use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, SeedUser};
+use serde_json::{Value, json};
+
+use crate::e2e::{client_builder, totp_code, wrong_totp_code};
+
+/// Generates one `#[tokio::test]` per scenario of [`route_flows`](crate::route_flows), each
+/// calling it with `$serve` (an `async fn(Flows, &'static str) -> Server`, see
+/// [`Serve`](crate::route_flows::Serve)). The calling crate needs `tokio` with its `macros` and
+/// `rt` features (as a dev-dependency).
+#[macro_export]
+macro_rules! route_flow_scenarios {
+    ($serve:path) => {
+        $crate::route_flow_scenarios!(@tests $serve;
+            login_sets_a_private_lax_httponly_cookie_renews_it_and_ends_the_replaced_session,
+            logout_invalidates_upstream_evicts_the_cache_and_the_old_cookie_is_refused,
+            bad_credentials_unverified_accounts_and_bad_input,
+            registration_with_email_verification_and_resend,
+            registration_without_verification_signs_in,
+            forgot_and_reset_password,
+            change_password_for_the_signed_in_user,
+            passwordless_login_by_email_link,
+            mfa_enable_login_with_a_totp_code_and_disable,
+            required_mfa_returns_setup_data_on_first_login_and_verifies_a_real_code,
+            cross_site_posts_are_refused_without_any_state_change,
+            upstream_faults_fail_closed_with_503,
+        );
+    };
+    (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
+        #[tokio::test]
+        async fn $scenario() {
+            $crate::route_flows::$scenario($serve).await;
+        }
+    )+};
+}
+
+/// The one origin other than the app's own that the helpers must trust for writes.
+pub const TRUSTED_ORIGIN: &str = "https://app.example.com";
+
+const PASSWORD: &str = "correct-horse-9";
+
+/// How an adapter serves the route helpers: given the flows and the origin to trust for
+/// cross-origin writes, start the app on loopback with the helpers mounted under `/auth` and
+/// return its [`Server`]. Implemented by any `async fn(Flows, &'static str) -> Server`.
+pub trait Serve {
+    /// Starts the app.
+    fn serve(self, flows: Flows, trusted_origin: &'static str) -> impl Future<Output = Server>;
+}
+
+impl<F, Fut> Serve for F
+where
+    F: FnOnce(Flows, &'static str) -> Fut,
+    Fut: Future<Output = Server>,
+{
+    fn serve(self, flows: Flows, trusted_origin: &'static str) -> impl Future<Output = Server> {
+        self(flows, trusted_origin)
+    }
+}
+
+/// A running app: its base URL (`http://127.0.0.1:port`, the helpers under `/auth`) and what
+/// stops it, run when the scenario ends (even by a panic).
+pub struct Server {
+    base: String,
+    stop: Option<Box<dyn FnOnce()>>,
+}
+
+impl Server {
+    /// The app at `base`, stopped by `stop` at the end of the scenario.
+    pub fn new(base: String, stop: impl FnOnce() + 'static) -> Self {
+        Self {
+            base,
+            stop: Some(Box::new(stop)),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop();
+        }
+    }
+}
+
+struct App {
+    // Declared first: the app stops before the emulator it calls.
+    server: Server,
+    emulator: Emulator,
+    http: reqwest::Client,
+    session: SessionCookie,
+}
+
+async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
+    let emulator = Emulator::start(config).await.unwrap();
+    let client = client_builder(&emulator)
+        .request_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let session = SessionCookie::generate();
+    let authenticator = Authenticator::builder(client)
+        .token_sources(TokenExtractor::bearer().with(session.token_source()))
+        .build()
+        .unwrap();
+    let flows = Flows::new(authenticator, session.clone()).config(
+        FlowConfig::default()
+            .reset_password_url("http://127.0.0.1/reset")
+            .verification_url("http://127.0.0.1/verify")
+            .passwordless_url("http://127.0.0.1/passwordless"),
+    );
+    let server = serve.serve(flows, TRUSTED_ORIGIN).await;
+    App {
+        server,
+        emulator,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        session,
+    }
+}
+
+fn user(email: &str) -> SeedUser {
+    SeedUser::new(email, PASSWORD)
+}
+
+/// One response, read.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    body: Value,
+    text: String,
+    set_cookie: Option<String>,
+    retry_after: Option<String>,
+}
+
+/// A browser-like cookie holder.
+#[derive(Default, Clone)]
+struct Browser {
+    cookie: Option<String>,
+}
+
+impl App {
+    async fn send(
+        &self,
+        browser: &mut Browser,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let url = format!("{}/auth{path}", self.server.base);
+        let mut request = self.http.request(method, &url);
+        if let Some(cookie) = &browser.cookie {
+            request = request.header("cookie", cookie);
+        }
+        for (k, v) in extra {
+            request = request.header(*k, *v);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        // Never a redirect, never a URL other than the one asked.
+        assert_eq!(response.url().as_str(), url);
+        assert!(response.headers().get("location").is_none());
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("no-store"),
+            "{path}"
+        );
+        assert_eq!(
+            header("content-type").as_deref(),
+            Some("application/json"),
+            "{path}"
+        );
+        let status = response.status().as_u16();
+        let set_cookie = header("set-cookie");
+        let retry_after = header("retry-after");
+        if let Some(set) = &set_cookie {
+            let pair = set.split(';').next().unwrap().to_owned();
+            browser.cookie = if set.contains("Max-Age=0") {
+                None
+            } else {
+                Some(pair)
+            };
+        }
+        let text = response.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        // The password and the session's tokens never appear in a body.
+        assert!(!text.contains(PASSWORD), "{path}: {text}");
+        assert!(!text.contains("new-password-7"), "{path}: {text}");
+        if let Some(session) = browser.cookie.as_ref().and_then(|c| self.read(c)) {
+            let token = match &session {
+                Session::SignedIn { access_token, .. } => access_token.expose().to_owned(),
+                Session::PendingMfa { mfa_token, .. } => mfa_token.expose().to_owned(),
+            };
+            assert!(!text.contains(&token), "{path}: {text}");
+        }
+        Reply {
+            status,
+            body,
+            text,
+            set_cookie,
+            retry_after,
+        }
+    }
+
+    fn read(&self, cookie: &str) -> Option<Session> {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("cookie", cookie.parse().unwrap());
+        self.session.read(&headers)
+    }
+
+    async fn post(&self, browser: &mut Browser, path: &str, body: Value) -> Reply {
+        self.send(browser, reqwest::Method::POST, path, Some(body), &[])
+            .await
+    }
+
+    /// POSTs `{"email"}` to an email-sending flow for `email`, then for an address with no
+    /// account: both answer 200 `{"sent": true}`, so the answer never tells which addresses
+    /// are registered.
+    async fn send_to_known_and_unknown(&self, browser: &mut Browser, path: &str, email: &str) {
+        for address in [email, "nobody@example.com"] {
+            let reply = self.post(browser, path, json!({"email": address})).await;
+            assert_eq!(reply.status, 200, "{path} {address}: {}", reply.text);
+            assert_eq!(reply.body, json!({"sent": true}), "{path} {address}");
+        }
+    }
+
+    async fn get(&self, browser: &mut Browser, path: &str) -> Reply {
+        self.send(browser, reqwest::Method::GET, path, None, &[])
+            .await
+    }
+
+    async fn login(&self, browser: &mut Browser, email: &str, password: &str) -> Reply {
+        self.post(
+            browser,
+            "/login",
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    fn outbox_token(&self, to: &str, kind: &str) -> String {
+        let message = self
+            .emulator
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.to == to && m.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} message to {to}"));
+        message.token.expect("the message carries a token")
+    }
+}
+
+/// Login sets a private, `SameSite=Lax`, `HttpOnly` session cookie; renewing it ends the session
+/// it replaces.
+pub async fn login_sets_a_private_lax_httponly_cookie_renews_it_and_ends_the_replaced_session(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("ann@example.com")),
+    )
+    .await;
+    let mut browser = Browser::default();
+    let first = app.login(&mut browser, "ann@example.com", PASSWORD).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["signed_in"], true);
+    assert_eq!(first.body["email"], "ann@example.com");
+    let set = first.set_cookie.clone().unwrap();
+    assert!(set.starts_with("lr_session="), "{set}");
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age="] {
+        assert!(set.contains(attr), "{attr} in {set}");
+    }
+    // Loopback host: plain HTTP allowed.
+    assert!(!set.contains("Secure"), "{set}");
+    let first_cookie = browser.cookie.clone().unwrap();
+    assert!(app.read(&first_cookie).is_some());
+
+    // Signed in through the cookie.
+    let setup = app.get(&mut browser, "/mfa/setup").await;
+    assert_eq!(setup.status, 200, "{}", setup.text);
+
+    // A new login is a new session value…
+    let mut old = browser.clone();
+    let second = app.login(&mut browser, "ann@example.com", PASSWORD).await;
+    assert_eq!(second.status, 200);
+    assert_ne!(browser.cookie.clone().unwrap(), first_cookie);
+    // …and the session it replaced is ended: its token invalidated upstream and, though
+    // cached a moment ago, refused when the old cookie is replayed.
+    assert_eq!(
+        app.emulator
+            .calls("GET", "/identity/v2/auth/access_token/invalidate"),
+        1
+    );
+    let replay = app.get(&mut old, "/mfa/setup").await;
+    assert_eq!(replay.status, 401, "{}", replay.text);
+    let current = app.get(&mut browser, "/mfa/setup").await;
+    assert_eq!(current.status, 200, "{}", current.text);
+    // A failed login ends nothing.
+    let wrong = app
+        .login(&mut browser, "ann@example.com", "wrong-password-1")
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(app.get(&mut browser, "/mfa/setup").await.status, 200);
+    assert_eq!(
+        app.emulator
+            .calls("GET", "/identity/v2/auth/access_token/invalidate"),
+        1
+    );
+}
+
+/// Logout invalidates the token upstream and evicts it from the cache; the old cookie is then
+/// refused.
+pub async fn logout_invalidates_upstream_evicts_the_cache_and_the_old_cookie_is_refused(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("bob@example.com")),
+    )
+    .await;
+    let mut browser = Browser::default();
+    assert_eq!(
+        app.login(&mut browser, "bob@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    let mut old = browser.clone();
+    // Warm the authenticator's cache.
+    assert_eq!(app.get(&mut browser, "/mfa/setup").await.status, 200);
+    let logout = app.post(&mut browser, "/logout", json!({})).await;
+    assert_eq!(logout.status, 200, "{}", logout.text);
+    assert_eq!(logout.body, json!({"signed_out": true}));
+    assert!(logout.set_cookie.unwrap().contains("Max-Age=0"));
+    assert!(browser.cookie.is_none());
+    assert_eq!(
+        app.emulator
+            .calls("GET", "/identity/v2/auth/access_token/invalidate"),
+        1
+    );
+    // The old cookie, replayed: 401 (evicted from the cache, invalid upstream).
+    let replay = app.get(&mut old, "/mfa/setup").await;
+    assert_eq!(replay.status, 401, "{}", replay.text);
+    let replay = app
+        .post(
+            &mut old,
+            "/change-password",
+            json!({"old_password": PASSWORD, "new_password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(replay.status, 401);
+    // Logging out without a session is harmless.
+    assert_eq!(
+        app.post(&mut Browser::default(), "/logout", json!({}))
+            .await
+            .status,
+        200
+    );
+}
+
+/// Wrong credentials, an unverified account and malformed input each get their own refusal and
+/// no session.
+pub async fn bad_credentials_unverified_accounts_and_bad_input(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("cat@example.com"))
+            .with_user(user("new@example.com").email_verified(false)),
+    )
+    .await;
+    let mut b = Browser::default();
+    let wrong = app.login(&mut b, "cat@example.com", "nope-nope-1").await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.body["error"], "invalid_credentials");
+    assert!(wrong.set_cookie.is_none());
+    let unknown = app.login(&mut b, "who@example.com", PASSWORD).await;
+    assert_eq!(unknown.status, 401, "{}", unknown.text);
+    let unverified = app.login(&mut b, "new@example.com", PASSWORD).await;
+    assert_eq!(unverified.status, 403);
+    assert_eq!(unverified.body["error"], "email_not_verified");
+    let not_json = app
+        .send(
+            &mut b,
+            reqwest::Method::POST,
+            "/login",
+            None,
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert_eq!(not_json.status, 400);
+    let bad_email = app
+        .post(&mut b, "/login", json!({"email": "x", "password": "y"}))
+        .await;
+    assert_eq!(bad_email.status, 400);
+    assert_eq!(bad_email.body["error"], "invalid_input");
+    // Signed-in routes without a session.
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 401);
+    assert_eq!(
+        app.post(&mut b, "/mfa/disable", json!({})).await.status,
+        401
+    );
+    assert_eq!(
+        app.post(&mut b, "/mfa/enable", json!({"code": "123456"}))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.post(&mut b, "/login/mfa", json!({"code": "123456"}))
+            .await
+            .status,
+        401
+    );
+    assert!(b.cookie.is_none());
+}
+
+/// Registration when the email must be verified: the verification mail, its resend, and the
+/// verification itself.
+pub async fn registration_with_email_verification_and_resend(serve: impl Serve) {
+    let app = app(serve, EmulatorConfig::default()).await;
+    let mut b = Browser::default();
+    let email = "dan@example.com";
+    let registered = app
+        .post(
+            &mut b,
+            "/register",
+            json!({"email": email, "password": PASSWORD, "first_name": "Dan", "last_name": "Doe",
+                   "profile": {"Company": "Acme"}}),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.text);
+    assert_eq!(
+        registered.body,
+        json!({"registered": true, "email_verification_required": true})
+    );
+    assert!(registered.set_cookie.is_none());
+    assert_eq!(app.login(&mut b, email, PASSWORD).await.status, 403);
+
+    // Resend: a second verification message.
+    let before = app.emulator.outbox().len();
+    app.send_to_known_and_unknown(&mut b, "/resend-verification", email)
+        .await;
+    assert!(app.emulator.outbox().len() > before);
+
+    let token = app.outbox_token(email, "email_verification");
+    let bad = app
+        .post(&mut b, "/verify-email", json!({"token": "not-a-token"}))
+        .await;
+    assert!(bad.status == 400 || bad.status == 401, "{}", bad.text);
+    let verified = app
+        .post(&mut b, "/verify-email", json!({"token": token}))
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.text);
+    assert_eq!(verified.body, json!({"verified": true}));
+    assert!(!verified.text.contains(&token));
+    assert_eq!(app.login(&mut b, email, PASSWORD).await.status, 200);
+
+    // The same address again: 409.
+    let again = app
+        .post(
+            &mut Browser::default(),
+            "/register",
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.text);
+    assert_eq!(again.body["error"], "already_exists");
+    // Reserved profile fields are refused.
+    let sneaky = app
+        .post(
+            &mut Browser::default(),
+            "/register",
+            json!({"email": "eve@example.com", "password": PASSWORD, "profile": {"EmailVerified": true}}),
+        )
+        .await;
+    assert_eq!(sneaky.status, 400);
+}
+
+/// Registration when no email verification is required signs the new user in.
+pub async fn registration_without_verification_signs_in(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_email_verification(EmailVerification::Disabled),
+    )
+    .await;
+    let mut b = Browser::default();
+    let registered = app
+        .post(
+            &mut b,
+            "/register",
+            json!({"email": "fay@example.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(registered.status, 201, "{}", registered.text);
+    assert_eq!(registered.body["signed_in"], true);
+    assert!(b.cookie.is_some());
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 200);
+}
+
+/// Forgot-password answers alike for known and unknown emails; the mailed token resets the
+/// password.
+pub async fn forgot_and_reset_password(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("gil@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    app.send_to_known_and_unknown(&mut b, "/forgot-password", "gil@example.com")
+        .await;
+
+    let token = app.outbox_token("gil@example.com", "reset_password");
+    let bad = app
+        .post(
+            &mut b,
+            "/reset-password",
+            json!({"token": "bogus", "password": "new-password-7"}),
+        )
+        .await;
+    assert!(bad.status == 400 || bad.status == 401, "{}", bad.text);
+    let reset = app
+        .post(
+            &mut b,
+            "/reset-password",
+            json!({"token": token, "password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(reset.status, 200, "{}", reset.text);
+    assert_eq!(reset.body, json!({"password_reset": true}));
+    assert!(!reset.text.contains(&token));
+    assert_eq!(
+        app.login(&mut b, "gil@example.com", PASSWORD).await.status,
+        401
+    );
+    assert_eq!(
+        app.login(&mut b, "gil@example.com", "new-password-7")
+            .await
+            .status,
+        200
+    );
+}
+
+/// A signed-in user changes their password (a wrong current one is refused) and signs in with
+/// the new one.
+pub async fn change_password_for_the_signed_in_user(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("hal@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(
+        app.login(&mut b, "hal@example.com", PASSWORD).await.status,
+        200
+    );
+    let wrong = app
+        .post(
+            &mut b,
+            "/change-password",
+            json!({"old_password": "wrong-one-1", "new_password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    let changed = app
+        .post(
+            &mut b,
+            "/change-password",
+            json!({"old_password": PASSWORD, "new_password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(changed.body, json!({"password_changed": true}));
+    let mut other = Browser::default();
+    assert_eq!(
+        app.login(&mut other, "hal@example.com", "new-password-7")
+            .await
+            .status,
+        200
+    );
+}
+
+/// Passwordless login: the link answers alike for known and unknown emails, and the mailed token
+/// signs the user in.
+pub async fn passwordless_login_by_email_link(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("ida@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    app.send_to_known_and_unknown(&mut b, "/passwordless/send", "ida@example.com")
+        .await;
+    let token = app.outbox_token("ida@example.com", "passwordless_login");
+    let bad = app
+        .post(&mut b, "/passwordless/verify", json!({"token": "bogus"}))
+        .await;
+    assert!(bad.status == 400 || bad.status == 401, "{}", bad.text);
+    assert!(b.cookie.is_none());
+    let verified = app
+        .post(&mut b, "/passwordless/verify", json!({"token": token}))
+        .await;
+    assert_eq!(verified.status, 200, "{}", verified.text);
+    assert_eq!(verified.body["signed_in"], true);
+    assert!(!verified.text.contains(&token));
+    assert!(b.cookie.is_some());
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 200);
+}
+
+/// Optional MFA: enabling it with a real TOTP code (a wrong one refused), the two-step login it
+/// brings, and disabling it.
+pub async fn mfa_enable_login_with_a_totp_code_and_disable(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user("jo@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(
+        app.login(&mut b, "jo@example.com", PASSWORD).await.status,
+        200
+    );
+    let setup = app.get(&mut b, "/mfa/setup").await;
+    assert_eq!(setup.status, 200, "{}", setup.text);
+    assert_eq!(setup.body["enabled"], false);
+    let manual = setup.body["manual_entry_code"].as_str().unwrap().to_owned();
+    assert!(
+        setup.body["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
+    assert!(
+        setup.body["qr_code"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/svg+xml;base64,")
+    );
+    let code = totp_code(&manual);
+    let wrong = app
+        .post(
+            &mut b,
+            "/mfa/enable",
+            json!({"code": wrong_totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    let enabled = app.post(&mut b, "/mfa/enable", json!({"code": code})).await;
+    assert_eq!(enabled.status, 200, "{}", enabled.text);
+    assert_eq!(enabled.body, json!({"enabled": true}));
+    assert_eq!(
+        app.get(&mut b, "/mfa/setup").await.body,
+        json!({"enabled": true})
+    );
+    assert_eq!(app.post(&mut b, "/logout", json!({})).await.status, 200);
+
+    // Login now needs the second step; the MFA token stays in the cookie.
+    let first = app.login(&mut b, "jo@example.com", PASSWORD).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body, json!({"mfa_required": true}));
+    let pending = app.read(b.cookie.as_ref().unwrap()).unwrap();
+    assert!(matches!(pending, Session::PendingMfa { .. }));
+    // Not signed in yet.
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 401);
+    let bad = app
+        .post(
+            &mut b,
+            "/login/mfa",
+            json!({"code": wrong_totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(bad.status, 401, "{}", bad.text);
+    assert_eq!(bad.body["error"], "invalid_code");
+    assert!(b.cookie.is_some(), "a wrong code keeps the pending login");
+    let done = app
+        .post(&mut b, "/login/mfa", json!({"code": totp_code(&manual)}))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert!(matches!(
+        app.read(b.cookie.as_ref().unwrap()).unwrap(),
+        Session::SignedIn { .. }
+    ));
+
+    // Disable: the next login is one step again.
+    let disabled = app.post(&mut b, "/mfa/disable", json!({})).await;
+    assert_eq!(disabled.status, 200, "{}", disabled.text);
+    assert_eq!(disabled.body, json!({"enabled": false}));
+    let again = app
+        .login(&mut Browser::default(), "jo@example.com", PASSWORD)
+        .await;
+    assert_eq!(again.body["signed_in"], true, "{}", again.text);
+}
+
+/// Required MFA: the first login returns the authenticator set-up data and verifies a real code.
+pub async fn required_mfa_returns_setup_data_on_first_login_and_verifies_a_real_code(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Required)
+            .with_user(user("kim@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    let first = app.login(&mut b, "kim@example.com", PASSWORD).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.body["mfa_required"], true);
+    let manual = first.body["manual_entry_code"].as_str().unwrap().to_owned();
+    assert!(
+        first.body["otpauth_uri"]
+            .as_str()
+            .unwrap()
+            .contains(&manual)
+    );
+    assert!(
+        first.body["qr_code"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/svg+xml;base64,")
+    );
+    let done = app
+        .post(&mut b, "/login/mfa", json!({"code": totp_code(&manual)}))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 200);
+    // The second login needs a code but no longer shows the setup data.
+    let mut other = Browser::default();
+    let second = app.login(&mut other, "kim@example.com", PASSWORD).await;
+    assert_eq!(second.body, json!({"mfa_required": true}));
+}
+
+/// POSTs from an untrusted origin are refused and change nothing.
+pub async fn cross_site_posts_are_refused_without_any_state_change(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("lee@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(
+        app.login(&mut b, "lee@example.com", PASSWORD).await.status,
+        200
+    );
+    let evil = [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ];
+    let calls_before = app.emulator.stats().values().sum::<u64>();
+    for (path, body) in [
+        (
+            "/change-password",
+            json!({"old_password": PASSWORD, "new_password": "new-password-7"}),
+        ),
+        ("/logout", json!({})),
+        ("/mfa/disable", json!({})),
+        (
+            "/login",
+            json!({"email": "lee@example.com", "password": PASSWORD}),
+        ),
+        ("/forgot-password", json!({"email": "lee@example.com"})),
+    ] {
+        let refused = app
+            .send(&mut b, reqwest::Method::POST, path, Some(body), &evil)
+            .await;
+        assert_eq!(refused.status, 403, "{path}");
+        // The same JSON rejection from both adapters, and the session left alone.
+        assert_eq!(refused.body["error"], "csrf", "{path}: {}", refused.text);
+        assert!(refused.set_cookie.is_none(), "{path}");
+    }
+    // Nothing reached LoginRadius, the session is intact, the password unchanged.
+    assert_eq!(app.emulator.stats().values().sum::<u64>(), calls_before);
+    assert!(b.cookie.is_some());
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 200);
+    assert_eq!(
+        app.login(&mut Browser::default(), "lee@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    // Same-origin and trusted origins pass.
+    let same = app
+        .send(
+            &mut b,
+            reqwest::Method::POST,
+            "/forgot-password",
+            Some(json!({"email": "lee@example.com"})),
+            &[("sec-fetch-site", "same-origin")],
+        )
+        .await;
+    assert_eq!(same.status, 200);
+    let trusted = app
+        .send(
+            &mut b,
+            reqwest::Method::POST,
+            "/forgot-password",
+            Some(json!({"email": "lee@example.com"})),
+            &[("origin", TRUSTED_ORIGIN), ("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(trusted.status, 200);
+    // Without `Sec-Fetch-Site` (an older browser), the `Origin` must be the app's own host, as
+    // the server received it in `Host`.
+    let own = app
+        .send(
+            &mut b,
+            reqwest::Method::POST,
+            "/forgot-password",
+            Some(json!({"email": "lee@example.com"})),
+            &[("origin", app.server.base.as_str())],
+        )
+        .await;
+    assert_eq!(own.status, 200, "{}", own.text);
+    let other = app
+        .send(
+            &mut b,
+            reqwest::Method::POST,
+            "/forgot-password",
+            Some(json!({"email": "lee@example.com"})),
+            &[("origin", "http://127.0.0.2:1")],
+        )
+        .await;
+    assert_eq!(other.status, 403, "{}", other.text);
+    assert_eq!(other.body["error"], "csrf");
+}
+
+/// Upstream faults fail closed with 503, passing on LoginRadius's `Retry-After`.
+pub async fn upstream_faults_fail_closed_with_503(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("max@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(
+        app.login(&mut b, "max@example.com", PASSWORD).await.status,
+        200
+    );
+    // Each fault, and the `Retry-After` the 503 passes on (LoginRadius's own on a 429).
+    for (fault, retry_after) in [
+        (Fault::status(500), "5"),
+        (Fault::rate_limited(3), "3"),
+        (
+            Fault {
+                malformed: true,
+                ..Fault::default()
+            },
+            "5",
+        ),
+    ] {
+        app.emulator.add_fault(fault).unwrap();
+        let login = app
+            .login(&mut Browser::default(), "max@example.com", PASSWORD)
+            .await;
+        assert_eq!(login.status, 503, "{}", login.text);
+        assert_eq!(login.body["error"], "unavailable");
+        assert_eq!(login.retry_after.as_deref(), Some(retry_after));
+        assert!(login.set_cookie.is_none());
+        let forgot = app
+            .post(
+                &mut Browser::default(),
+                "/forgot-password",
+                json!({"email": "max@example.com"}),
+            )
+            .await;
+        assert_eq!(forgot.status, 503, "{}", forgot.text);
+        assert_eq!(forgot.retry_after.as_deref(), Some(retry_after));
+        app.emulator.clear_faults();
+    }
+    // An outage at logout still ends the local session, but does not claim success.
+    app.emulator.add_fault(Fault::status(503)).unwrap();
+    let logout = app.post(&mut b, "/logout", json!({})).await;
+    assert_eq!(logout.status, 503, "{}", logout.text);
+    assert!(b.cookie.is_none());
+}

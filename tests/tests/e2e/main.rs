@@ -1,0 +1,20 @@
+//! The workspace's end-to-end tests, in one test binary: the client against the emulator over
+//! loopback HTTP, one module per area, and the official Python and Node.js SDKs driven against
+//! it. Run one area with a name filter, e.g. `cargo test -p loginradius-e2e --test e2e mfa`.
+//!
+//! The helpers are `loginradius_test_support::e2e`. Every test starts its own emulator on an
+//! ephemeral port, so the tests share no state and run in parallel in this one process.
+
+mod account;
+mod coverage;
+mod custom_objects;
+mod login;
+mod mfa;
+mod node_sdk;
+mod passwordless;
+mod passwords;
+mod python_sdk;
+mod registration;
+mod roles;
+mod signing;
+mod tokens;
