@@ -64,7 +64,7 @@ mod error;
 pub mod models;
 
 /// Every method of the official Python and Node SDKs and the call that replaces it here
-/// (generated from the API catalog by `core/tests/catalog_conformance.rs`).
+/// (generated from the API catalog by `core/tests/integration/catalog_conformance.rs`).
 #[doc = include_str!("../MIGRATION.md")]
 pub mod migration {}
 pub mod request;

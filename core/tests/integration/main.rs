@@ -40,6 +40,7 @@ mod api_webhooks;
 mod bad_input;
 mod catalog_conformance;
 mod errors;
+mod retry_budget;
 mod tracing_spans;
 mod vectors;
 
