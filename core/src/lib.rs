@@ -61,6 +61,7 @@ mod client;
 pub mod codes;
 pub mod config;
 mod error;
+pub mod fleet;
 pub mod models;
 
 /// Every method of the official Python and Node SDKs and the call that replaces it here
