@@ -238,9 +238,11 @@ impl RedisState {
     where
         F: Future<Output = redis::RedisResult<T>>,
     {
-        let outcome =
-            tokio::time::timeout(self.inner.command_timeout, command(self.inner.connection.clone()))
-                .await;
+        let outcome = tokio::time::timeout(
+            self.inner.command_timeout,
+            command(self.inner.connection.clone()),
+        )
+        .await;
         let error = match outcome {
             Ok(Ok(value)) => {
                 self.set_commands(None);
@@ -262,7 +264,9 @@ impl RedisState {
 }
 
 fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX).max(1)
+    u64::try_from(duration.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 #[async_trait::async_trait]

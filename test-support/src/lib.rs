@@ -7,6 +7,10 @@
 //!   the outbox, compute authenticator codes, assert LoginRadius error codes, run a process.
 //! - `route_flows` (feature `emulator`): the route helpers' end-to-end scenarios, one table for
 //!   both adapters, generated as tests by `route_flow_scenarios!`.
+//! - [`fleet`]: the conformance suite every `loginradius::fleet::SharedState` backend passes,
+//!   generated as tests by `fleet_conformance!`.
+//! - [`redis_server`]: a real `redis-server` on an ephemeral loopback port, which a test can
+//!   kill and start again.
 //! - `guard_bench` and `paired` (feature `bench`): the guard benchmarks' setup and their paired
 //!   throughput report.
 //!
@@ -18,10 +22,12 @@
 
 #[cfg(feature = "emulator")]
 pub mod e2e;
+pub mod fleet;
 #[cfg(feature = "bench")]
 pub mod guard_bench;
 #[cfg(feature = "bench")]
 pub mod paired;
+pub mod redis_server;
 #[cfg(feature = "emulator")]
 pub mod route_flows;
 pub mod upstream;

@@ -36,9 +36,13 @@ struct Expiring<T> {
 
 impl<T> Expiring<T> {
     fn new(value: T, ttl: Duration) -> Self {
+        Self::from(value, Instant::now(), ttl)
+    }
+
+    fn from(value: T, now: Instant, ttl: Duration) -> Self {
         Self {
             value,
-            until: Instant::now() + ttl,
+            until: now + ttl,
         }
     }
 
@@ -234,10 +238,10 @@ impl SharedState for InProcess {
             .entry(key.to_owned())
             .and_modify(|c| {
                 if !c.live(now) {
-                    *c = Expiring::new(0, window);
+                    *c = Expiring::from(0, now, window);
                 }
             })
-            .or_insert_with(|| Expiring::new(0, window));
+            .or_insert_with(|| Expiring::from(0, now, window));
         counter.value += 1;
         let hits = Hits {
             count: counter.value,

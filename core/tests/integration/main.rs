@@ -49,3 +49,6 @@ mod auth_decision;
 mod auth_lookup;
 mod auth_roles;
 mod auth_tracing;
+
+// The shared state's in-process backend, through the conformance suite every backend passes.
+mod fleet_in_process;
