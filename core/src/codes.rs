@@ -81,6 +81,21 @@ pub const INVALID_CREDENTIALS: &[i64] = &[INVALID_LOGIN, INVALID_PASSWORD];
 /// Codes meaning the account is locked or blocked.
 pub const ACCOUNT_LOCKED_CODES: &[i64] = &[ACCOUNT_BLOCKED, ACCOUNT_LOCKED, 1148, 1164, 1198, 1264];
 
+/// 1015: the new password is invalid (a password reset or change with a bad reset token).
+pub const NEW_PASSWORD_INVALID: i64 = 1015;
+/// 1016: the password cannot be changed, the profile id is invalid.
+pub const PROFILE_ID_INVALID: i64 = 1016;
+/// 1017: the username is already registered.
+pub const USERNAME_ALREADY_REGISTERED: i64 = 1017;
+/// 1019: the first data point is invalid.
+pub const FIRST_DATA_POINT_INVALID: i64 = 1019;
+/// 1025: the email address is already verified.
+pub const EMAIL_ALREADY_VERIFIED: i64 = 1025;
+/// 1046: the email has already been registered with the LoginRadius site.
+pub const EMAIL_ALREADY_REGISTERED_ON_SITE: i64 = 1046;
+/// 1097: two-factor authentication is not enabled for the site.
+pub const MFA_NOT_ENABLED: i64 = 1097;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -136,6 +151,25 @@ mod tests {
             (super::INVALID_PASSWORD, "invalid password"),
             (super::REFRESH_TOKEN_INVALID, "refresh token"),
             (super::ACCESS_TOKEN_EXPIRED_OR_INVALID, "expired or invalid"),
+            (super::NEW_PASSWORD_INVALID, "new password is invalid"),
+            (super::PROFILE_ID_INVALID, "profile id is invalid"),
+            (
+                super::USERNAME_ALREADY_REGISTERED,
+                "username is already registered",
+            ),
+            (
+                super::FIRST_DATA_POINT_INVALID,
+                "first data point is invalid",
+            ),
+            (super::EMAIL_ALREADY_VERIFIED, "already verified"),
+            (
+                super::EMAIL_ALREADY_REGISTERED_ON_SITE,
+                "already been registered",
+            ),
+            (
+                super::MFA_NOT_ENABLED,
+                "two factor authentication is not enabled",
+            ),
         ];
         for (code, needle) in expectations {
             let m = message(&t, *code);

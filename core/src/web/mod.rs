@@ -38,13 +38,19 @@
 //! # Ok(()) }
 //! ```
 
+mod cookie_security;
 pub mod csrf;
 mod flows;
+mod qr;
 pub mod redirect;
 mod session;
 
-pub use flows::{FlowConfig, FlowResponse, Flows, SessionChange, error_response, qr_svg_data_uri};
+pub use cookie_security::{CookieSecurity, is_local_request};
+pub use flows::{
+    ChangePasswordInput, EmailInput, FlowConfig, FlowResponse, Flows, LinkTokenInput, LoginInput,
+    MfaCodeInput, RegisterInput, ResetPasswordInput, SessionChange, error_response,
+};
+pub use qr::{qr_svg, qr_svg_data_uri};
 pub use session::{
     DEFAULT_COOKIE_NAME, DEFAULT_SESSION_TTL, Key, MAX_COOKIE_BYTES, Session, SessionCookie,
-    is_local_request,
 };

@@ -7,21 +7,21 @@
 //! the browser can neither read nor change it; anything that does not decrypt is no session.
 //!
 //! Attributes: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age` from the token expiry, and
-//! `Secure` unless the request's `Host` is `localhost`, `127.0.0.1` or `[::1]` (plain-HTTP
-//! development). Every login seals a fresh value (a new random nonce): the session is renewed.
+//! `Secure` as the configured [`CookieSecurity`] says (always, by default). Every login seals a
+//! fresh value (a new random nonce): the session is renewed.
 
 use std::fmt;
 use std::sync::Arc;
 
 use cookie::{Cookie, CookieJar, SameSite};
-use http::header::{COOKIE, HOST};
 use http::{HeaderMap, HeaderValue};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 pub use cookie::Key;
 
-use crate::auth::{AccessToken, Extracted, TokenSource};
+use super::CookieSecurity;
+use crate::auth::{AccessToken, Extracted, TokenSource, cookie_value};
 
 /// The default cookie name.
 pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
@@ -118,12 +118,14 @@ pub struct SessionCookie {
 struct Inner {
     name: String,
     key: Key,
+    security: CookieSecurity,
 }
 
 impl fmt::Debug for SessionCookie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionCookie")
             .field("name", &self.inner.name)
+            .field("security", &self.inner.security)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +149,7 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: DEFAULT_COOKIE_NAME.to_owned(),
                 key,
+                security: CookieSecurity::default(),
             }),
         }
     }
@@ -165,8 +168,27 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: name.into(),
                 key: self.inner.key.clone(),
+                security: self.inner.security,
             }),
         }
+    }
+
+    /// Sets when the cookie is `Secure` (default [`CookieSecurity::Always`]; choose
+    /// [`CookieSecurity::AllowLocalHttp`] for development over `http://localhost`).
+    pub fn with_security(self, security: CookieSecurity) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                name: self.inner.name.clone(),
+                key: self.inner.key.clone(),
+                security,
+            }),
+        }
+    }
+
+    /// When the cookie is `Secure`. Cookies of your own that must follow the same rule can
+    /// ask it: `session.security().is_secure(&request_headers)`.
+    pub fn security(&self) -> CookieSecurity {
+        self.inner.security
     }
 
     /// The cookie name.
@@ -211,22 +233,10 @@ impl SessionCookie {
 
     /// The one cookie value under our name; several different values are no session.
     fn raw_value(&self, headers: &HeaderMap) -> Option<String> {
-        let mut found: Option<String> = None;
-        for header in headers.get_all(COOKIE) {
-            let Ok(header) = header.to_str() else {
-                continue;
-            };
-            for cookie in Cookie::split_parse(header).flatten() {
-                if cookie.name() != self.inner.name {
-                    continue;
-                }
-                match &found {
-                    Some(previous) if previous != cookie.value() => return None,
-                    _ => found = Some(cookie.value().to_owned()),
-                }
-            }
-        }
-        found.filter(|v| !v.is_empty())
+        cookie_value(headers, &self.inner.name)
+            .ok()
+            .flatten()
+            .filter(|v| !v.is_empty())
     }
 
     fn open(&self, raw: &str) -> Option<Session> {
@@ -319,7 +329,7 @@ impl SessionCookie {
             .http_only(true)
             .same_site(SameSite::Lax)
             .path("/")
-            .secure(!is_local_request(request))
+            .secure(self.inner.security.is_secure(request))
     }
 }
 
@@ -328,30 +338,10 @@ fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// True when the request's `Host` is a loopback name, where plain HTTP is allowed (no
-/// `Secure`). A missing or unreadable `Host` counts as remote: `Secure` is kept.
-pub fn is_local_request(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    let host = host.trim().to_ascii_lowercase();
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
-    } else {
-        host.rsplit_once(':').map_or(host.as_str(), |(name, port)| {
-            if port.bytes().all(|b| b.is_ascii_digit()) {
-                name
-            } else {
-                host.as_str()
-            }
-        })
-    };
-    matches!(name, "localhost" | "127.0.0.1" | "::1")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::{COOKIE, HOST};
 
     fn request(host: &str, cookie: Option<&str>) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -556,29 +546,41 @@ mod tests {
     }
 
     #[test]
-    fn secure_unless_the_host_is_loopback() {
-        for local in [
-            "localhost",
-            "localhost:8080",
+    fn secure_by_default_even_for_a_loopback_host() {
+        let codec = SessionCookie::generate();
+        // A proxy that forwards `Host: 127.0.0.1` does not drop `Secure`.
+        for host in [
             "127.0.0.1",
             "127.0.0.1:3000",
-            "[::1]:3000",
-            "LOCALHOST",
+            "localhost",
+            "app.example.com",
         ] {
-            assert!(is_local_request(&request(local, None)), "{local}");
+            let set = codec.start(&request(host, None), &signed_in("t"));
+            assert!(set.to_str().unwrap().contains("Secure"), "{host}");
+            assert!(
+                codec
+                    .end(&request(host, None))
+                    .to_str()
+                    .unwrap()
+                    .contains("Secure")
+            );
         }
-        for remote in [
-            "example.com",
-            "localhost.evil.com",
-            "127.0.0.1.nip.io",
-            "10.0.0.1:80",
-        ] {
-            assert!(!is_local_request(&request(remote, None)), "{remote}");
-        }
-        assert!(!is_local_request(&HeaderMap::new()));
-        let codec = SessionCookie::generate();
+    }
+
+    #[test]
+    fn local_http_only_when_chosen() {
+        let codec = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
         let local = codec.start(&request("127.0.0.1:3000", None), &signed_in("t"));
         assert!(!local.to_str().unwrap().contains("Secure"));
+        let remote = codec.start(&request("app.example.com", None), &signed_in("t"));
+        assert!(remote.to_str().unwrap().contains("Secure"));
+        // The name and the setting are kept by each other's setter.
+        let renamed = codec.clone().name("other");
+        assert_eq!(renamed.security(), CookieSecurity::AllowLocalHttp);
+        let never = renamed.with_security(CookieSecurity::Never);
+        assert_eq!(never.cookie_name(), "other");
+        let set = never.start(&request("app.example.com", None), &signed_in("t"));
+        assert!(!set.to_str().unwrap().contains("Secure"));
     }
 
     #[test]

@@ -128,7 +128,7 @@ pub(crate) async fn protect(
         Body::from(bytes)
     };
     parts.extensions.insert(CsrfToken(state.keys.token(&value)));
-    let secure = !loginradius::web::is_local_request(&parts.headers);
+    let secure = state.flows.session().security().is_secure(&parts.headers);
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if fresh {
         let cookie = Cookie::build((COOKIE_NAME, value))
