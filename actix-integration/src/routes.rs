@@ -301,8 +301,9 @@ async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
 
 /// Cross-origin request protection for state-changing requests, as an actix middleware over
 /// core's [`csrf::check`]: the rules of Go 1.25's `CrossOriginProtection`, the same as
-/// tower-http's `CsrfLayer` used by the axum adapter (tower layers do not fit actix; core's
-/// conformance table keeps the two in agreement). A request is let through when:
+/// tower-http's `CsrfLayer` used by the axum adapter (tower layers do not fit actix; a shared
+/// conformance table, `tests/support/csrf_cases.rs`, keeps the two in agreement). A request is
+/// let through when:
 ///
 /// 1. its method is `GET`, `HEAD` or `OPTIONS`;
 /// 2. its `Origin` is one of the [trusted origins](Self::trusted_origin), byte for byte;

@@ -1,6 +1,6 @@
 //! The axum adapter keeps tower-http's `CsrfLayer` for its route helpers, the actix adapter uses
-//! core's `loginradius::web::csrf::check`: the shared conformance table (`tests/support/csrf_cases.rs`), run through both here, keeps
-//! them answering alike.
+//! core's `loginradius::web::csrf::check`: the shared conformance table
+//! (`tests/support/csrf_cases.rs`), run through both here, keeps them answering alike.
 
 #[path = "../../tests/support/csrf_cases.rs"]
 mod csrf_cases;

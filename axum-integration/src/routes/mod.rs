@@ -2,12 +2,11 @@
 //! reset and change, passwordless login and MFA setup, as a [`Router`] to nest.
 //!
 //! The flows and their JSON shapes live once in core ([`loginradius::web`]); each handler here
-//! only reads the body with axum's [`Json`] extractor into core's typed input
-//! ([`LoginInput`], …), passes it and the request's headers in,
-//! and translates the [`FlowResponse`] out (status, JSON, `Set-Cookie` for the session,
-//! `Cache-Control: no-store`, `Retry-After`). Bodies are JSON, sent with
-//! `Content-Type: application/json`; a body that is not the route's input is 400
-//! `{"error": "invalid_input", …}` before any flow runs.
+//! only reads the body with axum's [`Json`] extractor into core's typed input ([`LoginInput`],
+//! …), passes it and the request's headers in, and translates the [`FlowResponse`] out
+//! (status, JSON, `Set-Cookie` for the session, `Cache-Control: no-store`, `Retry-After`).
+//! Bodies are JSON, sent with `Content-Type: application/json`; a body that is not the route's
+//! input is 400 `{"error": "invalid_input", …}` before any flow runs.
 //!
 //! | Method and path | Body | Answer |
 //! |---|---|---|
