@@ -15,10 +15,13 @@ use std::sync::Arc;
 
 use cookie::{Cookie, CookieJar, SameSite};
 use http::{HeaderMap, HeaderValue};
-use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 pub use cookie::Key;
+
+mod state;
+
+pub use state::Session;
 
 use super::CookieSecurity;
 use crate::auth::{AccessToken, Extracted, TokenSource, cookie_value};
@@ -33,81 +36,6 @@ pub const MAX_COOKIE_BYTES: usize = 4096;
 /// How long a session whose token expiry is unknown lasts, and how long a pending MFA login
 /// lasts when LoginRadius gives no expiry.
 pub const DEFAULT_SESSION_TTL: Duration = Duration::minutes(15);
-
-/// What the session cookie holds.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Session {
-    /// A signed-in user.
-    SignedIn {
-        /// The LoginRadius access token.
-        access_token: AccessToken,
-        /// The user's uid.
-        uid: String,
-        /// When the token (and so the session) expires.
-        expires_at: OffsetDateTime,
-    },
-    /// The first MFA step passed; the second (the TOTP code) is awaited.
-    PendingMfa {
-        /// The LoginRadius MFA token (`SecondFactorAuthenticationToken`).
-        mfa_token: AccessToken,
-        /// When it expires.
-        expires_at: OffsetDateTime,
-    },
-}
-
-impl fmt::Debug for Session {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::SignedIn {
-                uid, expires_at, ..
-            } => f
-                .debug_struct("SignedIn")
-                .field("uid", uid)
-                .field("expires_at", expires_at)
-                .finish_non_exhaustive(),
-            Self::PendingMfa { expires_at, .. } => f
-                .debug_struct("PendingMfa")
-                .field("expires_at", expires_at)
-                .finish_non_exhaustive(),
-        }
-    }
-}
-
-impl Session {
-    /// When the session ends.
-    pub fn expires_at(&self) -> OffsetDateTime {
-        match self {
-            Self::SignedIn { expires_at, .. } | Self::PendingMfa { expires_at, .. } => *expires_at,
-        }
-    }
-
-    /// The access token of a signed-in session.
-    pub fn access_token(&self) -> Option<&AccessToken> {
-        match self {
-            Self::SignedIn { access_token, .. } => Some(access_token),
-            Self::PendingMfa { .. } => None,
-        }
-    }
-
-    /// The MFA token of a pending MFA login.
-    pub fn mfa_token(&self) -> Option<&AccessToken> {
-        match self {
-            Self::PendingMfa { mfa_token, .. } => Some(mfa_token),
-            Self::SignedIn { .. } => None,
-        }
-    }
-}
-
-/// The sealed payload: short keys, a kind tag, a Unix expiry.
-#[derive(Serialize, Deserialize)]
-struct Payload {
-    /// `s` signed in, `m` pending MFA.
-    k: char,
-    t: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    u: Option<String>,
-    e: i64,
-}
 
 /// The session cookie codec: name and key. Cheap to clone.
 #[derive(Clone)]
@@ -239,55 +167,20 @@ impl SessionCookie {
             .filter(|v| !v.is_empty())
     }
 
+    /// The session sealed in `raw`, if it decrypts under our key and name.
     fn open(&self, raw: &str) -> Option<Session> {
         let mut jar = CookieJar::new();
         jar.add_original(Cookie::new(self.inner.name.clone(), raw.to_owned()));
         let plain = jar.private(&self.inner.key).get(&self.inner.name)?;
-        let payload: Payload = serde_json::from_str(plain.value()).ok()?;
-        let expires_at = OffsetDateTime::from_unix_timestamp(payload.e).ok()?;
-        if payload.t.is_empty() {
-            return None;
-        }
-        match (payload.k, payload.u) {
-            ('s', Some(uid)) => Some(Session::SignedIn {
-                access_token: AccessToken::new(payload.t),
-                uid,
-                expires_at,
-            }),
-            ('m', None) => Some(Session::PendingMfa {
-                mfa_token: AccessToken::new(payload.t),
-                expires_at,
-            }),
-            _ => None,
-        }
+        Session::from_plain(plain.value())
     }
 
+    /// `session` sealed (encrypted and authenticated, with a fresh nonce) under our key and
+    /// name.
     fn seal(&self, session: &Session) -> String {
-        let payload = match session {
-            Session::SignedIn {
-                access_token,
-                uid,
-                expires_at,
-            } => Payload {
-                k: 's',
-                t: access_token.expose().to_owned(),
-                u: Some(uid.clone()),
-                e: expires_at.unix_timestamp(),
-            },
-            Session::PendingMfa {
-                mfa_token,
-                expires_at,
-            } => Payload {
-                k: 'm',
-                t: mfa_token.expose().to_owned(),
-                u: None,
-                e: expires_at.unix_timestamp(),
-            },
-        };
-        let plain = serde_json::to_string(&payload).unwrap_or_default();
         let mut jar = CookieJar::new();
         jar.private_mut(&self.inner.key)
-            .add(Cookie::new(self.inner.name.clone(), plain));
+            .add(Cookie::new(self.inner.name.clone(), session.to_plain()));
         jar.get(&self.inner.name)
             .map(|c| c.value().to_owned())
             .unwrap_or_default()
@@ -587,11 +480,5 @@ mod tests {
     fn short_keys_are_refused() {
         assert!(SessionCookie::from_master_key(&[0u8; 32]).is_err());
         assert!(SessionCookie::from_master_key(&[7u8; 64]).is_ok());
-    }
-
-    #[test]
-    fn debug_never_shows_tokens() {
-        let text = format!("{:?}", signed_in("super-secret"));
-        assert!(!text.contains("super-secret"));
     }
 }
