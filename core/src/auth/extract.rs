@@ -235,17 +235,30 @@ fn cookie(headers: &HeaderMap, name: &str) -> Extracted {
     }
 }
 
-/// The request holds several different values of one cookie: which one is meant is unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct AmbiguousCookie;
+/// A request holds several different values of one cookie: which one is meant is unknown, so
+/// none is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request holds several different values of the cookie")]
+pub struct AmbiguousCookie;
 
 /// The value of the cookie `name` in the request's `Cookie` headers, parsed with the `cookie`
-/// crate (surrounding double quotes removed): `None` when it is absent, an error when it is
-/// there with several different values. Headers that are not text are skipped.
-pub(crate) fn cookie_value(
-    headers: &HeaderMap,
-    name: &str,
-) -> Result<Option<String>, AmbiguousCookie> {
+/// crate (surrounding double quotes removed): `Ok(None)` when it is absent, an error when it is
+/// there with several different values. Headers that are not text are skipped. The cookie token
+/// source and [`SessionCookie`](crate::web::SessionCookie) read their cookies with it; an
+/// application can read its own cookies the same way.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use loginradius::auth::cookie_value;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("cookie", HeaderValue::from_static("theme=dark; sid=\"abc\""));
+/// assert_eq!(cookie_value(&headers, "sid"), Ok(Some("abc".to_owned())));
+/// assert_eq!(cookie_value(&headers, "lang"), Ok(None));
+/// headers.append("cookie", HeaderValue::from_static("sid=other"));
+/// assert!(cookie_value(&headers, "sid").is_err());
+/// ```
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Result<Option<String>, AmbiguousCookie> {
     let mut found: Option<String> = None;
     for header in headers.get_all(COOKIE) {
         let Ok(header) = header.to_str() else {

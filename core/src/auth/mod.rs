@@ -29,8 +29,9 @@ pub use cache::{DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS};
 pub use decision::{
     DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind, retry_after_value,
 };
-pub(crate) use extract::cookie_value;
-pub use extract::{CustomSource, Extracted, TokenExtractor, TokenSource};
+pub use extract::{
+    AmbiguousCookie, CustomSource, Extracted, TokenExtractor, TokenSource, cookie_value,
+};
 pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
 pub use policy::Policy;
 pub use require::Require;
