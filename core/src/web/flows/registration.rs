@@ -91,7 +91,7 @@ mod tests {
     use serde_json::json;
 
     use super::super::test_support::*;
-    use crate::web::{RegisterInput, SessionChange};
+    use crate::web::{EmailInput, RegisterInput, SessionChange};
 
     #[tokio::test]
     async fn registration_sends_a_server_side_sott() {
@@ -129,5 +129,27 @@ mod tests {
             )
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
+    }
+
+    #[tokio::test]
+    async fn resend_verification_hides_unknown_and_verified_addresses_only() {
+        let (flows, t) = flows();
+        let input = || EmailInput {
+            email: "x@example.com".into(),
+        };
+        for hidden in [938, 1023, 1025] {
+            t.reply_json(400, lr_error(hidden));
+            let r = flows.resend_verification(input()).await;
+            assert_eq!(
+                (r.status, r.body.clone()),
+                (StatusCode::OK, json!({"sent": true})),
+                "{hidden}"
+            );
+        }
+        t.reply_json(400, lr_error(1134));
+        let r = flows.resend_verification(input()).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        assert_eq!(r.body["error"], "rejected");
+        assert_eq!(t.len(), 4);
     }
 }

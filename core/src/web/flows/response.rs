@@ -268,6 +268,11 @@ mod tests {
             (974, 400, "invalid_link"),
             (1048, 500, "misconfigured"),
             (1134, 400, "rejected"),
+            (1015, 400, "invalid_link"),
+            (1016, 400, "invalid_link"),
+            (1019, 400, "invalid_link"),
+            (1097, 400, "mfa_not_available"),
+            (938, 404, "not_found"),
         ] {
             let r = error_response(&api(code));
             assert_eq!(
