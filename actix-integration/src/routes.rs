@@ -175,20 +175,26 @@ fn answer(flow: &FlowResponse) -> HttpResponse {
     response
 }
 
+/// The largest body the routes read: actix's default for a body read whole (`PayloadConfig`),
+/// far above any flow's input.
+const MAX_BODY: usize = 256 * 1024;
+
 /// The JSON extractor's settings for the routes' bodies: a body that is not the flow's input
 /// (not JSON, a field missing or of the wrong type, no `Content-Type: application/json`) is
 /// core's 400 `invalid_input` ([`FlowResponse::invalid_body`]), before any flow runs; a body
-/// that cannot be read (too large, …) keeps actix's answer.
+/// that cannot be read (larger than [`MAX_BODY`], …) keeps actix's answer (413, …).
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().error_handler(|error, _req| {
-        let response = match &error {
-            JsonPayloadError::Overflow { .. }
-            | JsonPayloadError::OverflowKnownLength { .. }
-            | JsonPayloadError::Payload(_) => error.error_response(),
-            _ => answer(&FlowResponse::invalid_body()),
-        };
-        InternalError::from_response(error, response).into()
-    })
+    web::JsonConfig::default()
+        .limit(MAX_BODY)
+        .error_handler(|error, _req| {
+            let response = match &error {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Payload(_) => error.error_response(),
+                _ => answer(&FlowResponse::invalid_body()),
+            };
+            InternalError::from_response(error, response).into()
+        })
 }
 
 type FlowsData = web::Data<Flows>;

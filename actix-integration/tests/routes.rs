@@ -260,6 +260,14 @@ async fn a_body_that_is_not_the_input_is_a_json_400_before_any_upstream_call() {
                 .is_some_and(|m| !m.is_empty())
         );
     }
+    // A body too large to read keeps actix's 413.
+    let large = format!(r#"{{"email": "{}"}}"#, "a".repeat(300_000));
+    let request = test::TestRequest::post()
+        .uri("/login")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(large);
+    let answer = send(&app, request).await;
+    assert_eq!(answer.status, 413);
     assert_eq!(upstream.total(), 0);
 }
 

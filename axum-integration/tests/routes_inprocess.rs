@@ -213,6 +213,10 @@ async fn a_body_that_is_not_the_input_is_a_json_400_before_any_upstream_call() {
         assert_eq!(body["error"], "invalid_input", "{body}");
         assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
+    // A body too large to read keeps axum's 413.
+    let large = json!({"email": "a".repeat(3 << 20), "password": "pw"});
+    let response = app.oneshot(post("/auth/login", &[], large)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     assert!(transport.is_empty());
 }
 
