@@ -24,7 +24,7 @@
 use actix_web::{App, HttpServer, web};
 use loginradius::LoginRadius;
 use loginradius::auth::{Authenticator, TokenExtractor};
-use loginradius::web::{Flows, SessionCookie};
+use loginradius::web::{CookieSecurity, Flows, SessionCookie};
 use loginradius_actix::{
     AuthenticatedUser, Guarded, LoginRadiusConfig, MaybeUser, Require, RequireAuth, policy, routes,
 };
@@ -78,7 +78,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     // The session cookie is a token source, so the route helpers' sessions work everywhere.
-    let session = SessionCookie::generate();
+    // This example is served over plain HTTP on 127.0.0.1: the development setting, chosen
+    // explicitly (the default, `CookieSecurity::Always`, is the one for a deployed site).
+    let session = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
     let authenticator = Authenticator::builder(client.clone())
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()?;

@@ -20,8 +20,11 @@
 //! | `POST /mfa/disable` | | [`Flows::mfa_disable`] |
 //!
 //! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
-//! behaviour) is core's; this module only moves bytes and headers between actix and core.
-//! Every response carries `Cache-Control: no-store`; a 503 carries `Retry-After`.
+//! behaviour) is core's; this module only reads the body with actix's [`web::Json`] extractor
+//! into core's typed input ([`LoginInput`], …) and moves headers between actix and core.
+//! Bodies are JSON, sent with `Content-Type: application/json`; a body that is not the route's
+//! input is 400 `{"error": "invalid_input", …}` before any flow runs. Every response carries
+//! `Cache-Control: no-store`; a 503 carries `Retry-After`.
 
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
@@ -29,11 +32,16 @@ use std::rc::Rc;
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::error::{InternalError, JsonPayloadError};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, RETRY_AFTER, SET_COOKIE};
-use actix_web::{Error, HttpRequest, HttpResponse, web};
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOKIE};
+use actix_web::web::Json;
+use actix_web::{Error, HttpRequest, HttpResponse, ResponseError, web};
 use loginradius::web::csrf::{self, CsrfRejection, TrustedOrigins};
-use loginradius::web::{FlowResponse, Flows};
+use loginradius::web::{
+    ChangePasswordInput, EmailInput, FlowResponse, Flows, LinkTokenInput, LoginInput, MfaCodeInput,
+    RegisterInput, ResetPasswordInput,
+};
 
 use crate::headers;
 
@@ -80,7 +88,7 @@ use crate::headers;
 ///     .to_request();
 /// assert_eq!(test::call_service(&app, request).await.status(), 403);
 ///
-/// // A bad body is a 400 from core's flow.
+/// // A body that is not the input is a 400 `invalid_input`, before any flow runs.
 /// let request = test::TestRequest::post().uri("/auth/login").set_payload("{}").to_request();
 /// let response = test::call_service(&app, request).await;
 /// assert_eq!(response.status(), 400);
@@ -116,11 +124,13 @@ impl RouteHelpers {
     /// Registers the routes (and the flows as `web::Data<Flows>`) on `cfg`.
     pub fn configure(self, cfg: &mut web::ServiceConfig) {
         let csrf = self.csrf;
+        let json = json_config();
         cfg.app_data(web::Data::new(self.flows));
         macro_rules! post {
             ($path:literal, $handler:expr) => {
                 cfg.service(
                     web::resource($path)
+                        .app_data(json.clone())
                         .wrap(csrf.clone())
                         .route(web::post().to($handler)),
                 );
@@ -143,43 +153,67 @@ impl RouteHelpers {
     }
 }
 
-/// Translates a core [`FlowResponse`] into an actix response: status, JSON body,
-/// `Set-Cookie` for the session change, `Retry-After` on 503, `Cache-Control: no-store`.
+/// Translates a core [`FlowResponse`] into an actix response: status, JSON body, core's
+/// headers ([`FlowResponse::headers`]: `Content-Type`, `Cache-Control: no-store`,
+/// `Retry-After`) and `Set-Cookie` for the session change.
 pub fn flow_response(flows: &Flows, req: &HttpRequest, flow: FlowResponse) -> HttpResponse {
-    let request_headers = headers::request_headers(req);
-    let mut response =
-        HttpResponse::build(headers::status(flow.status)).body(flow.body.to_string());
-    let out = response.headers_mut();
-    out.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(delay) = flow.retry_after {
-        let seconds = (delay.as_secs() + u64::from(delay.subsec_nanos() > 0)).max(1);
-        out.insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
-    if let Some(cookie) = flow.set_cookie(flows.session(), &request_headers)
+    let cookie = flow.set_cookie(flows.session(), &headers::request_headers(req));
+    let mut response = answer(&flow);
+    if let Some(cookie) = cookie
         && let Ok(value) = HeaderValue::from_bytes(cookie.as_bytes())
     {
-        out.append(SET_COOKIE, value);
+        response.headers_mut().append(SET_COOKIE, value);
     }
     response
 }
 
+/// `flow`'s status, headers and JSON body, without the session cookie.
+fn answer(flow: &FlowResponse) -> HttpResponse {
+    let mut response =
+        HttpResponse::build(headers::status(flow.status)).body(flow.body.to_string());
+    headers::append_core_headers(response.headers_mut(), &flow.headers());
+    response
+}
+
+/// The largest body the routes read: actix's default for a body read whole (`PayloadConfig`),
+/// far above any flow's input.
+const MAX_BODY: usize = 256 * 1024;
+
+/// The JSON extractor's settings for the routes' bodies: a body that is not the flow's input
+/// (not JSON, a field missing or of the wrong type, no `Content-Type: application/json`) is
+/// core's 400 `invalid_input` ([`FlowResponse::invalid_body`]), before any flow runs; a body
+/// that cannot be read (larger than [`MAX_BODY`], …) keeps actix's answer (413, …).
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY)
+        .error_handler(|error, _req| {
+            let response = match &error {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. }
+                | JsonPayloadError::Payload(_) => error.error_response(),
+                _ => answer(&FlowResponse::invalid_body()),
+            };
+            InternalError::from_response(error, response).into()
+        })
+}
+
 type FlowsData = web::Data<Flows>;
 
-async fn login(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.login(&headers::request_headers(&req), &body).await;
+async fn login(flows: FlowsData, req: HttpRequest, input: Json<LoginInput>) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let flow = flows.login(&headers, input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
-async fn login_mfa(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows
-        .login_mfa(&headers::request_headers(&req), &body)
-        .await;
+async fn login_mfa(flows: FlowsData, req: HttpRequest, input: Json<MfaCodeInput>) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let flow = flows.login_mfa(&headers, input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
-async fn register(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.register(&headers::request_headers(&req), &body).await;
+async fn register(flows: FlowsData, req: HttpRequest, input: Json<RegisterInput>) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let flow = flows.register(&headers, input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
@@ -188,41 +222,69 @@ async fn logout(flows: FlowsData, req: HttpRequest) -> HttpResponse {
     flow_response(&flows, &req, flow)
 }
 
-async fn verify_email(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.verify_email(&body).await;
+async fn verify_email(
+    flows: FlowsData,
+    req: HttpRequest,
+    input: Json<LinkTokenInput>,
+) -> HttpResponse {
+    let flow = flows.verify_email(input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
-async fn resend_verification(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.resend_verification(&body).await;
+async fn resend_verification(
+    flows: FlowsData,
+    req: HttpRequest,
+    input: Json<EmailInput>,
+) -> HttpResponse {
+    let flow = flows.resend_verification(input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
-async fn forgot_password(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.forgot_password(&body).await;
+async fn forgot_password(
+    flows: FlowsData,
+    req: HttpRequest,
+    input: Json<EmailInput>,
+) -> HttpResponse {
+    let flow = flows.forgot_password(input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
-async fn reset_password(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.reset_password(&body).await;
+async fn reset_password(
+    flows: FlowsData,
+    req: HttpRequest,
+    input: Json<ResetPasswordInput>,
+) -> HttpResponse {
+    let flow = flows.reset_password(input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
-async fn change_password(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
+async fn change_password(
+    flows: FlowsData,
+    req: HttpRequest,
+    input: Json<ChangePasswordInput>,
+) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let flow = flows.change_password(&headers, input.into_inner()).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn passwordless_send(
+    flows: FlowsData,
+    req: HttpRequest,
+    input: Json<EmailInput>,
+) -> HttpResponse {
+    let flow = flows.passwordless_send(input.into_inner()).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn passwordless_verify(
+    flows: FlowsData,
+    req: HttpRequest,
+    input: Json<LinkTokenInput>,
+) -> HttpResponse {
+    let headers = headers::request_headers(&req);
     let flow = flows
-        .change_password(&headers::request_headers(&req), &body)
-        .await;
-    flow_response(&flows, &req, flow)
-}
-
-async fn passwordless_send(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows.passwordless_send(&body).await;
-    flow_response(&flows, &req, flow)
-}
-
-async fn passwordless_verify(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows
-        .passwordless_verify(&headers::request_headers(&req), &body)
+        .passwordless_verify(&headers, input.into_inner())
         .await;
     flow_response(&flows, &req, flow)
 }
@@ -232,10 +294,9 @@ async fn mfa_setup(flows: FlowsData, req: HttpRequest) -> HttpResponse {
     flow_response(&flows, &req, flow)
 }
 
-async fn mfa_enable(flows: FlowsData, req: HttpRequest, body: web::Bytes) -> HttpResponse {
-    let flow = flows
-        .mfa_enable(&headers::request_headers(&req), &body)
-        .await;
+async fn mfa_enable(flows: FlowsData, req: HttpRequest, input: Json<MfaCodeInput>) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let flow = flows.mfa_enable(&headers, input.into_inner()).await;
     flow_response(&flows, &req, flow)
 }
 
@@ -246,8 +307,9 @@ async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
 
 /// Cross-origin request protection for state-changing requests, as an actix middleware over
 /// core's [`csrf::check`]: the rules of Go 1.25's `CrossOriginProtection`, the same as
-/// tower-http's `CsrfLayer` used by the axum adapter (tower layers do not fit actix; core's
-/// conformance table keeps the two in agreement). A request is let through when:
+/// tower-http's `CsrfLayer` used by the axum adapter (tower layers do not fit actix; a shared
+/// conformance table, `test-support/src/csrf_cases.rs`, keeps the two in agreement). A request is
+/// let through when:
 ///
 /// 1. its method is `GET`, `HEAD` or `OPTIONS`;
 /// 2. its `Origin` is one of the [trusted origins](Self::trusted_origin), byte for byte;
@@ -418,21 +480,5 @@ mod tests {
             Method::POST,
             &[("origin", ""), ("host", "app.example")]
         ));
-    }
-
-    /// Core's conformance table, through this middleware's request translation.
-    #[test]
-    fn conformance_table_through_actix_requests() {
-        let rules = SameOriginWrites::new().trusted_origin(csrf::CASES_TRUSTED_ORIGIN);
-        for case in csrf::CASES {
-            let mut req = TestRequest::default()
-                .method(Method::from_bytes(case.method.as_bytes()).unwrap())
-                .uri(case.uri);
-            for (name, value) in case.headers {
-                req = req.insert_header((*name, *value));
-            }
-            let outcome = rules.check(&req.to_http_request());
-            assert_eq!(outcome.is_ok(), case.allowed, "{case:?}: {outcome:?}");
-        }
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use actix_web::{App, test, web};
 use futures_util::future::join_all;
 use loginradius::auth::{Authenticator, TokenExtractor};
-use loginradius::web::{Flows, SessionCookie};
+use loginradius::web::{CookieSecurity, Flows, SessionCookie};
 use loginradius::{LoginRadius, RetryPolicy};
 use loginradius_actix::{
     AuthenticatedUser, LoginRadiusConfig, MaybeUser, Require, RequireAuth, routes,
@@ -220,7 +220,8 @@ async fn role_api_fault_fails_closed() {
 async fn route_helpers_login_session_logout_and_csrf() {
     let emulator = emulator().await;
     let client = client(&emulator, Duration::from_secs(10));
-    let session = SessionCookie::generate();
+    // Served over plain HTTP on loopback: the development setting, chosen explicitly.
+    let session = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
     let authenticator = Authenticator::builder(client)
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
@@ -262,6 +263,7 @@ async fn route_helpers_login_session_logout_and_csrf() {
         .uri("/auth/login")
         .insert_header(("host", "localhost:8080"))
         .insert_header(("sec-fetch-site", "same-origin"))
+        .insert_header(("content-type", "application/json"))
         .set_payload(r#"{"email": "ada@example.com", "password": "wrong-password"}"#)
         .to_request();
     let response = test::call_service(&app, request).await;
@@ -273,6 +275,7 @@ async fn route_helpers_login_session_logout_and_csrf() {
         .uri("/auth/login")
         .insert_header(("host", "localhost:8080"))
         .insert_header(("sec-fetch-site", "same-origin"))
+        .insert_header(("content-type", "application/json"))
         .set_payload(credentials)
         .to_request();
     let response = test::call_service(&app, request).await;

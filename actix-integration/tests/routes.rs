@@ -4,6 +4,8 @@
 
 mod support;
 
+use loginradius_test_support::csrf_cases;
+
 use actix_web::{App, test, web};
 use loginradius::auth::TokenExtractor;
 use loginradius::web::{Flows, SessionCookie};
@@ -201,4 +203,86 @@ async fn cross_origin_writes_are_refused_before_the_flow() {
     }
     // Only the three allowed requests reached LoginRadius.
     assert_eq!(upstream.count(LOGIN), 3);
+}
+
+/// `Secure` is configuration, not a guess from `Host`: through the default settings, a request
+/// whose `Host` is loopback (as a proxy may forward it) still gets a `Secure` session cookie.
+#[actix_web::test]
+async fn the_session_cookie_is_secure_by_default_even_for_a_loopback_host() {
+    let upstream = Upstream::new();
+    login_ok(&upstream);
+    let app = test::init_service(App::new().configure(routes::configure(flows(&upstream))));
+    let app = app.await;
+    let request = test::TestRequest::post()
+        .uri("/login")
+        .insert_header(("host", "127.0.0.1:8080"))
+        .insert_header(("content-type", "application/json"))
+        .set_payload(CREDENTIALS);
+    let answer = send(&app, request).await;
+    assert_eq!(answer.status, 200);
+    let cookie = answer.header("set-cookie").unwrap();
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
+/// A body that is not the route's JSON input is core's 400 `invalid_input`, with the JSON error
+/// shape and `no-store`, before any request to LoginRadius.
+#[actix_web::test]
+async fn a_body_that_is_not_the_input_is_a_json_400_before_any_upstream_call() {
+    let upstream = Upstream::new();
+    let app = test::init_service(App::new().configure(routes::configure(flows(&upstream))));
+    let app = app.await;
+    let plain = |content_type: Option<&'static str>, body: &'static str| {
+        let mut request = test::TestRequest::post().uri("/login").set_payload(body);
+        if let Some(value) = content_type {
+            request = request.insert_header(("content-type", value));
+        }
+        request
+    };
+    for request in [
+        post("/login", "not json"),
+        post("/login", ""),
+        post("/login", r#"{"email": 7, "password": "pw"}"#),
+        plain(None, CREDENTIALS),
+        plain(Some("text/plain"), CREDENTIALS),
+        post("/mfa/enable", r#"{"code": 123456}"#),
+        post("/register", r#"{"password": "pw"}"#),
+    ] {
+        let answer = send(&app, request).await;
+        assert_eq!(answer.status, 400, "{}", answer.text());
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+        assert_eq!(answer.header("cache-control"), Some("no-store"));
+        assert!(answer.header("set-cookie").is_none());
+        assert_eq!(answer.json()["error"], "invalid_input");
+        assert!(
+            answer.json()["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    // A body too large to read keeps actix's 413.
+    let large = format!(r#"{{"email": "{}"}}"#, "a".repeat(300_000));
+    let request = test::TestRequest::post()
+        .uri("/login")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(large);
+    let answer = send(&app, request).await;
+    assert_eq!(answer.status, 413);
+    assert_eq!(upstream.total(), 0);
+}
+
+/// The shared conformance table (`loginradius_test_support::csrf_cases`, also run through tower-http's
+/// `CsrfLayer` by the axum adapter), through this middleware's request translation.
+#[actix_web::test]
+async fn conformance_table_through_actix_requests() {
+    let rules = SameOriginWrites::new().trusted_origin(csrf_cases::CASES_TRUSTED_ORIGIN);
+    for case in csrf_cases::CASES {
+        let mut req = test::TestRequest::default()
+            .method(actix_web::http::Method::from_bytes(case.method.as_bytes()).unwrap())
+            .uri(case.uri);
+        for (name, value) in case.headers {
+            req = req.insert_header((*name, *value));
+        }
+        let outcome = rules.check(&req.to_http_request());
+        assert_eq!(outcome.is_ok(), case.allowed, "{case:?}: {outcome:?}");
+    }
 }

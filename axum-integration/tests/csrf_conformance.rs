@@ -1,12 +1,15 @@
 //! The axum adapter keeps tower-http's `CsrfLayer` for its route helpers, the actix adapter uses
-//! core's `loginradius::web::csrf::check`: core's conformance table, run through both here, keeps
-//! them answering alike.
+//! core's `loginradius::web::csrf::check`: the shared conformance table
+//! (`loginradius_test_support::csrf_cases`), run through both here, keeps them answering alike.
+
+use loginradius_test_support::csrf_cases;
 
 use std::convert::Infallible;
 
 use axum::body::Body;
+use csrf_cases::{CASES, CASES_TRUSTED_ORIGIN};
 use http::{Request, Response, StatusCode};
-use loginradius::web::csrf::{self, CASES, CASES_TRUSTED_ORIGIN, TrustedOrigins};
+use loginradius::web::csrf::{self, TrustedOrigins};
 use tower::{Layer, ServiceExt, service_fn};
 use tower_http::csrf::CsrfLayer;
 

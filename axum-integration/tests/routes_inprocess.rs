@@ -175,3 +175,64 @@ async fn reads_pass_csrf_and_signed_in_routes_need_a_session() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(response.headers().contains_key("retry-after"));
 }
+
+/// A body that is not the route's JSON input is core's 400 `invalid_input`, with the JSON error
+/// shape and `no-store`, before any request to LoginRadius.
+#[tokio::test]
+async fn a_body_that_is_not_the_input_is_a_json_400_before_any_upstream_call() {
+    let (app, transport) = app();
+    let raw = |content_type: Option<&str>, body: &'static str| {
+        let mut request = Request::post("/auth/login");
+        if let Some(value) = content_type {
+            request = request.header("content-type", value);
+        }
+        request.body(Body::from(body)).unwrap()
+    };
+    for request in [
+        raw(Some("application/json"), "not json"),
+        raw(Some("application/json"), ""),
+        raw(Some("application/json"), r#"{"email": "a@example.com"}"#),
+        raw(
+            Some("application/json"),
+            r#"{"email": 7, "password": "pw"}"#,
+        ),
+        raw(None, r#"{"email": "a@example.com", "password": "pw"}"#),
+        raw(
+            Some("text/plain"),
+            r#"{"email": "a@example.com", "password": "pw"}"#,
+        ),
+        post("/auth/mfa/enable", &[], json!({"code": 123456})),
+        post("/auth/register", &[], json!({"password": "pw"})),
+    ] {
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.headers()["content-type"], "application/json");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert!(response.headers().get("set-cookie").is_none());
+        let body = json_body(response).await;
+        assert_eq!(body["error"], "invalid_input", "{body}");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    // A body too large to read keeps axum's 413.
+    let large = json!({"email": "a".repeat(3 << 20), "password": "pw"});
+    let response = app.oneshot(post("/auth/login", &[], large)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(transport.is_empty());
+}
+
+/// `Secure` is configuration, not a guess from `Host`: through the default settings, a request
+/// whose `Host` is loopback (as a proxy may forward it) still gets a `Secure` session cookie.
+#[tokio::test]
+async fn the_session_cookie_is_secure_by_default_even_for_a_loopback_host() {
+    for host in ["127.0.0.1", "127.0.0.1:8080", "localhost:3000"] {
+        let (app, transport) = app();
+        login_reply(&transport);
+        let response = app
+            .oneshot(post("/auth/login", &[("host", host)], credentials()))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers()["set-cookie"].to_str().unwrap();
+        assert!(cookie.contains("Secure"), "{host}: {cookie}");
+    }
+}

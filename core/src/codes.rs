@@ -136,6 +136,15 @@ pub const INVALID_CREDENTIALS: &[i64] = &[INVALID_LOGIN, INVALID_PASSWORD];
 /// Codes meaning the account is locked or blocked.
 pub const ACCOUNT_LOCKED_CODES: &[i64] = &[ACCOUNT_BLOCKED, ACCOUNT_LOCKED, 1148, 1164, 1198, 1264];
 
+/// 1015: the new password is invalid (a password reset or change with a bad reset token).
+pub const NEW_PASSWORD_INVALID: i64 = 1015;
+/// 1016: the password cannot be changed, the profile id is invalid.
+pub const PROFILE_ID_INVALID: i64 = 1016;
+/// 1019: the first data point is invalid.
+pub const FIRST_DATA_POINT_INVALID: i64 = 1019;
+/// 1046: the email has already been registered with the LoginRadius site.
+pub const EMAIL_ALREADY_REGISTERED_ON_SITE: i64 = 1046;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -200,6 +209,8 @@ mod tests {
             (super::UNKNOWN_ERROR, "unknown error"),
             (super::INVALID_POST_BODY, "post body is invalid"),
             (super::INVALID_REQUEST, "invalid request"),
+            (super::NEW_PASSWORD_INVALID, "new password is invalid"),
+            (super::PROFILE_ID_INVALID, "profile id is invalid"),
             (
                 super::USERNAME_ALREADY_REGISTERED,
                 "username is already registered",
@@ -241,6 +252,14 @@ mod tests {
             (
                 super::VERIFICATION_URL_INVALID,
                 "verificationurl url is invalid",
+            ),
+            (
+                super::FIRST_DATA_POINT_INVALID,
+                "first data point is invalid",
+            ),
+            (
+                super::EMAIL_ALREADY_REGISTERED_ON_SITE,
+                "already been registered",
             ),
         ];
         for (code, needle) in expectations {

@@ -10,7 +10,9 @@ use bytes::Bytes;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::errors::{ApiError, code, json_response};
+use loginradius::codes;
+
+use crate::errors::{ApiError, json_response};
 use crate::faults::Fault;
 use crate::state::AppState;
 
@@ -33,14 +35,14 @@ pub(crate) async fn add_fault(State(state): Shared, body: Bytes) -> Response {
     let fault: Fault = match serde_json::from_slice(&body) {
         Ok(f) => f,
         Err(e) => {
-            return ApiError::new(code::BAD_BODY)
+            return ApiError::new(codes::INVALID_POST_BODY)
                 .with_description(format!("Invalid fault: {e}"))
                 .into_response();
         }
     };
     match state.faults.add(fault.clone()) {
         Ok(()) => json_response(StatusCode::OK, &json!({ "IsPosted": true, "Fault": fault })),
-        Err(reason) => ApiError::new(code::BAD_BODY)
+        Err(reason) => ApiError::new(codes::INVALID_POST_BODY)
             .with_description(format!("Invalid fault: {reason}"))
             .into_response(),
     }
@@ -87,7 +89,7 @@ pub(crate) async fn advance_clock(State(state): Shared, body: Bytes) -> Response
                 &json!({ "IsPosted": true, "Now": crate::times::iso(state.now()) }),
             )
         }
-        Err(e) => ApiError::new(code::BAD_BODY)
+        Err(e) => ApiError::new(codes::INVALID_POST_BODY)
             .with_description(format!("Invalid body: {e}"))
             .into_response(),
     }
@@ -101,34 +103,16 @@ pub(crate) async fn qr(uri: Uri) -> Response {
         .unwrap_or_default()
         .to_owned();
     if text.is_empty() || text.len() > 2000 {
-        return ApiError::new(code::BAD_PARAMETER)
+        return ApiError::new(codes::INVALID_PARAMETER_FORMAT)
             .with_description("chl must be 1 to 2000 characters")
             .into_response();
     }
-    match qr_svg(&text) {
+    match loginradius::web::qr_svg(&text) {
         Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
-        None => ApiError::new(code::BAD_PARAMETER)
+        None => ApiError::new(codes::INVALID_PARAMETER_FORMAT)
             .with_description("chl cannot be encoded")
             .into_response(),
     }
-}
-
-fn qr_svg(text: &str) -> Option<String> {
-    let code = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
-    let size = code.size();
-    let border = 4;
-    let mut path = String::new();
-    for y in 0..size {
-        for x in 0..size {
-            if code.get_module(x, y) {
-                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
-            }
-        }
-    }
-    let dim = size + 2 * border;
-    Some(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {dim} {dim}\" width=\"200\" height=\"200\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
-    ))
 }
 
 /// Escapes text for HTML element content and quoted attributes.
@@ -195,7 +179,7 @@ pub(crate) async fn page(State(state): Shared) -> Response {
 
 /// Any other method on an `/emulator` path.
 pub(crate) async fn method_not_allowed() -> Response {
-    ApiError::new(code::INVALID_REQUEST)
+    ApiError::new(codes::INVALID_REQUEST)
         .with_status(StatusCode::METHOD_NOT_ALLOWED)
         .with_description("This method is not allowed on this emulator endpoint.")
         .into_response()
@@ -218,9 +202,28 @@ mod tests {
         );
     }
 
-    #[test]
-    fn qr_svg_renders() {
-        let svg = qr_svg("otpauth://totp/a@b.c?secret=ABC&issuer=x").unwrap();
+    #[tokio::test]
+    async fn qr_serves_an_svg_of_the_text() {
+        let response = qr(Uri::from_static(
+            "/emulator/qr?chl=otpauth%3A%2F%2Ftotp%2Fa%40b.c%3Fsecret%3DABC%26issuer%3Dx",
+        ))
+        .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "image/svg+xml");
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let svg = String::from_utf8(body.to_vec()).unwrap();
         assert!(svg.starts_with("<svg") && svg.contains("<path"));
+        assert_eq!(
+            Some(svg),
+            loginradius::web::qr_svg("otpauth://totp/a@b.c?secret=ABC&issuer=x")
+        );
+        let empty = qr(Uri::from_static("/emulator/qr?chl=")).await;
+        assert_eq!(
+            empty.status(),
+            StatusCode::FORBIDDEN,
+            "LoginRadius answers 908 with 403"
+        );
     }
 }

@@ -42,14 +42,6 @@ pub(crate) fn lookup(code: i64) -> Option<&'static CodeInfo> {
     table().get(&code)
 }
 
-/// The names `admin.rs` still uses, as aliases of the one code table, [`loginradius::codes`];
-/// every other module names codes from there directly.
-pub(crate) mod code {
-    pub(crate) use loginradius::codes::{
-        INVALID_PARAMETER_FORMAT as BAD_PARAMETER, INVALID_POST_BODY as BAD_BODY, INVALID_REQUEST,
-    };
-}
-
 /// An error answer: a documented code, optionally with another HTTP status, another
 /// description, extra headers or extra envelope fields (`Errors`, `Data`).
 #[derive(Debug, Clone)]

@@ -7,6 +7,8 @@
 //!   the outbox, compute authenticator codes, assert LoginRadius error codes, run a process.
 //! - `route_flows` (feature `emulator`): the route helpers' end-to-end scenarios, one table for
 //!   both adapters, generated as tests by `route_flow_scenarios!`.
+//! - [`csrf_cases`]: the same-origin conformance table that core's `web::csrf::check` and
+//!   tower-http's CSRF layer must both follow.
 //! - [`fleet`]: the conformance suite every `loginradius::fleet::SharedState` backend passes,
 //!   generated as tests by `fleet_conformance!`.
 //! - [`redis_server`]: a real `redis-server` on an ephemeral loopback port, which a test can
@@ -20,6 +22,7 @@
 
 #![warn(missing_docs)]
 
+pub mod csrf_cases;
 #[cfg(feature = "emulator")]
 pub mod e2e;
 pub mod fleet;

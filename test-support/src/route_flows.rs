@@ -17,7 +17,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use loginradius::auth::{Authenticator, TokenExtractor};
-use loginradius::web::{FlowConfig, Flows, Session, SessionCookie};
+use loginradius::web::{CookieSecurity, FlowConfig, Flows, Session, SessionCookie};
 use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, SeedUser};
 use serde_json::{Value, json};
 
@@ -115,7 +115,8 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
         .request_timeout(Duration::from_secs(2))
         .build()
         .unwrap();
-    let session = SessionCookie::generate();
+    // Served over plain HTTP on loopback: the development setting, chosen explicitly.
+    let session = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
     let authenticator = Authenticator::builder(client)
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()

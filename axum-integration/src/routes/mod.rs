@@ -2,8 +2,11 @@
 //! reset and change, passwordless login and MFA setup, as a [`Router`] to nest.
 //!
 //! The flows and their JSON shapes live once in core ([`loginradius::web`]); each handler here
-//! only passes the request's headers and body in and translates the [`FlowResponse`] out
-//! (status, JSON, `Set-Cookie` for the session, `Cache-Control: no-store`).
+//! only reads the body with axum's [`Json`] extractor into core's typed input ([`LoginInput`],
+//! …), passes it and the request's headers in, and translates the [`FlowResponse`] out
+//! (status, JSON, `Set-Cookie` for the session, `Cache-Control: no-store`, `Retry-After`).
+//! Bodies are JSON, sent with `Content-Type: application/json`; a body that is not the route's
+//! input is 400 `{"error": "invalid_input", …}` before any flow runs.
 //!
 //! | Method and path | Body | Answer |
 //! |---|---|---|
@@ -53,14 +56,20 @@
 //! # }
 //! ```
 
-use axum::Router;
-use axum::body::{Body, Bytes};
+use std::future::Future;
+
+use axum::body::Body;
 use axum::extract::State;
-use axum::response::Response;
+use axum::extract::rejection::JsonRejection;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, SET_COOKIE};
+use axum::{Json, Router};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
-use loginradius::web::{FlowResponse, Flows};
+use loginradius::web::{
+    ChangePasswordInput, EmailInput, FlowResponse, Flows, LinkTokenInput, LoginInput, MfaCodeInput,
+    RegisterInput, ResetPasswordInput,
+};
 use tower_http::csrf::{ConfigError, CsrfLayer};
 
 /// What [`router`] needs: the core [`Flows`] and the CSRF trusted origins.
@@ -129,39 +138,54 @@ where
         .layer(csrf)
 }
 
-/// Translates a core [`FlowResponse`] into an axum response.
+/// Translates a core [`FlowResponse`] into an axum response: status, JSON body, core's
+/// headers ([`FlowResponse::headers`]) and `Set-Cookie` for the session change.
 pub fn flow_response(flows: &Flows, request: &HeaderMap, flow: FlowResponse) -> Response {
     let mut response = Response::new(Body::from(flow.body.to_string()));
     *response.status_mut() = flow.status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Some(delay) = flow.retry_after {
-        // Whole seconds, rounded up (as core's rejections and the actix adapter do).
-        let seconds = (delay.as_secs() + u64::from(delay.subsec_nanos() > 0)).max(1);
-        headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
-    }
+    *response.headers_mut() = flow.headers();
     if let Some(cookie) = flow.set_cookie(flows.session(), request) {
-        headers.append(SET_COOKIE, cookie);
+        response.headers_mut().append(SET_COOKIE, cookie);
     }
     response
 }
 
 type Flow = State<Flows>;
 
-async fn login(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.login(&headers, &body).await;
-    flow_response(&f, &headers, out)
+/// A flow's JSON body as axum's [`Json`] extractor reads it, or why it could not.
+type Input<T> = Result<Json<T>, JsonRejection>;
+
+/// Runs `flow` on the request's input and translates its answer. A body that is not the
+/// flow's input (not JSON, a field missing or of the wrong type, no
+/// `Content-Type: application/json`) is core's 400 `invalid_input`
+/// ([`FlowResponse::invalid_body`]), before any flow runs; a body that cannot be read (too
+/// large, …) keeps axum's answer.
+async fn with_input<T, F>(
+    flows: &Flows,
+    headers: &HeaderMap,
+    input: Input<T>,
+    flow: impl FnOnce(T) -> F,
+) -> Response
+where
+    F: Future<Output = FlowResponse>,
+{
+    match input {
+        Ok(Json(input)) => flow_response(flows, headers, flow(input).await),
+        Err(JsonRejection::BytesRejection(rejection)) => rejection.into_response(),
+        Err(_) => flow_response(flows, headers, FlowResponse::invalid_body()),
+    }
 }
 
-async fn login_mfa(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.login_mfa(&headers, &body).await;
-    flow_response(&f, &headers, out)
+async fn login(State(f): Flow, headers: HeaderMap, input: Input<LoginInput>) -> Response {
+    with_input(&f, &headers, input, |i| f.login(&headers, i)).await
 }
 
-async fn register(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.register(&headers, &body).await;
-    flow_response(&f, &headers, out)
+async fn login_mfa(State(f): Flow, headers: HeaderMap, input: Input<MfaCodeInput>) -> Response {
+    with_input(&f, &headers, input, |i| f.login_mfa(&headers, i)).await
+}
+
+async fn register(State(f): Flow, headers: HeaderMap, input: Input<RegisterInput>) -> Response {
+    with_input(&f, &headers, input, |i| f.register(&headers, i)).await
 }
 
 async fn logout(State(f): Flow, headers: HeaderMap) -> Response {
@@ -169,39 +193,56 @@ async fn logout(State(f): Flow, headers: HeaderMap) -> Response {
     flow_response(&f, &headers, out)
 }
 
-async fn verify_email(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.verify_email(&body).await;
-    flow_response(&f, &headers, out)
+async fn verify_email(
+    State(f): Flow,
+    headers: HeaderMap,
+    input: Input<LinkTokenInput>,
+) -> Response {
+    with_input(&f, &headers, input, |i| f.verify_email(i)).await
 }
 
-async fn resend_verification(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.resend_verification(&body).await;
-    flow_response(&f, &headers, out)
+async fn resend_verification(
+    State(f): Flow,
+    headers: HeaderMap,
+    input: Input<EmailInput>,
+) -> Response {
+    with_input(&f, &headers, input, |i| f.resend_verification(i)).await
 }
 
-async fn forgot_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.forgot_password(&body).await;
-    flow_response(&f, &headers, out)
+async fn forgot_password(State(f): Flow, headers: HeaderMap, input: Input<EmailInput>) -> Response {
+    with_input(&f, &headers, input, |i| f.forgot_password(i)).await
 }
 
-async fn reset_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.reset_password(&body).await;
-    flow_response(&f, &headers, out)
+async fn reset_password(
+    State(f): Flow,
+    headers: HeaderMap,
+    input: Input<ResetPasswordInput>,
+) -> Response {
+    with_input(&f, &headers, input, |i| f.reset_password(i)).await
 }
 
-async fn change_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.change_password(&headers, &body).await;
-    flow_response(&f, &headers, out)
+async fn change_password(
+    State(f): Flow,
+    headers: HeaderMap,
+    input: Input<ChangePasswordInput>,
+) -> Response {
+    with_input(&f, &headers, input, |i| f.change_password(&headers, i)).await
 }
 
-async fn passwordless_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.passwordless_send(&body).await;
-    flow_response(&f, &headers, out)
+async fn passwordless_send(
+    State(f): Flow,
+    headers: HeaderMap,
+    input: Input<EmailInput>,
+) -> Response {
+    with_input(&f, &headers, input, |i| f.passwordless_send(i)).await
 }
 
-async fn passwordless_verify(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.passwordless_verify(&headers, &body).await;
-    flow_response(&f, &headers, out)
+async fn passwordless_verify(
+    State(f): Flow,
+    headers: HeaderMap,
+    input: Input<LinkTokenInput>,
+) -> Response {
+    with_input(&f, &headers, input, |i| f.passwordless_verify(&headers, i)).await
 }
 
 async fn mfa_setup(State(f): Flow, headers: HeaderMap) -> Response {
@@ -209,9 +250,8 @@ async fn mfa_setup(State(f): Flow, headers: HeaderMap) -> Response {
     flow_response(&f, &headers, out)
 }
 
-async fn mfa_enable(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    let out = f.mfa_enable(&headers, &body).await;
-    flow_response(&f, &headers, out)
+async fn mfa_enable(State(f): Flow, headers: HeaderMap, input: Input<MfaCodeInput>) -> Response {
+    with_input(&f, &headers, input, |i| f.mfa_enable(&headers, i)).await
 }
 
 async fn mfa_disable(State(f): Flow, headers: HeaderMap) -> Response {
@@ -229,6 +269,7 @@ mod tests {
     use loginradius::web::SessionCookie;
 
     use super::*;
+    use http::header::RETRY_AFTER;
 
     #[test]
     fn retry_after_is_rounded_up_to_whole_seconds() {

@@ -264,8 +264,7 @@ impl Rejection {
             headers.insert(WWW_AUTHENTICATE, value);
         }
         if let Some(delay) = self.retry_after {
-            let seconds = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
-            headers.insert(RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            headers.insert(RETRY_AFTER, retry_after_value(delay));
         }
         headers
     }
@@ -317,6 +316,22 @@ fn quoted_text(text: &str) -> String {
 /// True when `realm` can be sent as is in `WWW-Authenticate`.
 pub(crate) fn is_valid_realm(realm: &str) -> bool {
     !realm.is_empty() && quoted_text(realm) == realm
+}
+
+/// The `Retry-After` value of `delay`: whole seconds, rounded up, at least 1 (a client told to
+/// retry after 0 seconds would hammer a service that is down). Every `Retry-After` of the
+/// library and its adapters is written by this function.
+///
+/// ```
+/// use std::time::Duration;
+/// use loginradius::auth::retry_after_value;
+/// assert_eq!(retry_after_value(Duration::from_millis(1500)), "2");
+/// assert_eq!(retry_after_value(Duration::from_secs(3)), "3");
+/// assert_eq!(retry_after_value(Duration::ZERO), "1");
+/// ```
+pub fn retry_after_value(delay: Duration) -> HeaderValue {
+    let seconds = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+    HeaderValue::from(seconds.max(1))
 }
 
 #[cfg(test)]

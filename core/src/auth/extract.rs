@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use cookie::Cookie;
 use http::HeaderMap;
 use http::header::{AUTHORIZATION, COOKIE};
 
@@ -226,33 +227,56 @@ fn bearer(headers: &HeaderMap) -> Extracted {
 }
 
 fn cookie(headers: &HeaderMap, name: &str) -> Extracted {
-    let mut found: Option<&str> = None;
+    match cookie_value(headers, name) {
+        Err(AmbiguousCookie) => Extracted::Malformed,
+        Ok(None) => Extracted::Missing,
+        Ok(Some(value)) if value.is_empty() => Extracted::Missing,
+        Ok(Some(value)) => checked(&value),
+    }
+}
+
+/// A request holds several different values of one cookie: which one is meant is unknown, so
+/// none is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the request holds several different values of the cookie")]
+pub struct AmbiguousCookie;
+
+/// The value of the cookie `name` in the request's `Cookie` headers, parsed with the `cookie`
+/// crate (surrounding double quotes removed): `Ok(None)` when it is absent, an error when it is
+/// there with several different values. Headers that are not text are skipped. The cookie token
+/// source and [`SessionCookie`](crate::web::SessionCookie) read their cookies with it; an
+/// application can read its own cookies the same way.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// use loginradius::auth::cookie_value;
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert("cookie", HeaderValue::from_static("theme=dark; sid=\"abc\""));
+/// assert_eq!(cookie_value(&headers, "sid"), Ok(Some("abc".to_owned())));
+/// assert_eq!(cookie_value(&headers, "lang"), Ok(None));
+/// headers.append("cookie", HeaderValue::from_static("sid=other"));
+/// assert!(cookie_value(&headers, "sid").is_err());
+/// ```
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Result<Option<String>, AmbiguousCookie> {
+    let mut found: Option<String> = None;
     for header in headers.get_all(COOKIE) {
         let Ok(header) = header.to_str() else {
             continue;
         };
-        for pair in header.split(';') {
-            let Some((key, value)) = pair.trim().split_once('=') else {
-                continue;
-            };
-            if key.trim() != name {
+        for cookie in Cookie::split_parse(header).flatten() {
+            if cookie.name() != name {
                 continue;
             }
-            let value = value.trim();
-            let value = value
-                .strip_prefix('"')
-                .and_then(|v| v.strip_suffix('"'))
-                .unwrap_or(value);
-            match found {
-                Some(previous) if previous != value => return Extracted::Malformed,
-                _ => found = Some(value),
+            let value = cookie.value_trimmed();
+            match &found {
+                Some(previous) if previous != value => return Err(AmbiguousCookie),
+                Some(_) => {}
+                None => found = Some(value.to_owned()),
             }
         }
     }
-    match found {
-        None | Some("") => Extracted::Missing,
-        Some(value) => checked(value),
-    }
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -26,8 +26,12 @@ mod user;
 
 pub use authenticator::{Authenticator, AuthenticatorBuilder, DEFAULT_MAX_USERS, MAX_CACHE_TTL};
 pub use cache::{DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS};
-pub use decision::{DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind};
-pub use extract::{CustomSource, Extracted, TokenExtractor, TokenSource};
+pub use decision::{
+    DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind, retry_after_value,
+};
+pub use extract::{
+    AmbiguousCookie, CustomSource, Extracted, TokenExtractor, TokenSource, cookie_value,
+};
 pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
 pub use policy::Policy;
 pub use require::Require;

@@ -39,6 +39,7 @@ mod api_webhooks;
 // reference SDK's catalog.
 mod bad_input;
 mod catalog_conformance;
+mod csrf_conformance;
 mod errors;
 mod retry_budget;
 mod tracing_spans;

@@ -15,7 +15,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cookie::{Cookie, SameSite};
 use hmac::{Hmac, Mac};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, SET_COOKIE};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use sha2::Sha256;
 use tower_http::csrf::{CsrfLayer, ProtectionError};
@@ -69,23 +69,13 @@ impl Keys {
 #[derive(Clone, Debug)]
 pub(crate) struct CsrfToken(pub(crate) String);
 
-/// The value of cookie `name` in the request, if there is exactly one.
+/// The value of cookie `name` in the request, if it has one (core's cookie reader: several
+/// different values are none).
 pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    let mut found = None;
-    for header in headers.get_all(COOKIE) {
-        let Ok(header) = header.to_str() else {
-            continue;
-        };
-        for cookie in Cookie::split_parse(header).flatten() {
-            if cookie.name() == name {
-                if found.is_some() {
-                    return None;
-                }
-                found = Some(cookie.value().to_owned());
-            }
-        }
-    }
-    found.filter(|v| !v.is_empty())
+    loginradius::auth::cookie_value(headers, name)
+        .ok()
+        .flatten()
+        .filter(|v| !v.is_empty())
 }
 
 fn valid_cookie_value(value: &str) -> bool {
@@ -128,7 +118,7 @@ pub(crate) async fn protect(
         Body::from(bytes)
     };
     parts.extensions.insert(CsrfToken(state.keys.token(&value)));
-    let secure = !loginradius::web::is_local_request(&parts.headers);
+    let secure = state.flows.session().security().is_secure(&parts.headers);
     let mut response = next.run(Request::from_parts(parts, body)).await;
     if fresh {
         let cookie = Cookie::build((COOKIE_NAME, value))

@@ -1,6 +1,6 @@
 //! The pages. Every POST answers with a `303` redirect (POST-redirect-GET) and a flash message;
 //! the flows themselves (login, MFA, registration, links, password changes, MFA setup) are
-//! `loginradius::web::Flows`, called with the form fields as JSON.
+//! `loginradius::web::Flows`, called with the form fields as their typed inputs.
 
 use axum::extract::{Extension, Form, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -8,7 +8,10 @@ use axum::routing::{get, post};
 use axum::{Router, http::HeaderMap};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use loginradius::models::Role;
-use loginradius::web::{FlowResponse, Session, SessionChange, qr_svg_data_uri};
+use loginradius::web::{
+    ChangePasswordInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput, MfaCodeInput,
+    RegisterInput, ResetPasswordInput, Session, SessionChange, qr_svg_data_uri,
+};
 use loginradius_axum::{AuthenticatedUser, Guarded};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -59,10 +62,6 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/admin/roles/create", post(role_create))
         .route("/admin/roles/delete", post(role_delete))
         .route("/admin/roles/assign", post(role_assign))
-}
-
-fn body(value: Value) -> Vec<u8> {
-    serde_json::to_vec(&value).unwrap_or_default()
 }
 
 /// A flow's outcome as a redirect: `ok_to` with `ok_text` on success, `error_to` with the
@@ -169,20 +168,14 @@ async fn login_page(
 
 #[derive(Deserialize)]
 struct LoginForm {
-    email: String,
-    password: String,
+    #[serde(flatten)]
+    input: LoginInput,
     #[serde(default)]
     next: Option<String>,
 }
 
 async fn login(State(s): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    let out = s
-        .flows
-        .login(
-            &headers,
-            &body(json!({ "email": f.email, "password": f.password })),
-        )
-        .await;
+    let out = s.flows.login(&headers, f.input).await;
     let next = safe_next(f.next.as_deref().filter(|n| !n.is_empty()));
     if !out.status.is_success() {
         let back = if next == "/profile" {
@@ -241,16 +234,8 @@ async fn mfa_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Re
     )
 }
 
-#[derive(Deserialize)]
-struct CodeForm {
-    code: String,
-}
-
-async fn mfa_login(State(s): St, headers: HeaderMap, Form(f): Form<CodeForm>) -> Response {
-    let out = s
-        .flows
-        .login_mfa(&headers, &body(json!({ "code": f.code })))
-        .await;
+async fn mfa_login(State(s): St, headers: HeaderMap, Form(f): Form<MfaCodeInput>) -> Response {
+    let out = s.flows.login_mfa(&headers, f).await;
     if out.status.is_success() {
         let next = safe_next(mfa_setup(&s, &headers).and_then(|m| m.next).as_deref());
         return Reply::redirect(&next)
@@ -304,18 +289,14 @@ async fn register(State(s): St, headers: HeaderMap, Form(f): Form<RegisterForm>)
             Err("The two passwords differ.".into()),
         );
     }
-    let out = s
-        .flows
-        .register(
-            &headers,
-            &body(json!({
-            "email": f.email,
-            "password": f.password,
-            "first_name": non_blank(&f.first_name),
-            "last_name": non_blank(&f.last_name),
-            })),
-        )
-        .await;
+    let input = RegisterInput {
+        first_name: non_blank(&f.first_name).map(str::to_owned),
+        last_name: non_blank(&f.last_name).map(str::to_owned),
+        email: f.email,
+        password: f.password.into(),
+        ..RegisterInput::default()
+    };
+    let out = s.flows.register(&headers, input).await;
     if out.status.is_success() && out.body["email_verification_required"] == json!(true) {
         return flow_reply(
             &s,
@@ -359,16 +340,27 @@ async fn verify_page(
     )
 }
 
+/// The token of a link, as the form posts it (surrounding white space removed).
+fn link_token(token: &str) -> LinkTokenInput {
+    LinkTokenInput {
+        token: token.trim().into(),
+    }
+}
+
+/// An email address, as the form posts it (surrounding white space removed).
+fn email(address: &str) -> EmailInput {
+    EmailInput {
+        email: address.trim().to_owned(),
+    }
+}
+
 #[derive(Deserialize)]
 struct TokenForm {
     token: String,
 }
 
 async fn verify_email(State(s): St, headers: HeaderMap, Form(f): Form<TokenForm>) -> Response {
-    let out = s
-        .flows
-        .verify_email(&body(json!({ "token": f.token.trim() })))
-        .await;
+    let out = s.flows.verify_email(link_token(&f.token)).await;
     flow_reply(
         &s,
         &headers,
@@ -389,10 +381,7 @@ async fn resend_verification(
     headers: HeaderMap,
     Form(f): Form<EmailForm>,
 ) -> Response {
-    let out = s
-        .flows
-        .resend_verification(&body(json!({ "email": f.email.trim() })))
-        .await;
+    let out = s.flows.resend_verification(email(&f.email)).await;
     flow_reply(
         &s,
         &headers,
@@ -408,10 +397,7 @@ async fn forgot_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) ->
 }
 
 async fn forgot_password(State(s): St, headers: HeaderMap, Form(f): Form<EmailForm>) -> Response {
-    let out = s
-        .flows
-        .forgot_password(&body(json!({ "email": f.email.trim() })))
-        .await;
+    let out = s.flows.forgot_password(email(&f.email)).await;
     flow_reply(
         &s,
         &headers,
@@ -445,12 +431,11 @@ struct ResetForm {
 }
 
 async fn reset_password(State(s): St, headers: HeaderMap, Form(f): Form<ResetForm>) -> Response {
-    let out = s
-        .flows
-        .reset_password(&body(
-            json!({ "token": f.token.trim(), "password": f.password }),
-        ))
-        .await;
+    let input = ResetPasswordInput {
+        token: f.token.trim().into(),
+        password: f.password.into(),
+    };
+    let out = s.flows.reset_password(input).await;
     flow_reply(
         &s,
         &headers,
@@ -466,10 +451,7 @@ async fn passwordless_page(State(s): St, Extension(csrf): Csrf, headers: HeaderM
 }
 
 async fn passwordless_send(State(s): St, headers: HeaderMap, Form(f): Form<EmailForm>) -> Response {
-    let out = s
-        .flows
-        .passwordless_send(&body(json!({ "email": f.email.trim() })))
-        .await;
+    let out = s.flows.passwordless_send(email(&f.email)).await;
     flow_reply(
         &s,
         &headers,
@@ -503,7 +485,7 @@ async fn passwordless_verify(
 ) -> Response {
     let out = s
         .flows
-        .passwordless_verify(&headers, &body(json!({ "token": f.token.trim() })))
+        .passwordless_verify(&headers, link_token(&f.token))
         .await;
     flow_reply(
         &s,
@@ -602,25 +584,13 @@ async fn update_account(
     done(&s, &headers, "/profile", result)
 }
 
-#[derive(Deserialize)]
-struct ChangePasswordForm {
-    old_password: String,
-    new_password: String,
-}
-
 async fn change_password(
     State(s): St,
     headers: HeaderMap,
     _user: AuthenticatedUser,
-    Form(f): Form<ChangePasswordForm>,
+    Form(f): Form<ChangePasswordInput>,
 ) -> Response {
-    let out = s
-        .flows
-        .change_password(
-            &headers,
-            &body(json!({ "old_password": f.old_password, "new_password": f.new_password })),
-        )
-        .await;
+    let out = s.flows.change_password(&headers, f).await;
     flow_reply(
         &s,
         &headers,
@@ -820,12 +790,9 @@ async fn mfa_enable(
     State(s): St,
     headers: HeaderMap,
     _user: AuthenticatedUser,
-    Form(f): Form<CodeForm>,
+    Form(f): Form<MfaCodeInput>,
 ) -> Response {
-    let out = s
-        .flows
-        .mfa_enable(&headers, &body(json!({ "code": f.code })))
-        .await;
+    let out = s.flows.mfa_enable(&headers, f).await;
     flow_reply(
         &s,
         &headers,

@@ -36,7 +36,7 @@ use axum::Router;
 use axum::middleware;
 use loginradius::LoginRadius;
 use loginradius::auth::{Authenticator, TokenExtractor};
-use loginradius::web::{FlowConfig, Flows, SessionCookie};
+use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie};
 use loginradius_axum::{LoginRadiusLayer, Require, policy};
 use loginradius_emulator::{Emulator, EmulatorConfig};
 use tokio::net::TcpListener;
@@ -73,9 +73,20 @@ pub struct DemoOptions {
     pub outbox_url: Option<String>,
 }
 
+/// When the demo's cookies are `Secure`: always when its public URL is HTTPS; else the
+/// development setting, chosen explicitly ([`CookieSecurity::AllowLocalHttp`]: plain HTTP on a
+/// loopback host, where the demo runs by default, and `Secure` anywhere else).
+fn cookie_security(public_url: &str) -> CookieSecurity {
+    if public_url.starts_with("https://") {
+        CookieSecurity::Always
+    } else {
+        CookieSecurity::AllowLocalHttp
+    }
+}
+
 /// The demo's router over `client`.
 pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginradius::Error> {
-    let session = SessionCookie::generate();
+    let session = SessionCookie::generate().with_security(cookie_security(&options.public_url));
     let authenticator = Authenticator::builder(client)
         .token_sources(TokenExtractor::none().with(session.token_source()))
         .build()?;

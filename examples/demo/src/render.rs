@@ -8,6 +8,7 @@ use cookie::{Cookie, CookieJar, SameSite};
 use http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use loginradius::auth::AuthenticatedUser;
+use loginradius::web::redirect;
 use loginradius_axum::RejectionHandler;
 use minijinja::Environment;
 use serde::{Deserialize, Serialize};
@@ -140,12 +141,20 @@ fn open(state: &AppState, headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_owned())
 }
 
-fn helper_cookie(headers: &HeaderMap, name: &str, value: String, max_age: i64) -> HeaderValue {
+/// A cookie of the demo's own (flash message, MFA setup data), `Secure` as the session
+/// cookie is.
+fn helper_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+    name: &str,
+    value: String,
+    max_age: i64,
+) -> HeaderValue {
     let cookie = Cookie::build((name.to_owned(), value))
         .http_only(true)
         .same_site(SameSite::Lax)
         .path("/")
-        .secure(!loginradius::web::is_local_request(headers))
+        .secure(state.flows.session().security().is_secure(headers))
         .max_age(time::Duration::seconds(max_age))
         .build();
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -173,9 +182,10 @@ impl Reply {
             FLASH,
             serde_json::to_string(&flash).unwrap_or_default(),
         );
-        self.response
-            .headers_mut()
-            .append(SET_COOKIE, helper_cookie(headers, FLASH, sealed, 300));
+        self.response.headers_mut().append(
+            SET_COOKIE,
+            helper_cookie(state, headers, FLASH, sealed, 300),
+        );
         self
     }
 
@@ -196,6 +206,7 @@ impl Reply {
     ) -> Self {
         let value = match setup {
             Some(setup) => helper_cookie(
+                state,
                 headers,
                 MFA_SETUP,
                 seal(
@@ -205,7 +216,7 @@ impl Reply {
                 ),
                 900,
             ),
-            None => helper_cookie(headers, MFA_SETUP, String::new(), 0),
+            None => helper_cookie(state, headers, MFA_SETUP, String::new(), 0),
         };
         self.cookie(Some(value))
     }
@@ -260,27 +271,22 @@ pub(crate) fn page(
         }
     };
     if flash.is_some() {
-        response
-            .headers_mut()
-            .append(SET_COOKIE, helper_cookie(headers, FLASH, String::new(), 0));
+        response.headers_mut().append(
+            SET_COOKIE,
+            helper_cookie(state, headers, FLASH, String::new(), 0),
+        );
     }
     response
 }
 
-/// A same-site relative path to go to after login, or `/profile`.
+/// The longest `next` kept (it travels in a cookie between the two MFA steps).
+const MAX_NEXT: usize = 512;
+
+/// A same-site path to go to after login (core's [`redirect::is_local_path`]), or `/profile`.
 pub(crate) fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.chars().any(|c| c.is_control() || c == '\\')
-                && n.len() < 512 =>
-        {
-            n.to_owned()
-        }
-        _ => "/profile".to_owned(),
-    }
+    next.filter(|n| redirect::is_local_path(n) && n.len() < MAX_NEXT)
+        .unwrap_or("/profile")
+        .to_owned()
 }
 
 /// The message of a flow or client error body.
@@ -296,19 +302,15 @@ pub(crate) fn error_message(error: &loginradius::Error) -> String {
     message_of(&loginradius::web::error_response(error).body)
 }
 
-fn accepts_html(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(ACCEPT)
-        .iter()
-        .any(|v| v.to_str().is_ok_and(|v| v.contains("text/html")))
-}
-
 /// Rejections as pages: unauthenticated browsers go to `/login?next=…` (the preset from
 /// `loginradius-axum`); a missing role is a 403 page, an outage a 503 page with `Retry-After`.
 pub(crate) fn rejection_handler(templates: Templates) -> RejectionHandler {
     let login = RejectionHandler::redirect_html_to("/login");
     RejectionHandler::new(move |rejection, parts| {
-        if rejection.is_unauthenticated() || !accepts_html(&parts.headers) {
+        let accept = parts.headers.get_all(ACCEPT);
+        if rejection.is_unauthenticated()
+            || !redirect::accepts_html(accept.iter().filter_map(|v| v.to_str().ok()))
+        {
             return login.respond(rejection, parts);
         }
         let status = rejection.status();

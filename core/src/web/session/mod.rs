@@ -7,21 +7,24 @@
 //! the browser can neither read nor change it; anything that does not decrypt is no session.
 //!
 //! Attributes: `HttpOnly`, `SameSite=Lax`, `Path=/`, `Max-Age` from the token expiry, and
-//! `Secure` unless the request's `Host` is `localhost`, `127.0.0.1` or `[::1]` (plain-HTTP
-//! development). Every login seals a fresh value (a new random nonce): the session is renewed.
+//! `Secure` as the configured [`CookieSecurity`] says (always, by default). Every login seals a
+//! fresh value (a new random nonce): the session is renewed.
 
 use std::fmt;
 use std::sync::Arc;
 
 use cookie::{Cookie, CookieJar, SameSite};
-use http::header::{COOKIE, HOST};
 use http::{HeaderMap, HeaderValue};
-use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 pub use cookie::Key;
 
-use crate::auth::{AccessToken, Extracted, TokenSource};
+mod state;
+
+pub use state::Session;
+
+use super::CookieSecurity;
+use crate::auth::{AccessToken, Extracted, TokenSource, cookie_value};
 
 /// The default cookie name.
 pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
@@ -34,81 +37,6 @@ pub const MAX_COOKIE_BYTES: usize = 4096;
 /// lasts when LoginRadius gives no expiry.
 pub const DEFAULT_SESSION_TTL: Duration = Duration::minutes(15);
 
-/// What the session cookie holds.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Session {
-    /// A signed-in user.
-    SignedIn {
-        /// The LoginRadius access token.
-        access_token: AccessToken,
-        /// The user's uid.
-        uid: String,
-        /// When the token (and so the session) expires.
-        expires_at: OffsetDateTime,
-    },
-    /// The first MFA step passed; the second (the TOTP code) is awaited.
-    PendingMfa {
-        /// The LoginRadius MFA token (`SecondFactorAuthenticationToken`).
-        mfa_token: AccessToken,
-        /// When it expires.
-        expires_at: OffsetDateTime,
-    },
-}
-
-impl fmt::Debug for Session {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::SignedIn {
-                uid, expires_at, ..
-            } => f
-                .debug_struct("SignedIn")
-                .field("uid", uid)
-                .field("expires_at", expires_at)
-                .finish_non_exhaustive(),
-            Self::PendingMfa { expires_at, .. } => f
-                .debug_struct("PendingMfa")
-                .field("expires_at", expires_at)
-                .finish_non_exhaustive(),
-        }
-    }
-}
-
-impl Session {
-    /// When the session ends.
-    pub fn expires_at(&self) -> OffsetDateTime {
-        match self {
-            Self::SignedIn { expires_at, .. } | Self::PendingMfa { expires_at, .. } => *expires_at,
-        }
-    }
-
-    /// The access token of a signed-in session.
-    pub fn access_token(&self) -> Option<&AccessToken> {
-        match self {
-            Self::SignedIn { access_token, .. } => Some(access_token),
-            Self::PendingMfa { .. } => None,
-        }
-    }
-
-    /// The MFA token of a pending MFA login.
-    pub fn mfa_token(&self) -> Option<&AccessToken> {
-        match self {
-            Self::PendingMfa { mfa_token, .. } => Some(mfa_token),
-            Self::SignedIn { .. } => None,
-        }
-    }
-}
-
-/// The sealed payload: short keys, a kind tag, a Unix expiry.
-#[derive(Serialize, Deserialize)]
-struct Payload {
-    /// `s` signed in, `m` pending MFA.
-    k: char,
-    t: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    u: Option<String>,
-    e: i64,
-}
-
 /// The session cookie codec: name and key. Cheap to clone.
 #[derive(Clone)]
 pub struct SessionCookie {
@@ -118,12 +46,14 @@ pub struct SessionCookie {
 struct Inner {
     name: String,
     key: Key,
+    security: CookieSecurity,
 }
 
 impl fmt::Debug for SessionCookie {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionCookie")
             .field("name", &self.inner.name)
+            .field("security", &self.inner.security)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +77,7 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: DEFAULT_COOKIE_NAME.to_owned(),
                 key,
+                security: CookieSecurity::default(),
             }),
         }
     }
@@ -165,8 +96,27 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: name.into(),
                 key: self.inner.key.clone(),
+                security: self.inner.security,
             }),
         }
+    }
+
+    /// Sets when the cookie is `Secure` (default [`CookieSecurity::Always`]; choose
+    /// [`CookieSecurity::AllowLocalHttp`] for development over `http://localhost`).
+    pub fn with_security(self, security: CookieSecurity) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                name: self.inner.name.clone(),
+                key: self.inner.key.clone(),
+                security,
+            }),
+        }
+    }
+
+    /// When the cookie is `Secure`. Cookies of your own that must follow the same rule can
+    /// ask it: `session.security().is_secure(&request_headers)`.
+    pub fn security(&self) -> CookieSecurity {
+        self.inner.security
     }
 
     /// The cookie name.
@@ -211,73 +161,26 @@ impl SessionCookie {
 
     /// The one cookie value under our name; several different values are no session.
     fn raw_value(&self, headers: &HeaderMap) -> Option<String> {
-        let mut found: Option<String> = None;
-        for header in headers.get_all(COOKIE) {
-            let Ok(header) = header.to_str() else {
-                continue;
-            };
-            for cookie in Cookie::split_parse(header).flatten() {
-                if cookie.name() != self.inner.name {
-                    continue;
-                }
-                match &found {
-                    Some(previous) if previous != cookie.value() => return None,
-                    _ => found = Some(cookie.value().to_owned()),
-                }
-            }
-        }
-        found.filter(|v| !v.is_empty())
+        cookie_value(headers, &self.inner.name)
+            .ok()
+            .flatten()
+            .filter(|v| !v.is_empty())
     }
 
+    /// The session sealed in `raw`, if it decrypts under our key and name.
     fn open(&self, raw: &str) -> Option<Session> {
         let mut jar = CookieJar::new();
         jar.add_original(Cookie::new(self.inner.name.clone(), raw.to_owned()));
         let plain = jar.private(&self.inner.key).get(&self.inner.name)?;
-        let payload: Payload = serde_json::from_str(plain.value()).ok()?;
-        let expires_at = OffsetDateTime::from_unix_timestamp(payload.e).ok()?;
-        if payload.t.is_empty() {
-            return None;
-        }
-        match (payload.k, payload.u) {
-            ('s', Some(uid)) => Some(Session::SignedIn {
-                access_token: AccessToken::new(payload.t),
-                uid,
-                expires_at,
-            }),
-            ('m', None) => Some(Session::PendingMfa {
-                mfa_token: AccessToken::new(payload.t),
-                expires_at,
-            }),
-            _ => None,
-        }
+        Session::from_plain(plain.value())
     }
 
+    /// `session` sealed (encrypted and authenticated, with a fresh nonce) under our key and
+    /// name.
     fn seal(&self, session: &Session) -> String {
-        let payload = match session {
-            Session::SignedIn {
-                access_token,
-                uid,
-                expires_at,
-            } => Payload {
-                k: 's',
-                t: access_token.expose().to_owned(),
-                u: Some(uid.clone()),
-                e: expires_at.unix_timestamp(),
-            },
-            Session::PendingMfa {
-                mfa_token,
-                expires_at,
-            } => Payload {
-                k: 'm',
-                t: mfa_token.expose().to_owned(),
-                u: None,
-                e: expires_at.unix_timestamp(),
-            },
-        };
-        let plain = serde_json::to_string(&payload).unwrap_or_default();
         let mut jar = CookieJar::new();
         jar.private_mut(&self.inner.key)
-            .add(Cookie::new(self.inner.name.clone(), plain));
+            .add(Cookie::new(self.inner.name.clone(), session.to_plain()));
         jar.get(&self.inner.name)
             .map(|c| c.value().to_owned())
             .unwrap_or_default()
@@ -319,7 +222,7 @@ impl SessionCookie {
             .http_only(true)
             .same_site(SameSite::Lax)
             .path("/")
-            .secure(!is_local_request(request))
+            .secure(self.inner.security.is_secure(request))
     }
 }
 
@@ -328,30 +231,10 @@ fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// True when the request's `Host` is a loopback name, where plain HTTP is allowed (no
-/// `Secure`). A missing or unreadable `Host` counts as remote: `Secure` is kept.
-pub fn is_local_request(headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    let host = host.trim().to_ascii_lowercase();
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or_default()
-    } else {
-        host.rsplit_once(':').map_or(host.as_str(), |(name, port)| {
-            if port.bytes().all(|b| b.is_ascii_digit()) {
-                name
-            } else {
-                host.as_str()
-            }
-        })
-    };
-    matches!(name, "localhost" | "127.0.0.1" | "::1")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::{COOKIE, HOST};
 
     fn request(host: &str, cookie: Option<&str>) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -556,40 +439,46 @@ mod tests {
     }
 
     #[test]
-    fn secure_unless_the_host_is_loopback() {
-        for local in [
-            "localhost",
-            "localhost:8080",
+    fn secure_by_default_even_for_a_loopback_host() {
+        let codec = SessionCookie::generate();
+        // A proxy that forwards `Host: 127.0.0.1` does not drop `Secure`.
+        for host in [
             "127.0.0.1",
             "127.0.0.1:3000",
-            "[::1]:3000",
-            "LOCALHOST",
+            "localhost",
+            "app.example.com",
         ] {
-            assert!(is_local_request(&request(local, None)), "{local}");
+            let set = codec.start(&request(host, None), &signed_in("t"));
+            assert!(set.to_str().unwrap().contains("Secure"), "{host}");
+            assert!(
+                codec
+                    .end(&request(host, None))
+                    .to_str()
+                    .unwrap()
+                    .contains("Secure")
+            );
         }
-        for remote in [
-            "example.com",
-            "localhost.evil.com",
-            "127.0.0.1.nip.io",
-            "10.0.0.1:80",
-        ] {
-            assert!(!is_local_request(&request(remote, None)), "{remote}");
-        }
-        assert!(!is_local_request(&HeaderMap::new()));
-        let codec = SessionCookie::generate();
+    }
+
+    #[test]
+    fn local_http_only_when_chosen() {
+        let codec = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
         let local = codec.start(&request("127.0.0.1:3000", None), &signed_in("t"));
         assert!(!local.to_str().unwrap().contains("Secure"));
+        let remote = codec.start(&request("app.example.com", None), &signed_in("t"));
+        assert!(remote.to_str().unwrap().contains("Secure"));
+        // The name and the setting are kept by each other's setter.
+        let renamed = codec.clone().name("other");
+        assert_eq!(renamed.security(), CookieSecurity::AllowLocalHttp);
+        let never = renamed.with_security(CookieSecurity::Never);
+        assert_eq!(never.cookie_name(), "other");
+        let set = never.start(&request("app.example.com", None), &signed_in("t"));
+        assert!(!set.to_str().unwrap().contains("Secure"));
     }
 
     #[test]
     fn short_keys_are_refused() {
         assert!(SessionCookie::from_master_key(&[0u8; 32]).is_err());
         assert!(SessionCookie::from_master_key(&[7u8; 64]).is_ok());
-    }
-
-    #[test]
-    fn debug_never_shows_tokens() {
-        let text = format!("{:?}", signed_in("super-secret"));
-        assert!(!text.contains("super-secret"));
     }
 }

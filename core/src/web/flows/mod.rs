@@ -1,0 +1,340 @@
+//! The route helpers' logic, written once for every web framework: plain async functions over
+//! the client and the [`Authenticator`] that take the request's headers and a typed input
+//! ([`LoginInput`], [`RegisterInput`], …) and return a [`FlowResponse`] (status, JSON body,
+//! what to do with the session cookie). The adapters only translate the request in (their JSON
+//! extractor builds the input) and the response out.
+//!
+//! One file per family of flows: [`response`] (the answer and the error mapping), [`input`]
+//! (the inputs and their checks), [`sign_in`] (login, the MFA step, logout), [`registration`]
+//! (registration and email verification), [`password`] (forgot, reset, change),
+//! [`passwordless`] (login by email link) and [`mfa`] (authenticator setup).
+//!
+//! Rules kept by every flow:
+//! - JSON in, JSON out; no password, access token, MFA token or link token is ever written into
+//!   a body, and none is ever read from a URL (link tokens come in the POST body).
+//! - Errors are `{"error": code, "message": text}` with the status of [`error_response`]: 400
+//!   bad input, 401 bad credentials or code, 403 unverified or locked account, 409 already
+//!   exists, 503 when LoginRadius cannot answer (fail closed: never a 2xx on doubt).
+//! - Forgot password, resend verification and passwordless send answer the same for known and
+//!   unknown addresses, so they cannot be used to list accounts.
+
+// The flows return early with the response itself: `Err(FlowResponse)` is the answer to send,
+// not an error to propagate through deep stacks, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
+mod input;
+mod mfa;
+mod password;
+mod passwordless;
+mod registration;
+mod response;
+mod sign_in;
+#[cfg(test)]
+mod test_support;
+
+use http::HeaderMap;
+use serde_json::json;
+use time::OffsetDateTime;
+
+use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, RejectionKind};
+use crate::models::LoginResponse;
+use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
+use crate::{Error, LoginRadius, codes};
+
+use input::FlowResult;
+pub use input::{
+    ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
+    ResetPasswordInput,
+};
+pub use response::{FlowResponse, SessionChange, error_response};
+
+/// Settings of the flows.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct FlowConfig {
+    /// The page of your site that receives the reset-password link; the page reads the token
+    /// from the link and posts it in the body of `POST /reset-password`. Required for forgot
+    /// password (without it that flow answers 500 `misconfigured`).
+    pub reset_password_url: Option<String>,
+    /// The page that receives the email-verification link.
+    pub verification_url: Option<String>,
+    /// The page that receives the passwordless-login link.
+    pub passwordless_url: Option<String>,
+}
+
+impl FlowConfig {
+    /// Sets [`reset_password_url`](Self::reset_password_url).
+    pub fn reset_password_url(mut self, url: impl Into<String>) -> Self {
+        self.reset_password_url = Some(url.into());
+        self
+    }
+
+    /// Sets [`verification_url`](Self::verification_url).
+    pub fn verification_url(mut self, url: impl Into<String>) -> Self {
+        self.verification_url = Some(url.into());
+        self
+    }
+
+    /// Sets [`passwordless_url`](Self::passwordless_url).
+    pub fn passwordless_url(mut self, url: impl Into<String>) -> Self {
+        self.passwordless_url = Some(url.into());
+        self
+    }
+}
+
+/// The route-helper flows: an [`Authenticator`] (and its client), the [`SessionCookie`] codec
+/// and [`FlowConfig`]. Cheap to clone.
+///
+/// Build the authenticator with the session as a token source so that guards and extractors
+/// accept the session cookie:
+/// `Authenticator::builder(client).token_sources(TokenExtractor::bearer().with(session.token_source()))`.
+#[derive(Debug, Clone)]
+pub struct Flows {
+    authenticator: Authenticator,
+    session: SessionCookie,
+    config: FlowConfig,
+}
+
+impl Flows {
+    /// Flows over `authenticator` (and its client) with the session codec `session`.
+    pub fn new(authenticator: Authenticator, session: SessionCookie) -> Self {
+        Self {
+            authenticator,
+            session,
+            config: FlowConfig::default(),
+        }
+    }
+
+    /// Sets the configuration.
+    pub fn config(mut self, config: FlowConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// The session codec.
+    pub fn session(&self) -> &SessionCookie {
+        &self.session
+    }
+
+    /// The authenticator.
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.authenticator
+    }
+
+    fn client(&self) -> &LoginRadius {
+        self.authenticator.client()
+    }
+
+    /// The signed-in user: the session cookie's token, else the authenticator's other token
+    /// sources (such as `Authorization: Bearer`).
+    pub async fn current_user(&self, headers: &HeaderMap) -> FlowResult<AuthenticatedUser> {
+        let token = match self.session.access_token(headers) {
+            Some(token) => token,
+            None => self
+                .authenticator
+                .extract(headers)
+                .map_err(|r| FlowResponse::from_rejection(&r))?
+                .ok_or_else(|| {
+                    FlowResponse::from_rejection(
+                        &self.authenticator.reject(RejectionKind::MissingToken),
+                    )
+                })?,
+        };
+        self.authenticator
+            .authenticate(&token)
+            .await
+            .map_err(|r| FlowResponse::from_rejection(&r))
+    }
+
+    /// The signed-in answer to a successful login, with the session to start.
+    fn start(&self, login: &LoginResponse) -> FlowResult<FlowResponse> {
+        let uid = login
+            .profile
+            .as_ref()
+            .map(|p| p.uid.clone())
+            .filter(|u| !u.is_empty());
+        let (Some(uid), false) = (uid, login.access_token.is_blank()) else {
+            // A success without a token or a profile: not a login we can trust.
+            return Err(FlowResponse::error(
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the identity service gave an incomplete answer",
+            ));
+        };
+        let email = login
+            .profile
+            .as_ref()
+            .and_then(|p| p.primary_email())
+            .map(str::to_owned);
+        let body = json!({ "signed_in": true, "uid": uid, "email": email });
+        let session = Session::SignedIn {
+            access_token: AccessToken::from(login.access_token.clone()),
+            uid,
+            expires_at: expiry(login.expires_in),
+        };
+        Ok(FlowResponse::ok(body).with_session(SessionChange::Start(session)))
+    }
+
+    /// After a flow that may write a new session cookie (signed in, or a pending MFA login):
+    ///
+    /// - a session too large for a cookie (see [`SessionCookie::fits`]) is refused with 500
+    ///   `session_too_large` and its new access token logged out, rather than handed to a
+    ///   browser that would drop it without a word;
+    /// - a signed-in session of the request with another token is ended: that token is logged
+    ///   out (evicted from the cache at once, invalidated at LoginRadius). The browser is about
+    ///   to lose the cookie, so nothing could use the token any more, yet left alone it would
+    ///   stay valid until it expires. A failure to invalidate it is logged; the new session
+    ///   stands.
+    async fn settle_session(&self, headers: &HeaderMap, response: FlowResponse) -> FlowResponse {
+        let Some(new) = response.session.session() else {
+            return response;
+        };
+        if !self.session.fits(new) {
+            tracing::error!(
+                "the new session does not fit in a browser cookie (its token is too large); \
+                 the sign-in is refused"
+            );
+            if let Some(token) = new.access_token() {
+                // `logout` evicts first and logs an upstream failure itself.
+                let _ = self.authenticator.logout(token).await;
+            }
+            return FlowResponse::error(
+                http::StatusCode::INTERNAL_SERVER_ERROR,
+                "session_too_large",
+                "the session does not fit in a cookie on this server",
+            );
+        }
+        let Some(old) = self.session.access_token(headers) else {
+            return response;
+        };
+        if new.access_token() != Some(&old) {
+            let _ = self.authenticator.logout(&old).await;
+        }
+        response
+    }
+}
+
+/// When a session ends: LoginRadius's expiry when it is in the future, else
+/// [`DEFAULT_SESSION_TTL`] from now.
+fn expiry(expires: Option<OffsetDateTime>) -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    expires
+        .filter(|e| *e > now)
+        .unwrap_or(now + DEFAULT_SESSION_TTL)
+}
+
+/// LoginRadius errors that tell whether an address is registered (or already verified): the
+/// flows that must not reveal it answer them like a success.
+const REVEALING_CODES: &[i64] = &[
+    codes::USER_NOT_FOUND,
+    codes::EMAIL_NOT_FOUND,
+    codes::EMAIL_ALREADY_VERIFIED,
+];
+
+/// The answer of a flow that sends an email: `{"sent": true}` when the email went out and also
+/// when the error is one of [`REVEALING_CODES`]; any other error as its response.
+fn sent_unless_revealing<T>(sent: Result<T, Error>) -> FlowResponse {
+    match sent {
+        Err(e) if !e.code().is_some_and(|c| REVEALING_CODES.contains(&c)) => error_response(&e),
+        _ => FlowResponse::ok(json!({ "sent": true })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use http::{HeaderMap, StatusCode};
+    use serde_json::json;
+
+    use super::test_support::*;
+    use super::*;
+    use crate::web::{EmailInput, LinkTokenInput, RegisterInput, ResetPasswordInput};
+
+    #[tokio::test]
+    async fn bad_input_is_400_before_any_request() {
+        let (flows, t) = flows();
+        for r in [
+            flows.login(&HeaderMap::new(), login("nope", "x")).await,
+            flows
+                .login(&HeaderMap::new(), login("a@example.com", ""))
+                .await,
+            flows
+                .register(
+                    &HeaderMap::new(),
+                    RegisterInput {
+                        email: "a@example.com".into(),
+                        ..RegisterInput::default()
+                    },
+                )
+                .await,
+            flows
+                .register(
+                    &HeaderMap::new(),
+                    RegisterInput {
+                        email: "a@example.com".into(),
+                        password: "p".into(),
+                        profile: json!({"Password": "x"}).as_object().unwrap().clone(),
+                        ..RegisterInput::default()
+                    },
+                )
+                .await,
+            flows
+                .verify_email(LinkTokenInput { token: " ".into() })
+                .await,
+            flows
+                .reset_password(ResetPasswordInput {
+                    token: "t".into(),
+                    ..ResetPasswordInput::default()
+                })
+                .await,
+            flows.forgot_password(EmailInput::default()).await,
+            flows
+                .passwordless_verify(&HeaderMap::new(), LinkTokenInput::default())
+                .await,
+        ] {
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+            assert_eq!(r.body["error"], "invalid_input");
+        }
+        assert!(t.is_empty());
+    }
+
+    #[tokio::test]
+    async fn enumeration_safe_flows_and_fail_closed_outages() {
+        let (flows, t) = flows();
+        t.reply_json(400, lr_error(1023));
+        let r = flows
+            .forgot_password(EmailInput {
+                email: "x@example.com".into(),
+            })
+            .await;
+        assert_eq!(
+            (r.status, r.body.clone()),
+            (StatusCode::OK, json!({"sent": true}))
+        );
+        assert_eq!(
+            t.last().unwrap().query_value("resetPasswordUrl").as_deref(),
+            Some("https://app.example.com/reset")
+        );
+        t.reply_json(500, lr_error(950));
+        let r = flows
+            .forgot_password(EmailInput {
+                email: "x@example.com".into(),
+            })
+            .await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(r.retry_after.is_some());
+        t.reply_error(crate::transport::TransportError::Timeout);
+        let r = flows
+            .login(&HeaderMap::new(), login("a@example.com", "pw"))
+            .await;
+        assert_eq!(
+            (r.status, r.session),
+            (StatusCode::SERVICE_UNAVAILABLE, SessionChange::Keep)
+        );
+        // A 200 without a token is no login.
+        t.reply_json(200, json!({"Profile": {"Uid": "u"}, "access_token": ""}));
+        let r = flows
+            .login(&HeaderMap::new(), login("a@example.com", "pw"))
+            .await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    }
+}

@@ -1,0 +1,311 @@
+//! What a flow answers: [`FlowResponse`] (status, JSON body, session change, `Retry-After`),
+//! and the mapping of client errors and LoginRadius error codes to it ([`error_response`]).
+
+use std::time::Duration;
+
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use serde_json::{Value, json};
+
+use crate::auth::{DEFAULT_RETRY_AFTER, Rejection, retry_after_value};
+use crate::web::session::{Session, SessionCookie};
+use crate::{Error, codes};
+
+/// What the adapter does with the session cookie after a flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionChange {
+    /// Leave it as it is.
+    Keep,
+    /// Start a signed-in session (a fresh cookie value: the session is renewed).
+    Start(Session),
+    /// Remember a pending MFA login between the two steps.
+    PendingMfa(Session),
+    /// End the session (remove the cookie).
+    End,
+}
+
+impl SessionChange {
+    /// The session to write, for [`Start`](Self::Start) and [`PendingMfa`](Self::PendingMfa).
+    pub fn session(&self) -> Option<&Session> {
+        match self {
+            Self::Start(s) | Self::PendingMfa(s) => Some(s),
+            Self::Keep | Self::End => None,
+        }
+    }
+}
+
+/// The framework-agnostic outcome of a flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The JSON body.
+    pub body: Value,
+    /// What to do with the session cookie.
+    pub session: SessionChange,
+    /// A `Retry-After` delay, on 503.
+    pub retry_after: Option<Duration>,
+}
+
+impl FlowResponse {
+    /// A 200 with `body`, the session kept.
+    pub fn ok(body: Value) -> Self {
+        Self {
+            status: StatusCode::OK,
+            body,
+            session: SessionChange::Keep,
+            retry_after: None,
+        }
+    }
+
+    /// An error: `{"error": code, "message": message}` with `status`.
+    pub fn error(status: StatusCode, code: &str, message: &str) -> Self {
+        Self {
+            status,
+            body: json!({ "error": code, "message": message }),
+            session: SessionChange::Keep,
+            retry_after: None,
+        }
+    }
+
+    /// The answer to a body that is not the flow's JSON input (not JSON, a field missing or of
+    /// the wrong type, no `Content-Type: application/json`): 400 `invalid_input`. Adapters
+    /// answer their JSON extractor's rejections with it, before any flow runs.
+    pub fn invalid_body() -> Self {
+        Self::error(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            "the body must be a JSON object with the documented fields",
+        )
+    }
+
+    /// Sets the session change.
+    pub fn with_session(mut self, session: SessionChange) -> Self {
+        self.session = session;
+        self
+    }
+
+    /// The `Set-Cookie` value for the session change, if any; `request` is the request's
+    /// headers (for the `Secure` rule of [`SessionCookie`]).
+    pub fn set_cookie(&self, cookie: &SessionCookie, request: &HeaderMap) -> Option<HeaderValue> {
+        match &self.session {
+            SessionChange::Keep => None,
+            SessionChange::Start(s) | SessionChange::PendingMfa(s) => {
+                Some(cookie.start(request, s))
+            }
+            SessionChange::End => Some(cookie.end(request)),
+        }
+    }
+
+    /// The response headers an adapter writes besides the session cookie
+    /// ([`set_cookie`](Self::set_cookie)): `Content-Type: application/json`,
+    /// `Cache-Control: no-store`, and `Retry-After` (whole seconds, rounded up) when set.
+    pub fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::with_capacity(4);
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(delay) = self.retry_after {
+            headers.insert(RETRY_AFTER, retry_after_value(delay));
+        }
+        headers
+    }
+
+    /// The answer of an authentication [`Rejection`] (status, JSON body, `Retry-After`).
+    pub(crate) fn from_rejection(rejection: &Rejection) -> Self {
+        Self {
+            status: rejection.status(),
+            body: rejection.json(),
+            session: SessionChange::Keep,
+            retry_after: rejection.retry_after(),
+        }
+    }
+
+    fn unavailable(retry_after: Option<Duration>) -> Self {
+        let mut r = Self::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the identity service is unavailable, try again later",
+        );
+        r.retry_after = retry_after;
+        r
+    }
+}
+
+/// Maps a client error to a flow error response: 400 bad input, 401 bad credentials or code,
+/// 403 unverified or locked account, 409 already exists, 503 (with `Retry-After`) when
+/// LoginRadius cannot answer.
+pub fn error_response(error: &Error) -> FlowResponse {
+    use StatusCode as S;
+    if error.is_unavailable() {
+        let retry_after = match error {
+            Error::RateLimited { retry_after } => *retry_after,
+            _ => None,
+        };
+        return FlowResponse::unavailable(retry_after.or(Some(DEFAULT_RETRY_AFTER)));
+    }
+    match error {
+        Error::InvalidInput { field, .. } => FlowResponse::error(
+            S::BAD_REQUEST,
+            "invalid_input",
+            &format!("`{field}` is missing or invalid"),
+        ),
+        Error::Config(_) => misconfigured(),
+        Error::Api { code, message, .. } => api_error(*code, message),
+        _ => FlowResponse::unavailable(None),
+    }
+}
+
+fn misconfigured() -> FlowResponse {
+    FlowResponse::error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "misconfigured",
+        "the identity service is misconfigured",
+    )
+}
+
+/// The answer to a LoginRadius error code.
+fn api_error(code: i64, upstream_message: &str) -> FlowResponse {
+    use StatusCode as S;
+    let (status, error, message) = match code {
+        codes::INVALID_LOGIN | codes::INVALID_PASSWORD => (
+            S::UNAUTHORIZED,
+            "invalid_credentials",
+            "the email or password is wrong",
+        ),
+        codes::CURRENT_PASSWORD_INVALID => (
+            S::UNAUTHORIZED,
+            "invalid_credentials",
+            "the current password is wrong",
+        ),
+        codes::EMAIL_NOT_VERIFIED => (
+            S::FORBIDDEN,
+            "email_not_verified",
+            "the email address is not verified yet",
+        ),
+        c if codes::ACCOUNT_LOCKED_CODES.contains(&c) => (
+            S::FORBIDDEN,
+            "account_locked",
+            "the account is locked or blocked",
+        ),
+        codes::EMAIL_ALREADY_REGISTERED
+        | codes::EMAIL_ALREADY_REGISTERED_ON_SITE
+        | codes::USERNAME_ALREADY_REGISTERED => (
+            S::CONFLICT,
+            "already_exists",
+            "an account with these details already exists",
+        ),
+        codes::MFA_CODE_INCORRECT | codes::MFA_BACKUP_CODE_INVALID => {
+            (S::UNAUTHORIZED, "invalid_code", "the code is wrong")
+        }
+        codes::MFA_TOKEN_INVALID | codes::MFA_TOKEN_EXPIRED => (
+            S::UNAUTHORIZED,
+            "mfa_expired",
+            "the MFA login expired, sign in again",
+        ),
+        c if codes::INVALID_TOKEN.contains(&c) || c == codes::ACCESS_TOKEN_EXPIRED => (
+            S::UNAUTHORIZED,
+            "invalid_token",
+            "the session is invalid or expired, sign in again",
+        ),
+        codes::VERIFICATION_LINK_USED
+        | codes::VERIFICATION_LINK_EXPIRED
+        | codes::VERIFICATION_TOKEN_INVALID
+        | codes::NEW_PASSWORD_INVALID
+        | codes::PROFILE_ID_INVALID
+        | codes::FIRST_DATA_POINT_INVALID => (
+            S::BAD_REQUEST,
+            "invalid_link",
+            "the link is invalid, used or expired",
+        ),
+        codes::USER_NOT_FOUND | codes::EMAIL_NOT_FOUND => {
+            (S::NOT_FOUND, "not_found", "no such account")
+        }
+        codes::API_KEY_UNAUTHORIZED
+        | codes::API_SECRET_UNAUTHORIZED
+        | codes::API_KEY_MISSING
+        | codes::SOTT_REQUIRED
+        | codes::SOTT_INVALID => return misconfigured(),
+        codes::MFA_NOT_ENABLED => (
+            S::BAD_REQUEST,
+            "mfa_not_available",
+            "multi-factor authentication is not enabled for this site",
+        ),
+        _ => {
+            // LoginRadius's short message explains validation failures; it never carries
+            // a credential.
+            return FlowResponse::error(S::BAD_REQUEST, "rejected", upstream_message);
+        }
+    };
+    FlowResponse::error(status, error, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loginradius_codes_map_to_statuses() {
+        let api = |code| Error::Api {
+            status: StatusCode::BAD_REQUEST,
+            code,
+            message: "m".into(),
+            description: "d".into(),
+            details: Box::default(),
+        };
+        for (code, status, error) in [
+            (966, 401, "invalid_credentials"),
+            (1205, 401, "invalid_credentials"),
+            (967, 401, "invalid_credentials"),
+            (970, 403, "email_not_verified"),
+            (991, 403, "account_locked"),
+            (936, 409, "already_exists"),
+            (1046, 409, "already_exists"),
+            (1017, 409, "already_exists"),
+            (1102, 401, "invalid_code"),
+            (1103, 401, "mfa_expired"),
+            (1104, 401, "mfa_expired"),
+            (905, 401, "invalid_token"),
+            (974, 400, "invalid_link"),
+            (1048, 500, "misconfigured"),
+            (1134, 400, "rejected"),
+            (1015, 400, "invalid_link"),
+            (1016, 400, "invalid_link"),
+            (1019, 400, "invalid_link"),
+            (1097, 400, "mfa_not_available"),
+            (938, 404, "not_found"),
+        ] {
+            let r = error_response(&api(code));
+            assert_eq!(
+                (r.status.as_u16(), r.body["error"].as_str().unwrap()),
+                (status, error),
+                "{code}"
+            );
+        }
+        let r = error_response(&Error::RateLimited {
+            retry_after: Some(Duration::from_secs(7)),
+        });
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.retry_after, Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn headers_carry_the_json_type_no_store_and_a_rounded_retry_after() {
+        let mut flow = FlowResponse::error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "x");
+        flow.retry_after = Some(Duration::from_millis(1500));
+        let headers = flow.headers();
+        assert_eq!(headers[CONTENT_TYPE], "application/json");
+        assert_eq!(headers[CACHE_CONTROL], "no-store");
+        assert_eq!(headers[RETRY_AFTER], "2");
+        assert_eq!(headers.len(), 3);
+        let ok = FlowResponse::ok(json!({})).with_session(SessionChange::End);
+        assert!(ok.headers().get(RETRY_AFTER).is_none());
+        let cookie = SessionCookie::generate();
+        let ended = ok.set_cookie(&cookie, &HeaderMap::new()).unwrap();
+        assert!(ended.to_str().unwrap().contains("Max-Age=0"));
+        assert!(
+            FlowResponse::ok(json!({}))
+                .set_cookie(&cookie, &HeaderMap::new())
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! What the session cookie holds ([`Session`]), and its plain (not yet sealed) form: short
+//! keys, a kind tag and a Unix expiry, in JSON.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::auth::AccessToken;
+
+/// What the session cookie holds.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Session {
+    /// A signed-in user.
+    SignedIn {
+        /// The LoginRadius access token.
+        access_token: AccessToken,
+        /// The user's uid.
+        uid: String,
+        /// When the token (and so the session) expires.
+        expires_at: OffsetDateTime,
+    },
+    /// The first MFA step passed; the second (the TOTP code) is awaited.
+    PendingMfa {
+        /// The LoginRadius MFA token (`SecondFactorAuthenticationToken`).
+        mfa_token: AccessToken,
+        /// When it expires.
+        expires_at: OffsetDateTime,
+    },
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SignedIn {
+                uid, expires_at, ..
+            } => f
+                .debug_struct("SignedIn")
+                .field("uid", uid)
+                .field("expires_at", expires_at)
+                .finish_non_exhaustive(),
+            Self::PendingMfa { expires_at, .. } => f
+                .debug_struct("PendingMfa")
+                .field("expires_at", expires_at)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+impl Session {
+    /// When the session ends.
+    pub fn expires_at(&self) -> OffsetDateTime {
+        match self {
+            Self::SignedIn { expires_at, .. } | Self::PendingMfa { expires_at, .. } => *expires_at,
+        }
+    }
+
+    /// The access token of a signed-in session.
+    pub fn access_token(&self) -> Option<&AccessToken> {
+        match self {
+            Self::SignedIn { access_token, .. } => Some(access_token),
+            Self::PendingMfa { .. } => None,
+        }
+    }
+
+    /// The MFA token of a pending MFA login.
+    pub fn mfa_token(&self) -> Option<&AccessToken> {
+        match self {
+            Self::PendingMfa { mfa_token, .. } => Some(mfa_token),
+            Self::SignedIn { .. } => None,
+        }
+    }
+}
+
+/// The sealed payload: short keys, a kind tag, a Unix expiry.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    /// `s` signed in, `m` pending MFA.
+    k: char,
+    t: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    u: Option<String>,
+    e: i64,
+}
+
+impl Session {
+    /// The plain payload of the session, to be sealed.
+    pub(super) fn to_plain(&self) -> String {
+        let payload = match self {
+            Session::SignedIn {
+                access_token,
+                uid,
+                expires_at,
+            } => Payload {
+                k: 's',
+                t: access_token.expose().to_owned(),
+                u: Some(uid.clone()),
+                e: expires_at.unix_timestamp(),
+            },
+            Session::PendingMfa {
+                mfa_token,
+                expires_at,
+            } => Payload {
+                k: 'm',
+                t: mfa_token.expose().to_owned(),
+                u: None,
+                e: expires_at.unix_timestamp(),
+            },
+        };
+        serde_json::to_string(&payload).unwrap_or_default()
+    }
+
+    /// The session of an opened payload; `None` for anything malformed.
+    pub(super) fn from_plain(plain: &str) -> Option<Self> {
+        let payload: Payload = serde_json::from_str(plain).ok()?;
+        let expires_at = OffsetDateTime::from_unix_timestamp(payload.e).ok()?;
+        if payload.t.is_empty() {
+            return None;
+        }
+        match (payload.k, payload.u) {
+            ('s', Some(uid)) => Some(Session::SignedIn {
+                access_token: AccessToken::new(payload.t),
+                uid,
+                expires_at,
+            }),
+            ('m', None) => Some(Session::PendingMfa {
+                mfa_token: AccessToken::new(payload.t),
+                expires_at,
+            }),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::Duration;
+
+    fn signed_in(token: &str) -> Session {
+        Session::SignedIn {
+            access_token: AccessToken::new(token),
+            uid: "u-1".into(),
+            expires_at: OffsetDateTime::now_utc() + Duration::minutes(10),
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_tokens() {
+        let text = format!("{:?}", signed_in("super-secret"));
+        assert!(!text.contains("super-secret"));
+    }
+
+    #[test]
+    fn the_plain_form_reads_back_and_refuses_anything_else() {
+        let session = signed_in("tok-1");
+        let back = Session::from_plain(&session.to_plain()).unwrap();
+        assert_eq!(back.access_token(), session.access_token());
+        for bad in [
+            "",
+            "{}",
+            r#"{"k":"s","t":"tok","e":1}"#,
+            r#"{"k":"m","t":"tok","u":"u-1","e":1}"#,
+            r#"{"k":"s","t":"","u":"u-1","e":1}"#,
+            r#"{"k":"x","t":"tok","e":1}"#,
+        ] {
+            assert!(Session::from_plain(bad).is_none(), "{bad}");
+        }
+    }
+}
