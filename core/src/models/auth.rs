@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::shape::any_case;
 use super::{Extra, Profile, timestamp};
 use crate::Secret;
 
@@ -37,8 +38,9 @@ pub struct TokenInfo {
 }
 
 /// `{"IsPosted": true, "IsVerified": true}`: the answer to smart-login and one-touch link
-/// verifications.
+/// verifications. Keys are matched in any casing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Verified {
     /// Whether the request was accepted.
     #[serde(rename = "IsPosted", default)]
@@ -51,9 +53,13 @@ pub struct Verified {
     pub extra: Extra,
 }
 
+any_case!(Verified, ["IsPosted", "IsVerified"]);
+
 /// The `Data` of an email verification. With "auto login after email verification" enabled it
-/// carries the profile and tokens; otherwise some or all of it is absent.
+/// carries the profile and tokens; otherwise some or all of it is absent. The variants of a
+/// login answer ([`LoginResponse`](super::LoginResponse)) are read the same way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct EmailVerificationData {
     /// The verified user's profile.
     #[serde(rename = "Profile", default, skip_serializing_if = "Option::is_none")]
@@ -71,6 +77,8 @@ pub struct EmailVerificationData {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+any_case!(EmailVerificationData, [], super::token::login_shape);
 
 #[cfg(test)]
 mod tests {

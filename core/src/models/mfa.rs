@@ -6,6 +6,7 @@ use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 
+use super::shape;
 use super::{Extra, LoginResponse, SecurityQuestion, SmsResponse, timestamp};
 use crate::Secret;
 
@@ -67,7 +68,7 @@ pub struct MfaSettings {
     #[serde(rename = "IsEmailOtpAuthenticatorVerified", default)]
     pub is_email_otp_authenticator_verified: bool,
     /// `Email`: the (masked) addresses that can receive email codes.
-    #[serde(rename = "Email", default, deserialize_with = "null_as_empty")]
+    #[serde(rename = "Email", default, deserialize_with = "shape::null_as_default")]
     pub emails: Vec<String>,
     /// `EmailOTPStatus`, e.g. `{"Email": "x**z@e****e.c*m"}` once an email code was sent.
     #[serde(rename = "EmailOTPStatus", default)]
@@ -79,7 +80,7 @@ pub struct MfaSettings {
     #[serde(
         rename = "SecurityQuestions",
         default,
-        deserialize_with = "null_as_empty"
+        deserialize_with = "shape::null_as_default"
     )]
     pub security_questions: Vec<SecurityQuestion>,
     /// Other fields (`IsSecurityQuestionEnabled`, newer authenticators…).
@@ -132,14 +133,6 @@ impl MfaSettings {
 
 fn non_blank(s: &Option<Secret>) -> bool {
     s.as_ref().is_some_and(|s| !s.is_blank())
-}
-
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::deserialize(d)?.unwrap_or_default())
 }
 
 /// The second factor LoginRadius asks for after a correct password
@@ -316,7 +309,7 @@ pub struct BackupCodes {
         rename = "BackUpCodes",
         alias = "BackupCodes",
         default,
-        deserialize_with = "null_as_empty"
+        deserialize_with = "shape::null_as_default"
     )]
     pub codes: Vec<Secret>,
     /// Other fields.

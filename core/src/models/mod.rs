@@ -13,9 +13,11 @@ mod custom_object;
 mod envelopes;
 mod mfa;
 mod profile;
+mod reauth;
 mod registration;
 mod roles;
 mod session;
+pub(crate) mod shape;
 mod sms;
 pub mod timestamp;
 mod token;
@@ -23,17 +25,25 @@ mod validation;
 mod webhook;
 
 pub use account::{
-    EmailVerificationToken, ForgotPasswordToken, Identities, NewAccount, PasswordHash,
+    EmailVerificationToken, ForgotPasswordToken, Identities, NewAccount, OneTimeToken,
+    PasswordHash, PolicyAcceptance, PolicyAcceptances,
 };
 pub use auth::{EmailVerificationData, SecurityQuestion, TokenInfo, Verified};
 pub use configuration::{AppConfiguration, GeneratedSott, ServerInfo, SottWindow, TwoFactorConfig};
-pub use consent::{ConsentChoice, ConsentEvent, ConsentSubmission, ConsentUpdate};
+pub use consent::{
+    ConsentChoice, ConsentEvent, ConsentFormVersion, ConsentLogEntry, ConsentLogs, ConsentProfile,
+    ConsentSubmission, ConsentUpdate, GivenConsent,
+};
 pub use custom_object::{CustomObjectList, CustomObjectRecord};
 pub use envelopes::{DeleteRequestAccepted, Deleted, Exists, Posted, PostedWith};
 pub use mfa::{BackupCodes, MfaLoginOutcome, MfaSettings, SecondFactorChallenge, SecurityAnswer};
 pub use profile::{Country, EmailAddress, PhoneNumber, Profile};
+pub use reauth::ReauthToken;
 pub use registration::{ProfileUpdate, Registration};
-pub use roles::{Role, RoleContext, RoleContextList, RoleList, UserRoles};
+pub use roles::{
+    ContextMember, ContextMembers, HeldContext, Role, RoleContext, RoleContextList, RoleList,
+    UserRoles,
+};
 pub use session::{ActiveSession, ActiveSessions};
 pub use sms::SmsResponse;
 pub use token::{LoginResponse, TokenResponse};

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 
+use super::shape;
 use super::{Extra, timestamp};
 use crate::Secret;
 
@@ -81,7 +82,7 @@ pub struct ActiveSessions {
         rename = "data",
         alias = "Data",
         default,
-        deserialize_with = "null_as_empty"
+        deserialize_with = "shape::null_as_default"
     )]
     pub sessions: Vec<ActiveSession>,
     /// The paging cursor (`nextcursor`, also read as `nextCursor`), as text; the service sends
@@ -95,10 +96,6 @@ pub struct ActiveSessions {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_cursor: Option<String>,
-}
-
-fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ActiveSession>, D::Error> {
-    Ok(Option::deserialize(d)?.unwrap_or_default())
 }
 
 fn cursor<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

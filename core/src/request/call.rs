@@ -337,6 +337,10 @@ impl Call {
     /// Sends the call, retrying as the client's [`RetryPolicy`](crate::RetryPolicy) allows.
     pub(crate) async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         let request = self.build()?;
+        let fields_selected = self
+            .query
+            .iter()
+            .any(|(k, v)| *k == "fields" && !v.trim().is_empty() && v.trim() != "*");
         let endpoint = self.endpoint;
         let inner = &self.client.inner;
         let span = tracing::info_span!(
@@ -383,7 +387,7 @@ impl Call {
                         return match outcome {
                             Ok(response) => {
                                 span.record("status", response.status().as_u16());
-                                let result = response::decode(&response);
+                                let result = response::decode(&response, fields_selected);
                                 if let Err(e) = &result {
                                     tracing::debug!(error = %e, "LoginRadius call failed");
                                 }
