@@ -1023,3 +1023,195 @@ async fn every_published_sample_decodes_through_its_endpoint_with_its_fields() {
         );
     }
 }
+
+/// Replays `body` through the call `f` makes and returns its error.
+async fn decode_error<T: std::fmt::Debug, F, Fut>(body: Value, f: F) -> loginradius::Error
+where
+    F: FnOnce(LoginRadius) -> Fut,
+    Fut: Future<Output = Result<T, loginradius::Error>>,
+{
+    let transport = RecordingTransport::new();
+    transport.reply_json(200, body);
+    f(client(&transport))
+        .await
+        .expect_err("a wrong-shaped body is an error")
+}
+
+/// The (path, reason) of a decode error.
+fn path_and_reason(e: &loginradius::Error) -> (&str, &str) {
+    match e {
+        loginradius::Error::Decode { path, reason, .. } => (path, reason),
+        other => panic!("not a decode error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_body_with_nothing_of_the_expected_shape_is_an_error_not_an_empty_value() {
+    let e = decode_error(json!({"Name": "not a profile"}), |c| async move {
+        c.auth().profile(TOKEN).await
+    })
+    .await;
+    assert_eq!(path_and_reason(&e), ("", "missing field `Uid`"));
+
+    let e = decode_error(json!({}), |c| async move {
+        c.auth().login_by_email("jane@example.com", "pw").await
+    })
+    .await;
+    assert_eq!(path_and_reason(&e), ("", "missing field `access_token`"));
+
+    let e = decode_error(
+        json!({"Profile": {"FirstName": "Jane"}, "access_token": "t"}),
+        |c| async move { c.auth().login_by_email("jane@example.com", "pw").await },
+    )
+    .await;
+    assert_eq!(path_and_reason(&e), ("Profile", "missing field `Uid`"));
+
+    let e = decode_error(
+        json!({"Count": 0}),
+        |c| async move { c.roles().list().await },
+    )
+    .await;
+    assert_eq!(path_and_reason(&e), ("", "missing field `data`"));
+
+    let e = decode_error(json!({"Message": "ok"}), |c| async move {
+        c.account().delete(UID).await
+    })
+    .await;
+    assert_eq!(path_and_reason(&e), ("", "missing field `IsDeleted`"));
+
+    let e = decode_error(json!([]), |c| async move {
+        c.auth()
+            .forgot_password("jane@example.com", "https://example.com/reset")
+            .await
+    })
+    .await;
+    assert_eq!(path_and_reason(&e), ("", "expected a map, found sequence"));
+}
+
+#[tokio::test]
+async fn a_profile_restricted_by_fields_may_lack_its_uid() {
+    let transport = RecordingTransport::new();
+    transport.reply_json(200, json!({"FirstName": "Jane"}));
+    let p = client(&transport)
+        .auth()
+        .profile(TOKEN)
+        .fields("FirstName")
+        .await
+        .expect("the selected fields decode");
+    assert_eq!(p.first_name.as_deref(), Some("Jane"));
+    assert_eq!(p.uid, "");
+    // The same body without `fields` is refused, even on the same thread right after.
+    transport.reply_json(200, json!({"FirstName": "Jane"}));
+    assert!(client(&transport).auth().profile(TOKEN).await.is_err());
+}
+
+#[tokio::test]
+async fn decode_errors_name_the_path_and_the_expected_type_never_a_value() {
+    const VALUE: &str = "value-from-the-body-4f1c";
+    let cases: Vec<(loginradius::Error, &str, &str)> = vec![
+        (
+            decode_error(json!({"IsPosted": VALUE}), |c| async move {
+                c.auth().change_password(TOKEN, "a", "b").await
+            })
+            .await,
+            "IsPosted",
+            "expected a boolean, found string",
+        ),
+        (
+            decode_error(
+                json!({"data": [{"Name": "r", "Permissions": {"p": VALUE}}], "Count": 1}),
+                |c| async move { c.roles().list().await },
+            )
+            .await,
+            "data[0].Permissions.p",
+            "expected a boolean, found string",
+        ),
+        (
+            decode_error(
+                json!({"IsPosted": true, "Data": {"Profile": {"Uid": "u"}, "access_token": 42}}),
+                |c| async move {
+                    c.auth()
+                        .register(&Registration::new("jane@example.com", "pw"), SOTT)
+                        .await
+                },
+            )
+            .await,
+            "Data.access_token",
+            "expected a string, found integer",
+        ),
+        (
+            decode_error(
+                json!({"Data": [{"Context": VALUE, "Roles": VALUE}]}),
+                |c| async move { c.roles().contexts_of_user(UID).await },
+            )
+            .await,
+            "Data[0].Roles",
+            "expected a sequence, found string",
+        ),
+    ];
+    for (e, path, reason) in &cases {
+        assert_eq!(path_and_reason(e), (*path, *reason), "{e}");
+        let text = format!("{e} {e:?}");
+        assert!(text.contains(path), "{text}");
+        assert!(!text.contains(VALUE), "{text}");
+    }
+    let transport = RecordingTransport::new();
+    transport.reply_raw(200, &[], format!("{{\"IsPosted\": \"{VALUE}"));
+    let e = client(&transport)
+        .auth()
+        .change_password(TOKEN, "a", "b")
+        .await
+        .expect_err("not JSON");
+    assert!(e.to_string().contains("not JSON") && !e.to_string().contains(VALUE));
+}
+
+#[tokio::test]
+async fn keys_in_other_casings_and_odd_field_types_come_through() {
+    let transport = RecordingTransport::new();
+    let c = client(&transport);
+    transport.reply_json(200, json!({"isdeleted": true, "recordsdeleted": 2}));
+    let d = c.account().delete(UID).await.expect("isdeleted");
+    assert!(d.is_deleted);
+    assert_eq!(d.records_deleted, Some(2));
+    transport.reply_json(200, json!({"Data": {"Sid": "s-1"}}));
+    let sent = c
+        .one_touch()
+        .send_email_link(&OneTouchEmail::new("jane@example.com", "guid"))
+        .await
+        .expect("Data without IsPosted");
+    assert!(sent.is_posted);
+    assert_eq!(sent.extra["Data"]["Sid"], "s-1");
+    transport.reply_json(
+        200,
+        json!({"uid": "u1", "PhoneId": null, "phoneid": "+16045552368",
+               "Country": "France", "PhoneNumbers": 5, "EmailVerified": "yes"}),
+    );
+    let p = c.auth().profile(TOKEN).await.expect("odd types stay raw");
+    assert_eq!(p.uid, "u1");
+    assert_eq!(p.phone_id.as_deref(), Some("+16045552368"));
+    assert_eq!(p.extra["Country"], "France");
+    assert_eq!(p.extra["PhoneNumbers"], 5);
+    assert_eq!(p.extra["EmailVerified"], "yes");
+    assert!(!p.email_verified);
+}
+
+#[tokio::test]
+async fn tokens_kept_as_unknown_fields_stay_out_of_debug_output() {
+    let transport = RecordingTransport::new();
+    transport.reply_json(
+        200,
+        json!({"Identities": [{"Uid": "u1"}], "access_token": "tok-in-extra-1",
+               "session_token": "tok-in-extra-2", "Password": "hash-in-extra-3"}),
+    );
+    let p = client(&transport)
+        .mfa()
+        .enable_authenticator(TOKEN, "123456")
+        .await
+        .expect("profile");
+    assert_eq!(p.uid, "u1");
+    assert_eq!(p.extra["access_token"], "tok-in-extra-1");
+    let shown = format!("{p:?}");
+    for hidden in ["tok-in-extra-1", "tok-in-extra-2", "hash-in-extra-3"] {
+        assert!(!shown.contains(hidden), "{shown}");
+    }
+}

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::debug_hiding_extra_secrets;
 use super::shape::any_case;
 use super::{Extra, Profile, timestamp};
 use crate::Secret;
@@ -58,7 +59,7 @@ any_case!(Verified, ["IsPosted", "IsVerified"]);
 /// The `Data` of an email verification. With "auto login after email verification" enabled it
 /// carries the profile and tokens; otherwise some or all of it is absent. The variants of a
 /// login answer ([`LoginResponse`](super::LoginResponse)) are read the same way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
 pub struct EmailVerificationData {
     /// The verified user's profile.
@@ -79,6 +80,10 @@ pub struct EmailVerificationData {
 }
 
 any_case!(EmailVerificationData, [], super::token::login_shape);
+debug_hiding_extra_secrets!(
+    EmailVerificationData,
+    [profile, access_token, refresh_token, expires_in]
+);
 
 #[cfg(test)]
 mod tests {

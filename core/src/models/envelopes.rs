@@ -6,6 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use super::Extra;
+use super::debug_hiding_extra_secrets;
 use super::shape::{self, any_case};
 
 /// `{"IsPosted": true}`. An answer that carries only `{"Data": …}` (the one-touch sends) counts
@@ -32,7 +33,7 @@ fn posted_when_data_is_sent(map: &mut Map<String, Value>) {
 
 /// `{"IsPosted": true, "Data": …}`. `Data` without `IsPosted` counts as posted, and a body with
 /// neither (the bare answer, as some endpoints are documented to send) is read as the `Data`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
 pub struct PostedWith<T> {
     /// Whether the action was accepted.
@@ -107,3 +108,5 @@ pub struct DeleteRequestAccepted {
 }
 
 any_case!(DeleteRequestAccepted, ["IsDeleteRequestAccepted"]);
+
+debug_hiding_extra_secrets!(PostedWith<T>, [is_posted, data]);

@@ -54,3 +54,40 @@ pub use webhook::{
 
 /// Fields a model did not name, kept as sent.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// Shows an [`Extra`] map in `Debug` output with the values of secret-looking keys hidden (any
+/// key containing `token`, `password`, `secret` or `sott`, in any casing): a token the service
+/// sends where the model does not expect it never reaches a log through `{:?}`.
+pub(crate) struct DebugExtra<'a>(pub(crate) &'a Extra);
+
+impl std::fmt::Debug for DebugExtra<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const HIDDEN: [&str; 4] = ["token", "password", "secret", "sott"];
+        let mut map = f.debug_map();
+        for (key, value) in self.0 {
+            let lower = key.to_ascii_lowercase();
+            if HIDDEN.iter().any(|h| lower.contains(h)) {
+                map.entry(key, &"***");
+            } else {
+                map.entry(key, value);
+            }
+        }
+        map.finish()
+    }
+}
+
+/// `Debug` for a model with an `extra` map: the named fields as derived, `extra` through
+/// [`DebugExtra`].
+macro_rules! debug_hiding_extra_secrets {
+    ($ty:ident $(<$g:ident>)?, [$($field:ident),* $(,)?]) => {
+        impl$(<$g: std::fmt::Debug>)? std::fmt::Debug for $ty$(<$g>)? {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($field), &self.$field))*
+                    .field("extra", &$crate::models::DebugExtra(&self.extra))
+                    .finish()
+            }
+        }
+    };
+}
+pub(crate) use debug_hiding_extra_secrets;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use super::debug_hiding_extra_secrets;
 use super::{Extra, shape, timestamp};
 
 /// One entry of `Email`: `{"Type": "Primary", "Value": "jane@example.com"}`.
@@ -69,7 +70,7 @@ pub struct Country {
 /// assert_eq!(p.extra["Country"], "India");
 /// assert!(serde_json::from_str::<Profile>(r#"{"Name": "not a profile"}"#).is_err());
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Profile {
     /// The LoginRadius user id (`Uid`).
@@ -139,6 +140,35 @@ pub struct Profile {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+debug_hiding_extra_secrets!(
+    Profile,
+    [
+        uid,
+        id,
+        provider,
+        email,
+        email_verified,
+        user_name,
+        first_name,
+        last_name,
+        full_name,
+        about,
+        phone_id,
+        phone_id_verified,
+        phone_numbers,
+        country,
+        roles,
+        custom_fields,
+        is_active,
+        is_deleted,
+        is_login_locked,
+        no_of_logins,
+        last_login_date,
+        created_date,
+        modified_date
+    ]
+);
 
 /// The fields of a profile object being read: each typed field is taken out in any casing and
 /// decoded on its own; a value of another type goes back under its key as sent.

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
+use super::debug_hiding_extra_secrets;
 use super::shape::{self, any_case};
 use super::{Extra, Profile, timestamp};
 use crate::Secret;
@@ -61,7 +62,7 @@ fn token_shape(map: &mut Map<String, Value>) {
 /// assert_eq!(r.profile.map(|p| p.uid).as_deref(), Some("u1"));
 /// assert_eq!(r.access_token.expose(), "t");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
 pub struct LoginResponse {
     /// The user's profile.
@@ -84,7 +85,7 @@ any_case!(LoginResponse, [], login_shape);
 
 /// Tokens without a profile (`{access_token, refresh_token, expires_in}`): validation, refresh,
 /// impersonation. `{"Data": [answer]}` is read as the answer it wraps.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
 pub struct TokenResponse {
     /// The access token.
@@ -101,3 +102,10 @@ pub struct TokenResponse {
 }
 
 any_case!(TokenResponse, [], token_shape);
+
+debug_hiding_extra_secrets!(
+    LoginResponse,
+    [profile, access_token, refresh_token, expires_in]
+);
+
+debug_hiding_extra_secrets!(TokenResponse, [access_token, refresh_token, expires_in]);
