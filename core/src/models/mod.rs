@@ -1,7 +1,11 @@
 //! Typed responses and request bodies, with the exact LoginRadius casing on the wire.
 //!
 //! Every model keeps fields it does not know in an `extra` map, so nothing the service sends is
-//! lost. Tokens are opaque strings held in [`Secret`](crate::Secret); timestamps are absolute
+//! lost. Envelope and list keys are matched in any casing (`isdeleted`, `isPosted`), the
+//! documented variants of an answer are read (see [`Profile`], [`LoginResponse`],
+//! [`PostedWith`]), and a body with nothing of the expected shape is an
+//! [`Error::Decode`](crate::Error::Decode) naming the JSON path and the expected type, never an
+//! empty value. Tokens are opaque strings held in [`Secret`](crate::Secret); timestamps are absolute
 //! [`OffsetDateTime`](time::OffsetDateTime)s (LoginRadius's `expires_in` is a timestamp, not a
 //! number of seconds).
 

@@ -98,31 +98,43 @@ pub struct WebhookSubscriptionList {
     /// The subscriptions.
     #[serde(rename = "Data")]
     pub subscriptions: Vec<WebhookSubscription>,
+    /// Other fields of the list object.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl<'de> Deserialize<'de> for WebhookSubscriptionList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            List {
-                #[serde(
-                    rename = "Data",
-                    alias = "data",
-                    deserialize_with = "shape::null_as_default"
-                )]
-                data: Vec<WebhookSubscription>,
-            },
-            One(Box<WebhookSubscription>),
+        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        match shape::take(&mut map, "Data") {
+            Some((_, serde_json::Value::Null)) => Ok(Self {
+                subscriptions: Vec::new(),
+                extra: map,
+            }),
+            Some((key, list)) => {
+                let mut wrapped = serde_json::Map::new();
+                wrapped.insert(key, list);
+                let subscriptions: Vec<WebhookSubscription> =
+                    shape::nested(serde_json::Value::Object(wrapped), |d| {
+                        let mut one: BTreeMap<String, Vec<WebhookSubscription>> =
+                            BTreeMap::deserialize(d)?;
+                        Ok(one.pop_first().map(|(_, v)| v).unwrap_or_default())
+                    })?;
+                Ok(Self {
+                    subscriptions,
+                    extra: map,
+                })
+            }
+            None => {
+                let one = shape::nested(serde_json::Value::Object(map), |d| {
+                    WebhookSubscription::deserialize(d)
+                })?;
+                Ok(Self {
+                    subscriptions: vec![one],
+                    extra: Extra::new(),
+                })
+            }
         }
-        Ok(match Wire::deserialize(d)? {
-            Wire::List { data } => Self {
-                subscriptions: data,
-            },
-            Wire::One(one) => Self {
-                subscriptions: vec![*one],
-            },
-        })
     }
 }
 
