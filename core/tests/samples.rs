@@ -1148,6 +1148,16 @@ async fn decode_errors_name_the_path_and_the_expected_type_never_a_value() {
             "Data[0].Roles",
             "expected a sequence, found string",
         ),
+        (
+            decode_error(
+                json!({"SecondFactorAuthentication": {
+                    "SecondFactorAuthenticationToken": "t", "IsAuthenticatorVerified": VALUE}}),
+                |c| async move { c.mfa().login_by_email("jane@example.com", "pw").await },
+            )
+            .await,
+            "SecondFactorAuthentication.IsAuthenticatorVerified",
+            "expected a boolean, found string",
+        ),
     ];
     for (e, path, reason) in &cases {
         assert_eq!(path_and_reason(e), (*path, *reason), "{e}");

@@ -1,7 +1,6 @@
 //! Multi-factor authentication: the MFA login answer (a complete login or a second-factor
 //! challenge), the MFA settings of a user, backup codes and security answers.
 
-use serde::de::Error as _;
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
@@ -138,7 +137,7 @@ fn non_blank(s: &Option<Secret>) -> bool {
 /// The second factor LoginRadius asks for after a correct password
 /// (`SecondFactorAuthentication`). Finish the login with one of the `Mfa::verify_*` calls,
 /// passing [`SecondFactorChallenge::token`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SecondFactorChallenge {
     /// `SecondFactorAuthenticationToken`: the MFA token for the second step. Opaque text.
     #[serde(rename = "SecondFactorAuthenticationToken")]
@@ -149,6 +148,30 @@ pub struct SecondFactorChallenge {
     /// Which factors are set up, and the authenticator setup data when it is not.
     #[serde(flatten)]
     pub settings: MfaSettings,
+}
+
+/// Read by hand rather than through `#[serde(flatten)]`, so that a failure inside the settings
+/// reports its path (serde buffers a flattened struct and loses it).
+impl<'de> Deserialize<'de> for SecondFactorChallenge {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let Some((key, token)) = shape::take(&mut map, "SecondFactorAuthenticationToken") else {
+            return Err(serde::de::Error::missing_field(
+                "SecondFactorAuthenticationToken",
+            ));
+        };
+        let token = shape::nested_field(&key, token)?;
+        let expires_at = shape::take(&mut map, "ExpireIn")
+            .and_then(|(_, v)| v.as_str().and_then(timestamp::parse));
+        let settings = shape::nested(serde_json::Value::Object(map), |d| {
+            MfaSettings::deserialize(d)
+        })?;
+        Ok(Self {
+            token,
+            expires_at,
+            settings,
+        })
+    }
 }
 
 impl SecondFactorChallenge {
@@ -254,15 +277,14 @@ impl<'de> Deserialize<'de> for MfaLoginOutcome {
                 .is_some_and(|t| !t.trim().is_empty())
         };
         match challenge {
-            Some(c) if has_token(&c) => SecondFactorChallenge::deserialize(c)
-                .map(Self::Challenge)
-                .map_err(D::Error::custom),
+            Some(c) if has_token(&c) => shape::nested_field(CHALLENGE_KEY, c).map(Self::Challenge),
             other => {
                 let token = object
                     .get("access_token")
                     .and_then(serde_json::Value::as_str);
                 if token.is_none_or(is_placeholder_token) {
-                    return Err(D::Error::custom(
+                    return Err(shape::shape_error(
+                        "",
                         "an MFA login answer with neither a second-factor token nor an access token",
                     ));
                 }
@@ -270,9 +292,10 @@ impl<'de> Deserialize<'de> for MfaLoginOutcome {
                 if let Some(settings) = other.filter(|v| !v.is_null()) {
                     object.insert(CHALLENGE_KEY.to_owned(), settings);
                 }
-                LoginResponse::deserialize(serde_json::Value::Object(object))
-                    .map(Self::Complete)
-                    .map_err(D::Error::custom)
+                shape::nested(serde_json::Value::Object(object), |d| {
+                    LoginResponse::deserialize(d)
+                })
+                .map(Self::Complete)
             }
         }
     }

@@ -133,14 +133,50 @@ pub(crate) fn nested<T, E: de::Error>(
         serde_path_to_error::Deserializer<'_, '_, Value>,
     ) -> Result<T, serde_json::Error>,
 ) -> Result<T, E> {
+    nested_at("", value, decode)
+}
+
+/// Decodes `value`, found under the key `key` of the body, as `T`, reporting a failure's path
+/// from that key.
+pub(crate) fn nested_field<T: de::DeserializeOwned, E: de::Error>(
+    key: &str,
+    value: Value,
+) -> Result<T, E> {
+    nested_at(key, value, |d| T::deserialize(d))
+}
+
+/// [`nested`], with `prefix` in front of the reported path.
+fn nested_at<T, E: de::Error>(
+    prefix: &str,
+    value: Value,
+    decode: impl FnOnce(
+        serde_path_to_error::Deserializer<'_, '_, Value>,
+    ) -> Result<T, serde_json::Error>,
+) -> Result<T, E> {
     let mut track = serde_path_to_error::Track::new();
     match decode(serde_path_to_error::Deserializer::new(value, &mut track)) {
         Ok(t) => Ok(t),
         Err(e) => {
             let (path, reason) = describe(&track.path().to_string(), &e);
-            Err(E::custom(format!("{NESTED}{path}{NESTED}{reason}")))
+            Err(shape_error(&join_path(prefix, &path), &reason))
         }
     }
+}
+
+/// `outer.inner`, `outer[0]`, or whichever part is not empty.
+fn join_path(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        ("", inner) => inner.to_owned(),
+        (outer, "") => outer.to_owned(),
+        (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (outer, inner) => format!("{outer}.{inner}"),
+    }
+}
+
+/// A decode failure at `path` (inside the value being decoded) described by `reason`, which
+/// must come from the model, never from the body: it is reported as it is.
+pub(crate) fn shape_error<E: de::Error>(path: &str, reason: &str) -> E {
+    E::custom(format!("{NESTED}{path}{NESTED}{reason}"))
 }
 
 /// A decode failure as (JSON path, what was expected): `path` is where serde stopped (`.` for the
@@ -165,13 +201,7 @@ pub(crate) fn describe(path: &str, error: &serde_json::Error) -> (String, String
     if let Some(rest) = message.strip_prefix(NESTED)
         && let Some((inner, reason)) = rest.split_once(NESTED)
     {
-        let path = match (outer, inner) {
-            ("", inner) => inner.to_owned(),
-            (outer, "") => outer.to_owned(),
-            (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
-            (outer, inner) => format!("{outer}.{inner}"),
-        };
-        return (path, reason.to_owned());
+        return (join_path(outer, inner), reason.to_owned());
     }
     (outer.to_owned(), safe_reason(&message))
 }

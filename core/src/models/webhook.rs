@@ -111,20 +111,10 @@ impl<'de> Deserialize<'de> for WebhookSubscriptionList {
                 subscriptions: Vec::new(),
                 extra: map,
             }),
-            Some((key, list)) => {
-                let mut wrapped = serde_json::Map::new();
-                wrapped.insert(key, list);
-                let subscriptions: Vec<WebhookSubscription> =
-                    shape::nested(serde_json::Value::Object(wrapped), |d| {
-                        let mut one: BTreeMap<String, Vec<WebhookSubscription>> =
-                            BTreeMap::deserialize(d)?;
-                        Ok(one.pop_first().map(|(_, v)| v).unwrap_or_default())
-                    })?;
-                Ok(Self {
-                    subscriptions,
-                    extra: map,
-                })
-            }
+            Some((key, list)) => Ok(Self {
+                subscriptions: shape::nested_field(&key, list)?,
+                extra: map,
+            }),
             None => {
                 let one = shape::nested(serde_json::Value::Object(map), |d| {
                     WebhookSubscription::deserialize(d)
