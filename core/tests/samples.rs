@@ -1079,6 +1079,18 @@ async fn a_body_with_nothing_of_the_expected_shape_is_an_error_not_an_empty_valu
     .await;
     assert_eq!(path_and_reason(&e), ("", "missing field `IsDeleted`"));
 
+    let e = decode_error(json!({"provider": "Email"}), |c| async move {
+        c.auth().token_info(TOKEN).await
+    })
+    .await;
+    assert_eq!(path_and_reason(&e), ("", "missing field `access_token`"));
+
+    let e = decode_error(json!({"IsPosted": true}), |c| async move {
+        c.mfa().set_sms_phone(TOKEN, "+16045552368").await
+    })
+    .await;
+    assert_eq!(path_and_reason(&e), ("", "missing field `Sid`"));
+
     let e = decode_error(json!([]), |c| async move {
         c.auth()
             .forgot_password("jane@example.com", "https://example.com/reset")

@@ -21,14 +21,15 @@ pub struct SecurityQuestion {
 }
 
 /// Information about an active access token (`GET /identity/v2/auth/access_token`), with the
-/// service's lowercase keys: `{"provider": "facebook", "access_token": "…", "isrememberme": true}`.
+/// service's lowercase keys: `{"provider": "facebook", "access_token": "…", "isrememberme": true}`
+/// (read in any casing). A body without `access_token` is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct TokenInfo {
     /// The provider the token was issued for (`Email`, `facebook`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The token itself.
-    #[serde(default)]
     pub access_token: Secret,
     /// Whether the session was started with "remember me".
     #[serde(rename = "isrememberme", default)]
@@ -37,6 +38,8 @@ pub struct TokenInfo {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+any_case!(TokenInfo, ["provider", "access_token", "isrememberme"]);
 
 /// `{"IsPosted": true, "IsVerified": true}`: the answer to smart-login and one-touch link
 /// verifications. Keys are matched in any casing.
