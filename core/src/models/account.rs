@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::failure;
 use super::shape::{self, any_case};
 use super::{EmailAddress, Extra, Profile, timestamp};
 use crate::Secret;
@@ -229,7 +230,7 @@ impl<'de> Deserialize<'de> for PolicyAcceptances {
         if !map.contains_key("Current") && !map.contains_key("History") {
             return Err(serde::de::Error::missing_field("History"));
         }
-        let wire: Wire = shape::nested(serde_json::Value::Object(map), |d| Wire::deserialize(d))?;
+        let wire: Wire = failure::nested(serde_json::Value::Object(map), |d| Wire::deserialize(d))?;
         Ok(Self {
             uid: wire.uid,
             current: wire.current,

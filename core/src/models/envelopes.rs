@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::Extra;
 use super::debug_hiding_extra_secrets;
+use super::failure;
 use super::shape::{self, any_case};
 
 /// `{"IsPosted": true}`. An answer that carries only `{"Data": …}` (the one-touch sends) counts
@@ -56,7 +57,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for PostedWith<T> {
             map.insert("Data".to_owned(), bare);
         }
         posted_when_data_is_sent(&mut map);
-        shape::nested(Value::Object(map), |d| PostedWith::<T>::deserialize(d))
+        failure::nested(Value::Object(map), |d| PostedWith::<T>::deserialize(d))
     }
 }
 

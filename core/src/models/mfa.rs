@@ -5,6 +5,7 @@ use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 
+use super::failure;
 use super::shape;
 use super::{Extra, LoginResponse, SecurityQuestion, SmsResponse, timestamp};
 use crate::Secret;
@@ -160,10 +161,10 @@ impl<'de> Deserialize<'de> for SecondFactorChallenge {
                 "SecondFactorAuthenticationToken",
             ));
         };
-        let token = shape::nested_field(&key, token)?;
+        let token = failure::nested_field(&key, token)?;
         let expires_at = shape::take(&mut map, "ExpireIn")
             .and_then(|(_, v)| v.as_str().and_then(timestamp::parse));
-        let settings = shape::nested(serde_json::Value::Object(map), |d| {
+        let settings = failure::nested(serde_json::Value::Object(map), |d| {
             MfaSettings::deserialize(d)
         })?;
         Ok(Self {
@@ -277,13 +278,15 @@ impl<'de> Deserialize<'de> for MfaLoginOutcome {
                 .is_some_and(|t| !t.trim().is_empty())
         };
         match challenge {
-            Some(c) if has_token(&c) => shape::nested_field(CHALLENGE_KEY, c).map(Self::Challenge),
+            Some(c) if has_token(&c) => {
+                failure::nested_field(CHALLENGE_KEY, c).map(Self::Challenge)
+            }
             other => {
                 let token = object
                     .get("access_token")
                     .and_then(serde_json::Value::as_str);
                 if token.is_none_or(is_placeholder_token) {
-                    return Err(shape::shape_error(
+                    return Err(failure::shape_error(
                         "",
                         "an MFA login answer with neither a second-factor token nor an access token",
                     ));
@@ -292,7 +295,7 @@ impl<'de> Deserialize<'de> for MfaLoginOutcome {
                 if let Some(settings) = other.filter(|v| !v.is_null()) {
                     object.insert(CHALLENGE_KEY.to_owned(), settings);
                 }
-                shape::nested(serde_json::Value::Object(object), |d| {
+                failure::nested(serde_json::Value::Object(object), |d| {
                     LoginResponse::deserialize(d)
                 })
                 .map(Self::Complete)

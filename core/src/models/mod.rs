@@ -15,6 +15,7 @@ mod configuration;
 mod consent;
 mod custom_object;
 mod envelopes;
+pub(crate) mod failure;
 mod mfa;
 mod profile;
 mod reauth;

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 
+use super::failure;
 use super::shape::{self, any_case};
 use super::{Extra, timestamp};
 
@@ -112,11 +113,11 @@ impl<'de> Deserialize<'de> for WebhookSubscriptionList {
                 extra: map,
             }),
             Some((key, list)) => Ok(Self {
-                subscriptions: shape::nested_field(&key, list)?,
+                subscriptions: failure::nested_field(&key, list)?,
                 extra: map,
             }),
             None => {
-                let one = shape::nested(serde_json::Value::Object(map), |d| {
+                let one = failure::nested(serde_json::Value::Object(map), |d| {
                     WebhookSubscription::deserialize(d)
                 })?;
                 Ok(Self {

@@ -6,12 +6,12 @@ use serde_json::Value;
 
 use super::retry::parse_retry_after;
 use crate::error::{Error, parse_envelope};
-use crate::models::shape;
+use crate::models::{failure, shape};
 use crate::transport::HttpResponse;
 
 /// A decode failure at `path` (empty for the body itself), described without quoting the body.
 fn decode_error(status: StatusCode, path: &str, e: &serde_json::Error) -> Error {
-    let (path, reason) = shape::describe(path, e);
+    let (path, reason) = failure::describe(path, e);
     Error::Decode {
         status,
         path,
