@@ -59,11 +59,19 @@ pub enum Error {
     #[error("LoginRadius did not answer within {0:?}")]
     Timeout(Duration),
     /// The response body was not the JSON that was expected.
-    #[error("could not decode the LoginRadius response (HTTP {}): {reason}", status.as_u16())]
+    #[error(
+        "could not decode the LoginRadius response (HTTP {}) at `{}`: {reason}",
+        status.as_u16(),
+        if path.is_empty() { "." } else { path.as_str() }
+    )]
     Decode {
         /// The HTTP status of the response.
         status: StatusCode,
-        /// What was wrong, without quoting the body.
+        /// Where in the body: a JSON path such as `Data.Profile.Uid` or `items[1].n`, empty for
+        /// the body itself.
+        path: String,
+        /// What was expected there (`expected a boolean, found string`, `missing field `Uid``),
+        /// never a value from the body.
         reason: String,
     },
     /// A non-2xx response that did not carry the LoginRadius error envelope (a proxy page, say).

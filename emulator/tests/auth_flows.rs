@@ -516,11 +516,13 @@ async fn delete_account_with_email_confirmation() {
         .ok();
     assert_eq!(a, json!({ "IsDeleteRequestAccepted": true }));
     let delete_token = h.outbox_token("seed@example.com");
-    h.get(&format!(
-        "/identity/v2/auth/account/delete?deletetoken={delete_token}"
-    ))
-    .await
-    .ok();
+    let confirmed = h
+        .get(&format!(
+            "/identity/v2/auth/account/delete?deletetoken={delete_token}"
+        ))
+        .await
+        .ok();
+    assert_eq!(confirmed, json!({ "IsPosted": true }));
     h.login("seed@example.com", PASSWORD).await.error(966, 401);
     h.bearer(Method::GET, "/identity/v2/auth/account", &token, None)
         .await

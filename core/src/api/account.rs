@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::Secret;
 use crate::models::{
     Deleted, EmailAddress, EmailVerificationToken, ForgotPasswordToken, Identities, NewAccount,
-    PasswordHash, Posted, Profile, TokenResponse,
+    OneTimeToken, PasswordHash, PolicyAcceptances, Posted, Profile, TokenResponse,
 };
 use crate::request::{Call, Endpoint, endpoint, request_builder};
 
@@ -239,9 +239,8 @@ request_builder! {
 
 request_builder! {
     /// Lists the privacy-policy versions a user accepted. From
-    /// [`Account::privacy_policy_history`]. The service's shape is not documented in our wire
-    /// reference, so the answer is returned as JSON.
-    pub struct PrivacyPolicyHistory -> serde_json::Value;
+    /// [`Account::privacy_policy_history`].
+    pub struct PrivacyPolicyHistory -> PolicyAcceptances;
 }
 
 request_builder! {
@@ -311,7 +310,7 @@ request_builder! {
     /// Generates an email token or an SMS OTP for a chosen purpose. From
     /// [`Account::generate_email_token`] and [`Account::generate_sms_otp`]. The service's shape
     /// is not documented in our wire reference, so the answer is returned as JSON.
-    pub struct GeneratedToken -> serde_json::Value;
+    pub struct GeneratedToken -> OneTimeToken;
 }
 
 request_builder! {

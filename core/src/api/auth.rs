@@ -10,8 +10,9 @@ use serde_json::{Map, Value, json};
 
 use crate::Secret;
 use crate::models::{
-    DeleteRequestAccepted, Deleted, EmailVerificationData, Exists, LoginResponse, Posted,
-    PostedWith, Profile, ProfileUpdate, Registration, SecurityQuestion, TokenInfo, TokenResponse,
+    DeleteRequestAccepted, Deleted, EmailVerificationData, Exists, LoginResponse,
+    PolicyAcceptances, Posted, PostedWith, Profile, ProfileUpdate, Registration, SecurityQuestion,
+    TokenInfo, TokenResponse,
 };
 use crate::request::{Call, Endpoint, endpoint, request_builder};
 
@@ -404,16 +405,16 @@ request_builder! {
 }
 
 request_builder! {
-    /// A deletion answered with `{"IsDeleted": …}`. From [`Auth::delete_account`],
-    /// [`Auth::remove_email`] and [`Auth::unlink_social_identity`].
+    /// A deletion answered with `{"IsDeleted": …}`. From [`Auth::remove_email`] and
+    /// [`Auth::unlink_social_identity`].
     pub struct AuthDeletion -> Deleted;
 }
 
 request_builder! {
     /// An action answered with `{"IsPosted": …}`. From [`Auth::unlock_account`],
     /// [`Auth::change_password`], [`Auth::link_social_identity`],
-    /// [`Auth::link_social_identity_by_ping`], [`Auth::set_username`] and
-    /// [`Auth::send_social_verification_email`].
+    /// [`Auth::link_social_identity_by_ping`], [`Auth::set_username`],
+    /// [`Auth::send_social_verification_email`] and [`Auth::delete_account`].
     pub struct AuthAction -> Posted;
 }
 
@@ -494,9 +495,8 @@ request_builder! {
 
 request_builder! {
     /// The privacy-policy versions the token's user accepted. From
-    /// [`Auth::privacy_policy_history`]. The service's shape is undocumented, so it is returned
-    /// as JSON.
-    pub struct PrivacyPolicyHistory -> Value;
+    /// [`Auth::privacy_policy_history`].
+    pub struct PrivacyPolicyHistory -> PolicyAcceptances;
 }
 
 request_builder! {
@@ -676,10 +676,11 @@ impl Auth<'_> {
 
     /// Deletes an account with the token from the deletion-confirmation email
     /// (`GET /identity/v2/auth/account/delete`). The service takes the token in the query
-    /// string (`deletetoken`).
-    pub fn delete_account(&self, delete_token: impl Into<Secret>) -> AuthDeletion {
+    /// string (`deletetoken`) and answers `{"IsPosted": true}`, as its documentation and the
+    /// official SDKs say.
+    pub fn delete_account(&self, delete_token: impl Into<Secret>) -> AuthAction {
         let token = delete_token.into();
-        AuthDeletion::from_call(self.call(&DELETE_ACCOUNT).query(
+        AuthAction::from_call(self.call(&DELETE_ACCOUNT).query(
             "deletetoken",
             "delete_token",
             token.expose(),

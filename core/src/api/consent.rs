@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use crate::Secret;
+use crate::models::{ConsentLogs, ConsentProfile, LoginResponse, Profile, Validation};
 use crate::request::{Call, Endpoint, endpoint, request_builder};
 
 endpoint!(
@@ -70,10 +71,30 @@ group_handle! {
 }
 
 request_builder! {
-    /// A consent call. The service's answer (the user's consent profile, consent logs, or
-    /// whether consent was given) is not documented in `wire.md`, so it is returned as JSON.
-    /// From every method of [`Consent`].
-    pub struct ConsentRequest -> serde_json::Value;
+    /// A user's consent history. From [`Consent::logs`] and [`Consent::logs_of_user`].
+    pub struct ConsentLogsRequest -> ConsentLogs;
+}
+
+request_builder! {
+    /// A consent form submitted by the signed-in user; answers with the profile. From
+    /// [`Consent::submit`].
+    pub struct SubmitConsent -> Profile;
+}
+
+request_builder! {
+    /// A consent form submitted with a consent token; answers as a login does (profile and
+    /// tokens). From [`Consent::submit_with_consent_token`].
+    pub struct SubmitConsentWithToken -> LoginResponse;
+}
+
+request_builder! {
+    /// Whether the user has given a consent (`{"isValid": …}`). From [`Consent::verify`].
+    pub struct VerifyConsent -> Validation;
+}
+
+request_builder! {
+    /// Changed consents; answers with the consent profile. From [`Consent::update`].
+    pub struct UpdateConsent -> ConsentProfile;
 }
 
 impl Consent<'_> {
@@ -83,8 +104,8 @@ impl Consent<'_> {
 
     /// Admin: the consent history of `uid`
     /// (`GET /identity/v2/manage/account/{uid}/consent/logs`). Needs the API secret.
-    pub fn logs_of_user(&self, uid: &str) -> ConsentRequest {
-        ConsentRequest::from_call(self.call(&LOGS_OF_USER).segment("uid", uid))
+    pub fn logs_of_user(&self, uid: &str) -> ConsentLogsRequest {
+        ConsentLogsRequest::from_call(self.call(&LOGS_OF_USER).segment("uid", uid))
     }
 
     /// Submits a consent form with a consent token instead of a session
@@ -94,23 +115,23 @@ impl Consent<'_> {
         &self,
         consent_token: impl Into<Secret>,
         form: &impl Serialize,
-    ) -> ConsentRequest {
+    ) -> SubmitConsentWithToken {
         let consent_token = consent_token.into();
         let call = self
             .call(&SUBMIT_WITH_CONSENT_TOKEN)
             .query("consentToken", "consent_token", consent_token.expose())
             .json(form);
-        ConsentRequest::from_call(call)
+        SubmitConsentWithToken::from_call(call)
     }
 
     /// The signed-in user's consent history (`GET /identity/v2/auth/consent/logs`).
-    pub fn logs(&self, access_token: impl Into<Secret>) -> ConsentRequest {
-        ConsentRequest::from_call(self.call(&LOGS).token(access_token))
+    pub fn logs(&self, access_token: impl Into<Secret>) -> ConsentLogsRequest {
+        ConsentLogsRequest::from_call(self.call(&LOGS).token(access_token))
     }
 
     /// The signed-in user submits a consent form (`POST /identity/v2/auth/consent/profile`).
-    pub fn submit(&self, access_token: impl Into<Secret>, form: &impl Serialize) -> ConsentRequest {
-        ConsentRequest::from_call(self.call(&SUBMIT).token(access_token).json(form))
+    pub fn submit(&self, access_token: impl Into<Secret>, form: &impl Serialize) -> SubmitConsent {
+        SubmitConsent::from_call(self.call(&SUBMIT).token(access_token).json(form))
     }
 
     /// Whether the signed-in user has given the consent `event` asks for
@@ -121,13 +142,13 @@ impl Consent<'_> {
         access_token: impl Into<Secret>,
         event: &str,
         is_custom: bool,
-    ) -> ConsentRequest {
+    ) -> VerifyConsent {
         let call = self
             .call(&VERIFY)
             .token(access_token)
             .query("event", "event", event)
             .param("isCustom", is_custom);
-        ConsentRequest::from_call(call)
+        VerifyConsent::from_call(call)
     }
 
     /// The signed-in user changes consents given before (`PUT /identity/v2/auth/consent`).
@@ -135,7 +156,7 @@ impl Consent<'_> {
         &self,
         access_token: impl Into<Secret>,
         consents: &impl Serialize,
-    ) -> ConsentRequest {
-        ConsentRequest::from_call(self.call(&UPDATE).token(access_token).json(consents))
+    ) -> UpdateConsent {
+        UpdateConsent::from_call(self.call(&UPDATE).token(access_token).json(consents))
     }
 }

@@ -3,10 +3,10 @@
 //! API key. The link's verification token travels in the query string, where the service
 //! requires it.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::Secret;
-use crate::models::{LoginResponse, Posted};
+use crate::models::{LoginResponse, Posted, PostedWith, SmsResponse};
 use crate::request::{Call, Endpoint, endpoint, request_builder};
 
 endpoint!(
@@ -91,9 +91,9 @@ request_builder! {
 
 request_builder! {
     /// Sends a sign-in code by SMS to a verified phone. From [`Passwordless::send_phone_otp`].
-    /// The service's answer (an SMS receipt, `{"Data": {"AccountSid", "Sid"}}` in the Java SDK)
-    /// is not documented, so it is returned as JSON.
-    pub struct SendPhoneOtp -> Value;
+    /// Answers with the SMS receipt, `{"IsPosted": true, "Data": {"AccountSid", "Sid"}}` (the
+    /// Java SDK types only `Data`, which is read the same way).
+    pub struct SendPhoneOtp -> PostedWith<SmsResponse>;
     /// SMS template.
     fn sms_template("smsTemplate": String);
     /// `true` sends the code as a voice call.

@@ -9,7 +9,7 @@
 use serde_json::json;
 
 use crate::Secret;
-use crate::models::{Posted, SecurityAnswer, Validation};
+use crate::models::{MfaSettings, Posted, ReauthToken, SecurityAnswer, Validation};
 use crate::request::{Call, Endpoint, endpoint, request_builder};
 
 endpoint!(
@@ -104,9 +104,8 @@ group_handle! {
     /// # async fn run(client: loginradius::LoginRadius, access_token: &str, uid: &str) -> Result<(), loginradius::Error> {
     /// // In the browser-facing handler: the user types their password again.
     /// let step_up = client.reauth().verify_password(access_token, "correct horse").await?;
-    /// let token = step_up["SecondFactorValidationToken"].as_str().unwrap_or_default();
     /// // Before the sensitive action, on the server:
-    /// let check = client.reauth().validate_password_token(uid, token).await?;
+    /// let check = client.reauth().validate_password_token(uid, step_up.token).await?;
     /// assert!(check.is_valid);
     /// # Ok(()) }
     /// ```
@@ -116,10 +115,9 @@ group_handle! {
 request_builder! {
     /// Starts a step-up MFA flow for the signed-in user. From [`ReAuth::start`].
     ///
-    /// Answers with the user's MFA settings (the same fields as the MFA settings object:
-    /// `IsAuthenticatorVerified`, `OTPPhoneNo`, `OTPStatus`…). The service's answer to this
-    /// call is not documented in `wire.md`, so it is returned as JSON.
-    pub struct StartReauth -> serde_json::Value;
+    /// Answers with the user's MFA settings (`IsAuthenticatorVerified`, `OTPPhoneNo`,
+    /// `OTPStatus`…), as the official SDKs type it.
+    pub struct StartReauth -> MfaSettings;
     /// SMS template for the code texted to the user's MFA phone.
     fn sms_template_2fa("smsTemplate2FA": String);
     /// `true` to have the code read out in a voice call instead of a text.
@@ -129,16 +127,15 @@ request_builder! {
 request_builder! {
     /// Completes a step-up authentication. From the `verify_*` methods of [`ReAuth`].
     ///
-    /// The service's answer is not documented in `wire.md`, so it is returned as JSON; the
-    /// typed SDKs read `{"SecondFactorValidationToken": "…", "ExpireIn": "…"}`. Treat the token
-    /// as a secret and pass it to the server-side check.
-    pub struct VerifyReauth -> serde_json::Value;
+    /// Answers `{"SecondFactorValidationToken": "…", "ExpireIn": "…"}`: pass the token to the
+    /// server-side check.
+    pub struct VerifyReauth -> ReauthToken;
 }
 
 request_builder! {
     /// Completes a step-up authentication with the password or the PIN. From
     /// [`ReAuth::verify_password`] and [`ReAuth::verify_pin`]. Answers as [`VerifyReauth`] does.
-    pub struct VerifyReauthWithTemplate -> serde_json::Value;
+    pub struct VerifyReauthWithTemplate -> ReauthToken;
     /// SMS template name.
     fn sms_template_2fa("smsTemplate2FA": String);
 }

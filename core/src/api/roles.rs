@@ -6,7 +6,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::client::role_events::{RoleChange, RoleEvents};
-use crate::models::{Deleted, Role, RoleContextList, RoleList, UserRoles};
+use crate::models::{ContextMembers, Deleted, Role, RoleContextList, RoleList, UserRoles};
 use crate::request::{Call, endpoint, request_builder};
 
 endpoint!(LIST, "roles.list", GET, "/identity/v2/manage/role", Manage);
@@ -199,9 +199,8 @@ notifying_builder! {
 }
 request_builder! {
     /// Lists the users who have a role context, with their context data. From
-    /// [`Roles::users_in_context`]. The service's item shape (`RoleContext`, `Uid`, `Email`,
-    /// `FullName`…) is returned as JSON.
-    pub struct UsersInContext -> serde_json::Value;
+    /// [`Roles::users_in_context`].
+    pub struct UsersInContext -> ContextMembers;
 }
 
 /// A role context to create or replace with [`Roles::upsert_contexts`].

@@ -1,9 +1,11 @@
 //! Account management (`/identity/v2/manage/account`): the account-create input, password
 //! hashes, verification and reset tokens, and identity lists.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::failure;
+use super::shape::{self, any_case};
 use super::{EmailAddress, Extra, Profile, timestamp};
 use crate::Secret;
 
@@ -152,7 +154,7 @@ pub struct ForgotPasswordToken {
     #[serde(
         rename = "IdentityProviders",
         default,
-        deserialize_with = "null_as_empty"
+        deserialize_with = "shape::null_as_default"
     )]
     pub identity_providers: Vec<String>,
     /// Other fields.
@@ -161,24 +163,107 @@ pub struct ForgotPasswordToken {
 }
 
 /// `{"Data": [Identity…]}`: every identity (uid and profile) that shares an email address.
+/// Keys are matched in any casing; a body without the list is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Identities {
     /// The identities.
-    #[serde(
-        rename = "Data",
-        alias = "data",
-        default,
-        deserialize_with = "null_as_empty"
-    )]
+    #[serde(rename = "Data", deserialize_with = "shape::null_as_default")]
     pub identities: Vec<Profile>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::deserialize(d)?.unwrap_or_default())
+any_case!(Identities, ["Data"]);
+
+/// `{"Token": …, "ExpiresIn": …}`: a one-time token or SMS OTP made for a user by
+/// [`Account::generate_email_token`](crate::api::Account::generate_email_token) or
+/// [`Account::generate_sms_otp`](crate::api::Account::generate_sms_otp). Keys in any casing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct OneTimeToken {
+    /// `Token`. Kept secret: never printed.
+    #[serde(rename = "Token", serialize_with = "crate::secret::exposed")]
+    pub token: Secret,
+    /// `ExpiresIn`: when the token expires.
+    #[serde(rename = "ExpiresIn", with = "timestamp::option", default)]
+    pub expires_at: Option<OffsetDateTime>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+any_case!(OneTimeToken, ["Token", "ExpiresIn"]);
+
+/// `{"Uid", "Current": acceptance, "History": [acceptance…]}`: the privacy-policy versions a
+/// user accepted, from [`Auth::privacy_policy_history`](crate::api::Auth::privacy_policy_history)
+/// and [`Account::privacy_policy_history`](crate::api::Account::privacy_policy_history). A body
+/// with neither `Current` nor `History` is an error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyAcceptances {
+    /// `Uid`, when the service says.
+    #[serde(rename = "Uid", skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The version accepted last (`Current`).
+    #[serde(rename = "Current", skip_serializing_if = "Option::is_none")]
+    pub current: Option<PolicyAcceptance>,
+    /// Earlier acceptances (`History`).
+    #[serde(rename = "History")]
+    pub history: Vec<PolicyAcceptance>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+impl<'de> Deserialize<'de> for PolicyAcceptances {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            #[serde(rename = "Uid", default)]
+            uid: Option<String>,
+            #[serde(rename = "Current", default)]
+            current: Option<PolicyAcceptance>,
+            #[serde(rename = "History", default)]
+            history: Option<Vec<PolicyAcceptance>>,
+            #[serde(flatten)]
+            extra: Extra,
+        }
+        let mut map = serde_json::Map::deserialize(d)?;
+        shape::canonical_keys(&mut map, &["Uid", "Current", "History"]);
+        if !map.contains_key("Current") && !map.contains_key("History") {
+            return Err(serde::de::Error::missing_field("History"));
+        }
+        let wire: Wire = failure::nested(serde_json::Value::Object(map), |d| Wire::deserialize(d))?;
+        Ok(Self {
+            uid: wire.uid,
+            current: wire.current,
+            history: wire.history.unwrap_or_default(),
+            extra: wire.extra,
+        })
+    }
+}
+
+/// One privacy-policy acceptance: `{"Version", "AcceptSource", "AcceptDateTime"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyAcceptance {
+    /// `Version`.
+    #[serde(default)]
+    pub version: String,
+    /// `AcceptSource` (`API`, the page…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_source: Option<String>,
+    /// `AcceptDateTime`.
+    #[serde(
+        with = "timestamp::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accept_date_time: Option<OffsetDateTime>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::debug_hiding_extra_secrets;
+use super::shape::any_case;
 use super::{Extra, Profile, timestamp};
 use crate::Secret;
 
@@ -19,14 +21,15 @@ pub struct SecurityQuestion {
 }
 
 /// Information about an active access token (`GET /identity/v2/auth/access_token`), with the
-/// service's lowercase keys: `{"provider": "facebook", "access_token": "…", "isrememberme": true}`.
+/// service's lowercase keys: `{"provider": "facebook", "access_token": "…", "isrememberme": true}`
+/// (read in any casing). A body without `access_token` is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct TokenInfo {
     /// The provider the token was issued for (`Email`, `facebook`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// The token itself.
-    #[serde(default)]
     #[serde(serialize_with = "crate::secret::exposed")]
     pub access_token: Secret,
     /// Whether the session was started with "remember me".
@@ -37,9 +40,12 @@ pub struct TokenInfo {
     pub extra: Extra,
 }
 
+any_case!(TokenInfo, ["provider", "access_token", "isrememberme"]);
+
 /// `{"IsPosted": true, "IsVerified": true}`: the answer to smart-login and one-touch link
-/// verifications.
+/// verifications. Keys are matched in any casing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Verified {
     /// Whether the request was accepted.
     #[serde(rename = "IsPosted", default)]
@@ -52,9 +58,13 @@ pub struct Verified {
     pub extra: Extra,
 }
 
+any_case!(Verified, ["IsPosted", "IsVerified"]);
+
 /// The `Data` of an email verification. With "auto login after email verification" enabled it
-/// carries the profile and tokens; otherwise some or all of it is absent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// carries the profile and tokens; otherwise some or all of it is absent. The variants of a
+/// login answer ([`LoginResponse`](super::LoginResponse)) are read the same way.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct EmailVerificationData {
     /// The verified user's profile.
     #[serde(rename = "Profile", default, skip_serializing_if = "Option::is_none")]
@@ -74,6 +84,12 @@ pub struct EmailVerificationData {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+any_case!(EmailVerificationData, [], super::token::login_shape);
+debug_hiding_extra_secrets!(
+    EmailVerificationData,
+    [profile, access_token, refresh_token, expires_in]
+);
 
 #[cfg(test)]
 mod tests {

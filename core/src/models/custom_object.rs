@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::shape::{self, any_case};
 use super::{Extra, timestamp};
 
 /// One custom object record (`UserCustomObjectData`).
@@ -34,13 +35,19 @@ pub struct CustomObjectRecord {
     pub extra: Extra,
 }
 
-/// `{"data": [record…], "Count": n}`.
+/// `{"data": [record…], "Count": n}` (keys in any casing). A body without the list is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct CustomObjectList {
     /// The records.
-    #[serde(rename = "data", alias = "Data", default)]
+    #[serde(rename = "data", deserialize_with = "shape::null_as_default")]
     pub records: Vec<CustomObjectRecord>,
     /// How many.
     #[serde(rename = "Count", default)]
     pub count: u64,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
+
+any_case!(CustomObjectList, ["data", "Count"]);

@@ -1,11 +1,12 @@
 //! Multi-factor authentication: the MFA login answer (a complete login or a second-factor
 //! challenge), the MFA settings of a user, backup codes and security answers.
 
-use serde::de::Error as _;
 use serde::ser::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 
+use super::failure;
+use super::shape;
 use super::{Extra, LoginResponse, SecurityQuestion, SmsResponse, timestamp};
 use crate::Secret;
 
@@ -70,7 +71,7 @@ pub struct MfaSettings {
     #[serde(rename = "IsEmailOtpAuthenticatorVerified", default)]
     pub is_email_otp_authenticator_verified: bool,
     /// `Email`: the (masked) addresses that can receive email codes.
-    #[serde(rename = "Email", default, deserialize_with = "null_as_empty")]
+    #[serde(rename = "Email", default, deserialize_with = "shape::null_as_default")]
     pub emails: Vec<String>,
     /// `EmailOTPStatus`, e.g. `{"Email": "x**z@e****e.c*m"}` once an email code was sent.
     #[serde(rename = "EmailOTPStatus", default)]
@@ -82,7 +83,7 @@ pub struct MfaSettings {
     #[serde(
         rename = "SecurityQuestions",
         default,
-        deserialize_with = "null_as_empty"
+        deserialize_with = "shape::null_as_default"
     )]
     pub security_questions: Vec<SecurityQuestion>,
     /// Other fields (`IsSecurityQuestionEnabled`, newer authenticators…).
@@ -137,18 +138,10 @@ fn non_blank(s: &Option<Secret>) -> bool {
     s.as_ref().is_some_and(|s| !s.is_blank())
 }
 
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::deserialize(d)?.unwrap_or_default())
-}
-
 /// The second factor LoginRadius asks for after a correct password
 /// (`SecondFactorAuthentication`). Finish the login with one of the `Mfa::verify_*` calls,
 /// passing [`SecondFactorChallenge::token`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SecondFactorChallenge {
     /// `SecondFactorAuthenticationToken`: the MFA token for the second step. Opaque text.
     #[serde(rename = "SecondFactorAuthenticationToken")]
@@ -160,6 +153,30 @@ pub struct SecondFactorChallenge {
     /// Which factors are set up, and the authenticator setup data when it is not.
     #[serde(flatten)]
     pub settings: MfaSettings,
+}
+
+/// Read by hand rather than through `#[serde(flatten)]`, so that a failure inside the settings
+/// reports its path (serde buffers a flattened struct and loses it).
+impl<'de> Deserialize<'de> for SecondFactorChallenge {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let Some((key, token)) = shape::take(&mut map, "SecondFactorAuthenticationToken") else {
+            return Err(serde::de::Error::missing_field(
+                "SecondFactorAuthenticationToken",
+            ));
+        };
+        let token = failure::nested_field(&key, token)?;
+        let expires_at = shape::take(&mut map, "ExpireIn")
+            .and_then(|(_, v)| v.as_str().and_then(timestamp::parse));
+        let settings = failure::nested(serde_json::Value::Object(map), |d| {
+            MfaSettings::deserialize(d)
+        })?;
+        Ok(Self {
+            token,
+            expires_at,
+            settings,
+        })
+    }
 }
 
 impl SecondFactorChallenge {
@@ -265,15 +282,16 @@ impl<'de> Deserialize<'de> for MfaLoginOutcome {
                 .is_some_and(|t| !t.trim().is_empty())
         };
         match challenge {
-            Some(c) if has_token(&c) => SecondFactorChallenge::deserialize(c)
-                .map(Self::Challenge)
-                .map_err(D::Error::custom),
+            Some(c) if has_token(&c) => {
+                failure::nested_field(CHALLENGE_KEY, c).map(Self::Challenge)
+            }
             other => {
                 let token = object
                     .get("access_token")
                     .and_then(serde_json::Value::as_str);
                 if token.is_none_or(is_placeholder_token) {
-                    return Err(D::Error::custom(
+                    return Err(failure::shape_error(
+                        "",
                         "an MFA login answer with neither a second-factor token nor an access token",
                     ));
                 }
@@ -281,9 +299,10 @@ impl<'de> Deserialize<'de> for MfaLoginOutcome {
                 if let Some(settings) = other.filter(|v| !v.is_null()) {
                     object.insert(CHALLENGE_KEY.to_owned(), settings);
                 }
-                LoginResponse::deserialize(serde_json::Value::Object(object))
-                    .map(Self::Complete)
-                    .map_err(D::Error::custom)
+                failure::nested(serde_json::Value::Object(object), |d| {
+                    LoginResponse::deserialize(d)
+                })
+                .map(Self::Complete)
             }
         }
     }
@@ -320,7 +339,7 @@ pub struct BackupCodes {
         rename = "BackUpCodes",
         alias = "BackupCodes",
         default,
-        deserialize_with = "null_as_empty"
+        deserialize_with = "shape::null_as_default"
     )]
     #[serde(serialize_with = "crate::secret::exposed")]
     pub codes: Vec<Secret>,

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{Extra, timestamp};
+use super::shape::{self, any_case};
+use super::{EmailAddress, Extra, timestamp};
 
 /// A role and its permissions: `{"Name": "Editor", "Permissions": {"publish": true}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,7 +19,7 @@ pub struct Role {
         rename = "Permissions",
         alias = "permissions",
         default,
-        deserialize_with = "null_as_empty"
+        deserialize_with = "shape::null_as_default"
     )]
     pub permissions: BTreeMap<String, bool>,
 }
@@ -44,34 +45,37 @@ impl Role {
     }
 }
 
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, bool>, D::Error> {
-    Ok(Option::deserialize(d)?.unwrap_or_default())
-}
-
-/// `{"data": [Role…], "Count": n}` (note the lowercase `data`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `{"data": [Role…], "Count": n}` (note the lowercase `data`; keys are matched in any casing).
+/// A body without the list is an error, not an empty list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RoleList {
     /// The roles.
-    #[serde(rename = "data", alias = "Data", default)]
+    #[serde(rename = "data", deserialize_with = "shape::null_as_default")]
     pub roles: Vec<Role>,
     /// How many.
     #[serde(rename = "Count", default)]
     pub count: u64,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
-/// `{"Roles": ["Editor"]}`: the roles of one user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+any_case!(RoleList, ["data", "Count"]);
+
+/// `{"Roles": ["Editor"]}`: the roles of one user (keys in any casing; `null` reads as none).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct UserRoles {
     /// Role names.
-    #[serde(rename = "Roles", default, deserialize_with = "null_as_empty_vec")]
+    #[serde(rename = "Roles", deserialize_with = "shape::null_as_default")]
     pub roles: Vec<String>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
-fn null_as_empty_vec<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    Ok(Option::deserialize(d)?.unwrap_or_default())
-}
+any_case!(UserRoles, ["Roles"]);
 
 /// A role context: roles and extra permissions that apply to a user within a named context,
 /// until an optional expiry.
@@ -85,7 +89,7 @@ pub struct RoleContext {
         rename = "Roles",
         alias = "roles",
         default,
-        deserialize_with = "null_as_empty_vec"
+        deserialize_with = "shape::null_as_default"
     )]
     pub roles: Vec<String>,
     /// Permissions granted in this context beyond its roles'.
@@ -93,7 +97,7 @@ pub struct RoleContext {
         rename = "AdditionalPermissions",
         alias = "additionalpermissions",
         default,
-        deserialize_with = "null_as_empty_vec"
+        deserialize_with = "shape::null_as_default"
     )]
     pub additional_permissions: Vec<String>,
     /// When the context stops applying.
@@ -116,10 +120,85 @@ impl RoleContext {
     }
 }
 
-/// `{"Data": [RoleContext…]}` (capital `Data`).
+/// `{"Data": [RoleContext…]}` (capital `Data`; keys in any casing).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RoleContextList {
     /// The contexts.
-    #[serde(rename = "Data", alias = "data", default)]
+    #[serde(rename = "Data", deserialize_with = "shape::null_as_default")]
     pub contexts: Vec<RoleContext>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+any_case!(RoleContextList, ["Data"]);
+
+/// `{"Data": [member…]}`: the users holding a role context, from
+/// [`Roles::users_in_context`](crate::api::Roles::users_in_context). Keys in any casing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct ContextMembers {
+    /// The users.
+    #[serde(rename = "Data", deserialize_with = "shape::null_as_default")]
+    pub members: Vec<ContextMember>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+any_case!(ContextMembers, ["Data"]);
+
+/// One user holding a role context: `{"RoleContext": {…}, "Uid", "LastLoginDate", "FullName",
+/// "Email": […], "ImageUrl"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContextMember {
+    /// `Uid`.
+    pub uid: String,
+    /// What the user holds in the context (`RoleContext`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_context: Option<HeldContext>,
+    /// `FullName`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// `Email`.
+    #[serde(
+        default,
+        deserialize_with = "shape::null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub email: Vec<EmailAddress>,
+    /// `LastLoginDate`.
+    #[serde(
+        with = "timestamp::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_login_date: Option<OffsetDateTime>,
+    /// Other fields (`ImageUrl`…).
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// `RoleContext` of a [`ContextMember`]: `{"Roles", "AdditionalPermissions", "Expiration"}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct HeldContext {
+    /// `Roles`.
+    #[serde(default, deserialize_with = "shape::null_as_default")]
+    pub roles: Vec<String>,
+    /// `AdditionalPermissions`.
+    #[serde(default, deserialize_with = "shape::null_as_default")]
+    pub additional_permissions: Vec<String>,
+    /// `Expiration`.
+    #[serde(
+        with = "timestamp::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub expiration: Option<OffsetDateTime>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }

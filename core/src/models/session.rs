@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 
+use super::shape::{self, any_case};
 use super::{Extra, timestamp};
 use crate::Secret;
 
@@ -76,31 +77,26 @@ impl fmt::Debug for ActiveSession {
 /// assert_eq!(s.next_cursor.as_deref(), Some("0"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct ActiveSessions {
-    /// The sessions.
-    #[serde(
-        rename = "data",
-        alias = "Data",
-        default,
-        deserialize_with = "null_as_empty"
-    )]
+    /// The sessions (`data`, keys in any casing); a body without the list is an error.
+    #[serde(rename = "data", deserialize_with = "shape::null_as_default")]
     pub sessions: Vec<ActiveSession>,
-    /// The paging cursor (`nextcursor`, also read as `nextCursor`), as text; the service sends
-    /// a number, `0` when there is nothing more.
+    /// The paging cursor (`nextcursor`, in any casing), as text; the service sends a number,
+    /// `0` when there is nothing more.
     #[serde(
         rename = "nextcursor",
-        alias = "nextCursor",
-        alias = "NextCursor",
         default,
         deserialize_with = "cursor",
         skip_serializing_if = "Option::is_none"
     )]
     pub next_cursor: Option<String>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
-fn null_as_empty<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ActiveSession>, D::Error> {
-    Ok(Option::deserialize(d)?.unwrap_or_default())
-}
+any_case!(ActiveSessions, ["data", "nextcursor"]);
 
 fn cursor<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {

@@ -22,8 +22,9 @@ pub struct SmsResponse {
     /// The provider account that sent the message (`AccountSid`), often `null`.
     #[serde(rename = "AccountSid", default)]
     pub account_sid: Option<String>,
-    /// The message id at the provider (`Sid`).
-    #[serde(rename = "Sid", default)]
+    /// The message id at the provider (`Sid`). The key must be there (its value may be `null`):
+    /// a body without it is not an SMS receipt and is an error.
+    #[serde(rename = "Sid", deserialize_with = "Option::deserialize")]
     pub sid: Option<String>,
     /// Other fields.
     #[serde(flatten)]

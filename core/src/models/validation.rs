@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Extra;
+use super::shape::any_case;
 
 /// `PostValidationResponse`: `{"IsValid": true}`. Returned by the server-side checks of a
 /// re-authentication token ([`ReAuth::validate_otp_token`](crate::api::ReAuth::validate_otp_token)
@@ -13,11 +14,14 @@ use super::Extra;
 /// assert!(v.is_valid);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Validation {
-    /// Whether the thing checked is valid (`IsValid`, also read as `isValid`).
-    #[serde(rename = "IsValid", alias = "isValid")]
+    /// Whether the thing checked is valid (`IsValid`, in any casing).
+    #[serde(rename = "IsValid")]
     pub is_valid: bool,
     /// Other fields.
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+any_case!(Validation, ["IsValid"]);

@@ -6,6 +6,8 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 
+use super::failure;
+use super::shape::{self, any_case};
 use super::{Extra, timestamp};
 
 /// One webhook subscription: `{"Id", "TargetUrl", "Event", "CreatedDate", "LastModifiedDate",
@@ -50,10 +52,10 @@ pub struct WebhookSubscription {
     #[serde(default)]
     pub is_integration_webhook: bool,
     /// Custom headers sent with each delivery (`Headers`).
-    #[serde(default, deserialize_with = "null_as_empty_map")]
+    #[serde(default, deserialize_with = "shape::null_as_default")]
     pub headers: BTreeMap<String, String>,
     /// Custom query parameters added to the target URL (`QueryParams`).
-    #[serde(default, deserialize_with = "null_as_empty_map")]
+    #[serde(default, deserialize_with = "shape::null_as_default")]
     pub query_params: BTreeMap<String, String>,
     /// How LoginRadius authenticates to the target URL (`Authentication`: `AuthType`,
     /// `BasicAuth`, `BearerToken`), as sent. Its inner shape is not documented.
@@ -88,12 +90,6 @@ impl fmt::Debug for WebhookSubscription {
     }
 }
 
-fn null_as_empty_map<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, String>, D::Error> {
-    Ok(Option::deserialize(d)?.unwrap_or_default())
-}
-
 /// Webhook subscriptions: `{"Data": [subscription…]}`.
 ///
 /// Reading one subscription by id answers with the same list shape (the typed SDK models say
@@ -103,52 +99,49 @@ pub struct WebhookSubscriptionList {
     /// The subscriptions.
     #[serde(rename = "Data")]
     pub subscriptions: Vec<WebhookSubscription>,
+    /// Other fields of the list object.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
 
 impl<'de> Deserialize<'de> for WebhookSubscriptionList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            List {
-                #[serde(
-                    rename = "Data",
-                    alias = "data",
-                    deserialize_with = "null_as_empty_list"
-                )]
-                data: Vec<WebhookSubscription>,
-            },
-            One(Box<WebhookSubscription>),
+        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        match shape::take(&mut map, "Data") {
+            Some((_, serde_json::Value::Null)) => Ok(Self {
+                subscriptions: Vec::new(),
+                extra: map,
+            }),
+            Some((key, list)) => Ok(Self {
+                subscriptions: failure::nested_field(&key, list)?,
+                extra: map,
+            }),
+            None => {
+                let one = failure::nested(serde_json::Value::Object(map), |d| {
+                    WebhookSubscription::deserialize(d)
+                })?;
+                Ok(Self {
+                    subscriptions: vec![one],
+                    extra: Extra::new(),
+                })
+            }
         }
-        Ok(match Wire::deserialize(d)? {
-            Wire::List { data } => Self {
-                subscriptions: data,
-            },
-            Wire::One(one) => Self {
-                subscriptions: vec![*one],
-            },
-        })
     }
 }
 
-fn null_as_empty_list<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    d: D,
-) -> Result<Vec<T>, D::Error> {
-    Ok(Option::deserialize(d)?.unwrap_or_default())
-}
-
-/// The events a webhook can follow: `{"Data": ["Login", "Register", …]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The events a webhook can follow: `{"Data": ["Login", "Register", …]}` (keys in any casing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct WebhookEvents {
     /// Event names, as the service spells them.
-    #[serde(
-        rename = "Data",
-        alias = "data",
-        default,
-        deserialize_with = "null_as_empty_list"
-    )]
+    #[serde(rename = "Data", deserialize_with = "shape::null_as_default")]
     pub events: Vec<String>,
+    /// Other fields.
+    #[serde(flatten)]
+    pub extra: Extra,
 }
+
+any_case!(WebhookEvents, ["Data"]);
 
 /// A subscription to create with [`Webhooks::create`](crate::api::Webhooks::create). Serialized
 /// as `{"Event", "TargetUrl", "Name", "Headers", "QueryParams", "Authentication"}`, leaving

@@ -52,6 +52,14 @@ macro_rules! request_builder {
             pub async fn send(self) -> ::std::result::Result<$out, $crate::Error> {
                 self.call.send().await
             }
+
+            /// Sends the request and returns the answer as JSON, untyped: raw access to what
+            /// the service sent. Errors are mapped as [`send`](Self::send) maps them.
+            pub async fn send_json(
+                self,
+            ) -> ::std::result::Result<::serde_json::Value, $crate::Error> {
+                self.call.send().await
+            }
         }
 
         impl ::std::future::IntoFuture for $name {

@@ -342,6 +342,10 @@ impl Call {
     /// retry budget allow.
     pub(crate) async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         let request = self.build()?;
+        let fields_selected = self
+            .query
+            .iter()
+            .any(|(k, v)| *k == "fields" && !v.trim().is_empty() && v.trim() != "*");
         let endpoint = self.endpoint;
         let config = &*self.config;
         let span = tracing::info_span!(
@@ -358,7 +362,7 @@ impl Call {
             match outcome {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
-                    let result = response::decode(&response);
+                    let result = response::decode(&response, fields_selected);
                     if let Err(e) = &result {
                         tracing::debug!(error = %e, "LoginRadius call failed");
                     }

@@ -118,7 +118,7 @@ async fn sign_ins_answer_with_the_login_response() {
     let (_, r) = record_reply!(login, c => c.passwordless().verify_phone_otp("+1", "1"));
     assert!(r.unwrap().expires_in.is_some());
     let (_, r) = record_reply!(json!({"Data": {"AccountSid": null, "Sid": "s-1"}}), c => c.passwordless().send_phone_otp("+1"));
-    assert_eq!(r.unwrap()["Data"]["Sid"], "s-1");
+    assert_eq!(r.unwrap().data.expect("Data").sid.as_deref(), Some("s-1"));
     let (_, r) = record_reply!(json!({"ErrorCode": 1067, "Message": "Invalid OTP Code", "Description": "x"}), c => c.passwordless().verify_phone_otp("+1", "1"));
     assert_eq!(r.unwrap_err().code(), Some(1067));
 }

@@ -284,7 +284,7 @@ async fn answers_are_decoded() {
         json!({"SecondFactorValidationToken": CHECK, "ExpireIn": "2030-01-01T00:00:00Z"}),
     );
     let step = c.reauth().verify_password(TOKEN, "pw").await.unwrap();
-    assert_eq!(step["SecondFactorValidationToken"], CHECK);
+    assert_eq!(step.token.expose(), CHECK);
 
     transport.reply_json(200, json!({"IsValid": true}));
     assert!(

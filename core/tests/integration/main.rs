@@ -42,6 +42,7 @@ mod catalog_conformance;
 mod csrf_conformance;
 mod errors;
 mod retry_budget;
+mod samples;
 mod tracing_spans;
 mod vectors;
 

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{
-    consume_link, deleted, login_envelope, posted, profile_of, send_link, send_reset_link,
+    consume_link, login_envelope, posted, profile_of, send_link, send_reset_link,
     send_verification, user_mut, variant_not_supported,
 };
 use crate::config::{EmailVerification, MfaMode};
@@ -261,7 +261,8 @@ fn delete_confirm(ctx: &mut Ctx) -> Result<Value, ApiError> {
         }
     })?;
     store.remove_user(&uid);
-    Ok(deleted())
+    // Documented (and typed by the official SDKs) as `{"IsPosted": true}`.
+    Ok(posted())
 }
 
 fn change_password(ctx: &mut Ctx) -> Result<Value, ApiError> {

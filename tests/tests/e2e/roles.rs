@@ -342,9 +342,9 @@ async fn role_contexts_are_upserted_read_and_deleted_with_their_expiry() {
         .users_in_context("project-1")
         .await
         .expect("users in context");
-    let holders = holders["Data"].as_array().expect("Data");
+    let holders = &holders.members;
     assert_eq!(holders.len(), 1);
-    assert_eq!(holders[0]["Uid"], uid.as_str());
+    assert_eq!(holders[0].uid, uid.as_str());
 
     // Roles and permissions are removed from one context.
     client
