@@ -113,14 +113,28 @@ impl Flash {
 }
 
 /// What the code page needs between the two MFA steps: the setup data (when the authenticator
-/// app is not set up yet) and where to go afterwards.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// app is not set up yet) and where to go afterwards. Its `Debug` hides the setup data: the
+/// otpauth URI and the manual entry code are the authenticator's shared secret.
+#[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct MfaSetup {
     pub(crate) otpauth_uri: Option<String>,
     pub(crate) manual_entry_code: Option<String>,
     /// Where to go after the code (a same-site path).
     #[serde(default)]
     pub(crate) next: Option<String>,
+}
+
+impl std::fmt::Debug for MfaSetup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MfaSetup")
+            .field("otpauth_uri", &self.otpauth_uri.as_ref().map(|_| "***"))
+            .field(
+                "manual_entry_code",
+                &self.manual_entry_code.as_ref().map(|_| "***"),
+            )
+            .field("next", &self.next)
+            .finish()
+    }
 }
 
 fn seal(state: &AppState, name: &str, plain: String) -> String {
@@ -333,4 +347,21 @@ pub(crate) fn rejection_handler(templates: Templates) -> RejectionHandler {
         }
         response
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MfaSetup;
+
+    #[test]
+    fn debug_of_the_mfa_setup_hides_the_authenticator_secret() {
+        let setup = MfaSetup {
+            otpauth_uri: Some("otpauth://totp/Demo:jane?secret=JBSWY3DPEHPK3PXP".to_owned()),
+            manual_entry_code: Some("JBSWY3DPEHPK3PXP".to_owned()),
+            next: Some("/profile".to_owned()),
+        };
+        let shown = format!("{setup:?}");
+        assert!(!shown.contains("JBSWY3DPEHPK3PXP"), "{shown}");
+        assert!(shown.contains("/profile"), "{shown}");
+    }
 }
