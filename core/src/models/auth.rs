@@ -58,7 +58,7 @@ pub struct Verified {
     pub extra: Extra,
 }
 
-any_case!(Verified, ["IsPosted", "IsVerified"]);
+any_case!(Verified, ["IsPosted", "IsVerified"], at_least_one);
 
 /// The `Data` of an email verification. With "auto login after email verification" enabled it
 /// carries the profile and tokens; otherwise some or all of it is absent. The variants of a

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::shape::any_case;
 use super::{Extra, timestamp};
 use crate::Secret;
 
@@ -47,8 +48,10 @@ pub struct SottWindow {
     pub time_difference: Option<String>,
 }
 
-/// Server location and time (`GET /identity/v2/serverinfo`).
+/// Server location and time (`GET /identity/v2/serverinfo`). Keys are matched in any casing; a
+/// body with none of them is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct ServerInfo {
     /// `ServerLocation`.
     #[serde(
@@ -79,6 +82,12 @@ pub struct ServerInfo {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+any_case!(
+    ServerInfo,
+    ["ServerLocation", "ServerName", "CurrentTime", "Sott"],
+    at_least_one
+);
 
 impl ServerInfo {
     /// The server's current time, read as UTC.

@@ -33,6 +33,21 @@ pub(crate) fn fields_selected() -> bool {
     FIELDS_SELECTED.with(Cell::get)
 }
 
+/// Fails unless `map` holds at least one of `names` (in their canonical casing): a body with none
+/// of a model's keys is not that model, and must not decode into its empty value.
+pub(crate) fn require_one_of<E: de::Error>(
+    map: &Map<String, Value>,
+    names: &[&str],
+) -> Result<(), E> {
+    if names.is_empty() || names.iter().any(|name| map.contains_key(*name)) {
+        return Ok(());
+    }
+    Err(super::failure::shape_error(
+        "",
+        &format!("expected at least one of the keys {}", names.join(", ")),
+    ))
+}
+
 /// `#[serde(deserialize_with = …)]` for collections: `null` reads as empty.
 pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
@@ -97,6 +112,28 @@ pub(crate) fn single_data_item(map: &Map<String, Value>) -> Option<Map<String, V
 /// optional `fixup` runs on the object, then the derived code decodes it. `Serialize` goes
 /// through the derived code unchanged.
 macro_rules! any_case {
+    ($ty:ty, [$($name:literal),* $(,)?], at_least_one) => {
+        $crate::models::shape::any_case!($ty, [$($name),*], |_: &mut ::serde_json::Map<String, ::serde_json::Value>| {}, [$($name),*]);
+    };
+    ($ty:ty, [$($name:literal),* $(,)?], $fixup:expr, [$($required:literal),*]) => {
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let mut map =
+                    <::serde_json::Map<String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(d)?;
+                $crate::models::shape::canonical_keys(&mut map, &[$($name),*]);
+                $crate::models::shape::require_one_of(&map, &[$($required),*])?;
+                let fixup: fn(&mut ::serde_json::Map<String, ::serde_json::Value>) = $fixup;
+                fixup(&mut map);
+                $crate::models::failure::nested(::serde_json::Value::Object(map), |d| <$ty>::deserialize(d))
+            }
+        }
+
+        impl ::serde::Serialize for $ty {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                <$ty>::serialize(self, s)
+            }
+        }
+    };
     ($ty:ty, [$($name:literal),* $(,)?]) => {
         $crate::models::shape::any_case!($ty, [$($name),*], |_: &mut ::serde_json::Map<String, ::serde_json::Value>| {});
     };

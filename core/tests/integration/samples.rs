@@ -1077,6 +1077,27 @@ async fn a_body_with_nothing_of_the_expected_shape_is_an_error_not_an_empty_valu
     .await;
     assert_eq!(path_and_reason(&e), ("", "missing field `IsDeleted`"));
 
+    let e = decode_error(json!({"Message": "ok"}), |c| async move {
+        c.smart_login().verify_token("vt").await
+    })
+    .await;
+    assert_eq!(
+        path_and_reason(&e),
+        ("", "expected at least one of the keys IsPosted, IsVerified")
+    );
+
+    let e = decode_error(json!({}), |c| async move {
+        c.configuration().server_info().await
+    })
+    .await;
+    assert_eq!(
+        path_and_reason(&e),
+        (
+            "",
+            "expected at least one of the keys ServerLocation, ServerName, CurrentTime, Sott"
+        )
+    );
+
     let e = decode_error(json!({"provider": "Email"}), |c| async move {
         c.auth().token_info(TOKEN).await
     })
