@@ -9,6 +9,17 @@ use loginradius_emulator::EmulatorConfig;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+/// Asks for a reset link for the seeded user and returns the link the emulator emailed.
+async fn reset_link(h: &Harness, path: &str) -> String {
+    h.json(Method::POST, path, &json!({ "email": "seed@example.com" }))
+        .await
+        .ok();
+    h.emulator
+        .last_message_to("seed@example.com")
+        .and_then(|m| m.link)
+        .expect("a reset link")
+}
+
 async fn faults(h: &Harness) -> Value {
     h.send(
         h.http
@@ -123,19 +134,7 @@ async fn emailed_links_start_at_the_configured_origin_whatever_the_host_header_s
             .with_public_url("https://emulator.test:8443/"),
     )
     .await;
-    configured
-        .json(
-            Method::POST,
-            "/identity/v2/auth/password",
-            &json!({ "email": "seed@example.com" }),
-        )
-        .await
-        .ok();
-    let link = configured
-        .emulator
-        .last_message_to("seed@example.com")
-        .and_then(|m| m.link)
-        .expect("a reset link");
+    let link = reset_link(&configured, "/identity/v2/auth/password").await;
     assert!(link.starts_with("https://emulator.test:8443/"), "{link}");
 }
 
@@ -171,18 +170,7 @@ async fn a_callers_link_base_must_be_on_loopback_or_an_allowed_origin() {
         "https://app.example.com/reset",
         "http://127.0.0.1:5000/reset",
     ] {
-        h.json(
-            Method::POST,
-            &forgot(allowed),
-            &json!({ "email": "seed@example.com" }),
-        )
-        .await
-        .ok();
-        let link = h
-            .emulator
-            .last_message_to("seed@example.com")
-            .and_then(|m| m.link)
-            .expect("a reset link");
+        let link = reset_link(&h, &forgot(allowed)).await;
         assert!(link.starts_with(allowed), "{link}");
     }
 }

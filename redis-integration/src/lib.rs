@@ -369,7 +369,7 @@ impl SharedState for RedisState {
             self.run(|mut c| async move { c.srem::<_, _, i64>(index, gone).await })
                 .await?;
         }
-        sessions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        SessionRecord::sort_oldest_first(&mut sessions);
         Ok(sessions)
     }
 

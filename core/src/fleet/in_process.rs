@@ -197,7 +197,7 @@ impl SharedState for InProcess {
             .filter(|s| s.live(now))
             .map(|s| s.value.clone())
             .collect();
-        sessions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+        SessionRecord::sort_oldest_first(&mut sessions);
         Ok(sessions)
     }
 

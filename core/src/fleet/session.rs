@@ -110,6 +110,14 @@ pub struct SessionRecord {
     pub proven_at: OffsetDateTime,
 }
 
+impl SessionRecord {
+    /// Sorts `sessions` as [`SharedState::sessions_of`](super::SharedState::sessions_of) lists
+    /// them: oldest first, ties broken by id.
+    pub fn sort_oldest_first(sessions: &mut [SessionRecord]) {
+        sessions.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
