@@ -145,6 +145,13 @@ macro_rules! notifying_builder {
                 Self { call, events: Arc::clone(&roles.client.role_events), change }
             }
 
+            /// Finishes by `at`, as every request builder's `deadline` does (see
+            /// [`ListRoles::deadline`]).
+            pub fn deadline(mut self, at: ::tokio::time::Instant) -> Self {
+                self.call = self.call.deadline(at);
+                self
+            }
+
             /// Sends the request. Awaiting the builder does the same.
             pub async fn send(self) -> Result<$out, crate::Error> {
                 let result = self.call.send().await;

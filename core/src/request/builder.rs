@@ -48,6 +48,17 @@ macro_rules! request_builder {
                 $crate::request::builder::setter! { $(#[$smeta])* $setter $param $ty }
             )*
 
+            /// Finishes by `at`: every attempt and every wait between attempts must fit before
+            /// it. A retry (or a `Retry-After` wait) that would not is not started, and the
+            /// answer so far is returned (a 429 as [`Error::RateLimited`](crate::Error) with its
+            /// `Retry-After`); an attempt still running at `at` ends with
+            /// [`Error::Timeout`](crate::Error). For work done while someone waits, such as a
+            /// guard validating a token: one deadline can cover several calls.
+            pub fn deadline(mut self, at: ::tokio::time::Instant) -> Self {
+                self.call = self.call.deadline(at);
+                self
+            }
+
             /// Sends the request. Awaiting the builder does the same.
             pub async fn send(self) -> ::std::result::Result<$out, $crate::Error> {
                 self.call.send().await

@@ -7,6 +7,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use std::sync::Arc;
@@ -82,6 +83,7 @@ pub(crate) struct Call {
     token: Option<Secret>,
     sott: Option<Secret>,
     invalid: Option<Error>,
+    deadline: Option<Instant>,
 }
 
 impl Call {
@@ -96,7 +98,15 @@ impl Call {
             token: None,
             sott: None,
             invalid: None,
+            deadline: None,
         }
+    }
+
+    /// Finishes by `at`: every attempt and every wait between attempts fits before it (see
+    /// `request_builder!`'s `deadline`).
+    pub(crate) fn deadline(mut self, at: Instant) -> Self {
+        self.deadline = Some(at);
+        self
     }
 
     pub(crate) fn endpoint_name(&self) -> &'static str {
@@ -356,7 +366,8 @@ impl Call {
             attempts = tracing::field::Empty,
         );
         async move {
-            let (outcome, attempts) = send_with_retries(config, endpoint, &request).await;
+            let (outcome, attempts) =
+                send_with_retries(config, endpoint, &request, self.deadline).await;
             let span = tracing::Span::current();
             span.record("attempts", attempts);
             match outcome {
@@ -385,6 +396,7 @@ async fn send_with_retries(
     config: &Config,
     endpoint: &Endpoint,
     request: &HttpRequest,
+    deadline: Option<Instant>,
 ) -> (Result<HttpResponse, Error>, u32) {
     let policy = &config.retry;
     let repeatable = endpoint.is_idempotent_read() || policy.retry_writes;
@@ -392,13 +404,32 @@ async fn send_with_retries(
     let mut retries = 0u32;
     let mut waited = Duration::ZERO;
     loop {
-        let outcome = attempt(config, request).await;
+        let timeout = match deadline {
+            Some(at) => config
+                .request_timeout
+                .min(at.saturating_duration_since(Instant::now())),
+            None => config.request_timeout,
+        };
+        if timeout.is_zero() {
+            tracing::debug!("deadline reached before the request was sent");
+            return (Err(Error::Timeout(timeout)), retries);
+        }
+        let outcome = attempt(config, request, timeout).await;
         let delay = Failure::of(&outcome)
             .filter(|failure| failure.may_retry(repeatable))
             .and_then(|failure| policy.delay(&failure, retries, waited));
         let Some(delay) = delay else {
             return (outcome, retries + 1);
         };
+        // A wait that would end at or after the deadline leaves no time for another attempt:
+        // the answer so far (a 429 with its Retry-After, a timeout, a 5xx) is the answer.
+        if deadline.is_some_and(|at| Instant::now() + delay >= at) {
+            tracing::debug!(
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "the next retry does not fit the deadline; not retrying"
+            );
+            return (outcome, retries + 1);
+        }
         // Checked last: only a retry that would otherwise be made draws on the budget.
         if !config.retry_budget.withdraw() {
             tracing::debug!("retry budget spent; not retrying");
@@ -429,13 +460,18 @@ fn clone_input_error(e: &Error) -> Error {
     }
 }
 
-async fn attempt(config: &Config, request: &HttpRequest) -> Result<HttpResponse, Error> {
+/// One attempt, ended after `timeout` (the request timeout, or what is left before a deadline).
+async fn attempt(
+    config: &Config,
+    request: &HttpRequest,
+    timeout: Duration,
+) -> Result<HttpResponse, Error> {
     let mut copy = http::Request::new(request.body().clone());
     *copy.method_mut() = request.method().clone();
     *copy.uri_mut() = request.uri().clone();
     *copy.headers_mut() = request.headers().clone();
-    match tokio::time::timeout(config.request_timeout, config.transport.send(copy)).await {
-        Err(_) | Ok(Err(TransportError::Timeout)) => Err(Error::Timeout(config.request_timeout)),
+    match tokio::time::timeout(timeout, config.transport.send(copy)).await {
+        Err(_) | Ok(Err(TransportError::Timeout)) => Err(Error::Timeout(timeout)),
         Ok(Err(e)) => Err(Error::Transport(e)),
         Ok(Ok(response)) => Ok(response),
     }

@@ -40,6 +40,7 @@ mod api_webhooks;
 mod bad_input;
 mod catalog_conformance;
 mod csrf_conformance;
+mod deadline;
 mod errors;
 mod retry_budget;
 mod samples;
