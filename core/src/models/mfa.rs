@@ -6,7 +6,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::OffsetDateTime;
 
 use super::failure;
-use super::shape;
+use super::shape::{self, any_case};
 use super::{Extra, LoginResponse, SecurityQuestion, SmsResponse, timestamp};
 use crate::Secret;
 
@@ -40,8 +40,10 @@ impl SecurityAnswer {
 
 /// The MFA settings of a user (`GET /identity/v2/auth/account/2fa`), also carried by a
 /// [`SecondFactorChallenge`]. `QRCode` and `ManualEntryCode` are present only while the
-/// authenticator app is not set up; both carry the TOTP seed, so they are [`Secret`]s.
+/// authenticator app is not set up; both carry the TOTP seed, so they are [`Secret`]s. Keys are
+/// matched in any casing; a body with none of them is an error, not settings with nothing on.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct MfaSettings {
     /// `QRCode`: an image URL whose `chl` parameter is the `otpauth://` URI (see
     /// [`MfaSettings::otpauth_uri`]).
@@ -90,6 +92,25 @@ pub struct MfaSettings {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+any_case!(
+    MfaSettings,
+    [
+        "QRCode",
+        "ManualEntryCode",
+        "IsAuthenticatorVerified",
+        "IsGoogleAuthenticatorVerified",
+        "IsOTPAuthenticatorVerified",
+        "OTPPhoneNo",
+        "OTPStatus",
+        "IsEmailOtpAuthenticatorVerified",
+        "Email",
+        "EmailOTPStatus",
+        "IsSecurityQuestionAuthenticatorVerified",
+        "SecurityQuestions"
+    ],
+    at_least_one
+);
 
 impl MfaSettings {
     /// True when any second factor is set up.

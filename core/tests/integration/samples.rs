@@ -1086,6 +1086,17 @@ async fn a_body_with_nothing_of_the_expected_shape_is_an_error_not_an_empty_valu
         ("", "expected at least one of the keys IsPosted, IsVerified")
     );
 
+    let e = decode_error(json!({"Message": "ok"}), |c| async move {
+        c.mfa().settings(TOKEN).await
+    })
+    .await;
+    assert!(
+        path_and_reason(&e)
+            .1
+            .starts_with("expected at least one of the keys QRCode, ManualEntryCode"),
+        "{e}"
+    );
+
     let e = decode_error(json!({}), |c| async move {
         c.configuration().server_info().await
     })
