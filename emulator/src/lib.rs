@@ -66,6 +66,7 @@ mod credentials;
 mod endpoint;
 mod errors;
 mod faults;
+mod ids;
 mod links;
 mod local_only;
 mod outbox;
@@ -75,13 +76,16 @@ mod redact;
 mod request;
 mod router;
 mod routes;
+mod seed_file;
 mod server;
+mod snapshot;
 mod state;
 mod stats;
 mod times;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use tokio::sync::oneshot;
@@ -94,6 +98,7 @@ pub use config::{
 pub use coverage::{Coverage, EndpointRef};
 pub use faults::Fault;
 pub use outbox::{OutboxMessage, kind as message_kind};
+pub use snapshot::{FORMAT_VERSION, StateFileError};
 
 use state::AppState;
 
@@ -112,6 +117,9 @@ pub enum StartError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The state to start with (`--import` directory, `--seed` file) could not be loaded.
+    #[error("cannot load the emulator's start state: {0}")]
+    State(#[from] StateFileError),
 }
 
 /// A running emulator. Dropping it shuts the server down.
@@ -160,10 +168,22 @@ impl Emulator {
             .map_err(|source| StartError::Bind { addr: bind, source })?;
         let base_url = format!("http://{addr}");
         // Seeding hashes passwords: keep it off the async threads.
-        let state = tokio::task::spawn_blocking(move || AppState::new(config))
-            .await
-            .map(Arc::new)
-            .map_err(|e| StartError::Config(format!("seeding failed: {e}")))?;
+        let import_dir = config.import_dir.clone();
+        let seed_file = config.seed_file.clone();
+        let state = tokio::task::spawn_blocking(move || {
+            AppState::new(config, |store, now| {
+                if let Some(dir) = &import_dir {
+                    snapshot::import(store, dir)?;
+                }
+                if let Some(path) = &seed_file {
+                    seed_file::load(store, path, now)?;
+                }
+                Ok::<(), StateFileError>(())
+            })
+        })
+        .await
+        .map_err(|e| StartError::Config(format!("seeding failed: {e}")))?
+        .map(Arc::new)?;
         state.set_base_url(base_url.clone());
         let app = server::app(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -277,6 +297,22 @@ impl Emulator {
     /// codes are all judged by it (`POST /emulator/clock`).
     pub fn advance_clock(&self, by: std::time::Duration) {
         self.state.advance_clock(by);
+    }
+
+    /// Back to the state after start (`POST /emulator/reset`): the seed users and roles, the
+    /// imported state and the seed file's users as they were loaded, no sessions, an empty
+    /// outbox, no faults, zeroed counters, the clock not moved; in deterministic mode the ids
+    /// start over too.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
+    /// Writes users (with password hashes, never passwords), roles, role contexts and custom
+    /// objects as JSON state files into `dir` (created if missing), for
+    /// [`EmulatorConfig::with_import`] (`--import`) to load later.
+    pub fn export(&self, dir: impl AsRef<Path>) -> Result<(), StateFileError> {
+        let store = self.state.store().clone();
+        snapshot::export(&store, dir.as_ref())
     }
 
     /// A SOTT valid for the next `validity`, made with the emulator's key and secret.
