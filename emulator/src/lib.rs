@@ -26,6 +26,10 @@
 //! - Requests are counted per endpoint ([`Emulator::stats`], `GET /emulator/stats`), keyed
 //!   `"METHOD /path-template"` with the catalog's lowercase template, e.g.
 //!   `"GET /identity/v2/auth/access_token/validate"`.
+//! - Development controls: [`Emulator::reset`] (`POST /emulator/reset`), state files
+//!   ([`Emulator::export`], [`EmulatorConfig::with_import`]), seed files
+//!   ([`EmulatorConfig::with_seed_file`]) and a deterministic mode
+//!   ([`EmulatorConfig::deterministic`]); see the README.
 //! - Catalog endpoints it does not implement answer 501 with `ErrorCode` 909 and a description
 //!   saying so; `GET /emulator/coverage` lists which are implemented.
 //!
@@ -35,7 +39,9 @@
 //!
 //! ```text
 //! server        the axum app: /emulator admin routes, everything else through the route table
-//! admin         the /emulator endpoints: outbox, faults, stats, coverage, clock, QR codes
+//! admin         the /emulator endpoints: outbox, faults, stats, coverage, clock, reset, QR codes
+//! seed_file     seed files: users with passwords, roles, role contexts
+//! snapshot      state files: export and import of users, roles, custom objects
 //! coverage      which catalog endpoints are implemented
 //! router        the route table (implemented + "not supported") and path matching
 //! routes        the handlers, one module per API family
@@ -43,7 +49,7 @@
 //! endpoint      what an endpoint is: method, path template, credentials, handler
 //! profile       the profile as LoginRadius writes it, and how updates apply
 //! request       what a handler sees of a request (Ctx)
-//! state         in-memory users, tokens, links, challenges, roles, custom objects
+//! state         in-memory users, tokens, links, challenges, roles, custom objects; reset
 //! config        EmulatorConfig, SeedUser, SeedRole: what to start with
 //! outbox        captured emails and SMS
 //! redact        how secrets show in Debug output
@@ -52,6 +58,7 @@
 //! catalog       the (method, path) pairs of the API catalog
 //! passwords     argon2id hashing
 //! authenticator TOTP (RFC 6238)
+//! ids           uids, tokens, codes: random, or from a fixed seed (deterministic mode)
 //! stats         request counters per endpoint
 //! times         timestamp formats
 //! ```
