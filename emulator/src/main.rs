@@ -109,9 +109,11 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // Listen before the banner: whoever reads it may signal at once.
+    let stop = stop_signal();
     // A closed stdout (`| head`, a test that stopped reading) must not end the server.
     say(&banner(&emulator, default_secret, args.demo_data));
-    stop_signal().await;
+    stop.await;
     say("shutting down\n");
     let mut code = std::process::ExitCode::SUCCESS;
     if let Some(dir) = &args.export_on_exit {
@@ -127,20 +129,29 @@ async fn main() -> std::process::ExitCode {
     code
 }
 
-/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM.
-async fn stop_signal() {
+/// Listens for Ctrl-C (SIGINT) or, on Unix, SIGTERM from now on (a signal that arrives before
+/// the returned future is awaited is not lost), and resolves when one arrives.
+fn stop_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            if let (Ok(mut interrupt), Ok(mut terminate)) = (interrupt, terminate) {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            } else {
+                let _ = tokio::signal::ctrl_c().await;
             }
-            return;
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Writes `text` to stdout, ignoring a closed or failing stdout.
