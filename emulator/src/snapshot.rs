@@ -317,7 +317,8 @@ impl UserRecord {
 }
 
 /// Writes the store's users, roles and custom objects into `dir` (created if missing). Each
-/// file is written next to its place and renamed into it, so a reader never sees half a file.
+/// file is written next to its place (readable by its owner only, on Unix) and renamed into it,
+/// so a reader never sees half a file.
 pub(crate) fn export(store: &Store, dir: &Path) -> Result<(), StateFileError> {
     let users = UsersFile {
         version: FORMAT_VERSION,
@@ -365,8 +366,19 @@ fn write<T: Serialize>(path: &Path, content: T) -> Result<(), StateFileError> {
         serde_json::to_string_pretty(&content).map_err(|e| failed(std::io::Error::other(e)))?;
     text.push('\n');
     let partial = path.with_extension("json.partial");
-    std::fs::write(&partial, text).map_err(failed)?;
+    write_private(&partial, text.as_bytes()).map_err(failed)?;
     std::fs::rename(&partial, path).map_err(failed)
+}
+
+/// Writes a new file only its owner can read (on Unix): it holds password hashes and
+/// authenticator secrets.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }
 
 /// Reads a JSON file of `T` (which has the `version` field), checking the version first, so

@@ -170,6 +170,15 @@ async fn export_then_import_keeps_users_passwords_roles_contexts_and_objects() {
     let objects = read_json(&dir.path().join("custom_objects.json"));
     assert_eq!(objects["objects"]["prefs"][0]["id"], record["Id"]);
     for file in ["users.json", "roles.json", "custom_objects.json"] {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(file))
+                .expect("file")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{file} is readable by others: {mode:o}");
+        }
         let text = std::fs::read_to_string(dir.path().join(file)).expect("file");
         assert!(!text.contains(PASSWORD), "{file} holds the password");
         assert!(!text.contains(h.emulator.api_secret()), "{file}");
