@@ -1,5 +1,6 @@
-//! The emulator's own endpoints under `/emulator`: outbox (JSON and an HTML page), faults,
-//! stats, coverage, a clock for tests, and the QR-code images referenced by MFA challenges.
+//! The emulator's own endpoints under `/emulator`: outbox (JSON and an HTML page that also
+//! lists users and roles), faults, stats, coverage, a clock for tests, a reset, and the QR-code
+//! images referenced by MFA challenges.
 
 use std::sync::Arc;
 
@@ -95,6 +96,16 @@ pub(crate) async fn advance_clock(State(state): Shared, body: Bytes) -> Response
     }
 }
 
+/// `POST /emulator/reset`: back to the state after start (seeds and imports; empty outbox, no
+/// faults, zeroed counters, the clock not moved).
+pub(crate) async fn reset(State(state): Shared) -> Response {
+    state.reset();
+    json_response(
+        StatusCode::OK,
+        &json!({ "IsPosted": true, "Now": crate::times::iso(state.now()) }),
+    )
+}
+
 /// `GET /emulator/qr?chl=<text>`: the text as a QR code (SVG), like the chart URL LoginRadius
 /// puts in `QRCode`, served locally so that the secret never leaves the machine.
 pub(crate) async fn qr(uri: Uri) -> Response {
@@ -143,8 +154,8 @@ fn link_cell(link: Option<&str>) -> String {
     }
 }
 
-/// `GET /emulator`: the outbox as a page a person can click through.
-pub(crate) async fn page(State(state): Shared) -> Response {
+/// The outbox rows of the page, newest first.
+fn outbox_rows(state: &AppState) -> String {
     let mut rows = String::new();
     for m in state.outbox.list().iter().rev() {
         rows.push_str(&format!(
@@ -160,6 +171,53 @@ pub(crate) async fn page(State(state): Shared) -> Response {
     if rows.is_empty() {
         rows.push_str("<tr><td colspan=\"6\">No messages yet.</td></tr>");
     }
+    rows
+}
+
+fn yes_no(on: bool) -> &'static str {
+    if on { "yes" } else { "no" }
+}
+
+/// The user and role rows of the page, by uid and by name.
+fn user_and_role_rows(state: &AppState) -> (String, String) {
+    let store = state.store();
+    let mut users = String::new();
+    for user in store.users.values() {
+        users.push_str(&format!(
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&user.uid),
+            escape(user.primary_email().unwrap_or("")),
+            yes_no(user.email_verified),
+            escape(&user.roles.join(", ")),
+            yes_no(user.authenticator_enabled()),
+        ));
+    }
+    if users.is_empty() {
+        users.push_str("<tr><td colspan=\"5\">No users yet.</td></tr>");
+    }
+    let mut roles = String::new();
+    for (name, permissions) in &store.roles {
+        let granted: Vec<&str> = permissions
+            .iter()
+            .filter(|(_, on)| **on)
+            .map(|(p, _)| p.as_str())
+            .collect();
+        roles.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td></tr>\n",
+            escape(name),
+            escape(&granted.join(", ")),
+        ));
+    }
+    if roles.is_empty() {
+        roles.push_str("<tr><td colspan=\"2\">No roles yet.</td></tr>");
+    }
+    (users, roles)
+}
+
+/// `GET /emulator`: the outbox, the users and the roles, as a page a person can click through.
+pub(crate) async fn page(State(state): Shared) -> Response {
+    let outbox = outbox_rows(&state);
+    let (users, roles) = user_and_role_rows(&state);
     let config = &state.config;
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>LoginRadius emulator</title>\
@@ -167,12 +225,16 @@ pub(crate) async fn page(State(state): Shared) -> Response {
 <body><h1>LoginRadius emulator</h1><p class=\"warn\">Not for production: in-memory state, fake credentials.</p>\
 <p>API key <code>{}</code> · email verification {} · MFA {} · token TTL {} s</p>\
 <h2>Outbox</h2><table><thead><tr><th>Sent</th><th>Type</th><th>To</th><th>Token</th><th>OTP</th><th>Link</th></tr></thead><tbody>\n{}</tbody></table>\
+<h2>Users</h2><table><thead><tr><th>Uid</th><th>Email</th><th>Verified</th><th>Roles</th><th>MFA</th></tr></thead><tbody>\n{}</tbody></table>\
+<h2>Roles</h2><table><thead><tr><th>Role</th><th>Permissions</th></tr></thead><tbody>\n{}</tbody></table>\
 <p>JSON: <a href=\"/emulator/outbox\">/emulator/outbox</a> · <a href=\"/emulator/stats\">/emulator/stats</a> · <a href=\"/emulator/coverage\">/emulator/coverage</a></p></body></html>\n",
         escape(&config.api_key),
         config.email_verification,
         config.mfa,
         config.token_ttl.as_secs(),
-        rows
+        outbox,
+        users,
+        roles
     );
     Html(html).into_response()
 }

@@ -3,8 +3,9 @@
 //! unpadded Base32 (`ManualEntryCode`) and in an `otpauth://totp/` URI.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use rand::Rng;
 use time::OffsetDateTime;
+
+use crate::ids::Ids;
 
 /// Everything but RFC 3986 unreserved characters is escaped.
 const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
@@ -16,9 +17,8 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
 const LABEL: &AsciiSet = &UNRESERVED.remove(b'@');
 
 /// A new 32-byte secret.
-pub(crate) fn new_secret() -> Vec<u8> {
-    let bytes: [u8; 16] = rand::rng().random();
-    hex::encode(bytes).into_bytes()
+pub(crate) fn new_secret(ids: &mut Ids) -> Vec<u8> {
+    hex::encode(ids.bytes::<16>()).into_bytes()
 }
 
 fn totp(secret: &[u8]) -> Option<totp_rs::Totp> {
@@ -35,6 +35,13 @@ fn totp(secret: &[u8]) -> Option<totp_rs::Totp> {
 /// The unpadded Base32 form of a secret.
 pub(crate) fn manual_entry_code(secret: &[u8]) -> String {
     totp_rs::Secret::from(secret.to_vec()).to_base32()
+}
+
+/// The secret whose unpadded Base32 form is `code` (the inverse of [`manual_entry_code`]).
+pub(crate) fn secret_from_manual_entry_code(code: &str) -> Option<Vec<u8>> {
+    totp_rs::Secret::try_from_base32(code)
+        .ok()
+        .map(|s| s.as_bytes().to_vec())
 }
 
 /// `otpauth://totp/<label>?secret=<BASE32>&issuer=<issuer>`.
@@ -60,11 +67,10 @@ pub(crate) fn check(secret: &[u8], code: &str, now: OffsetDateTime) -> bool {
 }
 
 /// Ten single-use backup codes, `xxxxx-xxxxx` lowercase hex.
-pub(crate) fn backup_codes() -> Vec<String> {
+pub(crate) fn backup_codes(ids: &mut Ids) -> Vec<String> {
     (0..10)
         .map(|_| {
-            let bytes: [u8; 5] = rand::rng().random();
-            let h = hex::encode(bytes);
+            let h = hex::encode(ids.bytes::<5>());
             format!("{}-{}", &h[..5], &h[5..])
         })
         .collect()
@@ -90,7 +96,7 @@ mod tests {
 
     #[test]
     fn skew_is_one_step() {
-        let secret = new_secret();
+        let secret = new_secret(&mut Ids::default());
         let t = totp(&secret).unwrap();
         let code = t.generate(1_000_000_020).to_string();
         let at = |s: i64| OffsetDateTime::from_unix_timestamp(s).unwrap();
@@ -110,7 +116,13 @@ mod tests {
             uri,
             "otpauth://totp/jane@example.com?secret=HBRWENLDHEZGIMBYHFTDINJSMVRDANDBHE4WINJTMYZTCYZSGFRA&issuer=My%20Site"
         );
-        let codes = backup_codes();
+        let secret = new_secret(&mut Ids::default());
+        assert_eq!(
+            secret_from_manual_entry_code(&manual_entry_code(&secret)),
+            Some(secret)
+        );
+        assert_eq!(secret_from_manual_entry_code("not base32!"), None);
+        let codes = backup_codes(&mut Ids::default());
         assert_eq!(codes.len(), 10);
         assert!(
             codes

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -189,6 +190,15 @@ pub struct EmulatorConfig {
     /// `resetpasswordurl`, `deleteurl`) may point to, besides loopback; any other is refused
     /// with 1249, as LoginRadius refuses domains a site does not allow.
     pub allowed_link_origins: Vec<String>,
+    /// A directory of state files written by [`crate::Emulator::export`] (`--export-on-exit`)
+    /// to load at start, after the seed users and roles.
+    pub import_dir: Option<PathBuf>,
+    /// A seed file (users with passwords, roles, role contexts; see the README) to load at
+    /// start, after the import.
+    pub seed_file: Option<PathBuf>,
+    /// Deterministic mode: ids, tokens and codes from a fixed-seed generator, a fixed OTP, and
+    /// a clock that stands at 2030-01-01T00:00:00Z until moved.
+    pub deterministic: bool,
 }
 
 impl fmt::Debug for EmulatorConfig {
@@ -204,7 +214,10 @@ impl fmt::Debug for EmulatorConfig {
             .field("totp_issuer", &self.totp_issuer)
             .field("users", &self.users)
             .field("roles", &self.roles)
-            .finish()
+            .field("import_dir", &self.import_dir)
+            .field("seed_file", &self.seed_file)
+            .field("deterministic", &self.deterministic)
+            .finish_non_exhaustive()
     }
 }
 
@@ -223,6 +236,9 @@ impl Default for EmulatorConfig {
             roles: Vec::new(),
             public_url: None,
             allowed_link_origins: Vec::new(),
+            import_dir: None,
+            seed_file: None,
+            deterministic: false,
         }
     }
 }
@@ -311,6 +327,27 @@ impl EmulatorConfig {
                     .name("Ada", "Admin")
                     .roles(["admin"]),
             )
+    }
+}
+
+/// Development controls: state import, seed files, deterministic mode.
+impl EmulatorConfig {
+    /// Loads the state files in `dir` at start (see [`EmulatorConfig::import_dir`]).
+    pub fn with_import(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.import_dir = Some(dir.into());
+        self
+    }
+
+    /// Loads the seed file at `path` at start (see [`EmulatorConfig::seed_file`]).
+    pub fn with_seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.seed_file = Some(path.into());
+        self
+    }
+
+    /// Turns deterministic mode on (see [`EmulatorConfig::deterministic`]).
+    pub fn deterministic(mut self) -> Self {
+        self.deterministic = true;
+        self
     }
 }
 

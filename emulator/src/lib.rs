@@ -26,6 +26,10 @@
 //! - Requests are counted per endpoint ([`Emulator::stats`], `GET /emulator/stats`), keyed
 //!   `"METHOD /path-template"` with the catalog's lowercase template, e.g.
 //!   `"GET /identity/v2/auth/access_token/validate"`.
+//! - Development controls: [`Emulator::reset`] (`POST /emulator/reset`), state files
+//!   ([`Emulator::export`], [`EmulatorConfig::with_import`]), seed files
+//!   ([`EmulatorConfig::with_seed_file`]) and a deterministic mode
+//!   ([`EmulatorConfig::deterministic`]); see the README.
 //! - Catalog endpoints it does not implement answer 501 with `ErrorCode` 909 and a description
 //!   saying so; `GET /emulator/coverage` lists which are implemented.
 //!
@@ -35,7 +39,9 @@
 //!
 //! ```text
 //! server        the axum app: /emulator admin routes, everything else through the route table
-//! admin         the /emulator endpoints: outbox, faults, stats, coverage, clock, QR codes
+//! admin         the /emulator endpoints: outbox, faults, stats, coverage, clock, reset, QR codes
+//! seed_file     seed files: users with passwords, roles, role contexts
+//! snapshot      state files: export and import of users, roles, custom objects
 //! coverage      which catalog endpoints are implemented
 //! router        the route table (implemented + "not supported") and path matching
 //! routes        the handlers, one module per API family
@@ -43,7 +49,7 @@
 //! endpoint      what an endpoint is: method, path template, credentials, handler
 //! profile       the profile as LoginRadius writes it, and how updates apply
 //! request       what a handler sees of a request (Ctx)
-//! state         in-memory users, tokens, links, challenges, roles, custom objects
+//! state         in-memory users, tokens, links, challenges, roles, custom objects; reset
 //! config        EmulatorConfig, SeedUser, SeedRole: what to start with
 //! outbox        captured emails and SMS
 //! redact        how secrets show in Debug output
@@ -52,6 +58,7 @@
 //! catalog       the (method, path) pairs of the API catalog
 //! passwords     argon2id hashing
 //! authenticator TOTP (RFC 6238)
+//! ids           uids, tokens, codes: random, or from a fixed seed (deterministic mode)
 //! stats         request counters per endpoint
 //! times         timestamp formats
 //! ```
@@ -66,6 +73,7 @@ mod credentials;
 mod endpoint;
 mod errors;
 mod faults;
+mod ids;
 mod links;
 mod local_only;
 mod outbox;
@@ -75,13 +83,16 @@ mod redact;
 mod request;
 mod router;
 mod routes;
+mod seed_file;
 mod server;
+mod snapshot;
 mod state;
 mod stats;
 mod times;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 use tokio::sync::oneshot;
@@ -94,6 +105,7 @@ pub use config::{
 pub use coverage::{Coverage, EndpointRef};
 pub use faults::Fault;
 pub use outbox::{OutboxMessage, kind as message_kind};
+pub use snapshot::{FORMAT_VERSION, StateFileError};
 
 use state::AppState;
 
@@ -112,6 +124,9 @@ pub enum StartError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The state to start with (`--import` directory, `--seed` file) could not be loaded.
+    #[error("cannot load the emulator's start state: {0}")]
+    State(#[from] StateFileError),
 }
 
 /// A running emulator. Dropping it shuts the server down.
@@ -160,10 +175,22 @@ impl Emulator {
             .map_err(|source| StartError::Bind { addr: bind, source })?;
         let base_url = format!("http://{addr}");
         // Seeding hashes passwords: keep it off the async threads.
-        let state = tokio::task::spawn_blocking(move || AppState::new(config))
-            .await
-            .map(Arc::new)
-            .map_err(|e| StartError::Config(format!("seeding failed: {e}")))?;
+        let import_dir = config.import_dir.clone();
+        let seed_file = config.seed_file.clone();
+        let state = tokio::task::spawn_blocking(move || {
+            AppState::new(config, |store, now| {
+                if let Some(dir) = &import_dir {
+                    snapshot::import(store, dir)?;
+                }
+                if let Some(path) = &seed_file {
+                    seed_file::load(store, path, now)?;
+                }
+                Ok::<(), StateFileError>(())
+            })
+        })
+        .await
+        .map_err(|e| StartError::Config(format!("seeding failed: {e}")))?
+        .map(Arc::new)?;
         state.set_base_url(base_url.clone());
         let app = server::app(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -277,6 +304,22 @@ impl Emulator {
     /// codes are all judged by it (`POST /emulator/clock`).
     pub fn advance_clock(&self, by: std::time::Duration) {
         self.state.advance_clock(by);
+    }
+
+    /// Back to the state after start (`POST /emulator/reset`): the seed users and roles, the
+    /// imported state and the seed file's users as they were loaded, no sessions, an empty
+    /// outbox, no faults, zeroed counters, the clock not moved; in deterministic mode the ids
+    /// start over too.
+    pub fn reset(&self) {
+        self.state.reset();
+    }
+
+    /// Writes users (with password hashes, never passwords), roles, role contexts and custom
+    /// objects as JSON state files into `dir` (created if missing), for
+    /// [`EmulatorConfig::with_import`] (`--import`) to load later.
+    pub fn export(&self, dir: impl AsRef<Path>) -> Result<(), StateFileError> {
+        let store = self.state.store().clone();
+        snapshot::export(&store, dir.as_ref())
     }
 
     /// A SOTT valid for the next `validity`, made with the emulator's key and secret.

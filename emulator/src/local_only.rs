@@ -1,9 +1,10 @@
 //! Keeps web pages away from the emulator's own controls.
 //!
-//! `POST /emulator/faults`, `/emulator/clock` and the `DELETE`s under `/emulator` change what
-//! every later request sees. A page open in the developer's browser, from any other origin,
-//! could otherwise call them: `fetch(…, {mode: "no-cors", method: "POST"})` needs no CORS
-//! answer to be delivered. So a request that changes state is refused when
+//! `POST /emulator/faults`, `/emulator/clock`, `/emulator/reset` and the `DELETE`s under
+//! `/emulator` change what every later request sees. A page open in the developer's browser,
+//! from any other origin, could otherwise call them:
+//! `fetch(…, {mode: "no-cors", method: "POST"})` needs no CORS answer to be delivered. So a
+//! request that changes state is refused when
 //! - its `Sec-Fetch-Site` says it comes from another site or origin (`cross-site`,
 //!   `same-site`), or
 //! - its `Origin` is present and is not this server's own origin (`http://` + `Host`), or

@@ -1,7 +1,9 @@
-//! `loginradius-emulator`: runs the emulator until Ctrl-C.
+//! `loginradius-emulator`: runs the emulator until Ctrl-C or SIGTERM (then writes its state
+//! when `--export-on-exit` is given).
 
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
@@ -52,6 +54,20 @@ struct Args {
         value_delimiter = ','
     )]
     allow_link_origins: Vec<String>,
+    /// Load users, roles, role contexts and custom objects from the state files in DIR (as
+    /// written by --export-on-exit) at start.
+    #[arg(long, env = "LOGINRADIUS_EMULATOR_IMPORT", value_name = "DIR")]
+    import: Option<PathBuf>,
+    /// Write the state files into DIR (created if missing) on Ctrl-C or SIGTERM.
+    #[arg(long, env = "LOGINRADIUS_EMULATOR_EXPORT_ON_EXIT", value_name = "DIR")]
+    export_on_exit: Option<PathBuf>,
+    /// Load users (with passwords), roles and role contexts from a seed file at start.
+    #[arg(long, env = "LOGINRADIUS_EMULATOR_SEED", value_name = "FILE")]
+    seed: Option<PathBuf>,
+    /// Deterministic mode: ids, tokens and codes from a fixed-seed generator, OTP 123456, and a
+    /// clock standing at 2030-01-01T00:00:00Z until moved.
+    #[arg(long, env = "LOGINRADIUS_EMULATOR_DETERMINISTIC")]
+    deterministic: bool,
 }
 
 #[tokio::main]
@@ -77,6 +93,15 @@ async fn main() -> std::process::ExitCode {
     for origin in args.allow_link_origins {
         config = config.with_allowed_link_origin(origin);
     }
+    if let Some(dir) = args.import {
+        config = config.with_import(dir);
+    }
+    if let Some(path) = args.seed {
+        config = config.with_seed_file(path);
+    }
+    if args.deterministic {
+        config = config.deterministic();
+    }
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {
@@ -84,12 +109,49 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    // Listen before the banner: whoever reads it may signal at once.
+    let stop = stop_signal();
     // A closed stdout (`| head`, a test that stopped reading) must not end the server.
     say(&banner(&emulator, default_secret, args.demo_data));
-    let _ = tokio::signal::ctrl_c().await;
+    stop.await;
     say("shutting down\n");
+    let mut code = std::process::ExitCode::SUCCESS;
+    if let Some(dir) = &args.export_on_exit {
+        match emulator.export(dir) {
+            Ok(()) => say(&format!("state written to {}\n", dir.display())),
+            Err(e) => {
+                eprintln!("loginradius-emulator: {e}");
+                code = std::process::ExitCode::FAILURE;
+            }
+        }
+    }
     emulator.shutdown().await;
-    std::process::ExitCode::SUCCESS
+    code
+}
+
+/// Listens for Ctrl-C (SIGINT) or, on Unix, SIGTERM from now on (a signal that arrives before
+/// the returned future is awaited is not lost), and resolves when one arrives.
+fn stop_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            if let (Ok(mut interrupt), Ok(mut terminate)) = (interrupt, terminate) {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            } else {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Writes `text` to stdout, ignoring a closed or failing stdout.
@@ -149,6 +211,9 @@ fn banner(emulator: &Emulator, default_secret: bool, demo_data: bool) -> String 
         "  outbox:             {}/emulator",
         emulator.base_url()
     ));
+    if c.deterministic {
+        line("  deterministic:      fixed ids and codes; clock at 2030-01-01T00:00:00Z".to_owned());
+    }
     if demo_data {
         line("  demo user:          admin@example.com / password123 (role admin)".to_owned());
     }

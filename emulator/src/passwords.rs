@@ -41,6 +41,11 @@ pub(crate) fn verify(password: &str, hash: &str) -> bool {
     })
 }
 
+/// Whether `hash` is an argon2 PHC string this module can verify against.
+pub(crate) fn is_phc(hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| parsed.algorithm.as_str().starts_with("argon2"))
+}
+
 /// A hash no password is known to match, verified against when a login names no account.
 static DUMMY: LazyLock<String> = LazyLock::new(|| hash("no account has this password"));
 
@@ -72,6 +77,8 @@ mod tests {
         assert!(!verify("wrong horse", &h));
         assert!(!verify("x", "not a hash"));
         assert_ne!(h, hash("correct horse"), "salted");
+        assert!(is_phc(&h));
+        assert!(!is_phc("correct horse") && !is_phc("$pbkdf2-sha256$i=1$c2FsdA$aGFzaA"));
     }
 
     #[test]

@@ -342,7 +342,7 @@ mod tests {
 
     #[test]
     fn updates_use_loginradius_casing_and_skip_managed_keys() {
-        let mut user = User::new(None, time::OffsetDateTime::UNIX_EPOCH);
+        let mut user = User::new("u".into(), "i".into(), time::OffsetDateTime::UNIX_EPOCH);
         let body = json!({"firstname":"Jane","uid":"evil","Password":"x","customfields":{"a":"b"},"Shoe":42});
         apply_fields(&mut user, body.as_object().unwrap(), false);
         assert_eq!(user.fields.get("FirstName"), Some(&json!("Jane")));

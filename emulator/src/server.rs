@@ -48,6 +48,7 @@ pub(crate) fn app(state: Arc<AppState>) -> Router {
         )
         .route("/emulator/coverage", get(admin::coverage))
         .route("/emulator/clock", post(admin::advance_clock))
+        .route("/emulator/reset", post(admin::reset))
         .route("/emulator/qr", get(admin::qr))
         .route_layer(axum::middleware::from_fn(local_only::refuse_cross_site))
         .method_not_allowed_fallback(admin::method_not_allowed)

@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use loginradius::wire::sott::SottKey;
-use rand::Rng;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use crate::config::EmulatorConfig;
 use crate::faults::Faults;
+use crate::ids::Ids;
 use crate::outbox::Outbox;
 use crate::passwords;
 use crate::stats::Stats;
@@ -35,6 +35,11 @@ pub(crate) struct AppState {
     pub(crate) faults: Faults,
     pub(crate) stats: Stats,
     clock_offset_ms: AtomicI64,
+    /// Deterministic mode: the instant the clock stands at (plus the offset) instead of the
+    /// system time.
+    epoch: Option<OffsetDateTime>,
+    /// The store as it was after start (seeds, imports), restored by [`AppState::reset`].
+    initial: Store,
     base_url: OnceLock<String>,
     /// Bounds how many requests run their (blocking, CPU-bound) handlers at once, so a burst of
     /// sign-ins queues instead of starting a thread and a password hash per request.
@@ -46,22 +51,55 @@ fn handler_slot_count() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get() * 2)
 }
 
+/// Where the clock stands at start in deterministic mode: 2030-01-01T00:00:00Z.
+pub(crate) const DETERMINISTIC_EPOCH: OffsetDateTime = time::macros::datetime!(2030-01-01 0:00 UTC);
+
 impl AppState {
-    pub(crate) fn new(config: EmulatorConfig) -> Self {
+    /// Seeds the configured roles and users, then lets `load` add more (imported state, a seed
+    /// file); what results is the state [`AppState::reset`] returns to.
+    pub(crate) fn new<E>(
+        config: EmulatorConfig,
+        load: impl FnOnce(&mut Store, OffsetDateTime) -> Result<(), E>,
+    ) -> Result<Self, E> {
         let sott_key = SottKey::derive(&config.api_secret);
-        let state = Self {
+        let ids = if config.deterministic {
+            Ids::deterministic()
+        } else {
+            Ids::default()
+        };
+        let mut state = Self {
             sott_key,
-            store: Mutex::new(Store::default()),
+            store: Mutex::new(Store {
+                ids,
+                ..Store::default()
+            }),
             outbox: Outbox::default(),
             faults: Faults::default(),
             stats: Stats::default(),
             clock_offset_ms: AtomicI64::new(0),
+            epoch: config.deterministic.then_some(DETERMINISTIC_EPOCH),
+            initial: Store::default(),
             base_url: OnceLock::new(),
             handler_slots: tokio::sync::Semaphore::new(handler_slot_count()),
             config,
         };
         state.seed();
-        state
+        let now = state.now();
+        load(&mut state.store(), now)?;
+        let initial = state.store().clone();
+        state.initial = initial;
+        Ok(state)
+    }
+
+    /// Back to the state after start: users, roles, tokens and custom objects as seeded and
+    /// imported (and the id generator where it stood), an empty outbox, no faults, zeroed
+    /// counters, the clock not moved.
+    pub(crate) fn reset(&self) {
+        *self.store() = self.initial.clone();
+        self.outbox.clear();
+        self.faults.clear();
+        self.stats.reset();
+        self.clock_offset_ms.store(0, Ordering::Relaxed);
     }
 
     fn seed(&self) {
@@ -74,7 +112,7 @@ impl AppState {
             );
         }
         for seed in &self.config.users {
-            let mut user = User::new(seed.uid.clone(), now);
+            let mut user = store.new_user(seed.uid.clone(), now);
             user.emails.push(EmailEntry::primary(&seed.email));
             user.email_verified = seed.email_verified;
             user.username = seed.username.clone();
@@ -108,10 +146,11 @@ impl AppState {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The emulator's clock: the system clock plus any offset set by `advance_clock`.
+    /// The emulator's clock: the system clock (in deterministic mode, the fixed
+    /// [`DETERMINISTIC_EPOCH`]) plus any offset set by `advance_clock`.
     pub(crate) fn now(&self) -> OffsetDateTime {
         let offset = self.clock_offset_ms.load(Ordering::Relaxed);
-        OffsetDateTime::now_utc() + time::Duration::milliseconds(offset)
+        self.epoch.unwrap_or_else(OffsetDateTime::now_utc) + time::Duration::milliseconds(offset)
     }
 
     /// Moves the emulator's clock forward.
@@ -211,10 +250,11 @@ pub(crate) struct User {
 }
 
 impl User {
-    pub(crate) fn new(uid: Option<String>, now: OffsetDateTime) -> Self {
+    /// A new account with these ids, created `now`.
+    pub(crate) fn new(uid: String, id: String, now: OffsetDateTime) -> Self {
         Self {
-            uid: uid.unwrap_or_else(new_uid),
-            id: new_uid(),
+            uid,
+            id,
             emails: Vec::new(),
             email_verified: false,
             username: None,
@@ -305,9 +345,10 @@ pub(crate) struct CustomRecord {
     pub(crate) data: Value,
 }
 
-/// The guarded maps.
-#[derive(Default)]
+/// The guarded maps, and the source of the ids they hold.
+#[derive(Default, Clone)]
 pub(crate) struct Store {
+    pub(crate) ids: Ids,
     pub(crate) users: BTreeMap<String, User>,
     pub(crate) sessions: HashMap<String, Session>,
     pub(crate) refresh_tokens: HashMap<String, RefreshRec>,
@@ -320,6 +361,60 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// A new account (with a fresh uid unless `uid` is given), not yet stored.
+    pub(crate) fn new_user(&mut self, uid: Option<String>, now: OffsetDateTime) -> User {
+        let uid = uid.unwrap_or_else(|| self.ids.uid());
+        User::new(uid, self.ids.uid(), now)
+    }
+
+    /// Stores a user loaded from a file, refusing what the API would refuse: an empty or taken
+    /// uid, an email, username or phone another account has, a role or context role that is not
+    /// defined. Role names take their stored spelling.
+    pub(crate) fn add_user(&mut self, mut user: User) -> Result<(), String> {
+        let who = user.primary_email().unwrap_or(&user.uid).to_owned();
+        if user.uid.trim().is_empty() || self.users.contains_key(&user.uid) {
+            return Err(format!(
+                "user {who}: the uid {:?} is empty or taken",
+                user.uid
+            ));
+        }
+        if let Some(taken) = user
+            .emails
+            .iter()
+            .find(|e| self.uid_by_email(&e.value).is_some())
+        {
+            return Err(format!("user {who}: the email {} is taken", taken.value));
+        }
+        if let Some(name) = user
+            .username
+            .as_deref()
+            .filter(|n| self.uid_by_username(n).is_some())
+        {
+            return Err(format!("user {who}: the username {name} is taken"));
+        }
+        if let Some(phone) = user
+            .phone_id
+            .as_deref()
+            .filter(|p| self.uid_by_phone(p).is_some())
+        {
+            return Err(format!("user {who}: the phone {phone} is taken"));
+        }
+        let resolve = |roles: &mut Vec<String>| -> Result<(), String> {
+            for role in roles.iter_mut() {
+                *role = self
+                    .role_name(role)
+                    .ok_or_else(|| format!("user {who}: the role {role:?} is not defined"))?;
+            }
+            Ok(())
+        };
+        resolve(&mut user.roles)?;
+        for context in &mut user.role_contexts {
+            resolve(&mut context.roles)?;
+        }
+        self.users.insert(user.uid.clone(), user);
+        Ok(())
+    }
+
     pub(crate) fn uid_by_email(&self, email: &str) -> Option<String> {
         self.users
             .values()
@@ -362,8 +457,8 @@ impl Store {
         now: OffsetDateTime,
         ttl: time::Duration,
     ) -> (String, String, OffsetDateTime) {
-        let access = uuid::Uuid::new_v4().to_string();
-        let refresh = uuid::Uuid::new_v4().to_string();
+        let access = self.ids.token();
+        let refresh = self.ids.token();
         let expires = now + ttl;
         self.sessions.insert(
             access.clone(),
@@ -390,7 +485,7 @@ impl Store {
         uid: &str,
         expires: OffsetDateTime,
     ) -> String {
-        let token = uuid::Uuid::new_v4().simple().to_string();
+        let token = self.ids.uid();
         self.links.insert(
             token.clone(),
             LinkToken {
@@ -415,15 +510,4 @@ impl Store {
         }
         existed
     }
-}
-
-/// A new LoginRadius-style uid: 32 lowercase hex characters.
-pub(crate) fn new_uid() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
-/// A new 24-hex record id (Mongo ObjectId style).
-pub(crate) fn new_record_id() -> String {
-    let bytes: [u8; 12] = rand::rng().random();
-    hex::encode(bytes)
 }

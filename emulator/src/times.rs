@@ -23,6 +23,13 @@ pub(crate) fn iso(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
+/// RFC 3339 in UTC (`2017-08-17T10:52:36.164413Z`), as state files write times.
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
+    utc(t)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
+}
+
 /// `2017-11-06 06:15:53` (server info `CurrentTime`).
 pub(crate) fn server(t: OffsetDateTime) -> String {
     utc(t)

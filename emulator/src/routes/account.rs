@@ -80,7 +80,7 @@ fn create(ctx: &mut Ctx) -> Result<Value, ApiError> {
         None => None,
     };
     let mut store = ctx.state.store();
-    let mut user = User::new(None, ctx.now);
+    let mut user = store.new_user(None, ctx.now);
     apply_admin_fields(&store, &mut user, &body)?;
     if let Some(source) = str_ci(&body, "RegistrationSource") {
         user.registration_source = source;

@@ -121,7 +121,7 @@ fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
     {
         return Err(ApiError::new(codes::USERNAME_ALREADY_REGISTERED));
     }
-    let mut user = User::new(None, ctx.now);
+    let mut user = store.new_user(None, ctx.now);
     user.emails = emails;
     user.username = username;
     user.password_hash = Some(hash);

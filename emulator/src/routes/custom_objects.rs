@@ -9,7 +9,7 @@ use loginradius::codes;
 
 use crate::errors::ApiError;
 use crate::request::Ctx;
-use crate::state::{CustomRecord, new_record_id};
+use crate::state::CustomRecord;
 use crate::times::iso;
 
 super::routes! {
@@ -67,20 +67,16 @@ fn create(ctx: &Ctx) -> Result<Value, ApiError> {
     let uid = uid_of(ctx)?;
     let name = object_name(ctx)?;
     let data = object_body(ctx)?;
+    let mut store = ctx.state.store();
     let record = CustomRecord {
-        id: new_record_id(),
+        id: store.ids.record_id(),
         uid,
         created: ctx.now,
         modified: ctx.now,
         data: Value::Object(data),
     };
     let out = record_json(&record);
-    ctx.state
-        .store()
-        .custom_objects
-        .entry(name)
-        .or_default()
-        .push(record);
+    store.custom_objects.entry(name).or_default().push(record);
     Ok(out)
 }
 

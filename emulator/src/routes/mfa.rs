@@ -60,16 +60,22 @@ fn mask_email(email: &str) -> String {
 
 /// The authenticator part of the 2FA settings; creates a pending secret (shown as a QR code)
 /// when the authenticator is not set up yet.
-fn authenticator_settings(ctx: &Ctx, user: &mut User) -> serde_json::Map<String, Value> {
+fn authenticator_settings(
+    ctx: &Ctx,
+    store: &mut Store,
+    uid: &str,
+) -> Result<serde_json::Map<String, Value>, ApiError> {
+    let user = user_ref(store, uid)?;
+    if !user.authenticator_enabled() && user.mfa.pending_secret.is_none() {
+        let secret = authenticator::new_secret(&mut store.ids);
+        user_mut(store, uid)?.mfa.pending_secret = Some(secret);
+    }
+    let user = user_ref(store, uid)?;
     let verified = user.authenticator_enabled();
     let (qr, manual) = if verified {
         (Value::Null, Value::Null)
     } else {
-        let secret = user
-            .mfa
-            .pending_secret
-            .get_or_insert_with(authenticator::new_secret)
-            .clone();
+        let secret = user.mfa.pending_secret.clone().unwrap_or_default();
         let label = user
             .primary_email()
             .or(user.username.as_deref())
@@ -100,7 +106,7 @@ fn authenticator_settings(ctx: &Ctx, user: &mut User) -> serde_json::Map<String,
         json!(false),
     );
     out.insert("SecurityQuestions".into(), Value::Null);
-    out
+    Ok(out)
 }
 
 /// `POST /auth/login/2fa`: a second-factor challenge when the site requires MFA or the user
@@ -117,7 +123,7 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
         envelope["SecondFactorAuthentication"] = Value::Null;
         return Ok(envelope);
     }
-    let token = uuid::Uuid::new_v4().to_string();
+    let token = store.ids.token();
     let expires = ctx.now + MFA_CHALLENGE_TTL;
     store.challenges.insert(
         token.clone(),
@@ -126,11 +132,10 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
             expires,
         },
     );
-    let user = user_mut(&mut store, &uid)?;
     let mut challenge = serde_json::Map::new();
     challenge.insert("SecondFactorAuthenticationToken".into(), json!(token));
     challenge.insert("ExpireIn".into(), json!(iso(expires)));
-    challenge.extend(authenticator_settings(ctx, user));
+    challenge.extend(authenticator_settings(ctx, &mut store, &uid)?);
     Ok(json!({
         "SecondFactorAuthentication": challenge,
         "Profile": null,
@@ -222,8 +227,9 @@ fn settings(ctx: &mut Ctx) -> Result<Value, ApiError> {
     require_mfa_site(ctx)?;
     let uid = ctx.user_uid()?;
     let mut store = ctx.state.store();
-    let user = user_mut(&mut store, &uid)?;
-    Ok(Value::Object(authenticator_settings(ctx, user)))
+    Ok(Value::Object(authenticator_settings(
+        ctx, &mut store, &uid,
+    )?))
 }
 
 fn enable(ctx: &mut Ctx) -> Result<Value, ApiError> {
@@ -270,14 +276,15 @@ fn reset_by_uid(ctx: &mut Ctx) -> Result<Value, ApiError> {
 fn backup_codes(ctx: &Ctx, uid: &str, regenerate: bool) -> Result<Value, ApiError> {
     require_mfa_site(ctx)?;
     let mut store = ctx.state.store();
-    let user = user_mut(&mut store, uid)?;
+    let user = user_ref(&store, uid)?;
     if !user.authenticator_enabled() {
         return Err(ApiError::new(codes::MFA_NOT_CONFIGURED));
     }
     if regenerate || user.mfa.backup_codes.is_empty() {
-        user.mfa.backup_codes = authenticator::backup_codes();
+        let fresh = authenticator::backup_codes(&mut store.ids);
+        user_mut(&mut store, uid)?.mfa.backup_codes = fresh;
     }
-    Ok(json!({ "BackUpCodes": user.mfa.backup_codes }))
+    Ok(json!({ "BackUpCodes": user_ref(&store, uid)?.mfa.backup_codes }))
 }
 
 fn backup_codes_by_token(ctx: &mut Ctx) -> Result<Value, ApiError> {

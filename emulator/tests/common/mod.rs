@@ -2,6 +2,8 @@
 //! read JSON answers, make SOTTs and TOTP codes.
 #![allow(dead_code)]
 
+pub mod binary;
+
 use loginradius_emulator::{Emulator, EmulatorConfig, SeedUser};
 use serde_json::Value;
 
@@ -258,4 +260,31 @@ pub fn wrong_code(manual_entry_code: &str) -> String {
         .map(|n| format!("{n:06}"))
         .find(|c| !good.contains(c))
         .expect("some wrong code")
+}
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "loginradius-emulator-{label}-{}-{n}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temporary directory");
+        Self(dir)
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
