@@ -84,7 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let authenticator = Authenticator::builder(client.clone())
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()?;
-    let flows = Flows::new(authenticator.clone(), session);
+    let flows = Flows::new(authenticator.clone(), session)?;
 
     let server = HttpServer::new(move || {
         App::new()

@@ -77,8 +77,16 @@ pub mod routes;
 pub use config::LoginRadiusConfig;
 pub use extract::{AuthenticatedUser, MaybeUser, authenticate};
 pub use guard::{RequireAuth, RequireAuthMiddleware};
-pub use loginradius::auth::{Authenticator, Policy, Rejection, RejectionKind, Require};
+/// The core crate, for what is not re-exported here.
+pub use loginradius;
+pub use loginradius::LoginRadius;
+pub use loginradius::auth::{
+    Authenticator, Policy, Rejection, RejectionKind, Require, TokenExtractor,
+};
 /// Declares [`Policy`] types (core's macro, re-exported).
 pub use loginradius::policy;
+pub use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie, WiringError};
 pub use policy::Guarded;
-pub use rejection::{AuthError, ErrorHandler, rejection_response};
+#[allow(deprecated)]
+pub use rejection::{AuthError, ErrorHandler};
+pub use rejection::{AuthRejection, RejectionHandler, rejection_response};

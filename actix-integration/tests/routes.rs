@@ -9,7 +9,7 @@ use loginradius_test_support::csrf_cases;
 use actix_web::{App, test, web};
 use loginradius::auth::TokenExtractor;
 use loginradius::web::{Flows, SessionCookie};
-use loginradius_actix::routes::{self, RouteHelpers, SameOriginWrites};
+use loginradius_actix::routes::{self, AuthRoutes, SameOriginWrites};
 use loginradius_actix::{LoginRadiusConfig, Require, RequireAuth};
 use serde_json::json;
 use support::*;
@@ -36,7 +36,7 @@ fn flows(upstream: &Upstream) -> Flows {
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
         .unwrap();
-    Flows::new(authenticator, session)
+    Flows::new(authenticator, session).unwrap()
 }
 
 fn post(uri: &str, body: &'static str) -> test::TestRequest {
@@ -165,7 +165,7 @@ async fn cross_origin_writes_are_refused_before_the_flow() {
     let upstream = Upstream::new();
     login_ok(&upstream);
     let app = test::init_service(App::new().configure(|cfg| {
-        RouteHelpers::new(flows(&upstream))
+        AuthRoutes::new(flows(&upstream))
             .csrf(SameOriginWrites::new().trusted_origin("https://partner.example"))
             .configure(cfg)
     }))

@@ -27,7 +27,7 @@ fn app() -> (Router, RecordingTransport) {
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
         .unwrap();
-    let auth = AuthRoutes::new(Flows::new(authenticator, session))
+    let auth = AuthRoutes::new(Flows::new(authenticator, session).unwrap())
         .trusted_origin("https://app.example.com")
         .unwrap();
     (Router::new().nest("/auth", routes::router(auth)), transport)

@@ -121,7 +121,7 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
         .unwrap();
-    let flows = Flows::new(authenticator, session.clone()).config(
+    let flows = Flows::new(authenticator, session.clone()).unwrap().config(
         FlowConfig::default()
             .reset_password_url("http://127.0.0.1/reset")
             .verification_url("http://127.0.0.1/verify")
