@@ -5,10 +5,17 @@
 //! permission decisions and the rejection format all live in core; this crate only translates
 //! them to actix types. The axum adapter (`loginradius-axum`) answers exactly the same way.
 //!
+//! The crate's README (rendered on its repository page) walks through a complete app, the
+//! `examples/first_hour.rs` that CI builds and tests.
+//!
+//! - [`Flows::from_client`] and [`LoginRadiusConfig::from_flows`]: sessions in one step; the
+//!   route helpers and the guards read the same session, and a wiring in which they could not
+//!   is an error ([`WiringError`]), never a silent 401.
 //! - [`LoginRadiusConfig`]: app data holding the [`Authenticator`] (or use
 //!   `web::Data<Authenticator>`) and the rejection renderer
-//!   ([`error_handler`](LoginRadiusConfig::error_handler), in the style of actix's
-//!   `JsonConfig`, or the [`redirect_html_to`](LoginRadiusConfig::redirect_html_to) preset).
+//!   ([`on_rejection`](LoginRadiusConfig::on_rejection), in the style of actix's
+//!   `JsonConfig`, or the [`html_pages`](LoginRadiusConfig::html_pages) and
+//!   [`redirect_html_to`](LoginRadiusConfig::redirect_html_to) presets).
 //! - [`AuthenticatedUser`] and the strict [`MaybeUser`] extractors (actix's own `Option<T>`
 //!   would turn an outage into an anonymous visitor; `MaybeUser` answers 503 instead).
 //! - [`RequireAuth`]: a guard middleware (`Transform`) for a `scope` or a resource, from a
@@ -65,6 +72,11 @@
 //!
 //! [actix-web]: https://docs.rs/actix-web/4
 #![warn(missing_docs)]
+
+// The README's snippets are doctests too.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 mod config;
 mod extract;

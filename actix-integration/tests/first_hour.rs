@@ -85,3 +85,14 @@ async fn the_first_hour_app_works_for_browsers_and_api_clients() {
     assert_eq!(admin.status, 200);
     assert_eq!(admin.text(), "all users");
 }
+
+/// The README shows the example exactly as CI builds and tests it.
+#[actix_web::test]
+async fn the_readme_shows_the_example_as_it_is() {
+    let readme = include_str!("../README.md");
+    let example = include_str!("../examples/first_hour.rs");
+    assert!(
+        readme.contains(&format!("```rust,no_run\n{example}```")),
+        "README.md must show examples/first_hour.rs verbatim"
+    );
+}

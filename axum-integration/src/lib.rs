@@ -5,13 +5,24 @@
 //! permission decisions and the rejection format all live in core; this crate only translates
 //! them to axum types.
 //!
+//! The crate's README (rendered on its repository page) walks through a complete app, the
+//! `examples/first_hour.rs` that CI builds and tests: optional user, guards per route and per
+//! group, `Guarded`, route helpers with sessions, the browser presets, testing with the
+//! emulator, and a `RUST_LOG` recipe.
+//!
+//! - [`Flows::from_client`] and [`LoginRadiusLayer::from_flows`]: sessions in one step; the
+//!   route helpers and the guards read the same session, and a wiring in which they could not
+//!   is an error ([`WiringError`]), never a silent 401.
 //! - [`LoginRadiusLayer`]: a `tower::Layer` that puts a lazy per-request [`AuthContext`] in the
 //!   request extensions (the user is looked up at most once per request, only when asked).
 //! - [`AuthenticatedUser`] and `Option<AuthenticatedUser>` extractors.
-//! - [`RequireAuth`]: a guard for `route_layer`, from a [`Require`] value.
+//! - [`RequireAuth`]: a guard for `route_layer` (a group of routes, or one route), from a
+//!   [`Require`] value; see its docs for which routes a guard covers.
 //! - [`Policy`], [`policy!`] and [`Guarded`]: reusable guard types in handler signatures.
 //! - [`RejectionHandler`]: replaces the default JSON rejections, for example with
-//!   [`RejectionHandler::redirect_html_to`] for pages.
+//!   [`RejectionHandler::html_pages`] (login redirect and HTML 403) for pages.
+//! - [`routes`]: the route helpers (login, MFA, registration, logout, password and
+//!   passwordless flows), JSON or HTML forms.
 //!
 //! ```
 //! use axum::{Router, routing::get};
@@ -31,6 +42,11 @@
 //! }
 //! ```
 #![warn(missing_docs)]
+
+// The README's snippets are doctests too.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 mod extract;
 mod guard;

@@ -143,3 +143,28 @@ async fn seeded_role_contexts_and_roles_without_permissions_are_what_guards_see(
         StatusCode::FORBIDDEN
     );
 }
+
+/// The README shows the example exactly as CI builds and tests it.
+#[test]
+fn the_readme_shows_the_example_as_it_is() {
+    let readme = include_str!("../README.md");
+    let example = include_str!("../examples/first_hour.rs");
+    assert!(
+        readme.contains(&format!("```rust,no_run\n{example}```")),
+        "README.md must show examples/first_hour.rs verbatim"
+    );
+}
+
+/// The workspace README shows the example's `app` function exactly as it is built here.
+#[test]
+fn the_workspace_readme_shows_the_examples_app_as_it_is() {
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../examples/first_hour.rs");
+    let start = example.find("pub fn app(").unwrap();
+    let end = example.find("#[tokio::main]").unwrap();
+    let app = example[start..end].trim_end();
+    assert!(
+        readme.contains(&format!("```rust\n{app}\n```")),
+        "README.md must show the `app` of axum-integration/examples/first_hour.rs verbatim"
+    );
+}
