@@ -15,7 +15,8 @@
 //!   is an error ([`WiringError`]), never a silent 401.
 //! - [`LoginRadiusLayer`]: a `tower::Layer` that puts a lazy per-request [`AuthContext`] in the
 //!   request extensions (the user is looked up at most once per request, only when asked).
-//! - [`AuthenticatedUser`] and `Option<AuthenticatedUser>` extractors.
+//! - [`AuthenticatedUser`] and `Option<AuthenticatedUser>` extractors, and [`MaybeUser`]
+//!   (core's user or `None`, the actix adapter's name).
 //! - [`RequireAuth`]: a guard for `route_layer` (a group of routes, or one route), from a
 //!   [`Require`] value; see its docs for which routes a guard covers.
 //! - [`Policy`], [`policy!`] and [`Guarded`]: reusable guard types in handler signatures.
@@ -55,7 +56,7 @@ mod policy;
 mod rejection;
 pub mod routes;
 
-pub use extract::AuthenticatedUser;
+pub use extract::{AuthenticatedUser, MaybeUser};
 #[allow(deprecated)]
 pub use guard::RequireLayer;
 pub use guard::{RequireAuth, RequireService};
