@@ -97,6 +97,10 @@ pub use loginradius::auth::{
 };
 /// Declares [`Policy`] types (core's macro, re-exported).
 pub use loginradius::policy;
+/// OpenAPI security schemes and guarded-route requirements (feature `utoipa`; core's
+/// `loginradius::web::openapi`).
+#[cfg(feature = "utoipa")]
+pub use loginradius::web::openapi;
 pub use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie, WiringError};
 pub use policy::Guarded;
 #[allow(deprecated)]

@@ -69,6 +69,10 @@ pub use loginradius::auth::{
 };
 /// Declares [`Policy`] types (core's macro, re-exported).
 pub use loginradius::policy;
+/// OpenAPI security schemes and guarded-route requirements (feature `utoipa`; core's
+/// `loginradius::web::openapi`).
+#[cfg(feature = "utoipa")]
+pub use loginradius::web::openapi;
 pub use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie, WiringError};
 pub use policy::Guarded;
 pub use rejection::{AuthRejection, RejectionHandler, rejection_response};

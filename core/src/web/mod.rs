@@ -26,6 +26,8 @@
 //! - [`csrf`]: the same-origin rules for state-changing requests (Go 1.25
 //!   `CrossOriginProtection`), for adapters that cannot use tower-http's `CsrfLayer`.
 //! - [`redirect`]: the login-redirect preset's rules (when to redirect, and a same-site `next`).
+//! - `openapi` (feature `utoipa`): the Bearer and session-cookie security schemes and the
+//!   requirements of guarded routes for a utoipa OpenAPI document.
 //!
 //! ```
 //! use loginradius::LoginRadius;
@@ -51,6 +53,8 @@
 mod cookie_security;
 pub mod csrf;
 mod flows;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
 mod qr;
 pub mod redirect;
 mod session;
