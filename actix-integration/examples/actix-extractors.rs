@@ -23,7 +23,6 @@
 
 use actix_web::{App, HttpServer, web};
 use loginradius::LoginRadius;
-use loginradius::auth::{Authenticator, TokenExtractor};
 use loginradius::web::{CookieSecurity, Flows, SessionCookie};
 use loginradius_actix::{
     AuthenticatedUser, Guarded, LoginRadiusConfig, MaybeUser, Require, RequireAuth, policy, routes,
@@ -77,18 +76,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (client, Some(emulator))
     };
 
-    // The session cookie is a token source, so the route helpers' sessions work everywhere.
+    // One step: the flows' authenticator reads Bearer tokens and the session cookie, and the
+    // app's config uses that authenticator, so the route helpers' sessions work everywhere.
     // This example is served over plain HTTP on 127.0.0.1: the development setting, chosen
     // explicitly (the default, `CookieSecurity::Always`, is the one for a deployed site).
     let session = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
-    let authenticator = Authenticator::builder(client.clone())
-        .token_sources(TokenExtractor::bearer().with(session.token_source()))
-        .build()?;
-    let flows = Flows::new(authenticator.clone(), session);
+    let flows = Flows::from_client(client.clone(), session)?;
 
     let server = HttpServer::new(move || {
         App::new()
-            .app_data(LoginRadiusConfig::new(authenticator.clone()))
+            .app_data(LoginRadiusConfig::from_flows(&flows))
             .route("/", web::get().to(home))
             .route("/me", web::get().to(me))
             .route("/admin", web::get().to(admin))

@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use loginradius::auth::{Authenticator, Rejection};
 use loginradius::web::Flows;
 
-use crate::rejection::{AuthError, ErrorHandler};
+use crate::rejection::{AuthRejection, RejectionHandler};
 
 /// The app data of this crate: the [`Authenticator`] and how rejections are rendered, in the
 /// style of actix's `JsonConfig`.
@@ -36,7 +36,7 @@ use crate::rejection::{AuthError, ErrorHandler};
 #[derive(Debug, Clone, Default)]
 pub struct LoginRadiusConfig {
     authenticator: Option<Authenticator>,
-    handler: ErrorHandler,
+    handler: RejectionHandler,
 }
 
 impl LoginRadiusConfig {
@@ -44,8 +44,24 @@ impl LoginRadiusConfig {
     pub fn new(authenticator: Authenticator) -> Self {
         Self {
             authenticator: Some(authenticator),
-            handler: ErrorHandler::default(),
+            handler: RejectionHandler::default(),
         }
+    }
+
+    /// A config with the authenticator of the route helpers' `flows`
+    /// ([`Flows::from_client`]): the extractors and guards accept the session cookie the
+    /// helpers start, and `Bearer` tokens. The same name as the axum adapter's
+    /// `LoginRadiusLayer::from_flows`.
+    pub fn from_flows(flows: &Flows) -> Self {
+        Self::new(flows.authenticator().clone())
+    }
+
+    /// Replaces how rejections are rendered: a [`RejectionHandler`] (such as
+    /// [`RejectionHandler::redirect_html_to`]) or a function of core's [`Rejection`] and the
+    /// request. The same name as the axum adapter's `LoginRadiusLayer::on_rejection`.
+    pub fn on_rejection(mut self, handler: impl Into<RejectionHandler>) -> Self {
+        self.handler = handler.into();
+        self
     }
 
     /// Replaces how rejections (401, 403, 503, 500) are rendered, for every extractor and
@@ -54,24 +70,35 @@ impl LoginRadiusConfig {
     where
         F: Fn(Rejection, &HttpRequest) -> HttpResponse + Send + Sync + 'static,
     {
-        self.handler = ErrorHandler::new(f);
+        self.handler = RejectionHandler::new(f);
         self
     }
 
-    /// Sets a prepared [`ErrorHandler`].
-    pub fn with_handler(mut self, handler: ErrorHandler) -> Self {
+    /// Sets a prepared [`RejectionHandler`].
+    pub fn with_handler(mut self, handler: RejectionHandler) -> Self {
         self.handler = handler;
         self
     }
 
-    /// The preset for web pages ([`ErrorHandler::redirect_html_to`]): unauthenticated requests
+    /// The preset for web pages ([`RejectionHandler::redirect_html_to`]): unauthenticated requests
     /// that accept HTML are redirected to `login_path?next=…` (a same-site relative path);
     /// everything else gets the JSON rejection.
     ///
     /// # Panics
     /// When `login_path` is not a same-site path such as `/login`.
     pub fn redirect_html_to(self, login_path: impl Into<String>) -> Self {
-        self.with_handler(ErrorHandler::redirect_html_to(login_path))
+        self.with_handler(RejectionHandler::redirect_html_to(login_path))
+    }
+
+    /// The preset for a site of HTML pages ([`RejectionHandler::html_pages`]): the login
+    /// redirect for browsers that are not signed in, and an HTML 403 page for signed-in
+    /// browsers without the role or permission; API clients keep the JSON answers. The same
+    /// name as the axum adapter's `LoginRadiusLayer::html_pages`.
+    ///
+    /// # Panics
+    /// When `login_path` is not a same-site path such as `/login`.
+    pub fn html_pages(self, login_path: impl Into<String>) -> Self {
+        self.with_handler(RejectionHandler::html_pages(login_path))
     }
 
     /// The authenticator, when this config carries one.
@@ -80,7 +107,7 @@ impl LoginRadiusConfig {
     }
 
     /// The rejection renderer.
-    pub fn handler(&self) -> &ErrorHandler {
+    pub fn handler(&self) -> &RejectionHandler {
         &self.handler
     }
 }
@@ -88,7 +115,7 @@ impl LoginRadiusConfig {
 /// What an extractor or guard needs from the app data.
 pub(crate) struct Resolved {
     pub(crate) authenticator: Authenticator,
-    pub(crate) handler: ErrorHandler,
+    pub(crate) handler: RejectionHandler,
 }
 
 /// The config of the request, from `LoginRadiusConfig` or `web::Data<LoginRadiusConfig>`.
@@ -101,7 +128,7 @@ fn config_of(req: &HttpRequest) -> Option<&LoginRadiusConfig> {
 
 /// The authenticator and renderer of the request, or the rendered 500 when no authenticator is
 /// registered.
-pub(crate) fn resolve(req: &HttpRequest) -> Result<Resolved, AuthError> {
+pub(crate) fn resolve(req: &HttpRequest) -> Result<Resolved, AuthRejection> {
     let config = config_of(req);
     let handler = config.map(|c| c.handler.clone()).unwrap_or_default();
     let authenticator = config
@@ -120,7 +147,7 @@ pub(crate) fn resolve(req: &HttpRequest) -> Result<Resolved, AuthError> {
             authenticator,
             handler,
         }),
-        None => Err(AuthError::new(missing_authenticator(), &handler, req)),
+        None => Err(AuthRejection::new(missing_authenticator(), &handler, req)),
     }
 }
 

@@ -13,7 +13,7 @@ use tokio::sync::OnceCell;
 
 use crate::config::{self, Resolved};
 use crate::headers;
-use crate::rejection::AuthError;
+use crate::rejection::AuthRejection;
 
 /// The future of this crate's extractors.
 type Extraction<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
@@ -58,7 +58,7 @@ impl Lookup {
 ///
 /// Fails with 401 (no, invalid or expired token), 503 (LoginRadius cannot answer) or 500 (no
 /// authenticator in the app data).
-pub async fn authenticate(req: &HttpRequest) -> Result<auth::AuthenticatedUser, AuthError> {
+pub async fn authenticate(req: &HttpRequest) -> Result<auth::AuthenticatedUser, AuthRejection> {
     let Resolved {
         authenticator,
         handler,
@@ -68,7 +68,7 @@ pub async fn authenticate(req: &HttpRequest) -> Result<auth::AuthenticatedUser, 
         .user(req, &authenticator)
         .await
         .clone()
-        .map_err(|rejection| AuthError::new(rejection, &handler, req))
+        .map_err(|rejection| AuthRejection::new(rejection, &handler, req))
 }
 
 /// Decides `require` for the user of `req`, on the request's shared lookup. When the user meets
@@ -78,7 +78,7 @@ async fn decide<T>(
     req: &HttpRequest,
     require: &Require,
     keep: impl FnOnce(&auth::AuthenticatedUser) -> T,
-) -> Result<T, AuthError> {
+) -> Result<T, AuthRejection> {
     let Resolved {
         authenticator,
         handler,
@@ -91,20 +91,20 @@ async fn decide<T>(
             .map(|()| keep(user)),
         Err(rejection) => Err(rejection.clone()),
     };
-    outcome.map_err(|rejection| AuthError::new(rejection, &handler, req))
+    outcome.map_err(|rejection| AuthRejection::new(rejection, &handler, req))
 }
 
 /// The user of `req` when they meet `require`; otherwise the rendered rejection.
 pub(crate) async fn check(
     req: &HttpRequest,
     require: &Require,
-) -> Result<auth::AuthenticatedUser, AuthError> {
+) -> Result<auth::AuthenticatedUser, AuthRejection> {
     decide(req, require, auth::AuthenticatedUser::clone).await
 }
 
 /// Whether the user of `req` meets `require`: `Ok(())`, or the rendered rejection. For guards,
 /// which let the request through without keeping the user.
-pub(crate) async fn admit(req: &HttpRequest, require: &Require) -> Result<(), AuthError> {
+pub(crate) async fn admit(req: &HttpRequest, require: &Require) -> Result<(), AuthRejection> {
     decide(req, require, |_| ()).await
 }
 

@@ -5,10 +5,17 @@
 //! permission decisions and the rejection format all live in core; this crate only translates
 //! them to actix types. The axum adapter (`loginradius-axum`) answers exactly the same way.
 //!
+//! The crate's README (rendered on its repository page) walks through a complete app, the
+//! `examples/first_hour.rs` that CI builds and tests.
+//!
+//! - [`Flows::from_client`] and [`LoginRadiusConfig::from_flows`]: sessions in one step; the
+//!   route helpers and the guards read the same session, and a wiring in which they could not
+//!   is an error ([`WiringError`]), never a silent 401.
 //! - [`LoginRadiusConfig`]: app data holding the [`Authenticator`] (or use
 //!   `web::Data<Authenticator>`) and the rejection renderer
-//!   ([`error_handler`](LoginRadiusConfig::error_handler), in the style of actix's
-//!   `JsonConfig`, or the [`redirect_html_to`](LoginRadiusConfig::redirect_html_to) preset).
+//!   ([`on_rejection`](LoginRadiusConfig::on_rejection), in the style of actix's
+//!   `JsonConfig`, or the [`html_pages`](LoginRadiusConfig::html_pages) and
+//!   [`redirect_html_to`](LoginRadiusConfig::redirect_html_to) presets).
 //! - [`AuthenticatedUser`] and the strict [`MaybeUser`] extractors (actix's own `Option<T>`
 //!   would turn an outage into an anonymous visitor; `MaybeUser` answers 503 instead).
 //! - [`RequireAuth`]: a guard middleware (`Transform`) for a `scope` or a resource, from a
@@ -66,6 +73,11 @@
 //! [actix-web]: https://docs.rs/actix-web/4
 #![warn(missing_docs)]
 
+// The README's snippets are doctests too.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod config;
 mod extract;
 mod guard;
@@ -77,8 +89,20 @@ pub mod routes;
 pub use config::LoginRadiusConfig;
 pub use extract::{AuthenticatedUser, MaybeUser, authenticate};
 pub use guard::{RequireAuth, RequireAuthMiddleware};
-pub use loginradius::auth::{Authenticator, Policy, Rejection, RejectionKind, Require};
+/// The core crate, for what is not re-exported here.
+pub use loginradius;
+pub use loginradius::LoginRadius;
+pub use loginradius::auth::{
+    Authenticator, Policy, Rejection, RejectionKind, Require, TokenExtractor,
+};
 /// Declares [`Policy`] types (core's macro, re-exported).
 pub use loginradius::policy;
+/// OpenAPI security schemes and guarded-route requirements (feature `utoipa`; core's
+/// `loginradius::web::openapi`).
+#[cfg(feature = "utoipa")]
+pub use loginradius::web::openapi;
+pub use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie, WiringError};
 pub use policy::Guarded;
-pub use rejection::{AuthError, ErrorHandler, rejection_response};
+#[allow(deprecated)]
+pub use rejection::{AuthError, ErrorHandler};
+pub use rejection::{AuthRejection, RejectionHandler, rejection_response};

@@ -1,14 +1,14 @@
 //! Turning core's [`Rejection`] into actix responses, and the hook that lets an application
-//! replace them ([`ErrorHandler`]).
+//! replace them ([`RejectionHandler`]).
 
 use std::fmt;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ACCEPT, CACHE_CONTROL, LOCATION};
+use actix_web::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse};
 use loginradius::auth::Rejection;
-use loginradius::web::redirect::LoginRedirect;
+use loginradius::web::redirect::{FORBIDDEN_PAGE, LoginRedirect};
 
 use crate::headers;
 
@@ -34,28 +34,32 @@ type HandlerFn = dyn Fn(Rejection, &HttpRequest) -> HttpResponse + Send + Sync;
 
 /// How rejections become responses: the default JSON translation ([`rejection_response`]), a
 /// function of the rejection and the request, or the HTML login redirect preset
-/// ([`ErrorHandler::redirect_html_to`]).
+/// ([`RejectionHandler::redirect_html_to`]).
 ///
 /// Set it on [`LoginRadiusConfig`](crate::LoginRadiusConfig) with
 /// [`error_handler`](crate::LoginRadiusConfig::error_handler); every extractor and guard of
 /// the app uses it. Cheap to clone.
 #[derive(Clone)]
-pub struct ErrorHandler(Arc<HandlerFn>);
+pub struct RejectionHandler(Arc<HandlerFn>);
 
-impl fmt::Debug for ErrorHandler {
+/// The former name of [`RejectionHandler`] (the axum adapter's name for the same thing).
+#[deprecated(note = "renamed `RejectionHandler`, the name the axum adapter uses too")]
+pub type ErrorHandler = RejectionHandler;
+
+impl fmt::Debug for RejectionHandler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ErrorHandler(..)")
+        f.write_str("RejectionHandler(..)")
     }
 }
 
-impl Default for ErrorHandler {
+impl Default for RejectionHandler {
     /// The JSON translation of [`rejection_response`].
     fn default() -> Self {
         Self::new(|rejection, _| rejection_response(&rejection))
     }
 }
 
-impl ErrorHandler {
+impl RejectionHandler {
     /// A handler from a function of the rejection and the request.
     pub fn new(
         f: impl Fn(Rejection, &HttpRequest) -> HttpResponse + Send + Sync + 'static,
@@ -67,6 +71,7 @@ impl ErrorHandler {
     /// (401: no token, invalid or expired token) is redirected (`303 See Other`) to
     /// `login_path?next=<path and query of the request, percent-encoded>`; everything else gets
     /// the default JSON response. Same behaviour as the axum adapter's preset.
+    /// [`html_pages`](Self::html_pages) also answers forbidden browsers with an HTML page.
     ///
     /// `next` is always a same-site relative path (it starts with one `/`, never `//` or `/\`),
     /// so a login page that redirects to it cannot be turned into an open redirect. The rules
@@ -76,10 +81,37 @@ impl ErrorHandler {
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
     pub fn redirect_html_to(login_path: impl Into<String>) -> Self {
-        let preset = LoginRedirect::new(login_path);
+        Self::login_preset(LoginRedirect::new(login_path), false)
+    }
+
+    /// The preset for a site of HTML pages: [`redirect_html_to`](Self::redirect_html_to)'s
+    /// redirect of unauthenticated browsers (401) to `login_path?next=…`, and for a browser
+    /// that is signed in but lacks the role or permission (403), core's HTML
+    /// [`FORBIDDEN_PAGE`] with status 403 instead of JSON. API clients (no `text/html` in
+    /// `Accept`) and 503s keep the JSON answers. Same behaviour as the axum adapter's preset.
+    ///
+    /// # Panics
+    /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
+    /// `//host/…`): that is a programming error, caught at startup.
+    pub fn html_pages(login_path: impl Into<String>) -> Self {
+        Self::login_preset(LoginRedirect::new(login_path), true)
+    }
+
+    /// The login presets: the redirect, and the HTML 403 when `forbidden_page`.
+    fn login_preset(preset: LoginRedirect, forbidden_page: bool) -> Self {
         Self::new(move |rejection, req| {
-            let accept = req.headers().get_all(ACCEPT);
-            if preset.applies(&rejection, accept.filter_map(|v| v.to_str().ok())) {
+            let accept = || {
+                req.headers()
+                    .get_all(ACCEPT)
+                    .filter_map(|v| v.to_str().ok())
+            };
+            if forbidden_page && preset.forbidden_page(&rejection, accept()) {
+                return HttpResponse::build(StatusCode::FORBIDDEN)
+                    .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+                    .insert_header((CACHE_CONTROL, "no-store"))
+                    .body(FORBIDDEN_PAGE);
+            }
+            if preset.applies(&rejection, accept()) {
                 let path_and_query = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
                 return HttpResponse::build(StatusCode::SEE_OTHER)
                     .insert_header((LOCATION, preset.location(path_and_query)))
@@ -96,7 +128,7 @@ impl ErrorHandler {
     }
 }
 
-impl<F> From<F> for ErrorHandler
+impl<F> From<F> for RejectionHandler
 where
     F: Fn(Rejection, &HttpRequest) -> HttpResponse + Send + Sync + 'static,
 {
@@ -108,15 +140,19 @@ where
 /// A refused request as returned by [`authenticate`](crate::authenticate): core's
 /// [`Rejection`] and the response the app's renderer made of it. Converts into an
 /// `actix_web::Error` (answering with that response), so `?` works in handlers.
-pub struct AuthError(Box<Rendered>);
+pub struct AuthRejection(Box<Rendered>);
+
+/// The former name of [`AuthRejection`] (the axum adapter's name for the same thing).
+#[deprecated(note = "renamed `AuthRejection`, the name the axum adapter uses too")]
+pub type AuthError = AuthRejection;
 
 struct Rendered {
     rejection: Rejection,
     response: HttpResponse,
 }
 
-impl AuthError {
-    pub(crate) fn new(rejection: Rejection, handler: &ErrorHandler, req: &HttpRequest) -> Self {
+impl AuthRejection {
+    pub(crate) fn new(rejection: Rejection, handler: &RejectionHandler, req: &HttpRequest) -> Self {
         let response = handler.respond(rejection.clone(), req);
         Self(Box::new(Rendered {
             rejection,
@@ -140,25 +176,25 @@ impl AuthError {
     }
 }
 
-impl fmt::Debug for AuthError {
+impl fmt::Debug for AuthRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthError")
+        f.debug_struct("AuthRejection")
             .field("rejection", &self.0.rejection)
             .field("status", &self.0.response.status())
             .finish()
     }
 }
 
-impl fmt::Display for AuthError {
+impl fmt::Display for AuthRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0.rejection, f)
     }
 }
 
-impl std::error::Error for AuthError {}
+impl std::error::Error for AuthRejection {}
 
-impl From<AuthError> for actix_web::Error {
-    fn from(error: AuthError) -> Self {
+impl From<AuthRejection> for actix_web::Error {
+    fn from(error: AuthRejection) -> Self {
         let Rendered {
             rejection,
             response,
@@ -178,12 +214,12 @@ mod tests {
     #[test]
     #[should_panic(expected = "same-site path")]
     fn absolute_login_url_is_refused() {
-        let _ = ErrorHandler::redirect_html_to("https://evil.example/login");
+        let _ = RejectionHandler::redirect_html_to("https://evil.example/login");
     }
 
     #[test]
     fn refusals_other_than_401_are_not_redirected() {
-        let handler = ErrorHandler::redirect_html_to("/login?lang=en");
+        let handler = RejectionHandler::redirect_html_to("/login?lang=en");
         let page = TestRequest::get()
             .uri("/a")
             .insert_header((ACCEPT, "text/html"))
@@ -206,7 +242,7 @@ mod tests {
             .insert_header((ACCEPT, "text/html"))
             .to_http_request();
         let response =
-            ErrorHandler::redirect_html_to("/login").respond(Rejection::missing_token(), &req);
+            RejectionHandler::redirect_html_to("/login").respond(Rejection::missing_token(), &req);
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(
             response.headers().get(LOCATION).unwrap(),
@@ -214,7 +250,46 @@ mod tests {
         );
         let api = TestRequest::get().uri("/a").to_http_request();
         let response =
-            ErrorHandler::redirect_html_to("/login").respond(Rejection::missing_token(), &api);
+            RejectionHandler::redirect_html_to("/login").respond(Rejection::missing_token(), &api);
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    #[test]
+    fn the_html_pages_preset_answers_forbidden_browsers_with_an_html_403() {
+        let handler = RejectionHandler::html_pages("/login");
+        let page = TestRequest::get()
+            .uri("/admin")
+            .insert_header((ACCEPT, "text/html"))
+            .to_http_request();
+        let response = handler.respond(Rejection::forbidden(), &page);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(response.headers().get(CACHE_CONTROL).unwrap(), "no-store");
+        let response = handler.respond(Rejection::missing_token(), &page);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers().get(LOCATION).unwrap(),
+            "/login?next=/admin"
+        );
+        let api = TestRequest::get()
+            .uri("/admin")
+            .insert_header((ACCEPT, "application/json"))
+            .to_http_request();
+        let response = handler.respond(Rejection::forbidden(), &api);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        // `redirect_html_to` keeps the JSON 403.
+        let response =
+            RejectionHandler::redirect_html_to("/login").respond(Rejection::forbidden(), &page);
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
     }
 }

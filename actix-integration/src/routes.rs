@@ -4,7 +4,7 @@
 //!
 //! | method and path | body | flow |
 //! | --- | --- | --- |
-//! | `POST /login` | `{"email", "password"}` | [`Flows::login`] |
+//! | `POST /login` | `{"email", "password", "next"?}` | [`Flows::login`] |
 //! | `POST /login/mfa` | `{"code"}` | [`Flows::login_mfa`] |
 //! | `POST /register` | `{"email", "password", …}` | [`Flows::register`] |
 //! | `POST /logout` | | [`Flows::logout`] |
@@ -20,11 +20,17 @@
 //! | `POST /mfa/disable` | | [`Flows::mfa_disable`] |
 //!
 //! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
-//! behaviour) is core's; this module only reads the body with actix's [`web::Json`] extractor
-//! into core's typed input ([`LoginInput`], …) and moves headers between actix and core.
-//! Bodies are JSON, sent with `Content-Type: application/json`; a body that is not the route's
-//! input is 400 `{"error": "invalid_input", …}` before any flow runs. Every response carries
-//! `Cache-Control: no-store`; a 503 carries `Retry-After`.
+//! behaviour, no token in any body, the same answer for unknown addresses) is core's, listed
+//! in [`Flows`' rules](loginradius::web::Flows#rules-kept-by-every-flow); this module only
+//! reads the body into core's typed input ([`LoginInput`], …) with core's [`read_input`] and
+//! moves headers between actix and core.
+//!
+//! - Bodies are JSON (`Content-Type: application/json`) or an HTML form
+//!   (`application/x-www-form-urlencoded`) with the same field names; anything else is 400
+//!   `{"error": "invalid_input", …}` before any flow runs.
+//! - A form `POST /login` that signs in answers `303 See Other` to its `next` field when that
+//!   is a same-site path, else to `/`; a JSON login gets the JSON answer.
+//! - Every response carries `Cache-Control: no-store`; a 503 carries `Retry-After`.
 
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
@@ -32,50 +38,48 @@ use std::rc::Rc;
 
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::error::{InternalError, JsonPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOKIE};
-use actix_web::web::Json;
-use actix_web::{Error, HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::web::Bytes;
+use actix_web::{Error, HttpRequest, HttpResponse, web};
 use loginradius::web::csrf::{self, CsrfRejection, TrustedOrigins};
 use loginradius::web::{
-    ChangePasswordInput, EmailInput, FlowResponse, Flows, LinkTokenInput, LoginInput, MfaCodeInput,
-    RegisterInput, ResetPasswordInput,
+    FlowResponse, Flows, LoginInput, Submitted, check_session_wiring, read_input,
 };
+use serde::de::DeserializeOwned;
 
+use crate::config::resolve;
 use crate::headers;
 
-/// The route helpers over `flows`, for `App::configure` or `web::scope(..).configure`, with
-/// the default cross-origin protection ([`SameOriginWrites::new`]). See [`RouteHelpers`] to
-/// trust other origins.
+/// The route helpers over [`Flows`] (or prepared [`AuthRoutes`]), for `App::configure` or
+/// `web::scope(..).configure`, with the default cross-origin protection
+/// ([`SameOriginWrites::new`]) unless the [`AuthRoutes`] say otherwise.
 ///
-/// Build the flows' authenticator with the session cookie as a token source, so that the
-/// extractors and guards of the rest of the app accept the session:
+/// Build the flows with [`Flows::from_client`] and the app's
+/// [`LoginRadiusConfig`](crate::LoginRadiusConfig) with
+/// [`LoginRadiusConfig::from_flows`](crate::LoginRadiusConfig::from_flows), so that the
+/// extractors and guards of the rest of the app accept the session. `POST /login` answers 500
+/// `misconfigured` (and logs why) when the app's authenticator cannot read that session.
 ///
 /// ```
 /// # #[actix_web::main]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use actix_web::{App, test, web};
-/// use loginradius::LoginRadius;
-/// use loginradius::auth::{Authenticator, TokenExtractor};
 /// use loginradius::transport::RecordingTransport;
-/// use loginradius::web::{Flows, SessionCookie};
-/// use loginradius_actix::{LoginRadiusConfig, routes};
+/// use loginradius_actix::{Flows, LoginRadius, LoginRadiusConfig, SessionCookie, routes};
 ///
 /// let client = LoginRadius::builder()
 ///     .api_key("key")
 ///     .api_secret("secret")
 ///     .transport(RecordingTransport::new())
 ///     .build()?;
-/// let session = SessionCookie::generate();
-/// let authenticator = Authenticator::builder(client)
-///     .token_sources(TokenExtractor::bearer().with(session.token_source()))
-///     .build()?;
-/// let flows = Flows::new(authenticator.clone(), session);
+/// // One step: the flows' authenticator reads `Authorization: Bearer` and the session cookie.
+/// let flows = Flows::from_client(client, SessionCookie::generate())?;
 ///
 /// let app = test::init_service(
 ///     App::new()
-///         .app_data(LoginRadiusConfig::new(authenticator))
+///         // The same authenticator for the extractors and guards of every route.
+///         .app_data(LoginRadiusConfig::from_flows(&flows))
 ///         .service(web::scope("/auth").configure(routes::configure(flows))),
 /// )
 /// .await;
@@ -95,18 +99,30 @@ use crate::headers;
 /// # Ok(())
 /// # }
 /// ```
-pub fn configure(flows: Flows) -> impl FnOnce(&mut web::ServiceConfig) {
-    move |cfg| RouteHelpers::new(flows).configure(cfg)
+pub fn configure(routes: impl Into<AuthRoutes>) -> impl FnOnce(&mut web::ServiceConfig) {
+    let routes = routes.into();
+    move |cfg| routes.configure(cfg)
 }
 
-/// The route helpers with their settings; [`configure`] is the short form.
+/// The route helpers with their settings; [`configure`] takes them (or the [`Flows`] alone).
+/// The same name as the axum adapter's `routes::AuthRoutes`.
 #[derive(Debug, Clone)]
-pub struct RouteHelpers {
+pub struct AuthRoutes {
     flows: Flows,
     csrf: SameOriginWrites,
 }
 
-impl RouteHelpers {
+/// The former name of [`AuthRoutes`].
+#[deprecated(note = "renamed `AuthRoutes`, the name the axum adapter uses too")]
+pub type RouteHelpers = AuthRoutes;
+
+impl From<Flows> for AuthRoutes {
+    fn from(flows: Flows) -> Self {
+        Self::new(flows)
+    }
+}
+
+impl AuthRoutes {
     /// The route helpers over `flows`, with the default cross-origin protection.
     pub fn new(flows: Flows) -> Self {
         Self {
@@ -124,13 +140,13 @@ impl RouteHelpers {
     /// Registers the routes (and the flows as `web::Data<Flows>`) on `cfg`.
     pub fn configure(self, cfg: &mut web::ServiceConfig) {
         let csrf = self.csrf;
-        let json = json_config();
+        let limit = payload_config();
         cfg.app_data(web::Data::new(self.flows));
         macro_rules! post {
             ($path:literal, $handler:expr) => {
                 cfg.service(
                     web::resource($path)
-                        .app_data(json.clone())
+                        .app_data(limit.clone())
                         .wrap(csrf.clone())
                         .route(web::post().to($handler)),
                 );
@@ -179,42 +195,71 @@ fn answer(flow: &FlowResponse) -> HttpResponse {
 /// far above any flow's input.
 const MAX_BODY: usize = 256 * 1024;
 
-/// The JSON extractor's settings for the routes' bodies: a body that is not the flow's input
-/// (not JSON, a field missing or of the wrong type, no `Content-Type: application/json`) is
-/// core's 400 `invalid_input` ([`FlowResponse::invalid_body`]), before any flow runs; a body
-/// that cannot be read (larger than [`MAX_BODY`], …) keeps actix's answer (413, …).
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(MAX_BODY)
-        .error_handler(|error, _req| {
-            let response = match &error {
-                JsonPayloadError::Overflow { .. }
-                | JsonPayloadError::OverflowKnownLength { .. }
-                | JsonPayloadError::Payload(_) => error.error_response(),
-                _ => answer(&FlowResponse::invalid_body()),
-            };
-            InternalError::from_response(error, response).into()
-        })
+/// The body limit of the routes ([`MAX_BODY`]): a larger body keeps actix's answer (413).
+fn payload_config() -> web::PayloadConfig {
+    web::PayloadConfig::new(MAX_BODY)
 }
 
 type FlowsData = web::Data<Flows>;
 
-async fn login(flows: FlowsData, req: HttpRequest, input: Json<LoginInput>) -> HttpResponse {
-    let headers = headers::request_headers(&req);
-    let flow = flows.login(&headers, input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+/// Runs `flow` on the input read from the body (JSON or an HTML form by its `Content-Type`,
+/// core's [`read_input`]; anything else is core's 400 `invalid_input`) and translates its
+/// answer.
+async fn with_input<T, F>(
+    flows: &Flows,
+    req: &HttpRequest,
+    body: &[u8],
+    flow: impl FnOnce(T) -> F,
+) -> HttpResponse
+where
+    T: DeserializeOwned,
+    F: Future<Output = FlowResponse>,
+{
+    let answer = match read_input(&headers::request_headers(req), body) {
+        Ok(Submitted { input, .. }) => flow(input).await,
+        Err(invalid) => invalid,
+    };
+    flow_response(flows, req, answer)
 }
 
-async fn login_mfa(flows: FlowsData, req: HttpRequest, input: Json<MfaCodeInput>) -> HttpResponse {
+/// `POST /login`: a form submission that signs in answers `303 See Other` to its `next` (a
+/// same-site path, else `/`); JSON keeps the JSON answer. Refused with 500 `misconfigured`
+/// when the app's authenticator ([`LoginRadiusConfig`](crate::LoginRadiusConfig)) cannot read
+/// the session the login would start.
+async fn login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    if let Ok(resolved) = resolve(&req)
+        && let Err(wiring) = check_session_wiring(&resolved.authenticator, flows.session())
+    {
+        tracing::error!(target: "loginradius::web", "the route helpers' sessions cannot be read by the guards: {wiring}");
+        let refused = FlowResponse::error(
+            http::StatusCode::INTERNAL_SERVER_ERROR,
+            "misconfigured",
+            "the server's session setup is incomplete",
+        );
+        return flow_response(&flows, &req, refused);
+    }
     let headers = headers::request_headers(&req);
-    let flow = flows.login_mfa(&headers, input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+    let answer = match read_input::<LoginInput>(&headers, &body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next.clone();
+            flows
+                .login(&headers, input)
+                .await
+                .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(&flows, &req, answer)
 }
 
-async fn register(flows: FlowsData, req: HttpRequest, input: Json<RegisterInput>) -> HttpResponse {
+async fn login_mfa(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    let flow = flows.register(&headers, input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+    with_input(&flows, &req, &body, |i| flows.login_mfa(&headers, i)).await
+}
+
+async fn register(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.register(&headers, i)).await
 }
 
 async fn logout(flows: FlowsData, req: HttpRequest) -> HttpResponse {
@@ -222,71 +267,37 @@ async fn logout(flows: FlowsData, req: HttpRequest) -> HttpResponse {
     flow_response(&flows, &req, flow)
 }
 
-async fn verify_email(
-    flows: FlowsData,
-    req: HttpRequest,
-    input: Json<LinkTokenInput>,
-) -> HttpResponse {
-    let flow = flows.verify_email(input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+async fn verify_email(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    with_input(&flows, &req, &body, |i| flows.verify_email(i)).await
 }
 
-async fn resend_verification(
-    flows: FlowsData,
-    req: HttpRequest,
-    input: Json<EmailInput>,
-) -> HttpResponse {
-    let flow = flows.resend_verification(input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+async fn resend_verification(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    with_input(&flows, &req, &body, |i| flows.resend_verification(i)).await
 }
 
-async fn forgot_password(
-    flows: FlowsData,
-    req: HttpRequest,
-    input: Json<EmailInput>,
-) -> HttpResponse {
-    let flow = flows.forgot_password(input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+async fn forgot_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    with_input(&flows, &req, &body, |i| flows.forgot_password(i)).await
 }
 
-async fn reset_password(
-    flows: FlowsData,
-    req: HttpRequest,
-    input: Json<ResetPasswordInput>,
-) -> HttpResponse {
-    let flow = flows.reset_password(input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+async fn reset_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    with_input(&flows, &req, &body, |i| flows.reset_password(i)).await
 }
 
-async fn change_password(
-    flows: FlowsData,
-    req: HttpRequest,
-    input: Json<ChangePasswordInput>,
-) -> HttpResponse {
+async fn change_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    let flow = flows.change_password(&headers, input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+    with_input(&flows, &req, &body, |i| flows.change_password(&headers, i)).await
 }
 
-async fn passwordless_send(
-    flows: FlowsData,
-    req: HttpRequest,
-    input: Json<EmailInput>,
-) -> HttpResponse {
-    let flow = flows.passwordless_send(input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+async fn passwordless_send(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    with_input(&flows, &req, &body, |i| flows.passwordless_send(i)).await
 }
 
-async fn passwordless_verify(
-    flows: FlowsData,
-    req: HttpRequest,
-    input: Json<LinkTokenInput>,
-) -> HttpResponse {
+async fn passwordless_verify(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    let flow = flows
-        .passwordless_verify(&headers, input.into_inner())
-        .await;
-    flow_response(&flows, &req, flow)
+    with_input(&flows, &req, &body, |i| {
+        flows.passwordless_verify(&headers, i)
+    })
+    .await
 }
 
 async fn mfa_setup(flows: FlowsData, req: HttpRequest) -> HttpResponse {
@@ -294,10 +305,9 @@ async fn mfa_setup(flows: FlowsData, req: HttpRequest) -> HttpResponse {
     flow_response(&flows, &req, flow)
 }
 
-async fn mfa_enable(flows: FlowsData, req: HttpRequest, input: Json<MfaCodeInput>) -> HttpResponse {
+async fn mfa_enable(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    let flow = flows.mfa_enable(&headers, input.into_inner()).await;
-    flow_response(&flows, &req, flow)
+    with_input(&flows, &req, &body, |i| flows.mfa_enable(&headers, i)).await
 }
 
 async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {

@@ -226,7 +226,7 @@ async fn route_helpers_login_session_logout_and_csrf() {
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
         .unwrap();
-    let flows = Flows::new(authenticator.clone(), session);
+    let flows = Flows::new(authenticator.clone(), session).unwrap();
     let app = test::init_service(
         App::new()
             .app_data(LoginRadiusConfig::new(authenticator))

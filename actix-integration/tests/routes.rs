@@ -9,7 +9,7 @@ use loginradius_test_support::csrf_cases;
 use actix_web::{App, test, web};
 use loginradius::auth::TokenExtractor;
 use loginradius::web::{Flows, SessionCookie};
-use loginradius_actix::routes::{self, RouteHelpers, SameOriginWrites};
+use loginradius_actix::routes::{self, AuthRoutes, SameOriginWrites};
 use loginradius_actix::{LoginRadiusConfig, Require, RequireAuth};
 use serde_json::json;
 use support::*;
@@ -36,7 +36,7 @@ fn flows(upstream: &Upstream) -> Flows {
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
         .unwrap();
-    Flows::new(authenticator, session)
+    Flows::new(authenticator, session).unwrap()
 }
 
 fn post(uri: &str, body: &'static str) -> test::TestRequest {
@@ -165,7 +165,7 @@ async fn cross_origin_writes_are_refused_before_the_flow() {
     let upstream = Upstream::new();
     login_ok(&upstream);
     let app = test::init_service(App::new().configure(|cfg| {
-        RouteHelpers::new(flows(&upstream))
+        AuthRoutes::new(flows(&upstream))
             .csrf(SameOriginWrites::new().trusted_origin("https://partner.example"))
             .configure(cfg)
     }))
@@ -285,4 +285,73 @@ async fn conformance_table_through_actix_requests() {
         let outcome = rules.check(&req.to_http_request());
         assert_eq!(outcome.is_ok(), case.allowed, "{case:?}: {outcome:?}");
     }
+}
+
+/// The app's authenticator (the guards') cannot read the session the helpers start: without
+/// the session source, or reading the encrypted cookie as a plain token. `POST /auth/login`
+/// says so (500 `misconfigured`) before any request, instead of a 200 followed by a 401 on
+/// every guarded route.
+#[actix_web::test]
+async fn an_authenticator_that_cannot_read_the_session_makes_login_fail_loudly() {
+    use loginradius::web::DEFAULT_COOKIE_NAME;
+
+    for sources in [
+        TokenExtractor::bearer(),
+        TokenExtractor::bearer().with_cookie(DEFAULT_COOKIE_NAME),
+    ] {
+        let upstream = Upstream::new();
+        login_ok(&upstream);
+        let flows = flows(&upstream);
+        let guards = builder(&upstream)
+            .token_sources(sources.clone())
+            .build()
+            .unwrap();
+        let app = test::init_service(
+            App::new()
+                .app_data(LoginRadiusConfig::new(guards))
+                .service(web::scope("/auth").configure(routes::configure(flows.clone()))),
+        )
+        .await;
+        let answer = send(&app, post("/auth/login", CREDENTIALS)).await;
+        assert_eq!(answer.status, 500, "{sources:?}");
+        assert_eq!(answer.json()["error"], "misconfigured");
+        assert!(answer.header("set-cookie").is_none());
+        assert_eq!(upstream.total(), 0, "no request to LoginRadius");
+
+        // The same app with the flows' own authenticator signs in.
+        let app = test::init_service(
+            App::new()
+                .app_data(LoginRadiusConfig::from_flows(&flows))
+                .service(web::scope("/auth").configure(routes::configure(flows))),
+        )
+        .await;
+        let answer = send(&app, post("/auth/login", CREDENTIALS)).await;
+        assert_eq!(answer.status, 200);
+    }
+}
+
+/// A form login posted by the browser's own page goes to the same-site `next` with `303`.
+#[actix_web::test]
+async fn a_form_login_redirects_to_next() {
+    let upstream = Upstream::new();
+    login_ok(&upstream);
+    let app = test::init_service(
+        App::new().service(web::scope("/auth").configure(routes::configure(flows(&upstream)))),
+    )
+    .await;
+    let request = test::TestRequest::post()
+        .uri("/auth/login")
+        .insert_header(("host", "app.example"))
+        .insert_header(("origin", "https://app.example"))
+        .insert_header(("content-type", "application/x-www-form-urlencoded"))
+        .set_payload("email=jane%40example.com&password=correct+horse&next=%2Fadmin%3Fx%3D1");
+    let answer = send(&app, request).await;
+    assert_eq!(answer.status, 303, "{}", answer.text());
+    assert_eq!(answer.header("location"), Some("/admin?x=1"));
+    assert!(
+        answer
+            .header("set-cookie")
+            .unwrap()
+            .starts_with("lr_session=")
+    );
 }

@@ -1,5 +1,5 @@
 //! The route helpers end to end, over real HTTP: the app (`web::scope("/auth")` configured by
-//! `RouteHelpers` with a trusted origin) is served by `actix_web::HttpServer` on a pre-bound
+//! `AuthRoutes` with a trusted origin) is served by `actix_web::HttpServer` on a pre-bound
 //! loopback listener, in its own thread and actix system, and driven by the scenario table
 //! shared with the axum adapter (`loginradius_test_support::route_flows`: every
 //! flow against the LoginRadius emulator, MFA with real TOTP codes, session renewal, logout
@@ -11,7 +11,7 @@ use std::thread;
 use actix_web::rt::System;
 use actix_web::{App, HttpServer, web};
 use loginradius::web::Flows;
-use loginradius_actix::routes::{RouteHelpers, SameOriginWrites};
+use loginradius_actix::routes::{AuthRoutes, SameOriginWrites};
 use loginradius_test_support::route_flow_scenarios;
 use loginradius_test_support::route_flows::Server;
 
@@ -24,7 +24,7 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
     let thread = thread::spawn(move || {
         System::new().block_on(async move {
             let server = HttpServer::new(move || {
-                let helpers = RouteHelpers::new(flows.clone())
+                let helpers = AuthRoutes::new(flows.clone())
                     .csrf(SameOriginWrites::new().trusted_origin(trusted_origin));
                 App::new().service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
             })

@@ -26,7 +26,7 @@ use axum::response::Response;
 use axum::routing::get;
 use criterion::{Criterion, criterion_group};
 use http::{Request, StatusCode};
-use loginradius_axum::{LoginRadiusLayer, Require, RequireLayer};
+use loginradius_axum::{LoginRadiusLayer, Require, RequireAuth};
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
 
@@ -76,7 +76,7 @@ fn protected_and_layer_only(rt: &Runtime) -> (Router, Router) {
     let layer = LoginRadiusLayer::new(authenticator);
     let app = Router::new()
         .route("/r", get(handler))
-        .route_layer(RequireLayer::new(Require::role("admin")))
+        .route_layer(RequireAuth::new(Require::role("admin")))
         .layer(layer.clone());
     let layer_only = Router::new().route("/r", get(handler)).layer(layer);
     // Warm the cache.

@@ -14,7 +14,7 @@
 use axum::{Router, routing::get};
 use loginradius::LoginRadius;
 use loginradius::auth::Authenticator;
-use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, Require, RequireLayer};
+use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, Require, RequireAuth};
 use loginradius_emulator::{Emulator, EmulatorConfig, SeedUser};
 
 async fn me(user: AuthenticatedUser) -> String {
@@ -47,7 +47,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = Router::new()
         .route("/admin", get(|| async { "welcome to the admin area\n" }))
-        .route_layer(RequireLayer::new(Require::role("admin")))
+        .route_layer(RequireAuth::new(Require::role("admin")))
         .route("/me", get(me))
         .layer(LoginRadiusLayer::new(
             Authenticator::builder(client.clone()).build()?,

@@ -150,3 +150,45 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for AuthenticatedUser {
         }
     }
 }
+
+/// The optional user with the same name and shape as the actix adapter's `MaybeUser`: core's
+/// user, or `None` for a visitor without a valid token. Same answers as
+/// `Option<AuthenticatedUser>` (503 on an outage, 500 without the layer: never an anonymous
+/// visitor on doubt).
+///
+/// ```
+/// use loginradius_axum::MaybeUser;
+///
+/// async fn home(user: MaybeUser) -> String {
+///     let user = user.into_inner();
+///     user.map_or("hello, visitor".into(), |user| format!("hello {}", user.uid))
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MaybeUser(pub Option<auth::AuthenticatedUser>);
+
+impl MaybeUser {
+    /// The core user, if any.
+    pub fn into_inner(self) -> Option<auth::AuthenticatedUser> {
+        self.0
+    }
+}
+
+impl Deref for MaybeUser {
+    type Target = Option<auth::AuthenticatedUser>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = AuthRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user =
+            <AuthenticatedUser as OptionalFromRequestParts<S>>::from_request_parts(parts, state)
+                .await?;
+        Ok(Self(user.map(AuthenticatedUser::into_inner)))
+    }
+}

@@ -6,6 +6,7 @@ use std::task::{Context, Poll};
 
 use http::{HeaderMap, Request};
 use loginradius::auth::{AuthenticatedUser, Authenticator, Rejection};
+use loginradius::web::Flows;
 use tokio::sync::OnceCell;
 use tower::{Layer, Service};
 
@@ -13,7 +14,7 @@ use crate::rejection::RejectionHandler;
 
 /// A [`tower::Layer`] that makes LoginRadius authentication available to everything below it:
 /// the [`AuthenticatedUser`](crate::AuthenticatedUser) and `Option<AuthenticatedUser>`
-/// extractors, [`Guarded`](crate::Guarded) and [`RequireLayer`](crate::RequireLayer).
+/// extractors, [`Guarded`](crate::Guarded) and [`RequireAuth`](crate::RequireAuth).
 ///
 /// The layer itself does no work beyond one small allocation per request: it stores an
 /// [`AuthContext`] in the request extensions, and the token is looked up only when a handler or
@@ -28,7 +29,7 @@ use crate::rejection::RejectionHandler;
 /// use loginradius::LoginRadius;
 /// use loginradius::auth::{Authenticator, Require};
 /// use loginradius::transport::RecordingTransport;
-/// use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, RequireLayer};
+/// use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, RequireAuth};
 /// use tower::ServiceExt;
 ///
 /// async fn me(user: AuthenticatedUser) -> String {
@@ -44,7 +45,7 @@ use crate::rejection::RejectionHandler;
 ///
 /// let app = Router::new()
 ///     .route("/admin", get(|| async { "admin area" }))
-///     .route_layer(RequireLayer::new(Require::role("admin")))
+///     .route_layer(RequireAuth::new(Require::role("admin")))
 ///     .route("/me", get(me))
 ///     .route("/", get(|| async { "public" }))
 ///     .layer(LoginRadiusLayer::new(authenticator));
@@ -79,6 +80,35 @@ impl LoginRadiusLayer {
                 on_rejection: RejectionHandler::default(),
             }),
         }
+    }
+
+    /// A layer on the authenticator of the route helpers' `flows`
+    /// ([`Flows::from_client`](loginradius::web::Flows::from_client)): the guards and
+    /// extractors below it accept the session cookie the helpers start, and `Bearer` tokens.
+    pub fn from_flows(flows: &Flows) -> Self {
+        Self::new(flows.authenticator().clone())
+    }
+
+    /// The preset for web pages ([`RejectionHandler::redirect_html_to`]): browsers that are
+    /// not signed in are redirected to `login_path?next=…`; everything else keeps the JSON
+    /// answers. The same name as the actix adapter's `LoginRadiusConfig::redirect_html_to`.
+    ///
+    /// # Panics
+    /// When `login_path` is not a same-site path such as `/login` (a programming error,
+    /// caught at startup).
+    pub fn redirect_html_to(self, login_path: impl Into<String>) -> Self {
+        self.on_rejection(RejectionHandler::redirect_html_to(login_path))
+    }
+
+    /// The preset for a site of HTML pages ([`RejectionHandler::html_pages`]): the login
+    /// redirect for browsers that are not signed in, and an HTML 403 page for signed-in
+    /// browsers without the role or permission; API clients keep the JSON answers. The same
+    /// name as the actix adapter's `LoginRadiusConfig::html_pages`.
+    ///
+    /// # Panics
+    /// When `login_path` is not a same-site path such as `/login`.
+    pub fn html_pages(self, login_path: impl Into<String>) -> Self {
+        self.on_rejection(RejectionHandler::html_pages(login_path))
     }
 
     /// Replaces how rejections are rendered, for every extractor and guard below the layer:

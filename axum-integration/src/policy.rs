@@ -16,7 +16,7 @@ use crate::rejection::AuthRejection;
 /// An extractor for the signed-in user who meets the policy `P`; derefs to core's
 /// [`AuthenticatedUser`](loginradius::auth::AuthenticatedUser).
 ///
-/// Refuses like [`RequireLayer`](crate::RequireLayer) would (401, 403, 503, 500), with the
+/// Refuses like [`RequireAuth`](crate::RequireAuth) would (401, 403, 503, 500), with the
 /// layer's rejection handler. The guard is in the handler's signature, so it cannot be
 /// forgotten when the route moves.
 ///

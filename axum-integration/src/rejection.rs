@@ -7,11 +7,11 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::extract::OriginalUri;
 use axum::response::{IntoResponse, Response};
-use http::header::{ACCEPT, CACHE_CONTROL, LOCATION};
+use http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use loginradius::auth::Rejection;
-use loginradius::web::redirect::LoginRedirect;
+use loginradius::web::redirect::{FORBIDDEN_PAGE, LoginRedirect};
 
 /// The default translation of a [`Rejection`]: its status, its headers (`WWW-Authenticate`,
 /// `Retry-After`, `Content-Type: application/json`, `Cache-Control: no-store`) and its JSON body
@@ -64,7 +64,8 @@ impl RejectionHandler {
     /// The preset for web pages: a request that accepts `text/html` and is unauthenticated
     /// (401: no token, invalid or expired token) is redirected (`303 See Other`) to
     /// `login_path?next=<path and query of the request, percent-encoded>`; everything else gets
-    /// the default JSON response.
+    /// the default JSON response. [`html_pages`](Self::html_pages) also answers forbidden
+    /// browsers with an HTML page.
     ///
     /// `next` is always a same-site relative path (it starts with one `/`, never `//` or `/\`),
     /// so a login page that redirects to it cannot be turned into an open redirect. The rules
@@ -74,10 +75,26 @@ impl RejectionHandler {
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
     pub fn redirect_html_to(login_path: impl Into<String>) -> Self {
-        let preset = LoginRedirect::new(login_path);
+        Self::login_preset(LoginRedirect::new(login_path), false)
+    }
+
+    /// The preset for a site of HTML pages: [`redirect_html_to`](Self::redirect_html_to)'s
+    /// redirect of unauthenticated browsers (401) to `login_path?next=…`, and for a browser
+    /// that is signed in but lacks the role or permission (403), core's HTML
+    /// [`FORBIDDEN_PAGE`] with status 403 instead of JSON. API clients (no `text/html` in
+    /// `Accept`) and 503s keep the JSON answers. Same behaviour as the actix adapter's preset.
+    ///
+    /// # Panics
+    /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
+    /// `//host/…`): that is a programming error, caught at startup.
+    pub fn html_pages(login_path: impl Into<String>) -> Self {
+        Self::login_preset(LoginRedirect::new(login_path), true)
+    }
+
+    /// The login presets: the redirect, and the HTML 403 when `forbidden_page`.
+    fn login_preset(preset: LoginRedirect, forbidden_page: bool) -> Self {
         Self::new(move |rejection, parts| {
-            let accept = parts.headers.get_all(ACCEPT).iter();
-            if preset.applies(&rejection, accept.filter_map(|v| v.to_str().ok())) {
+            if preset.applies(&rejection, accept_values(parts)) {
                 let location = preset.location(&original_path_and_query(parts));
                 if let Ok(location) = HeaderValue::from_str(&location) {
                     let mut response = Response::new(Body::empty());
@@ -89,6 +106,18 @@ impl RejectionHandler {
                     return response;
                 }
             }
+            if forbidden_page && preset.forbidden_page(&rejection, accept_values(parts)) {
+                let mut response = Response::new(Body::from(FORBIDDEN_PAGE));
+                *response.status_mut() = StatusCode::FORBIDDEN;
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                response
+                    .headers_mut()
+                    .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                return response;
+            }
             rejection_response(&rejection)
         })
     }
@@ -97,6 +126,15 @@ impl RejectionHandler {
     pub fn respond(&self, rejection: Rejection, parts: &Parts) -> Response {
         (self.0)(rejection, parts)
     }
+}
+
+/// The request's `Accept` values that are valid text.
+fn accept_values(parts: &Parts) -> impl Iterator<Item = &str> {
+    parts
+        .headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
 }
 
 /// The path and query of the original request (before any `nest`), `/` when it has none.
@@ -229,5 +267,26 @@ mod tests {
                 loginradius::web::redirect::safe_next("/outer/inner?x=1")
             )
         );
+    }
+
+    #[test]
+    fn the_html_pages_preset_answers_forbidden_browsers_with_an_html_403() {
+        let handler = RejectionHandler::html_pages("/login");
+        let page = html_parts("/admin", "text/html");
+        let response = handler.respond(Rejection::forbidden(), &page);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+        assert_eq!(response.headers()[CACHE_CONTROL], "no-store");
+        let response = handler.respond(Rejection::missing_token(), &page);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(response.headers()[LOCATION], "/login?next=/admin");
+        let api = html_parts("/admin", "application/json");
+        let response = handler.respond(Rejection::forbidden(), &api);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+        // `redirect_html_to` keeps the JSON 403.
+        let response =
+            RejectionHandler::redirect_html_to("/login").respond(Rejection::forbidden(), &page);
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
     }
 }

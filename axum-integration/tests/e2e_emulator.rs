@@ -8,7 +8,7 @@ use axum::Router;
 use axum::routing::get;
 use loginradius::auth::Authenticator;
 use loginradius::{LoginRadius, RetryPolicy};
-use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, Require, RequireLayer};
+use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, Require, RequireAuth};
 use loginradius_emulator::{Emulator, EmulatorConfig, Fault, SeedUser};
 use tokio::sync::Barrier;
 
@@ -44,7 +44,7 @@ async fn setup(request_timeout: Duration) -> Setup {
     let authenticator = Authenticator::builder(client.clone()).build().unwrap();
     let app = Router::new()
         .route("/admin", get(|| async { "admin area" }))
-        .route_layer(RequireLayer::new(Require::role("admin")))
+        .route_layer(RequireAuth::new(Require::role("admin")))
         .route(
             "/me",
             get(|user: AuthenticatedUser| async move { user.uid.to_string() }),

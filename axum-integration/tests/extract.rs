@@ -216,3 +216,30 @@ async fn custom_realm_is_used() {
         Some(r#"Bearer realm="my-api""#)
     );
 }
+
+/// `MaybeUser` (the actix adapter's name) answers as `Option<AuthenticatedUser>` does: the
+/// user, `None` without a valid token, 503 on an outage.
+#[tokio::test]
+async fn maybe_user_is_the_optional_user_under_the_actix_name() {
+    async fn maybe_user(user: loginradius_axum::MaybeUser) -> String {
+        match user.into_inner() {
+            Some(user) => format!("user {}", user.uid),
+            None => "anonymous".to_owned(),
+        }
+    }
+    let app = |upstream: &Upstream| {
+        Router::new()
+            .route("/maybe", get(maybe_user))
+            .layer(LoginRadiusLayer::new(authenticator(upstream)))
+    };
+    let upstream = Upstream::new();
+    upstream.user(&[]);
+    let response = send(&app(&upstream), req("/maybe", Some("good"))).await;
+    assert_eq!(body_text(response).await, "user u-1");
+    let response = send(&app(&upstream), req("/maybe", None)).await;
+    assert_eq!(body_text(response).await, "anonymous");
+    let upstream = Upstream::new();
+    upstream.tokens_fail(lr_error(503, 1, "down"));
+    let response = send(&app(&upstream), req("/maybe", Some("tok"))).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+}

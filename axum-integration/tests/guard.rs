@@ -1,4 +1,4 @@
-//! Guards: `RequireLayer` on `route_layer`, their combinations, `Guarded<P>` and `policy!`.
+//! Guards: `RequireAuth` on `route_layer`, their combinations, `Guarded<P>` and `policy!`.
 
 mod support;
 
@@ -6,7 +6,7 @@ use axum::Router;
 use axum::routing::get;
 use http::StatusCode;
 use loginradius_axum::{
-    AuthenticatedUser, Guarded, LoginRadiusLayer, Policy, Require, RequireLayer, policy,
+    AuthenticatedUser, Guarded, LoginRadiusLayer, Policy, Require, RequireAuth, policy,
 };
 use support::*;
 
@@ -17,7 +17,7 @@ policy! {
     Publisher = Require::permission("publish");
 }
 
-fn guarded(upstream: &Upstream, layers: Vec<RequireLayer>) -> Router {
+fn guarded(upstream: &Upstream, layers: Vec<RequireAuth>) -> Router {
     let mut router = Router::new().route("/r", get(|| async { "ok" }));
     for layer in layers {
         router = router.route_layer(layer);
@@ -25,7 +25,7 @@ fn guarded(upstream: &Upstream, layers: Vec<RequireLayer>) -> Router {
     router.layer(LoginRadiusLayer::new(authenticator(upstream)))
 }
 
-async fn status(upstream: &Upstream, layers: Vec<RequireLayer>) -> StatusCode {
+async fn status(upstream: &Upstream, layers: Vec<RequireAuth>) -> StatusCode {
     send(&guarded(upstream, layers), req("/r", Some("tok")))
         .await
         .status()
@@ -41,10 +41,10 @@ fn user(roles: &[&str]) -> Upstream {
 async fn role_guard_allows_the_role_and_forbids_others() {
     let editor = user(&["editor"]);
     assert_eq!(
-        status(&editor, vec![RequireLayer::new(Require::role("editor"))]).await,
+        status(&editor, vec![RequireAuth::new(Require::role("editor"))]).await,
         StatusCode::OK
     );
-    let app = guarded(&editor, vec![RequireLayer::new(Require::role("admin"))]);
+    let app = guarded(&editor, vec![RequireAuth::new(Require::role("admin"))]);
     let response = send(&app, req("/r", Some("tok"))).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let challenge = header(&response, "www-authenticate").unwrap();
@@ -58,7 +58,7 @@ async fn role_guard_allows_the_role_and_forbids_others() {
 #[tokio::test]
 async fn guard_without_token_is_401_and_asks_nothing_upstream() {
     let upstream = user(&["admin"]);
-    let app = guarded(&upstream, vec![RequireLayer::new(Require::role("admin"))]);
+    let app = guarded(&upstream, vec![RequireAuth::new(Require::role("admin"))]);
     let response = send(&app, req("/r", None)).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(
@@ -100,7 +100,7 @@ async fn guard_combinations() {
     for (require, expected) in cases {
         let shown = require.to_string();
         assert_eq!(
-            status(&editor, vec![RequireLayer::new(require)]).await,
+            status(&editor, vec![RequireAuth::new(require)]).await,
             expected,
             "{shown}"
         );
@@ -111,13 +111,13 @@ async fn guard_combinations() {
 async fn stacked_guards_all_apply() {
     let editor = user(&["editor", "viewer"]);
     let both = vec![
-        RequireLayer::new(Require::role("editor")),
-        RequireLayer::new(Require::permission("read")),
+        RequireAuth::new(Require::role("editor")),
+        RequireAuth::new(Require::permission("read")),
     ];
     assert_eq!(status(&editor, both).await, StatusCode::OK);
     let one_missing = vec![
-        RequireLayer::new(Require::role("editor")),
-        RequireLayer::new(Require::role("admin")),
+        RequireAuth::new(Require::role("editor")),
+        RequireAuth::new(Require::role("admin")),
     ];
     assert_eq!(status(&editor, one_missing).await, StatusCode::FORBIDDEN);
 }
@@ -134,7 +134,7 @@ async fn guard_and_extractors_share_one_lookup() {
                 },
             ),
         )
-        .route_layer(RequireLayer::new(Require::role("editor")))
+        .route_layer(RequireAuth::new(Require::role("editor")))
         .layer(LoginRadiusLayer::new(authenticator(&upstream)));
     let response = send(&app, req("/r", Some("tok"))).await;
     assert_eq!(body_text(response).await, "u-1 true");
@@ -146,7 +146,7 @@ async fn guard_and_extractors_share_one_lookup() {
 async fn role_api_outage_is_503_never_allowed() {
     let upstream = user(&["admin"]);
     upstream.always(roles_path(UID), lr_error(500, 1, "down"));
-    let app = guarded(&upstream, vec![RequireLayer::new(Require::role("admin"))]);
+    let app = guarded(&upstream, vec![RequireAuth::new(Require::role("admin"))]);
     let response = send(&app, req("/r", Some("tok"))).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(header(&response, "retry-after").is_some());
@@ -156,7 +156,7 @@ async fn role_api_outage_is_503_never_allowed() {
 async fn token_outage_behind_a_guard_is_503() {
     let upstream = Upstream::new();
     upstream.tokens_fail(Reply::Timeout);
-    let app = guarded(&upstream, vec![RequireLayer::authenticated()]);
+    let app = guarded(&upstream, vec![RequireAuth::authenticated()]);
     let response = send(&app, req("/r", Some("tok"))).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(header(&response, "retry-after"), Some("5"));
@@ -166,7 +166,7 @@ async fn token_outage_behind_a_guard_is_503() {
 async fn guard_without_the_layer_is_500() {
     let app = Router::new()
         .route("/r", get(|| async { "ok" }))
-        .route_layer(RequireLayer::new(Require::role("admin")));
+        .route_layer(RequireAuth::new(Require::role("admin")));
     let response = send(&app, req("/r", Some("tok"))).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body_json(response).await["error"], "misconfigured");
@@ -177,7 +177,7 @@ async fn guard_only_covers_routes_above_it() {
     let upstream = user(&[]);
     let app = Router::new()
         .route("/admin", get(|| async { "admin" }))
-        .route_layer(RequireLayer::new(Require::role("admin")))
+        .route_layer(RequireAuth::new(Require::role("admin")))
         .route("/public", get(|| async { "public" }))
         .layer(LoginRadiusLayer::new(authenticator(&upstream)));
     assert_eq!(
@@ -208,7 +208,7 @@ fn policy_app(upstream: &Upstream) -> Router {
         .route("/admin", get(admin_page))
         .route("/publish", get(publish))
         .route("/policy-layer", get(|| async { "ok" }))
-        .route_layer(RequireLayer::policy::<AdminOnly>())
+        .route_layer(RequireAuth::policy::<AdminOnly>())
         .layer(LoginRadiusLayer::new(authenticator(upstream)))
 }
 

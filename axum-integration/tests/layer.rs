@@ -10,7 +10,7 @@ use axum::{Router, body::Body};
 use http::{Method, Request, StatusCode};
 use loginradius_axum::{
     AuthContext, AuthenticatedUser, LoginRadiusLayer, Rejection, RejectionHandler, Require,
-    RequireLayer,
+    RequireAuth,
 };
 use support::*;
 
@@ -68,7 +68,7 @@ async fn options_preflight_passes_every_guard() {
             "/admin",
             get(|| async { "admin" }).options(|| async { (StatusCode::NO_CONTENT, "") }),
         )
-        .route_layer(RequireLayer::new(Require::role("admin")))
+        .route_layer(RequireAuth::new(Require::role("admin")))
         .layer(LoginRadiusLayer::new(authenticator(&upstream)));
     let preflight = Request::builder()
         .method(Method::OPTIONS)
@@ -102,7 +102,7 @@ async fn on_rejection_replaces_every_rejection() {
     );
     let app = Router::new()
         .route("/admin", get(|| async { "admin" }))
-        .route_layer(RequireLayer::new(Require::role("admin")))
+        .route_layer(RequireAuth::new(Require::role("admin")))
         .route(
             "/me",
             get(|u: AuthenticatedUser| async move { u.uid.to_string() }),
@@ -131,7 +131,7 @@ fn redirect_app(upstream: &Upstream) -> Router {
             get(|u: AuthenticatedUser| async move { u.uid.to_string() }),
         )
         .route("/admin", get(|| async { "admin" }))
-        .route_layer(RequireLayer::new(Require::role("admin")));
+        .route_layer(RequireAuth::new(Require::role("admin")));
     Router::new()
         .nest("/app", pages)
         .fallback(|u: AuthenticatedUser| async move { u.uid.to_string() })

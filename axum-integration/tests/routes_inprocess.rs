@@ -27,7 +27,7 @@ fn app() -> (Router, RecordingTransport) {
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
         .unwrap();
-    let auth = AuthRoutes::new(Flows::new(authenticator, session))
+    let auth = AuthRoutes::new(Flows::new(authenticator, session).unwrap())
         .trusted_origin("https://app.example.com")
         .unwrap();
     (Router::new().nest("/auth", routes::router(auth)), transport)
@@ -234,5 +234,59 @@ async fn the_session_cookie_is_secure_by_default_even_for_a_loopback_host() {
         assert_eq!(response.status(), StatusCode::OK);
         let cookie = response.headers()["set-cookie"].to_str().unwrap();
         assert!(cookie.contains("Secure"), "{host}: {cookie}");
+    }
+}
+
+/// The layer's authenticator (the guards') cannot read the session the helpers start: without
+/// the session source, or reading the encrypted cookie as a plain token. `POST /auth/login`
+/// says so (500 `misconfigured`) before any request, instead of a 200 followed by a 401 on
+/// every guarded route.
+#[tokio::test]
+async fn a_layer_that_cannot_read_the_session_makes_login_fail_loudly() {
+    use loginradius::web::DEFAULT_COOKIE_NAME;
+    use loginradius_axum::LoginRadiusLayer;
+
+    for sources in [
+        TokenExtractor::bearer(),
+        TokenExtractor::bearer().with_cookie(DEFAULT_COOKIE_NAME),
+    ] {
+        let transport = RecordingTransport::new();
+        let client = LoginRadius::builder()
+            .api_key("key")
+            .api_secret("secret")
+            .transport(transport.clone())
+            .build()
+            .unwrap();
+        let flows = Flows::from_client(client.clone(), SessionCookie::generate()).unwrap();
+        let guards = Authenticator::builder(client)
+            .token_sources(sources.clone())
+            .build()
+            .unwrap();
+        let app = Router::new()
+            .nest("/auth", routes::router(flows.clone()))
+            .layer(LoginRadiusLayer::new(guards));
+        let response = app
+            .oneshot(post("/auth/login", &[], credentials()))
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{sources:?}"
+        );
+        assert!(response.headers().get("set-cookie").is_none());
+        assert_eq!(json_body(response).await["error"], "misconfigured");
+        assert!(transport.is_empty(), "no request to LoginRadius");
+
+        // The same app with the flows' own authenticator signs in.
+        login_reply(&transport);
+        let app = Router::new()
+            .nest("/auth", routes::router(flows.clone()))
+            .layer(LoginRadiusLayer::from_flows(&flows));
+        let response = app
+            .oneshot(post("/auth/login", &[], credentials()))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
     }
 }

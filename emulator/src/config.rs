@@ -83,6 +83,52 @@ pub struct SeedUser {
     pub email_verified: bool,
     /// A fixed uid (default: a random 32-hex uid).
     pub uid: Option<String>,
+    /// Role contexts assigned at start (see [`SeedUser::role_context`]).
+    pub role_contexts: Vec<SeedRoleContext>,
+}
+
+/// A role context of a seeded user: roles (and extra permissions) that hold only in one
+/// context, such as a tenant or a project, until an optional expiry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedRoleContext {
+    /// The context's name.
+    pub context: String,
+    /// The roles the user has in it; unknown roles are created without permissions.
+    pub roles: Vec<String>,
+    /// Permissions granted in the context besides those of its roles.
+    pub additional_permissions: Vec<String>,
+    /// When the context ends (none: it does not).
+    pub expiration: Option<time::OffsetDateTime>,
+}
+
+impl SeedRoleContext {
+    /// The context `context` with `roles`, no extra permission and no expiry.
+    pub fn new(
+        context: impl Into<String>,
+        roles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        Self {
+            context: context.into(),
+            roles: roles.into_iter().map(Into::into).collect(),
+            additional_permissions: Vec::new(),
+            expiration: None,
+        }
+    }
+
+    /// Adds permissions granted in the context besides those of its roles.
+    pub fn additional_permissions(
+        mut self,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.additional_permissions = permissions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Ends the context at `at`.
+    pub fn expires_at(mut self, at: time::OffsetDateTime) -> Self {
+        self.expiration = Some(at);
+        self
+    }
 }
 
 impl fmt::Debug for SeedUser {
@@ -96,6 +142,7 @@ impl fmt::Debug for SeedUser {
             .field("roles", &self.roles)
             .field("email_verified", &self.email_verified)
             .field("uid", &self.uid)
+            .field("role_contexts", &self.role_contexts)
             .finish()
     }
 }
@@ -112,7 +159,15 @@ impl SeedUser {
             roles: Vec::new(),
             email_verified: true,
             uid: None,
+            role_contexts: Vec::new(),
         }
+    }
+
+    /// Adds a role context, such as
+    /// `SeedRoleContext::new("tenant-1", ["editor"])`.
+    pub fn role_context(mut self, context: SeedRoleContext) -> Self {
+        self.role_contexts.push(context);
+        self
     }
 
     /// Sets the user name.
@@ -303,8 +358,20 @@ impl EmulatorConfig {
         self
     }
 
-    /// Adds a role created at start.
-    pub fn with_role(
+    /// Adds a role created at start with the listed permissions:
+    /// `with_role("editor", ["publish", "edit"])`, or `with_role("viewer", [])` for a role
+    /// without any. For a list built at run time, see
+    /// [`with_role_permissions`](Self::with_role_permissions).
+    pub fn with_role<const N: usize>(
+        self,
+        name: impl Into<String>,
+        permissions: [&str; N],
+    ) -> Self {
+        self.with_role_permissions(name, permissions)
+    }
+
+    /// Adds a role created at start with the permissions of any list of strings.
+    pub fn with_role_permissions(
         mut self,
         name: impl Into<String>,
         permissions: impl IntoIterator<Item = impl Into<String>>,
@@ -316,8 +383,15 @@ impl EmulatorConfig {
         self
     }
 
-    /// The demo setup: an `admin` role with `manage_roles`/`manage_users`, an `editor` role,
-    /// and a verified user `admin@example.com` / `password123` with the `admin` role.
+    /// The demo setup, also used by the demo app and the examples:
+    ///
+    /// | role | permissions |
+    /// |---|---|
+    /// | `admin` | `manage_roles`, `manage_users` |
+    /// | `editor` | `publish`, `edit` |
+    ///
+    /// and a verified user `admin@example.com` / `password123` (user name `admin`, Ada Admin)
+    /// with the `admin` role.
     pub fn with_demo_admin(self) -> Self {
         self.with_role("admin", ["manage_roles", "manage_users"])
             .with_role("editor", ["publish", "edit"])
@@ -392,5 +466,29 @@ mod tests {
             assert!(http::HeaderValue::from_str(v).is_ok());
             assert!(v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
         }
+    }
+
+    #[test]
+    fn a_role_without_permissions_and_role_contexts_are_seeds() {
+        let expiry = time::macros::datetime!(2999-01-01 0:00 UTC);
+        let config = EmulatorConfig::default()
+            .with_role("viewer", [])
+            .with_role_permissions("writer", vec![String::from("write")])
+            .with_user(
+                SeedUser::new("a@example.com", "pw").role_context(
+                    SeedRoleContext::new("tenant-1", ["editor"])
+                        .additional_permissions(["export"])
+                        .expires_at(expiry),
+                ),
+            );
+        assert_eq!(config.roles[0].permissions, Vec::<String>::new());
+        assert_eq!(config.roles[1].permissions, ["write"]);
+        let context = &config.users[0].role_contexts[0];
+        assert_eq!(
+            (context.context.as_str(), context.roles.as_slice()),
+            ("tenant-1", &["editor".to_owned()][..])
+        );
+        assert_eq!(context.additional_permissions, ["export"]);
+        assert_eq!(context.expiration, Some(expiry));
     }
 }

@@ -100,7 +100,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{
     DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_TOKEN_TTL, EmailVerification, EmulatorConfig,
-    MfaMode, SeedRole, SeedUser,
+    MfaMode, SeedRole, SeedRoleContext, SeedUser,
 };
 pub use coverage::{Coverage, EndpointRef};
 pub use faults::Fault;

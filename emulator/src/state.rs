@@ -137,6 +137,19 @@ impl AppState {
                     user.roles.push(name);
                 }
             }
+            for seed_context in &seed.role_contexts {
+                for role in &seed_context.roles {
+                    if store.role_name(role).is_none() {
+                        store.roles.insert(role.clone(), BTreeMap::new());
+                    }
+                }
+                user.role_contexts.push(RoleContextRec {
+                    context: seed_context.context.clone(),
+                    roles: seed_context.roles.clone(),
+                    additional_permissions: seed_context.additional_permissions.clone(),
+                    expiration: seed_context.expiration,
+                });
+            }
             store.users.insert(user.uid.clone(), user);
         }
     }

@@ -10,7 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use loginradius::{Error, LoginRadius};
 pub use loginradius_emulator::{
-    EmailVerification, Emulator, EmulatorConfig, MfaMode, OutboxMessage, SeedUser, message_kind,
+    EmailVerification, Emulator, EmulatorConfig, MfaMode, OutboxMessage, SeedRoleContext, SeedUser,
+    message_kind,
 };
 
 use loginradius::RetryPolicy;
@@ -84,6 +85,30 @@ pub async fn login(client: &LoginRadius, email: &str) -> LoginResponse {
         .login_by_email(email, PASSWORD)
         .await
         .unwrap_or_else(|e| panic!("{email} signs in: {e}"))
+}
+
+/// An access token of the seeded user `email` / `password` of `emulator` (a plain login), to
+/// send as `Authorization: Bearer <token>` in a test:
+///
+/// ```no_run
+/// # async fn run() {
+/// use loginradius_test_support::e2e::{Emulator, EmulatorConfig, token_for};
+///
+/// let emulator = Emulator::start(EmulatorConfig::default().with_demo_admin()).await.unwrap();
+/// let token = token_for(&emulator, "admin@example.com", "password123").await;
+/// # let _ = token;
+/// # }
+/// ```
+///
+/// # Panics
+/// When the login fails (a test helper: the message says why).
+pub async fn token_for(emulator: &Emulator, email: &str, password: &str) -> String {
+    let login = client(emulator)
+        .auth()
+        .login_by_email(email, password)
+        .await
+        .unwrap_or_else(|e| panic!("{email} signs in: {e}"));
+    token_of(&login)
 }
 
 /// The uid of a signed-in user.

@@ -11,7 +11,8 @@
 //! link, MFA enable, TOTP login and disable, required MFA with setup data, cross-site POSTs
 //! refused with no state change, and upstream faults failing closed with 503. Every response is checked for
 //! `Cache-Control: no-store`, a JSON content type, no redirect, and no password or session
-//! token in its body.
+//! token in its body. HTML form logins are checked apart: `303 See Other` to a same-site
+//! `next`, the same session cookie, the same cross-site refusal.
 
 use std::future::Future;
 use std::time::Duration;
@@ -43,6 +44,7 @@ macro_rules! route_flow_scenarios {
             required_mfa_returns_setup_data_on_first_login_and_verifies_a_real_code,
             cross_site_posts_are_refused_without_any_state_change,
             upstream_faults_fail_closed_with_503,
+            form_login_redirects_to_a_safe_next_and_json_keeps_its_answer,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -121,7 +123,7 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
         .build()
         .unwrap();
-    let flows = Flows::new(authenticator, session.clone()).config(
+    let flows = Flows::new(authenticator, session.clone()).unwrap().config(
         FlowConfig::default()
             .reset_password_url("http://127.0.0.1/reset")
             .verification_url("http://127.0.0.1/verify")
@@ -904,4 +906,82 @@ pub async fn upstream_faults_fail_closed_with_503(serve: impl Serve) {
     let logout = app.post(&mut b, "/logout", json!({})).await;
     assert_eq!(logout.status, 503, "{}", logout.text);
     assert!(b.cookie.is_none());
+}
+
+/// An HTML form login (`application/x-www-form-urlencoded`) that signs in answers `303 See
+/// Other` to its same-site `next` (else `/`) with the session cookie; a bad password keeps the
+/// JSON 401; a JSON login with `next` keeps the JSON answer; a cross-site form is refused.
+pub async fn form_login_redirects_to_a_safe_next_and_json_keeps_its_answer(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("fay@example.com")),
+    )
+    .await;
+    let url = format!("{}/auth/login", app.server.base);
+    let form = |next: &str, password: &str, extra: &[(&str, &str)]| {
+        let mut request = app.http.post(&url).form(&[
+            ("email", "fay@example.com"),
+            ("password", password),
+            ("next", next),
+        ]);
+        for (k, v) in extra {
+            request = request.header(*k, *v);
+        }
+        request.send()
+    };
+    for (next, expected) in [
+        ("/account?tab=mfa", "/account?tab=mfa"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+    ] {
+        let response = form(next, PASSWORD, &[("sec-fetch-site", "same-origin")])
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 303, "{next}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(header("location").as_deref(), Some(expected), "{next}");
+        assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+        let set = header("set-cookie").expect("the session starts");
+        let pair = set.split(';').next().unwrap();
+        assert!(
+            matches!(app.read(pair), Some(Session::SignedIn { .. })),
+            "{set}"
+        );
+        let text = response.text().await.unwrap();
+        assert!(!text.contains(PASSWORD), "{text}");
+    }
+    // A wrong password: the JSON 401, no redirect, no session.
+    let response = form("/account", "wrong-password-1", &[]).await.unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    assert!(response.headers().get("location").is_none());
+    assert!(response.headers().get("set-cookie").is_none());
+    // A form from another site is refused before any flow runs.
+    let response = form(
+        "/account",
+        PASSWORD,
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    assert!(response.headers().get("set-cookie").is_none());
+    // JSON callers keep the JSON answer, `next` or not.
+    let mut browser = Browser::default();
+    let reply = app
+        .post(
+            &mut browser,
+            "/login",
+            json!({"email": "fay@example.com", "password": PASSWORD, "next": "/account"}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["signed_in"], true);
 }

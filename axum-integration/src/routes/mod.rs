@@ -2,15 +2,37 @@
 //! reset and change, passwordless login and MFA setup, as a [`Router`] to nest.
 //!
 //! The flows and their JSON shapes live once in core ([`loginradius::web`]); each handler here
-//! only reads the body with axum's [`Json`] extractor into core's typed input ([`LoginInput`],
-//! …), passes it and the request's headers in, and translates the [`FlowResponse`] out
-//! (status, JSON, `Set-Cookie` for the session, `Cache-Control: no-store`, `Retry-After`).
-//! Bodies are JSON, sent with `Content-Type: application/json`; a body that is not the route's
-//! input is 400 `{"error": "invalid_input", …}` before any flow runs.
+//! only reads the body into core's typed input ([`LoginInput`], …) with core's
+//! [`read_input`], passes it and the request's headers in, and translates the
+//! [`FlowResponse`] out (status, JSON, `Set-Cookie` for the session, `Cache-Control:
+//! no-store`, `Retry-After`, `Location`).
+//!
+//! # The rules of every route
+//!
+//! - **Bodies** are JSON (`Content-Type: application/json`) or an HTML form
+//!   (`application/x-www-form-urlencoded`) with the same field names; anything else is 400
+//!   `{"error": "invalid_input", …}` before any flow runs.
+//! - **Browsers**: a form `POST /login` that signs in answers `303 See Other` to its `next`
+//!   field when that is a same-site path (`/account?tab=mfa`; never `//host` or `https://…`),
+//!   else to `/`. A JSON login always gets the JSON answer.
+//! - **Answers** are JSON. Errors are `{"error": code, "message": text}`: 400 bad input, 401
+//!   bad credentials or code, 403 unverified or locked account (or a cross-origin write), 409
+//!   already exists, 503 with `Retry-After` when LoginRadius cannot answer (never a 2xx on
+//!   doubt); see [`loginradius::web::error_response`].
+//! - **No token in any body**: the access token lives in the encrypted session cookie only.
+//!   An API client that needs a Bearer token signs in with LoginRadius itself (for example
+//!   `client.auth().login_by_email(..)`) and sends `Authorization: Bearer <access_token>`;
+//!   the guards accept either.
+//! - **No enumeration**: forgot password, resend verification and passwordless send answer the
+//!   same `{"sent": true}` for known and unknown addresses.
+//! - **Wiring**: `POST /login` answers 500 `misconfigured` (and logs why) when the
+//!   [`LoginRadiusLayer`](crate::LoginRadiusLayer) above it cannot read the session the login
+//!   would start; build the layer with
+//!   [`LoginRadiusLayer::from_flows`](crate::LoginRadiusLayer::from_flows).
 //!
 //! | Method and path | Body | Answer |
 //! |---|---|---|
-//! | `POST /login` | `{"email", "password"}` | `{"signed_in", "uid", "email"}` or `{"mfa_required": true, …}` |
+//! | `POST /login` | `{"email", "password", "next"?}` | `{"signed_in", "uid", "email"}` or `{"mfa_required": true, …}`; a form: 303 to `next` |
 //! | `POST /login/mfa` | `{"code"}` | `{"signed_in", "uid", "email"}` |
 //! | `POST /register` | `{"email", "password", "first_name"?, "last_name"?, "profile"?}` | 201 `{"registered", "email_verification_required"}` |
 //! | `POST /logout` | – | `{"signed_out": true}` |
@@ -39,37 +61,36 @@
 //!
 //! ```
 //! use axum::Router;
-//! use loginradius::LoginRadius;
-//! use loginradius::auth::{Authenticator, TokenExtractor};
-//! use loginradius::web::{FlowConfig, Flows, SessionCookie};
 //! use loginradius_axum::routes::{self, AuthRoutes};
+//! use loginradius_axum::{FlowConfig, Flows, LoginRadius, LoginRadiusLayer, SessionCookie};
 //!
 //! # fn app(client: LoginRadius) -> Result<Router, Box<dyn std::error::Error>> {
-//! let session = SessionCookie::generate();
-//! let authenticator = Authenticator::builder(client)
-//!     .token_sources(TokenExtractor::bearer().with(session.token_source()))
-//!     .build()?;
-//! let flows = Flows::new(authenticator, session)
+//! // One step: the flows' authenticator reads `Authorization: Bearer` and the session cookie.
+//! let flows = Flows::from_client(client, SessionCookie::generate())?
 //!     .config(FlowConfig::default().reset_password_url("https://app.example.com/reset"));
-//! let auth = AuthRoutes::new(flows).trusted_origin("https://app.example.com")?;
-//! Ok(Router::new().nest("/auth", routes::router(auth)))
+//! let auth = AuthRoutes::new(flows.clone()).trusted_origin("https://app.example.com")?;
+//! Ok(Router::new()
+//!     .nest("/auth", routes::router(auth))
+//!     // The same authenticator for the guards and extractors of every route.
+//!     .layer(LoginRadiusLayer::from_flows(&flows)))
 //! # }
 //! ```
 
 use std::future::Future;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Router};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use loginradius::web::{
-    ChangePasswordInput, EmailInput, FlowResponse, Flows, LinkTokenInput, LoginInput, MfaCodeInput,
-    RegisterInput, ResetPasswordInput,
+    FlowResponse, Flows, LoginInput, Submitted, check_session_wiring, read_input,
 };
+use serde::de::DeserializeOwned;
+
+use crate::AuthContext;
 use tower_http::csrf::{ConfigError, CsrfLayer};
 
 /// What [`router`] needs: the core [`Flows`] and the CSRF trusted origins.
@@ -101,11 +122,20 @@ impl AuthRoutes {
     }
 }
 
-/// The route helpers as a router to `.nest("/auth", …)` (or merge), for any application state.
-pub fn router<S>(config: AuthRoutes) -> Router<S>
+impl From<Flows> for AuthRoutes {
+    fn from(flows: Flows) -> Self {
+        Self::new(flows)
+    }
+}
+
+/// The route helpers as a router to `.nest("/auth", …)` (or merge), for any application state:
+/// from [`AuthRoutes`] or the [`Flows`] alone (the same shape as the actix adapter's
+/// `routes::configure`).
+pub fn router<S>(config: impl Into<AuthRoutes>) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
+    let config = config.into();
     let csrf = config.csrf.with_rejection_response(|_| {
         let mut response = Response::new(Body::from(
             r#"{"error":"csrf","message":"cross-origin request refused"}"#,
@@ -152,40 +182,66 @@ pub fn flow_response(flows: &Flows, request: &HeaderMap, flow: FlowResponse) -> 
 
 type Flow = State<Flows>;
 
-/// A flow's JSON body as axum's [`Json`] extractor reads it, or why it could not.
-type Input<T> = Result<Json<T>, JsonRejection>;
-
-/// Runs `flow` on the request's input and translates its answer. A body that is not the
-/// flow's input (not JSON, a field missing or of the wrong type, no
-/// `Content-Type: application/json`) is core's 400 `invalid_input`
-/// ([`FlowResponse::invalid_body`]), before any flow runs; a body that cannot be read (too
-/// large, …) keeps axum's answer.
+/// Runs `flow` on the input read from the body and translates its answer. The body is JSON
+/// or an HTML form, by its `Content-Type` (core's [`read_input`]); anything else is core's
+/// 400 `invalid_input` ([`FlowResponse::invalid_body`]), before any flow runs. A body that
+/// cannot be read (too large, …) keeps axum's answer (the [`Bytes`] extractor's rejection).
 async fn with_input<T, F>(
     flows: &Flows,
     headers: &HeaderMap,
-    input: Input<T>,
+    body: &Bytes,
     flow: impl FnOnce(T) -> F,
 ) -> Response
 where
+    T: DeserializeOwned,
     F: Future<Output = FlowResponse>,
 {
-    match input {
-        Ok(Json(input)) => flow_response(flows, headers, flow(input).await),
-        Err(JsonRejection::BytesRejection(rejection)) => rejection.into_response(),
-        Err(_) => flow_response(flows, headers, FlowResponse::invalid_body()),
+    let answer = match read_input(headers, body) {
+        Ok(Submitted { input, .. }) => flow(input).await,
+        Err(invalid) => invalid,
+    };
+    flow_response(flows, headers, answer)
+}
+
+/// `POST /login`: a form submission that signs in answers `303 See Other` to its `next` (a
+/// same-site path, else `/`); JSON keeps the JSON answer. Refused with 500 `misconfigured`
+/// when the [`LoginRadiusLayer`](crate::LoginRadiusLayer) above the routes has an
+/// authenticator that cannot read the session the login would start.
+async fn login(
+    State(f): Flow,
+    context: Option<Extension<AuthContext>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Some(Extension(context)) = context
+        && let Err(wiring) = check_session_wiring(context.authenticator(), f.session())
+    {
+        tracing::error!(target: "loginradius::web", "the route helpers' sessions cannot be read by the guards: {wiring}");
+        let refused = FlowResponse::error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "misconfigured",
+            "the server's session setup is incomplete",
+        );
+        return flow_response(&f, &headers, refused);
     }
+    let answer = match read_input::<LoginInput>(&headers, &body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next.clone();
+            f.login(&headers, input)
+                .await
+                .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(&f, &headers, answer)
 }
 
-async fn login(State(f): Flow, headers: HeaderMap, input: Input<LoginInput>) -> Response {
-    with_input(&f, &headers, input, |i| f.login(&headers, i)).await
+async fn login_mfa(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.login_mfa(&headers, i)).await
 }
 
-async fn login_mfa(State(f): Flow, headers: HeaderMap, input: Input<MfaCodeInput>) -> Response {
-    with_input(&f, &headers, input, |i| f.login_mfa(&headers, i)).await
-}
-
-async fn register(State(f): Flow, headers: HeaderMap, input: Input<RegisterInput>) -> Response {
-    with_input(&f, &headers, input, |i| f.register(&headers, i)).await
+async fn register(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.register(&headers, i)).await
 }
 
 async fn logout(State(f): Flow, headers: HeaderMap) -> Response {
@@ -193,56 +249,32 @@ async fn logout(State(f): Flow, headers: HeaderMap) -> Response {
     flow_response(&f, &headers, out)
 }
 
-async fn verify_email(
-    State(f): Flow,
-    headers: HeaderMap,
-    input: Input<LinkTokenInput>,
-) -> Response {
-    with_input(&f, &headers, input, |i| f.verify_email(i)).await
+async fn verify_email(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.verify_email(i)).await
 }
 
-async fn resend_verification(
-    State(f): Flow,
-    headers: HeaderMap,
-    input: Input<EmailInput>,
-) -> Response {
-    with_input(&f, &headers, input, |i| f.resend_verification(i)).await
+async fn resend_verification(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.resend_verification(i)).await
 }
 
-async fn forgot_password(State(f): Flow, headers: HeaderMap, input: Input<EmailInput>) -> Response {
-    with_input(&f, &headers, input, |i| f.forgot_password(i)).await
+async fn forgot_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.forgot_password(i)).await
 }
 
-async fn reset_password(
-    State(f): Flow,
-    headers: HeaderMap,
-    input: Input<ResetPasswordInput>,
-) -> Response {
-    with_input(&f, &headers, input, |i| f.reset_password(i)).await
+async fn reset_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.reset_password(i)).await
 }
 
-async fn change_password(
-    State(f): Flow,
-    headers: HeaderMap,
-    input: Input<ChangePasswordInput>,
-) -> Response {
-    with_input(&f, &headers, input, |i| f.change_password(&headers, i)).await
+async fn change_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.change_password(&headers, i)).await
 }
 
-async fn passwordless_send(
-    State(f): Flow,
-    headers: HeaderMap,
-    input: Input<EmailInput>,
-) -> Response {
-    with_input(&f, &headers, input, |i| f.passwordless_send(i)).await
+async fn passwordless_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.passwordless_send(i)).await
 }
 
-async fn passwordless_verify(
-    State(f): Flow,
-    headers: HeaderMap,
-    input: Input<LinkTokenInput>,
-) -> Response {
-    with_input(&f, &headers, input, |i| f.passwordless_verify(&headers, i)).await
+async fn passwordless_verify(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.passwordless_verify(&headers, i)).await
 }
 
 async fn mfa_setup(State(f): Flow, headers: HeaderMap) -> Response {
@@ -250,8 +282,8 @@ async fn mfa_setup(State(f): Flow, headers: HeaderMap) -> Response {
     flow_response(&f, &headers, out)
 }
 
-async fn mfa_enable(State(f): Flow, headers: HeaderMap, input: Input<MfaCodeInput>) -> Response {
-    with_input(&f, &headers, input, |i| f.mfa_enable(&headers, i)).await
+async fn mfa_enable(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.mfa_enable(&headers, i)).await
 }
 
 async fn mfa_disable(State(f): Flow, headers: HeaderMap) -> Response {
@@ -264,7 +296,6 @@ mod tests {
     use std::time::Duration;
 
     use loginradius::LoginRadius;
-    use loginradius::auth::Authenticator;
     use loginradius::transport::RecordingTransport;
     use loginradius::web::SessionCookie;
 
@@ -279,10 +310,7 @@ mod tests {
             .transport(RecordingTransport::new())
             .build()
             .unwrap();
-        let flows = Flows::new(
-            Authenticator::builder(client).build().unwrap(),
-            SessionCookie::generate(),
-        );
+        let flows = Flows::from_client(client, SessionCookie::generate()).unwrap();
         for (delay, expected) in [(1500, "2"), (3000, "3"), (200, "1")] {
             let mut flow =
                 FlowResponse::error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "down");

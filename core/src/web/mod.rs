@@ -16,27 +16,29 @@
 //!   renewed on every login (a login over a signed-in session also logs that session's token
 //!   out), and `Secure` as its [`CookieSecurity`] says: always by default;
 //!   [`CookieSecurity::AllowLocalHttp`] is the explicit choice for development over
-//!   `http://localhost`. Its [`token_source`](SessionCookie::token_source) lets the
-//!   [`Authenticator`](crate::auth::Authenticator) accept session-cookie authentication.
+//!   `http://localhost`. Its [`token_sources`](SessionCookie::token_sources) let the
+//!   [`Authenticator`](crate::auth::Authenticator) accept session-cookie authentication;
+//!   [`Flows::from_client`] sets them up in one step, and [`Flows::new`] refuses an
+//!   authenticator that cannot read the session ([`WiringError`]).
 //! - [`error_response`]: LoginRadius errors as the flows' `{"error", "message"}` answers.
 //! - [`qr_svg`] and [`qr_svg_data_uri`]: QR codes of `otpauth://` URIs rendered locally, so a
 //!   TOTP seed never reaches a third-party QR service.
 //! - [`csrf`]: the same-origin rules for state-changing requests (Go 1.25
 //!   `CrossOriginProtection`), for adapters that cannot use tower-http's `CsrfLayer`.
 //! - [`redirect`]: the login-redirect preset's rules (when to redirect, and a same-site `next`).
+//! - `openapi` (feature `utoipa`): the Bearer and session-cookie security schemes and the
+//!   requirements of guarded routes for a utoipa OpenAPI document.
 //!
 //! ```
 //! use loginradius::LoginRadius;
-//! use loginradius::auth::{Authenticator, TokenExtractor};
 //! use loginradius::web::{FlowConfig, Flows, LoginInput, SessionCookie};
 //!
 //! # async fn run(client: LoginRadius, headers: http::HeaderMap) -> Result<(), Box<dyn std::error::Error>> {
 //! // 64 secret bytes from configuration keep sessions valid across restarts and replicas.
 //! let session = SessionCookie::from_master_key(&[7u8; 64])?;
-//! let authenticator = Authenticator::builder(client)
-//!     .token_sources(TokenExtractor::bearer().with(session.token_source()))
-//!     .build()?;
-//! let flows = Flows::new(authenticator, session)
+//! // One step: the flows' authenticator reads `Authorization: Bearer` and the session cookie;
+//! // give `flows.authenticator()` to the adapter's layer so the guards read the same.
+//! let flows = Flows::from_client(client, session)?
 //!     .config(FlowConfig::default().reset_password_url("https://app.example.com/reset"));
 //!
 //! // What an adapter's JSON extractor (or a form handler) builds from the request body.
@@ -51,14 +53,17 @@
 mod cookie_security;
 pub mod csrf;
 mod flows;
+#[cfg(feature = "utoipa")]
+pub mod openapi;
 mod qr;
 pub mod redirect;
 mod session;
 
 pub use cookie_security::{CookieSecurity, is_local_request};
 pub use flows::{
-    ChangePasswordInput, EmailInput, FlowConfig, FlowResponse, Flows, LinkTokenInput, LoginInput,
-    MfaCodeInput, RegisterInput, ResetPasswordInput, SessionChange, error_response,
+    BodyFormat, ChangePasswordInput, EmailInput, FlowConfig, FlowResponse, Flows, LinkTokenInput,
+    LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput, SessionChange, Submitted,
+    WiringError, body_format, check_session_wiring, error_response, read_input,
 };
 pub use qr::{qr_svg, qr_svg_data_uri};
 pub use session::{

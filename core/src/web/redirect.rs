@@ -1,6 +1,8 @@
 //! The login-redirect preset's rules, shared by the adapters' `redirect_html_to` presets: when
-//! a rejection becomes a redirect (401 for a browser asking for HTML), and the `Location` it
-//! points to, with a same-site relative `next` that cannot be turned into an open redirect.
+//! a rejection becomes a redirect (401 for a browser asking for HTML), the `Location` it
+//! points to, with a same-site relative `next` that cannot be turned into an open redirect,
+//! and the HTML page a signed-in browser without the right role or permission gets (403,
+//! [`FORBIDDEN_PAGE`]) instead of JSON.
 //!
 //! ```
 //! use loginradius::auth::Rejection;
@@ -61,6 +63,17 @@ impl LoginRedirect {
         rejection.is_unauthenticated() && accepts_html(accept)
     }
 
+    /// True when `rejection` should be answered with the HTML [`FORBIDDEN_PAGE`] (status 403):
+    /// it is forbidden (a signed-in user without the role or permission) and the request
+    /// accepts `text/html`. API clients keep the JSON 403.
+    pub fn forbidden_page<'a>(
+        &self,
+        rejection: &Rejection,
+        accept: impl IntoIterator<Item = &'a str>,
+    ) -> bool {
+        rejection.status() == http::StatusCode::FORBIDDEN && accepts_html(accept)
+    }
+
     /// The redirect target for a request whose original path and query is `path_and_query`:
     /// `login_path?next=<safe_next(path_and_query)>` (or `&next=` when the login path already
     /// has a query).
@@ -73,6 +86,13 @@ impl LoginRedirect {
         )
     }
 }
+
+/// The page of the preset's HTML 403 (`Content-Type: text/html; charset=utf-8`): a browser
+/// that is signed in but lacks the role or permission of the page.
+pub const FORBIDDEN_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>403 Forbidden</title></head><body><h1>403 Forbidden</h1>\
+<p>You are signed in, but your account may not open this page.</p>\
+<p><a href=\"/\">Home</a></p></body></html>\n";
 
 /// True for `/x…`: a path on this site (not `//host`, not `/\host`, which browsers read as a
 /// network path), without control characters.
@@ -209,5 +229,14 @@ mod tests {
         assert!(preset.applies(&Rejection::missing_token(), ["text/html"]));
         assert!(!preset.applies(&Rejection::missing_token(), ["application/json"]));
         assert!(!preset.applies(&Rejection::forbidden(), ["text/html"]));
+    }
+
+    #[test]
+    fn only_forbidden_html_requests_get_the_page() {
+        let preset = LoginRedirect::new("/login");
+        assert!(preset.forbidden_page(&Rejection::forbidden(), ["text/html"]));
+        assert!(!preset.forbidden_page(&Rejection::forbidden(), ["application/json"]));
+        assert!(!preset.forbidden_page(&Rejection::missing_token(), ["text/html"]));
+        assert!(FORBIDDEN_PAGE.contains("403 Forbidden"));
     }
 }

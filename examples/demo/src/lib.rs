@@ -91,12 +91,14 @@ pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginra
         .token_sources(TokenExtractor::none().with(session.token_source()))
         .build()?;
     let base = options.public_url.trim_end_matches('/');
-    let flows = Flows::new(authenticator.clone(), session).config(
-        FlowConfig::default()
-            .verification_url(format!("{base}/verify-email#"))
-            .reset_password_url(format!("{base}/reset-password#"))
-            .passwordless_url(format!("{base}/passwordless/verify#")),
-    );
+    let flows = Flows::new(authenticator.clone(), session)
+        .map_err(|e| loginradius::Error::Config(e.to_string()))?
+        .config(
+            FlowConfig::default()
+                .verification_url(format!("{base}/verify-email#"))
+                .reset_password_url(format!("{base}/reset-password#"))
+                .passwordless_url(format!("{base}/passwordless/verify#")),
+        );
     let templates = Templates::new();
     let state = AppState {
         flows,

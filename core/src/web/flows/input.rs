@@ -11,13 +11,18 @@ use serde_json::{Map, Value};
 use super::FlowResponse;
 use crate::Secret;
 
-/// `POST /login`: `{"email", "password"}`.
+/// `POST /login`: `{"email", "password", "next"?}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct LoginInput {
     /// The account's email address.
     pub email: String,
     /// The password.
     pub password: Secret,
+    /// Where a browser goes after signing in with a form (a same-site path such as the
+    /// `next` of the login redirect; see [`FlowResponse::for_form`]). JSON callers get the
+    /// JSON answer whatever it says.
+    #[serde(default)]
+    pub next: Option<String>,
 }
 
 /// `POST /login/mfa` and `POST /mfa/enable`: `{"code"}`, the 6-digit code of the
@@ -174,6 +179,7 @@ mod tests {
             LoginInput {
                 email: "a@example.com".into(),
                 password: "pw-secret-1".into(),
+                next: None,
             },
             ResetPasswordInput {
                 token: "tok-secret-2".into(),

@@ -22,6 +22,7 @@
 // not an error to propagate through deep stacks, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod body;
 mod input;
 mod mfa;
 mod password;
@@ -31,6 +32,7 @@ mod response;
 mod sign_in;
 #[cfg(test)]
 mod test_support;
+mod wiring;
 
 use http::HeaderMap;
 use serde_json::json;
@@ -41,12 +43,14 @@ use crate::models::LoginResponse;
 use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
 use crate::{Error, LoginRadius, codes};
 
+pub use body::{BodyFormat, Submitted, body_format, read_input};
 use input::FlowResult;
 pub use input::{
     ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
     ResetPasswordInput,
 };
 pub use response::{FlowResponse, SessionChange, error_response};
+pub use wiring::{WiringError, check_session_wiring};
 
 /// Settings of the flows.
 #[derive(Debug, Clone, Default)]
@@ -85,9 +89,38 @@ impl FlowConfig {
 /// The route-helper flows: an [`Authenticator`] (and its client), the [`SessionCookie`] codec
 /// and [`FlowConfig`]. Cheap to clone.
 ///
-/// Build the authenticator with the session as a token source so that guards and extractors
-/// accept the session cookie:
-/// `Authenticator::builder(client).token_sources(TokenExtractor::bearer().with(session.token_source()))`.
+/// # Rules kept by every flow
+///
+/// | Status | When | Body |
+/// |---|---|---|
+/// | 200 (201 for registration) | success | the flow's JSON, such as `{"signed_in": true, "uid", "email"}` |
+/// | 303 | an HTML form login that signs in ([`FlowResponse::for_form`]) | `Location`: the form's same-site `next`, else `/` |
+/// | 400 | bad input, before any request: a body that is not JSON or a form with the documented fields ([`read_input`]), a malformed email, an empty password | `{"error": "invalid_input", "message"}` |
+/// | 401 | bad credentials, a wrong or expired code or link, no session | `{"error", "message"}` |
+/// | 403 | unverified or locked account | `{"error", "message"}` |
+/// | 409 | the account already exists | `{"error": "already_exists", "message"}` |
+/// | 503 | LoginRadius cannot answer (with `Retry-After`): fail closed, never a 2xx on doubt | `{"error": "unavailable", "message"}` |
+///
+/// - **No token in any body**: no password, access token, MFA token or link token is written
+///   into a body, and none is read from a URL (link tokens come in the POST body). The access
+///   token lives only in the encrypted session cookie.
+/// - **API clients** that need a Bearer token sign in with LoginRadius directly (for example
+///   [`client.auth().login_by_email(..)`](crate::api::Auth::login_by_email)) and send
+///   `Authorization: Bearer <access_token>`; the authenticator of [`Flows::from_client`]
+///   accepts either the header or the session cookie.
+/// - **No enumeration**: forgot password, resend verification and passwordless send answer the
+///   same `{"sent": true}` for known and unknown addresses.
+/// - The mapping of LoginRadius errors to these answers is [`error_response`].
+///
+/// # Setup
+///
+/// The one-step setup is [`Flows::from_client`]: it builds the authenticator with the
+/// `Authorization: Bearer` header and the session cookie as token sources, so the guards and
+/// extractors of the rest of the app accept the session the route helpers start. Give the
+/// same authenticator ([`Flows::authenticator`]) to the adapter's layer or configuration.
+///
+/// With an authenticator of your own, [`Flows::new`] checks that it reads the session cookie
+/// and refuses it with a [`WiringError`] that says what to change otherwise.
 #[derive(Debug, Clone)]
 pub struct Flows {
     authenticator: Authenticator,
@@ -96,13 +129,31 @@ pub struct Flows {
 }
 
 impl Flows {
+    /// Flows over `client` with the session codec `session`, in one step: the authenticator
+    /// (default settings) reads `Authorization: Bearer` and the session cookie
+    /// ([`SessionCookie::token_sources`]). For other authenticator settings, build it with
+    /// `.token_sources(session.token_sources())` and use [`Flows::new`].
+    pub fn from_client(client: LoginRadius, session: SessionCookie) -> Result<Self, WiringError> {
+        let authenticator = Authenticator::builder(client)
+            .token_sources(session.token_sources())
+            .build()
+            .map_err(WiringError::Authenticator)?;
+        Self::new(authenticator, session)
+    }
+
     /// Flows over `authenticator` (and its client) with the session codec `session`.
-    pub fn new(authenticator: Authenticator, session: SessionCookie) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// A [`WiringError`] when `authenticator` does not read the access token of `session`'s
+    /// cookie (no session source, or `with_cookie(name)` reading the encrypted cookie as a
+    /// plain token): the guards would answer 401 to every signed-in browser.
+    pub fn new(authenticator: Authenticator, session: SessionCookie) -> Result<Self, WiringError> {
+        check_session_wiring(&authenticator, &session)?;
+        Ok(Self {
             authenticator,
             session,
             config: FlowConfig::default(),
-        }
+        })
     }
 
     /// Sets the configuration.

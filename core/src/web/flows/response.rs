@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde_json::{Value, json};
 
+use super::BodyFormat;
 use crate::auth::{DEFAULT_RETRY_AFTER, Rejection, retry_after_value};
+use crate::web::redirect::is_local_path;
 use crate::web::session::{Session, SessionCookie};
 use crate::{Error, codes};
 
@@ -45,6 +47,8 @@ pub struct FlowResponse {
     pub session: SessionChange,
     /// A `Retry-After` delay, on 503.
     pub retry_after: Option<Duration>,
+    /// A `Location` (a same-site path), on `303 See Other` ([`for_form`](Self::for_form)).
+    pub location: Option<String>,
 }
 
 impl FlowResponse {
@@ -55,6 +59,7 @@ impl FlowResponse {
             body,
             session: SessionChange::Keep,
             retry_after: None,
+            location: None,
         }
     }
 
@@ -65,18 +70,36 @@ impl FlowResponse {
             body: json!({ "error": code, "message": message }),
             session: SessionChange::Keep,
             retry_after: None,
+            location: None,
         }
     }
 
-    /// The answer to a body that is not the flow's JSON input (not JSON, a field missing or of
-    /// the wrong type, no `Content-Type: application/json`): 400 `invalid_input`. Adapters
-    /// answer their JSON extractor's rejections with it, before any flow runs.
+    /// The answer to a body that is not the flow's input (not JSON or a form, a field missing
+    /// or of the wrong type, no `Content-Type` of either): 400 `invalid_input`. Adapters answer
+    /// with it before any flow runs ([`read_input`](crate::web::read_input)).
     pub fn invalid_body() -> Self {
         Self::error(
             StatusCode::BAD_REQUEST,
             "invalid_input",
-            "the body must be a JSON object with the documented fields",
+            "the body must be a JSON object or a form with the documented fields",
         )
+    }
+
+    /// The answer for an HTML form submission ([`BodyFormat::Form`]): a successful sign-in
+    /// (`200` with `"signed_in": true`) becomes `303 See Other` to `next` when it is a
+    /// same-site path ([`is_local_path`]: `/account`, never `//host` or `https://…`), else to
+    /// `/`, with the same session change. Any other answer, and every answer to a JSON body,
+    /// is unchanged.
+    pub fn for_form(mut self, format: BodyFormat, next: Option<&str>) -> Self {
+        let signed_in = self.status == StatusCode::OK && self.body["signed_in"] == true;
+        if format == BodyFormat::Form && signed_in {
+            let target = next
+                .filter(|n| is_local_path(n) && HeaderValue::from_str(n).is_ok())
+                .unwrap_or("/");
+            self.status = StatusCode::SEE_OTHER;
+            self.location = Some(target.to_owned());
+        }
+        self
     }
 
     /// Sets the session change.
@@ -99,9 +122,17 @@ impl FlowResponse {
 
     /// The response headers an adapter writes besides the session cookie
     /// ([`set_cookie`](Self::set_cookie)): `Content-Type: application/json`,
-    /// `Cache-Control: no-store`, and `Retry-After` (whole seconds, rounded up) when set.
+    /// `Cache-Control: no-store`, `Retry-After` (whole seconds, rounded up) and `Location`
+    /// when set.
     pub fn headers(&self) -> HeaderMap {
         let mut headers = HeaderMap::with_capacity(4);
+        if let Some(location) = self
+            .location
+            .as_deref()
+            .and_then(|l| HeaderValue::from_str(l).ok())
+        {
+            headers.insert(LOCATION, location);
+        }
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(delay) = self.retry_after {
@@ -117,6 +148,7 @@ impl FlowResponse {
             body: rejection.json(),
             session: SessionChange::Keep,
             retry_after: rejection.retry_after(),
+            location: None,
         }
     }
 
@@ -133,7 +165,7 @@ impl FlowResponse {
 
 /// Maps a client error to a flow error response: 400 bad input, 401 bad credentials or code,
 /// 403 unverified or locked account, 409 already exists, 503 (with `Retry-After`) when
-/// LoginRadius cannot answer.
+/// LoginRadius cannot answer. The whole table is on [`Flows`](super::Flows#rules-kept-by-every-flow).
 pub fn error_response(error: &Error) -> FlowResponse {
     use StatusCode as S;
     if error.is_unavailable() {

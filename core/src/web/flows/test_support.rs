@@ -24,9 +24,13 @@ pub(super) fn flows() -> (Flows, RecordingTransport) {
         .build()
         .unwrap();
     let session = SessionCookie::generate();
-    let authenticator = Authenticator::builder(client).build().unwrap();
+    let authenticator = Authenticator::builder(client)
+        .token_sources(session.token_sources())
+        .build()
+        .unwrap();
     (
         Flows::new(authenticator, session)
+            .unwrap()
             .config(FlowConfig::default().reset_password_url("https://app.example.com/reset")),
         transport,
     )
@@ -51,6 +55,7 @@ pub(super) fn login(email: &str, password: &str) -> LoginInput {
     LoginInput {
         email: email.into(),
         password: password.into(),
+        next: None,
     }
 }
 

@@ -24,7 +24,7 @@ mod state;
 pub use state::Session;
 
 use super::CookieSecurity;
-use crate::auth::{AccessToken, Extracted, TokenSource, cookie_value};
+use crate::auth::{AccessToken, Extracted, TokenExtractor, TokenSource, cookie_value};
 
 /// The default cookie name.
 pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
@@ -157,6 +157,13 @@ impl SessionCookie {
             Some(token) => Extracted::Found(token),
             None => Extracted::Missing,
         })
+    }
+
+    /// The token sources of an authenticator that accepts both API clients and this session:
+    /// `Authorization: Bearer` first, then the session cookie
+    /// (`TokenExtractor::bearer().with(self.token_source())`).
+    pub fn token_sources(&self) -> TokenExtractor {
+        TokenExtractor::bearer().with(self.token_source())
     }
 
     /// The one cookie value under our name; several different values are no session.
