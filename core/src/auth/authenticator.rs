@@ -656,12 +656,24 @@ impl Authenticator {
     /// The shared memo `key`, read.
     async fn recall(&self, key: &str) -> Recalled {
         match self.shared.replica.fleet.memo(key).await {
-            Ok(Some(bytes)) => cold::recall(
+            Ok(Some(bytes)) => match cold::recall(
                 &bytes,
                 |at| self.shared.replica.evicted_since(at),
                 self.wall_now(),
                 self.shared.max_token_ttl,
-            ),
+            ) {
+                // While the bus is down, a validation older than the trust window is not used.
+                Recalled::User(user)
+                    if self
+                        .shared
+                        .replica
+                        .cutoff()
+                        .is_some_and(|cutoff| user.validated_at < cutoff) =>
+                {
+                    Recalled::Unusable
+                }
+                recalled => recalled,
+            },
             Ok(None) => Recalled::Absent,
             Err(e) => {
                 tracing::debug!(error = %e, "could not read a shared token validation");

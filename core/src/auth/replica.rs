@@ -39,6 +39,8 @@ pub(crate) struct Replica {
     pub(crate) fleet: Arc<dyn SharedState>,
     /// Set on [`BusSignal::Lost`], cleared on [`BusSignal::Missed`].
     bus_down: AtomicBool,
+    /// When the bus was lost (for the health check).
+    bus_lost_at: Mutex<Option<OffsetDateTime>>,
     /// How long a cached entry is trusted while the bus is down.
     trust: Duration,
     /// Bumped before and after every eviction of cached users: a lookup that overlapped one is
@@ -71,6 +73,7 @@ impl Replica {
             roles,
             fleet,
             bus_down: AtomicBool::new(false),
+            bus_lost_at: Mutex::new(None),
             trust,
             user_changes: AtomicU64::new(0),
             evicted_at_ms: AtomicI64::new(i64::MIN),
@@ -105,9 +108,33 @@ impl Replica {
         self.evicted_at_ms.load(Ordering::Acquire) >= validated_at_ms
     }
 
-    /// The backend's health.
+    /// The backend's health; [`Health::Down`] also while this replica's bus is lost (events
+    /// may not be arriving), even if the backend says it is up.
     pub(crate) fn health(&self) -> Health {
-        self.fleet.health()
+        let backend = self.fleet.health();
+        if !backend.is_up() || !self.is_bus_down() {
+            return backend;
+        }
+        Health::Down {
+            since: self.lost_at().unwrap_or_else(OffsetDateTime::now_utc),
+            reason: "the shared state's bus was lost; waiting for it to resume".into(),
+        }
+    }
+
+    fn lost_at(&self) -> Option<OffsetDateTime> {
+        *self
+            .bus_lost_at
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Marks the bus lost (`Some(now)`) or back (`None`).
+    fn set_lost(&self, at: Option<OffsetDateTime>) {
+        *self
+            .bus_lost_at
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = at;
+        self.bus_down.store(at.is_some(), Ordering::Release);
     }
 
     /// Starts the bus task unless it is running (it is started when the authenticator is built
@@ -136,7 +163,7 @@ impl Replica {
                 tracing::warn!(
                     "the shared state's bus closed: cached decisions are trusted briefly"
                 );
-                replica.bus_down.store(true, Ordering::Release);
+                replica.set_lost(Some(OffsetDateTime::now_utc()));
             }
         })));
         drop(slot);
@@ -156,14 +183,16 @@ impl Replica {
                     "the shared state's bus is lost: cached decisions are trusted for the trust \
                      window, then validated again upstream"
                 );
-                self.bus_down.store(true, Ordering::Release);
+                if !self.is_bus_down() {
+                    self.set_lost(Some(OffsetDateTime::now_utc()));
+                }
             }
             BusSignal::Missed => {
                 tracing::warn!(
                     "events of the shared state's bus may have been missed: caches dropped"
                 );
                 self.drop_everything();
-                self.bus_down.store(false, Ordering::Release);
+                self.set_lost(None);
             }
         }
     }
