@@ -73,6 +73,9 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 /// `loginradius::auth::replica`) and shows in [`shared_state_health`](Self::shared_state_health).
 /// When the bus is back, events may have been missed: every cache is dropped.
 ///
+/// The shared state is part of the trust boundary: a replica uses a validation another replica
+/// shared there, so only the app's replicas may write to it.
+///
 /// ```
 /// # tokio_test::block_on(async {
 /// use http::{HeaderMap, HeaderValue, StatusCode};

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 use tokio::sync::broadcast;
 
 use crate::auth_support::*;
+use crate::support::LogBuffer;
 
 /// Three authenticators, each on its own client, all on `state`.
 fn replicas(upstream: &Upstream, state: &Arc<dyn SharedState>) -> [Authenticator; 3] {
@@ -287,6 +288,9 @@ async fn the_bus_task_ends_with_its_authenticator() {
 
 #[tokio::test]
 async fn while_the_bus_is_lost_cached_decisions_are_trusted_only_for_the_window() {
+    // The bus task runs on this (current-thread) runtime's thread: its events are captured.
+    let logs = LogBuffer::default();
+    let _capture = logs.capture();
     let upstream = Upstream::new();
     upstream.user(&["editor"]);
     let state = Driven::new();
@@ -306,6 +310,13 @@ async fn while_the_bus_is_lost_cached_decisions_are_trusted_only_for_the_window(
         panic!("down");
     };
     assert!(reason.contains("bus"), "{reason}");
+    let shown = logs.contents();
+    assert!(
+        shown.contains("WARN")
+            && shown.contains("loginradius::auth")
+            && shown.contains("bus is lost"),
+        "{shown}"
+    );
     // Within the window: served from the caches.
     assert!(auth.decide(&bearer("old"), &editor).await.is_allowed());
     assert_eq!(upstream.count(VALIDATE), 1);
@@ -339,6 +350,10 @@ async fn while_the_bus_is_lost_cached_decisions_are_trusted_only_for_the_window(
     let validations = upstream.count(VALIDATE);
     state.signal(BusSignal::Missed);
     until_health(&auth, true).await;
+    assert!(
+        logs.contents()
+            .contains("may have been missed: caches dropped")
+    );
     assert!(auth.decide(&bearer("new"), &editor).await.is_allowed());
     assert_eq!(
         upstream.count(VALIDATE),
