@@ -2,15 +2,24 @@
 //! (`authenticate_headers`), the decision against cached role data (`authorize` for a role and
 //! for a permission), and both together (`decide`). Every upstream answer is scripted once and
 //! consumed while warming; the measured loops never leave the process.
+//!
+//! Then the same warm decision with the shared state set to Redis (`loginradius-redis`, against
+//! a `redis-server` started for the run) beside the default in-process state, in the same run:
+//! side by side in criterion, and as a paired ratio (alternating rounds, median of the per-round
+//! ratios; goal at most 1.1). Without `redis-server`, that part says so and is skipped.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::{HeaderMap, HeaderValue};
-use loginradius::auth::{Authenticator, Require};
+use loginradius::auth::{Authenticator, AuthenticatorBuilder, Require};
+use loginradius::fleet::SharedState;
 use loginradius::transport::RecordingTransport;
 use loginradius::{LoginRadius, RetryPolicy};
+use loginradius_redis::RedisState;
+use loginradius_test_support::redis_server::RedisServer;
 use tokio::runtime::Runtime;
 
 const TOKEN: &str = "bench-token-0123456789abcdef";
@@ -27,6 +36,14 @@ fn headers() -> HeaderMap {
 /// An authenticator whose caches hold the token's user, the user's roles and the role
 /// definitions.
 fn warm(rt: &Runtime) -> Authenticator {
+    warm_with(rt, |builder| builder)
+}
+
+/// [`warm`], with `configure` applied to the builder.
+fn warm_with(
+    rt: &Runtime,
+    configure: impl FnOnce(AuthenticatorBuilder) -> AuthenticatorBuilder,
+) -> Authenticator {
     let transport = RecordingTransport::new();
     transport.reply_json(
         200,
@@ -48,11 +65,10 @@ fn warm(rt: &Runtime) -> Authenticator {
         .transport(transport.clone())
         .build()
         .unwrap();
-    let auth = Authenticator::builder(client)
+    let builder = Authenticator::builder(client)
         .max_token_ttl(Duration::from_secs(3600))
-        .roles_ttl(Duration::from_secs(3600))
-        .build()
-        .unwrap();
+        .roles_ttl(Duration::from_secs(3600));
+    let auth = configure(builder).build().unwrap();
     rt.block_on(async {
         let user = auth.authenticate_headers(&headers()).await.unwrap();
         auth.authorize(&user, &Require::role("admin"))
@@ -104,12 +120,92 @@ fn authenticator(c: &mut Criterion) {
     group.finish();
 }
 
+/// Whether `redis-server` (from `$REDIS_SERVER`, else the `PATH`) can be run.
+fn redis_available() -> bool {
+    let binary = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".to_owned());
+    std::process::Command::new(binary)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+}
+
+/// Decisions per paired round, and rounds.
+const PER_ROUND: u32 = 20_000;
+const ROUNDS: usize = 21;
+
+/// The warm `decide` with the Redis shared state beside the default in-process one.
+fn shared_state(c: &mut Criterion) {
+    if !redis_available() {
+        println!(
+            "authenticator_warm_shared_state: redis-server is not installed; the Redis side is skipped"
+        );
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = RedisServer::start();
+    let redis: Arc<dyn SharedState> = Arc::new(
+        rt.block_on(RedisState::connect(server.url()))
+            .expect("connect to the bench's redis-server"),
+    );
+    let in_process = warm(&rt);
+    let with_redis = warm_with(&rt, |builder| builder.shared_state(Arc::clone(&redis)));
+    let headers = headers();
+    let role = Require::role("admin");
+
+    let mut group = c.benchmark_group("authenticator_warm_shared_state");
+    for (name, auth) in [
+        ("decide_role/in_process", &in_process),
+        ("decide_role/redis", &with_redis),
+    ] {
+        group.bench_function(name, |b| {
+            b.to_async(&rt)
+                .iter(|| async { black_box(auth.decide(&headers, &role).await.is_allowed()) })
+        });
+    }
+    group.finish();
+
+    // Paired: alternating rounds, each Redis round against the in-process round just before.
+    let round = |auth: &Authenticator| {
+        rt.block_on(async {
+            let started = Instant::now();
+            for _ in 0..PER_ROUND {
+                black_box(auth.decide(&headers, &role).await.is_allowed());
+            }
+            started.elapsed()
+        })
+    };
+    round(&in_process);
+    round(&with_redis);
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|_| {
+            let base = round(&in_process);
+            let redis = round(&with_redis);
+            redis.as_secs_f64() / base.as_secs_f64()
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let (q1, median, q3) = (
+        ratios[ROUNDS / 4],
+        ratios[ROUNDS / 2],
+        ratios[3 * ROUNDS / 4],
+    );
+    println!(
+        "authenticator warm decide, Redis shared state / in-process: {median:.3}x \
+         (IQR {q1:.3}–{q3:.3}, {ROUNDS} paired rounds of {PER_ROUND}; goal <= 1.1x)"
+    );
+    drop(with_redis);
+    drop(server);
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .sample_size(50);
-    targets = authenticator
+    targets = authenticator, shared_state
 }
 criterion_main!(benches);

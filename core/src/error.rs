@@ -91,6 +91,10 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error("invalid LoginRadius configuration: {0}")]
     Config(String),
+    /// The state the replicas share (see [`crate::fleet`]) could not be reached or read: the
+    /// local part of the work was done, the other replicas may not have heard of it.
+    #[error(transparent)]
+    SharedState(#[from] crate::fleet::SharedStateError),
 }
 
 /// The less common parts of a LoginRadius error envelope.
@@ -182,7 +186,8 @@ impl Error {
             | Self::Transport(_)
             | Self::Timeout(_)
             | Self::Decode { .. }
-            | Self::UnexpectedStatus { .. } => true,
+            | Self::UnexpectedStatus { .. }
+            | Self::SharedState(_) => true,
             Self::Api { status, .. } => status.is_server_error(),
             _ => false,
         }

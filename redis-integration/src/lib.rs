@@ -26,6 +26,15 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Give it to every replica's authenticator
+//! ([`AuthenticatorBuilder::shared_state`](loginradius::auth::AuthenticatorBuilder::shared_state)):
+//! sign-outs, role changes and ended sessions then reach every replica's caches within
+//! milliseconds, and a new token met by several replicas is validated upstream once. While Redis
+//! is down, each authenticator trusts what it cached for its `bus_loss_trust` (default 5 s), then
+//! validates upstream again; when Redis is back it drops its caches. The shared memo of a
+//! validated token (a few seconds, never the token itself) makes Redis part of the trust
+//! boundary: only the app's replicas may write to it.
+//!
 //! Keys (all under the prefix, default `loginradius:`): `session:{id}` (JSON, expires with the
 //! session), `user:{uid}:sessions` (a set of ids), `not-before:{uid}` (unix milliseconds),
 //! `hits:{key}`, `seen:{key}`, `memo:{key}`; events are published on `{prefix}events`.

@@ -10,17 +10,20 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, UserCache};
+use super::cold::{self, Recalled};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
 use super::extract::{self, Extracted, TokenExtractor};
 use super::grants::{Grants, Needs};
-use super::memo::GrantsMemo;
+use super::memo::{GrantsMemo, Recall};
 use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
 };
+use super::replica::{self, DEFAULT_BUS_LOSS_TRUST, Replica};
 use super::token::TokenDigest;
 use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
 use crate::client::role_events::RoleChangeListener;
 use crate::config::Clock;
+use crate::fleet::{FleetEvent, Health, InProcess, SharedState, SharedStateError};
 use crate::{Error, LoginRadius};
 
 /// Default number of users whose roles and role contexts are kept.
@@ -44,7 +47,34 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 ///   role change has been published since it was read.
 /// - It never allows on doubt: when LoginRadius cannot answer, the decision is 503.
 ///
-/// Cheap to clone (an `Arc` inside). Building it spawns no task and makes no request.
+/// Cheap to clone (an `Arc` inside). Building it makes no request; built inside a Tokio
+/// runtime it spawns one task, the listener of its shared state's bus (otherwise the task starts
+/// with the first lookup), which stops when the last clone is dropped.
+///
+/// # Several replicas
+///
+/// Behind a load balancer, give every replica's authenticator the same shared state, e.g. a
+/// `loginradius_redis::RedisState` ([`shared_state`](AuthenticatorBuilder::shared_state); the
+/// default is a fresh [`InProcess`], this process only). Each replica keeps its local caches;
+/// the warm path never asks the shared state. Its bus keeps the caches current:
+///
+/// - [`logout`](Self::logout) and [`publish`](Self::publish) send [`FleetEvent`]s that every
+///   replica applies: a revoked token, a user's sessions ended (password change), a changed
+///   profile or roles evict the affected entries everywhere;
+/// - role changes made through the client are published the same way;
+/// - a new token met by several replicas at once is validated upstream once between them (a
+///   short shared memo, never holding the token); any shared-state failure there means
+///   validating upstream alone.
+///
+/// **When the shared state is down**, nothing is allowed on its say-so: its failures are never
+/// a reason to allow. While the bus is lost, a cached user or role entry is trusted for at most
+/// [`bus_loss_trust`](AuthenticatorBuilder::bus_loss_trust) (default 5 s) since it was
+/// validated, then validated upstream again. The loss is logged (a `WARN` event of target
+/// `loginradius::auth::replica`) and shows in [`shared_state_health`](Self::shared_state_health).
+/// When the bus is back, events may have been missed: every cache is dropped.
+///
+/// The shared state is part of the trust boundary: a replica uses a validation another replica
+/// shared there, so only the app's replicas may write to it.
 ///
 /// ```
 /// # tokio_test::block_on(async {
@@ -94,6 +124,8 @@ struct Shared {
     client: LoginRadius,
     users: UserCache,
     roles: Arc<RoleData>,
+    /// The same caches, with the shared state and the bus that keeps them current.
+    replica: Arc<Replica>,
     extractor: TokenExtractor,
     realm: Cow<'static, str>,
     max_token_ttl: Duration,
@@ -112,6 +144,8 @@ impl std::fmt::Debug for Authenticator {
             .field("max_token_ttl", &s.max_token_ttl)
             .field("validate_tokens", &s.validate_tokens)
             .field("cached_tokens", &s.users.entry_count())
+            .field("shared_state", &s.replica.fleet)
+            .field("bus_down", &s.replica.is_bus_down())
             .finish_non_exhaustive()
     }
 }
@@ -133,9 +167,26 @@ pub struct AuthenticatorBuilder {
     clock: Option<Clock>,
     validate_tokens: bool,
     verbose: bool,
+    shared_state: Option<Arc<dyn SharedState>>,
+    bus_loss_trust: Duration,
 }
 
 impl AuthenticatorBuilder {
+    /// The state shared with the other replicas of the app (default: a fresh [`InProcess`],
+    /// this authenticator alone). See [Several replicas](Authenticator#several-replicas).
+    pub fn shared_state(mut self, state: Arc<dyn SharedState>) -> Self {
+        self.shared_state = Some(state);
+        self
+    }
+
+    /// While the shared state's bus is lost, how long after its validation a cached user or
+    /// role entry is still used before it is validated upstream again (default
+    /// [`DEFAULT_BUS_LOSS_TRUST`], 5 s).
+    pub fn bus_loss_trust(mut self, trust: Duration) -> Self {
+        self.bus_loss_trust = trust;
+        self
+    }
+
     /// The longest a token lookup is cached (default 5 minutes). Entries also never outlive
     /// the token itself.
     pub fn max_token_ttl(mut self, ttl: Duration) -> Self {
@@ -215,7 +266,8 @@ impl AuthenticatorBuilder {
         self
     }
 
-    /// Checks the settings and builds the authenticator. Spawns nothing, sends nothing.
+    /// Checks the settings and builds the authenticator. Sends nothing; inside a Tokio runtime,
+    /// spawns the listener of the shared state's bus.
     pub fn build(self) -> Result<Authenticator, Error> {
         let positive = |name: &str, d: Duration| {
             if d.is_zero() {
@@ -241,6 +293,7 @@ impl AuthenticatorBuilder {
         lifetime("role contexts TTL", self.contexts_ttl)?;
         lifetime("role definitions TTL", self.definitions_ttl)?;
         positive("Retry-After", self.retry_after)?;
+        lifetime("bus loss trust", self.bus_loss_trust)?;
         if self.max_tokens == 0 || self.max_users == 0 {
             return Err(Error::Config(
                 "the authenticator's cache capacities must be positive".into(),
@@ -265,14 +318,26 @@ impl AuthenticatorBuilder {
                 max_users: self.max_users,
             },
         ));
-        let weak: Weak<RoleData> = Arc::downgrade(&roles);
+        let users = cache::user_cache(self.max_tokens);
+        let fleet = self
+            .shared_state
+            .unwrap_or_else(|| Arc::new(InProcess::new()));
+        let replica = Arc::new(Replica::new(
+            users.clone(),
+            Arc::clone(&roles),
+            fleet,
+            self.bus_loss_trust,
+        ));
+        replica.ensure_listening();
+        let weak: Weak<Replica> = Arc::downgrade(&replica);
         let weak: Weak<dyn RoleChangeListener> = weak;
         self.client.role_events.subscribe(weak);
         Ok(Authenticator {
             shared: Arc::new(Shared {
-                users: cache::user_cache(self.max_tokens),
+                users,
                 client: self.client,
                 roles,
+                replica,
                 extractor: self.extractor,
                 realm: self.realm,
                 max_token_ttl: self.max_token_ttl,
@@ -345,6 +410,8 @@ impl Authenticator {
             clock: None,
             validate_tokens: true,
             verbose: false,
+            shared_state: None,
+            bus_loss_trust: DEFAULT_BUS_LOSS_TRUST,
         }
     }
 
@@ -473,6 +540,17 @@ impl Authenticator {
         // The warm path: a plain lookup, no fetch future built. A miss goes to the coalescing
         // path (boxed, so this future stays small), which looks again before fetching.
         let result = match self.shared.users.get(&key).await {
+            // While the bus is down, an entry validated too long ago is validated again.
+            Some(entry)
+                if self
+                    .shared
+                    .replica
+                    .cutoff()
+                    .is_some_and(|cutoff| entry.validated_at < cutoff) =>
+            {
+                self.shared.users.invalidate(&key).await;
+                Box::pin(self.fetch_user(&key, &token, span)).await
+            }
             Some(entry) => {
                 if !span.is_disabled() {
                     span.record("cache", "hit");
@@ -496,14 +574,17 @@ impl Authenticator {
         }
     }
 
-    /// The cached entry of `key`, or one upstream lookup of `token` shared by every
-    /// simultaneous caller; failures are not cached.
+    /// The cached entry of `key`, or one lookup of `token` shared by every simultaneous caller
+    /// (and by the other replicas, see [`lookup_across_fleet`](Self::lookup_across_fleet));
+    /// failures are not cached, nor is a lookup that overlapped an eviction of cached users.
     async fn fetch_user(
         &self,
         key: &TokenDigest,
         token: &AccessToken,
         span: &tracing::Span,
     ) -> Result<CachedUser, Arc<Failure>> {
+        self.shared.replica.ensure_listening();
+        let generation = self.shared.replica.user_generation();
         let fetched = AtomicBool::new(false);
         // By reference: the key is only copied when an entry is inserted.
         let result = self
@@ -512,9 +593,13 @@ impl Authenticator {
             .try_get_with_by_ref(key, async {
                 fetched.store(true, Ordering::Relaxed);
                 // Boxed: the lookup's future (two HTTP calls) is large.
-                Box::pin(self.lookup(token)).await
+                Box::pin(self.lookup_across_fleet(key, token)).await
             })
             .await;
+        if self.shared.replica.user_generation() != generation {
+            // A revocation may have been applied while it ran: used once, not kept.
+            self.shared.users.invalidate(key).await;
+        }
         if !span.is_disabled() {
             let fetched = fetched.load(Ordering::Relaxed);
             span.record("cache", if fetched { "miss" } else { "hit" });
@@ -522,8 +607,92 @@ impl Authenticator {
         result
     }
 
+    /// A lookup of a token this replica has not cached: from the shared memo when another
+    /// replica has just validated it, else upstream, once between the replicas that meet it
+    /// at the same time (see the `cold` module). Shared-state failures mean an upstream lookup.
+    async fn lookup_across_fleet(
+        &self,
+        key: &TokenDigest,
+        token: &AccessToken,
+    ) -> Result<CachedUser, Failure> {
+        let fleet = &self.shared.replica.fleet;
+        let memo_key = cold::memo_key(key);
+        match self.recall(&memo_key).await {
+            Recalled::User(user) => return Ok(user),
+            Recalled::Unusable => return self.lookup(token).await,
+            Recalled::Absent => {}
+        }
+        match fleet
+            .first_sighting(&cold::lookup_key(key), cold::LOOKUP_LOCK)
+            .await
+        {
+            Ok(true) => {
+                let started = replica::now_ms();
+                let result = self.lookup(token).await;
+                if let Some((memo, ttl)) =
+                    cold::memo_of(&result, started, self.wall_now(), self.shared.max_token_ttl)
+                    && let Err(e) = fleet.set_memo(&memo_key, &memo, ttl).await
+                {
+                    tracing::debug!(error = %e, "could not share a token's validation");
+                }
+                result
+            }
+            Ok(false) => {
+                let deadline = Instant::now() + cold::WAIT_FOR;
+                while Instant::now() < deadline {
+                    tokio::time::sleep(cold::POLL_EVERY).await;
+                    match self.recall(&memo_key).await {
+                        Recalled::User(user) => return Ok(user),
+                        Recalled::Unusable => break,
+                        Recalled::Absent => {}
+                    }
+                }
+                self.lookup(token).await
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "shared state unavailable: validating alone");
+                self.lookup(token).await
+            }
+        }
+    }
+
+    /// The shared memo `key`, read.
+    async fn recall(&self, key: &str) -> Recalled {
+        match self.shared.replica.fleet.memo(key).await {
+            Ok(Some(bytes)) => match cold::recall(
+                &bytes,
+                |at| self.shared.replica.evicted_since(at),
+                self.wall_now(),
+                self.shared.max_token_ttl,
+            ) {
+                // While the bus is down, a validation older than the trust window is not used.
+                Recalled::User(user)
+                    if self
+                        .shared
+                        .replica
+                        .cutoff()
+                        .is_some_and(|cutoff| user.validated_at < cutoff) =>
+                {
+                    Recalled::Unusable
+                }
+                recalled => recalled,
+            },
+            Ok(None) => Recalled::Absent,
+            Err(e) => {
+                tracing::debug!(error = %e, "could not read a shared token validation");
+                Recalled::Unusable
+            }
+        }
+    }
+
+    /// Now, by the configured clock (token expiry is judged with it).
+    fn wall_now(&self) -> time::OffsetDateTime {
+        self.shared.clock.now()
+    }
+
     /// One upstream lookup: validation (for the expiry) and profile, concurrently.
     async fn lookup(&self, token: &AccessToken) -> Result<CachedUser, Failure> {
+        let validated_at = Instant::now();
         let auth = self.shared.client.auth();
         let (profile, expires_at) = if self.shared.validate_tokens {
             let (validated, profile) = tokio::join!(
@@ -562,6 +731,7 @@ impl Authenticator {
             expires_at,
             ttl,
             grants: GrantsMemo::default(),
+            validated_at,
         })
     }
 
@@ -601,13 +771,15 @@ impl Authenticator {
         let met = if needs == Needs::default() {
             require.is_met(&Grants::default(), now)
         } else {
-            let generation = self.shared.roles.generation();
+            let recall = Recall {
+                generation: self.shared.roles.generation(),
+                now: Instant::now(),
+                cutoff: self.shared.replica.cutoff(),
+            };
             // The warm path: the role data this user was last decided against, still live.
-            let remembered =
-                user.grants
-                    .decide(&user.uid, &needs, generation, Instant::now(), |grants| {
-                        require.is_met(grants, now)
-                    });
+            let remembered = user.grants.decide(&user.uid, &needs, recall, |grants| {
+                require.is_met(grants, now)
+            });
             match remembered {
                 Some(met) => met,
                 None => {
@@ -637,10 +809,11 @@ impl Authenticator {
         user: &AuthenticatedUser,
         needs: &Needs,
     ) -> Result<Grants, Rejection> {
+        self.shared.replica.ensure_listening();
         let fresh = self
             .shared
             .roles
-            .grants(user.uid.as_str(), needs)
+            .grants(user.uid.as_str(), needs, self.shared.replica.cutoff())
             .await
             .map_err(|e| self.reject_for(&Failure::of_role_call(&e)))?;
         let grants = fresh.value.clone();
@@ -666,14 +839,36 @@ impl Authenticator {
         }
     }
 
-    /// Forgets the cached lookup of `token` (no upstream call).
+    /// Forgets the cached lookup of `token` here (no upstream call, no event: the other
+    /// replicas keep theirs; [`logout`](Self::logout) tells them).
     pub async fn forget(&self, token: &AccessToken) {
-        self.shared.users.invalidate(&token.digest()).await;
+        self.shared.replica.forget(&token.digest()).await;
     }
 
-    /// Logs `token` out: evicts it from the cache at once, then invalidates it at LoginRadius
-    /// (`client.auth().invalidate_token`). The eviction holds even when the upstream call
-    /// fails, which is then returned.
+    /// Applies `event` to this replica's caches at once, then publishes it on the shared
+    /// state's bus so every replica applies it (an app's own sign-out, password change or
+    /// role change, a verified LoginRadius webhook). The local eviction holds even when
+    /// publishing fails; the error is then logged and returned.
+    pub async fn publish(&self, event: &FleetEvent) -> Result<(), SharedStateError> {
+        self.shared.replica.ensure_listening();
+        self.shared.replica.publish(event).await
+    }
+
+    /// The health of the shared state: [`Health::Down`] while it cannot be reached (cached
+    /// decisions are then trusted only for the bus-loss trust window).
+    pub fn shared_state_health(&self) -> Health {
+        self.shared.replica.health()
+    }
+
+    /// The shared state this authenticator publishes to and listens on.
+    pub fn shared_state(&self) -> &Arc<dyn SharedState> {
+        &self.shared.replica.fleet
+    }
+
+    /// Logs `token` out: evicts it from the cache at once, invalidates it at LoginRadius
+    /// (`client.auth().invalidate_token`), then tells every replica
+    /// ([`FleetEvent::TokenRevoked`]). The eviction holds even when a call fails; the upstream
+    /// error is returned first, then a publishing error ([`Error::SharedState`]).
     pub async fn logout(&self, token: &AccessToken) -> Result<(), Error> {
         self.forget(token).await;
         let result = self
@@ -683,10 +878,13 @@ impl Authenticator {
             .invalidate_token(token.as_secret().clone())
             .send()
             .await;
-        // A lookup that was in flight before the logout may have stored the token meanwhile.
-        self.forget(token).await;
+        // A lookup that was in flight before the logout may have stored the token meanwhile;
+        // publishing evicts it here again, and everywhere else.
+        let published = self
+            .publish(&FleetEvent::token_revoked(token.expose()))
+            .await;
         match result {
-            Ok(_) => Ok(()),
+            Ok(_) => published.map_err(Error::from),
             Err(e) => {
                 tracing::warn!(error = %e, "could not invalidate the token at LoginRadius");
                 Err(e)

@@ -30,6 +30,9 @@ pub(crate) struct CachedUser {
     pub(crate) ttl: Duration,
     /// The role data the user was last decided against (every copy of the entry shares it).
     pub(crate) grants: GrantsMemo,
+    /// When the token was validated (its lookup began): while the fleet's bus is down, an
+    /// entry validated longer ago than the trust window is validated again.
+    pub(crate) validated_at: Instant,
 }
 
 impl CachedUser {
@@ -91,6 +94,8 @@ pub(crate) fn user_cache(capacity: u64) -> UserCache {
         .name("loginradius.auth.tokens")
         .max_capacity(capacity)
         .expire_after(TokenExpiry)
+        // For the fleet's per-user evictions (`invalidate_entries_if`).
+        .support_invalidation_closures()
         .build()
 }
 

@@ -6,7 +6,8 @@
 //! - it belongs to the same uid;
 //! - no role change has been published since its oldest part was fetched (the role data's
 //!   generation counter);
-//! - every part is still within its cache lifetime (the earliest deadline of its parts).
+//! - every part is still within its cache lifetime (the earliest deadline of its parts);
+//! - while the fleet's bus is down, its oldest part was fetched after the trust cutoff.
 //!
 //! Anything else is a miss, and the decision reads the caches again. So the memo never makes
 //! role data older than the caches would.
@@ -28,6 +29,8 @@ struct Memo {
     generation: u64,
     grants: Grants,
     until: Instant,
+    /// When its oldest part was fetched.
+    fetched: Instant,
 }
 
 impl Memo {
@@ -36,22 +39,31 @@ impl Memo {
     }
 }
 
+/// What a remembered decision is checked against: the role-change generation, the instant, and
+/// (while the fleet's bus is down) the oldest fetch instant still trusted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recall {
+    pub(crate) generation: u64,
+    pub(crate) now: Instant,
+    pub(crate) cutoff: Option<Instant>,
+}
+
 impl GrantsMemo {
     /// `decide` applied to the remembered role data for `uid`, when it covers `needs` and is
-    /// still live; `None` otherwise. (Applied in place: no reference count of the shared role
-    /// data is touched.)
+    /// still live (and fetched after the cutoff, when there is one); `None` otherwise. (Applied
+    /// in place: no reference count of the shared role data is touched.)
     pub(crate) fn decide<R>(
         &self,
         uid: &Uid,
         needs: &Needs,
-        generation: u64,
-        now: Instant,
+        recall: Recall,
         decide: impl FnOnce(&Grants) -> R,
     ) -> Option<R> {
         // A poisoned lock is a miss: the caches answer instead.
         let memo = self.0.read().ok()?;
         let memo = memo.as_ref()?;
-        (memo.is_live(uid, generation, now) && memo.grants.covers(needs))
+        let trusted = recall.cutoff.is_none_or(|cutoff| memo.fetched >= cutoff);
+        (memo.is_live(uid, recall.generation, recall.now) && trusted && memo.grants.covers(needs))
             .then(|| decide(&memo.grants))
     }
 
@@ -69,12 +81,14 @@ impl GrantsMemo {
                 generation,
                 grants: old.grants.merged(fresh.value),
                 until: old.until.min(fresh.until),
+                fetched: old.fetched.min(fresh.fetched),
             },
             _ => Memo {
                 uid: uid.clone(),
                 generation,
                 grants: fresh.value,
                 until: fresh.until,
+                fetched: fresh.fetched,
             },
         };
         *memo = Some(merged);
@@ -104,7 +118,12 @@ mod tests {
             generation: u64,
             now: Instant,
         ) -> Option<Grants> {
-            self.decide(uid, needs, generation, now, Grants::clone)
+            let recall = Recall {
+                generation,
+                now,
+                cutoff: None,
+            };
+            self.decide(uid, needs, recall, Grants::clone)
         }
     }
 
@@ -120,6 +139,7 @@ mod tests {
             value,
             until,
             generation,
+            fetched: Instant::now(),
         }
     }
 
@@ -180,6 +200,32 @@ mod tests {
         assert!(
             memo.decide_clone(&uid, &ROLES, 1, soon).is_none(),
             "the roles' deadline bounds the merged memo"
+        );
+    }
+
+    #[test]
+    fn while_the_bus_is_down_a_memo_fetched_before_the_cutoff_is_a_miss() {
+        let now = Instant::now();
+        let later = now + Duration::from_secs(60);
+        let uid = Uid::new("u-1");
+        let memo = GrantsMemo::default();
+        memo.remember(&uid, fresh(roles(&["admin"]), later, 1), now);
+        let recall = |cutoff| Recall {
+            generation: 1,
+            now,
+            cutoff,
+        };
+        let before = Instant::now() - Duration::from_secs(1);
+        let after = Instant::now() + Duration::from_millis(1);
+        assert!(memo.decide(&uid, &ROLES, recall(None), |_| ()).is_some());
+        assert!(
+            memo.decide(&uid, &ROLES, recall(Some(before)), |_| ())
+                .is_some()
+        );
+        assert!(
+            memo.decide(&uid, &ROLES, recall(Some(after)), |_| ())
+                .is_none(),
+            "fetched before the cutoff: not trusted"
         );
     }
 

@@ -11,15 +11,20 @@
 //!    framework-agnostic HTTP data that adapters only translate.
 //!
 //! Nothing here ever allows on doubt, and no token is ever logged or used as a cache key.
+//!
+//! Several replicas keep their caches current through a [shared state](crate::fleet): see
+//! [`AuthenticatorBuilder::shared_state`].
 
 mod authenticator;
 mod cache;
+mod cold;
 mod decision;
 mod extract;
 mod grants;
 mod memo;
 mod permissions;
 mod policy;
+mod replica;
 mod require;
 mod token;
 mod user;
@@ -34,6 +39,7 @@ pub use extract::{
 };
 pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
 pub use policy::Policy;
+pub use replica::DEFAULT_BUS_LOSS_TRUST;
 pub use require::Require;
 pub use token::{AccessToken, MAX_TOKEN_LEN, Uid};
 pub use user::AuthenticatedUser;

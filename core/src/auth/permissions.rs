@@ -8,7 +8,8 @@
 //! - the role definitions, role → permissions (`client.roles().list()`), cached
 //!   [`DEFAULT_DEFINITIONS_TTL`].
 //!
-//! Role calls made through the same client evict the affected entries at once.
+//! Role calls made through the same client, and role events from the fleet's bus, evict the
+//! affected entries at once ([`RoleData::apply`]).
 
 use std::hash::Hash;
 use std::sync::Arc;
@@ -19,7 +20,7 @@ use moka::Equivalent;
 use moka::future::Cache;
 
 use super::grants::{Definitions, Grants, Needs};
-use crate::client::role_events::{RoleChange, RoleChangeListener};
+use crate::client::role_events::RoleChange;
 use crate::models::{RoleContext, RoleList};
 use crate::{Error, LoginRadius};
 
@@ -40,6 +41,9 @@ pub(crate) struct Fresh<T> {
     /// The [`RoleData::generation`] when the fetch began: data fetched before a change may
     /// predate it, so it is never remembered past that change.
     pub(crate) generation: u64,
+    /// When it was fetched (for the bus-loss trust window: while the fleet's bus is down, data
+    /// fetched too long ago is fetched again).
+    pub(crate) fetched: Instant,
 }
 
 impl<T> Fresh<T> {
@@ -51,6 +55,7 @@ impl<T> Fresh<T> {
             value,
             until: now.checked_add(ttl).unwrap_or(now),
             generation,
+            fetched: now,
         }
     }
 }
@@ -182,17 +187,18 @@ impl RoleData {
         .await
     }
 
-    /// Fetches what `needs` asks for: from the caches when every part is there, otherwise
-    /// concurrently (concurrent misses coalesced, failures not cached). Fresh until the
-    /// earliest deadline of the parts read.
+    /// Fetches what `needs` asks for: from the caches when every part is there (and, with a
+    /// `cutoff`, was fetched after it), otherwise concurrently (concurrent misses coalesced,
+    /// failures not cached). Fresh until the earliest deadline of the parts read.
     pub(crate) async fn grants(
         &self,
         uid: &str,
         needs: &Needs,
+        cutoff: Option<Instant>,
     ) -> Result<Fresh<Grants>, Arc<Error>> {
         // The warm path: plain lookups, one after the other, with no fetch futures to build
         // and no join to poll. A part missing (or expired) falls through to the fetching path.
-        if let Some(grants) = self.cached_grants(uid, needs).await {
+        if let Some(grants) = self.cached_grants(uid, needs, cutoff).await {
             return Ok(grants);
         }
         // Boxed, so the warm path's future does not carry the fetching path's size.
@@ -232,47 +238,96 @@ impl RoleData {
 }
 
 impl RoleData {
-    /// The parts of the user's role data `needs` asks for, when all of them are cached.
-    async fn cached_grants(&self, uid: &str, needs: &Needs) -> Option<Fresh<Grants>> {
+    /// The parts of the user's role data `needs` asks for, when all of them are cached (and
+    /// fetched after `cutoff`, when there is one: an older part is evicted, to be fetched
+    /// again).
+    async fn cached_grants(
+        &self,
+        uid: &str,
+        needs: &Needs,
+        cutoff: Option<Instant>,
+    ) -> Option<Fresh<Grants>> {
         let mut parts = Assembled::default();
         if needs.roles {
-            parts.grants.roles = Some(parts.take(self.roles.get(uid).await?));
+            let part = trusted(&self.roles, uid, cutoff).await?;
+            parts.grants.roles = Some(parts.take(part));
         }
         if needs.contexts {
-            parts.grants.contexts = Some(parts.take(self.contexts.get(uid).await?));
+            let part = trusted(&self.contexts, uid, cutoff).await?;
+            parts.grants.contexts = Some(parts.take(part));
         }
         if needs.definitions {
-            parts.grants.definitions = Some(parts.take(self.definitions.get(&()).await?));
+            let part = trusted(&self.definitions, &(), cutoff).await?;
+            parts.grants.definitions = Some(parts.take(part));
         }
         Some(parts.finish())
     }
 }
 
-/// [`Grants`] being put together from parts, with the earliest deadline and the oldest
-/// generation of the parts taken so far.
+/// The cached entry of `key`, unless it was fetched before `cutoff`: then it is evicted (so the
+/// fetching path asks the Role API again) and `None` is returned.
+async fn trusted<K, Q, T>(
+    cache: &Cache<K, Fresh<T>>,
+    key: &Q,
+    cutoff: Option<Instant>,
+) -> Option<Fresh<T>>
+where
+    K: Hash + Eq + Send + Sync + 'static,
+    Q: Equivalent<K> + Hash + ?Sized,
+    T: Clone + Send + Sync + 'static,
+{
+    let part = cache.get(key).await?;
+    if cutoff.is_some_and(|cutoff| part.fetched < cutoff) {
+        cache.invalidate(key).await;
+        return None;
+    }
+    Some(part)
+}
+
+impl RoleData {
+    /// Applies a role change: the evictions it calls for, between two bumps of the generation.
+    pub(crate) async fn apply(&self, change: &RoleChange) {
+        // Before the evictions: a fetch overlapping them is not kept, and every memo made
+        // before is dead. After: so is a memo of data read while they ran.
+        self.changes.fetch_add(1, Ordering::AcqRel);
+        self.evict(change).await;
+        self.changes.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// [`Grants`] being put together from parts, with the earliest deadline, the oldest
+/// generation and the oldest fetch of the parts taken so far.
 #[derive(Default)]
 struct Assembled {
     grants: Grants,
-    stamp: Option<(Instant, u64)>,
+    stamp: Option<(Instant, u64, Instant)>,
 }
 
 impl Assembled {
-    /// The part's value; its deadline and generation count towards the whole's.
+    /// The part's value; its deadline, generation and fetch instant count towards the whole's.
     fn take<T>(&mut self, part: Fresh<T>) -> T {
         self.stamp = Some(match self.stamp {
-            None => (part.until, part.generation),
-            Some((until, generation)) => (until.min(part.until), generation.min(part.generation)),
+            None => (part.until, part.generation, part.fetched),
+            Some((until, generation, fetched)) => (
+                until.min(part.until),
+                generation.min(part.generation),
+                fetched.min(part.fetched),
+            ),
         });
         part.value
     }
 
     fn finish(self) -> Fresh<Grants> {
         // Nothing read: nothing to go stale, but nothing worth remembering either.
-        let (until, generation) = self.stamp.unwrap_or_else(|| (Instant::now(), 0));
+        let (until, generation, fetched) = self.stamp.unwrap_or_else(|| {
+            let now = Instant::now();
+            (now, 0, now)
+        });
         Fresh {
             value: self.grants,
             until,
             generation,
+            fetched,
         }
     }
 }
@@ -287,28 +342,27 @@ fn definitions(list: RoleList) -> Definitions {
         .collect()
 }
 
-#[async_trait::async_trait]
-impl RoleChangeListener for RoleData {
-    async fn role_changed(&self, change: &RoleChange) {
-        // Before the evictions: a fetch overlapping them is not kept, and every memo made
-        // before is dead. After: so is a memo of data read while they ran.
+impl RoleData {
+    /// Drops every cached part (events may have been missed), between two bumps of the
+    /// generation, like [`apply`](Self::apply).
+    pub(crate) fn invalidate_all(&self) {
         self.changes.fetch_add(1, Ordering::AcqRel);
-        self.evict(change).await;
+        self.drop_everything();
         self.changes.fetch_add(1, Ordering::AcqRel);
     }
-}
 
-impl RoleData {
+    fn drop_everything(&self) {
+        self.definitions.invalidate_all();
+        self.roles.invalidate_all();
+        self.contexts.invalidate_all();
+    }
+
     async fn evict(&self, change: &RoleChange) {
         match change {
             RoleChange::UserRoles { uid } => self.roles.invalidate(uid.as_str()).await,
             RoleChange::UserContexts { uid } => self.contexts.invalidate(uid.as_str()).await,
             RoleChange::Definitions => self.definitions.invalidate_all(),
-            RoleChange::RoleDeleted => {
-                self.definitions.invalidate_all();
-                self.roles.invalidate_all();
-                self.contexts.invalidate_all();
-            }
+            RoleChange::RoleDeleted => self.drop_everything(),
         }
     }
 }

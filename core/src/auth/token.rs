@@ -82,6 +82,21 @@ impl From<&AccessToken> for Secret {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TokenDigest([u8; 32]);
 
+impl TokenDigest {
+    /// The digest of a [`FleetEvent::TokenRevoked`](crate::fleet::FleetEvent::TokenRevoked):
+    /// 64 hex digits (either case); `None` for anything else.
+    pub(crate) fn from_hex(hex: &str) -> Option<Self> {
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(hex, &mut bytes).ok()?;
+        Some(Self(bytes))
+    }
+
+    /// The digest in lowercase hex, as events and shared-state keys carry it.
+    pub(crate) fn to_hex(self) -> String {
+        hex::encode(self.0)
+    }
+}
+
 impl std::hash::Hash for TokenDigest {
     /// Feeds the cache's (keyed, randomly seeded) hasher 8 bytes of the digest instead of 32:
     /// the digest is already uniformly distributed, so a quarter of it spreads the entries as

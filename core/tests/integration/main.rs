@@ -53,5 +53,7 @@ mod auth_lookup;
 mod auth_roles;
 mod auth_tracing;
 
-// The shared state's in-process backend, through the conformance suite every backend passes.
+// The shared state's in-process backend, through the conformance suite every backend passes;
+// three authenticators on one in-process state.
+mod fleet_auth;
 mod fleet_in_process;
