@@ -32,8 +32,9 @@
 //! milliseconds, and a new token met by several replicas is validated upstream once. While Redis
 //! is down, each authenticator trusts what it cached for its `bus_loss_trust` (default 5 s), then
 //! validates upstream again; when Redis is back it drops its caches. The shared memo of a
-//! validated token (a few seconds, never the token itself) makes Redis part of the trust
-//! boundary: only the app's replicas may write to it.
+//! validated token (a few seconds, never the token itself) is sealed with an HMAC keyed from
+//! the API secret, so Redis write access alone cannot get a token accepted; it can still end
+//! sessions or drop caches (events are not signed), so only the app's replicas should reach it.
 //!
 //! Keys (all under the prefix, default `loginradius:`): `session:{id}` (JSON, expires with the
 //! session), `user:{uid}:sessions` (a set of ids), `not-before:{uid}` (unix milliseconds),

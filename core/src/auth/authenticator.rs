@@ -10,7 +10,7 @@ use tracing::Instrument;
 use tracing::field::Empty;
 
 use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, UserCache};
-use super::cold::{self, Recalled};
+use super::cold::{self, MemoKey, Recalled};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
 use super::extract::{self, Extracted, TokenExtractor};
 use super::grants::{Grants, Needs};
@@ -73,8 +73,11 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 /// `loginradius::auth::replica`) and shows in [`shared_state_health`](Self::shared_state_health).
 /// When the bus is back, events may have been missed: every cache is dropped.
 ///
-/// The shared state is part of the trust boundary: a replica uses a validation another replica
-/// shared there, so only the app's replicas may write to it.
+/// A validation one replica shares with the others is sealed with an HMAC keyed from the API
+/// secret and bound to the token's digest, so write access to the shared store alone cannot
+/// make a replica accept a token; without an API secret, nothing is shared and each replica
+/// validates new tokens itself. Write access can still end sessions or drop caches (events are
+/// not signed), so only the app's replicas should reach the store.
 ///
 /// ```
 /// # tokio_test::block_on(async {
@@ -126,6 +129,8 @@ struct Shared {
     roles: Arc<RoleData>,
     /// The same caches, with the shared state and the bus that keeps them current.
     replica: Arc<Replica>,
+    /// Seals the validations shared with the other replicas; none without an API secret.
+    memo_key: Option<MemoKey>,
     extractor: TokenExtractor,
     realm: Cow<'static, str>,
     max_token_ttl: Duration,
@@ -332,12 +337,19 @@ impl AuthenticatorBuilder {
         let weak: Weak<Replica> = Arc::downgrade(&replica);
         let weak: Weak<dyn RoleChangeListener> = weak;
         self.client.role_events.subscribe(weak);
+        let memo_key = self
+            .client
+            .config
+            .api_secret
+            .as_ref()
+            .and_then(|secret| MemoKey::derive(secret.expose()));
         Ok(Authenticator {
             shared: Arc::new(Shared {
                 users,
                 client: self.client,
                 roles,
                 replica,
+                memo_key,
                 extractor: self.extractor,
                 realm: self.realm,
                 max_token_ttl: self.max_token_ttl,
@@ -616,8 +628,12 @@ impl Authenticator {
         token: &AccessToken,
     ) -> Result<CachedUser, Failure> {
         let fleet = &self.shared.replica.fleet;
+        let Some(seal) = &self.shared.memo_key else {
+            // Without the API secret a shared validation could not be trusted: validate alone.
+            return self.lookup(token).await;
+        };
         let memo_key = cold::memo_key(key);
-        match self.recall(&memo_key).await {
+        match self.recall(seal, key, &memo_key).await {
             Recalled::User(user) => return Ok(user),
             Recalled::Unusable => return self.lookup(token).await,
             Recalled::Absent => {}
@@ -629,9 +645,14 @@ impl Authenticator {
             Ok(true) => {
                 let started = replica::now_ms();
                 let result = self.lookup(token).await;
-                if let Some((memo, ttl)) =
-                    cold::memo_of(&result, started, self.wall_now(), self.shared.max_token_ttl)
-                    && let Err(e) = fleet.set_memo(&memo_key, &memo, ttl).await
+                if let Some((memo, ttl)) = cold::memo_of(
+                    seal,
+                    key,
+                    &result,
+                    started,
+                    self.wall_now(),
+                    self.shared.max_token_ttl,
+                ) && let Err(e) = fleet.set_memo(&memo_key, &memo, ttl).await
                 {
                     tracing::debug!(error = %e, "could not share a token's validation");
                 }
@@ -641,7 +662,7 @@ impl Authenticator {
                 let deadline = Instant::now() + cold::WAIT_FOR;
                 while Instant::now() < deadline {
                     tokio::time::sleep(cold::POLL_EVERY).await;
-                    match self.recall(&memo_key).await {
+                    match self.recall(seal, key, &memo_key).await {
                         Recalled::User(user) => return Ok(user),
                         Recalled::Unusable => break,
                         Recalled::Absent => {}
@@ -656,10 +677,12 @@ impl Authenticator {
         }
     }
 
-    /// The shared memo `key`, read.
-    async fn recall(&self, key: &str) -> Recalled {
-        match self.shared.replica.fleet.memo(key).await {
+    /// The shared memo `memo_key` of the token `digest`, read and checked with `seal`.
+    async fn recall(&self, seal: &MemoKey, digest: &TokenDigest, memo_key: &str) -> Recalled {
+        match self.shared.replica.fleet.memo(memo_key).await {
             Ok(Some(bytes)) => match cold::recall(
+                seal,
+                digest,
                 &bytes,
                 |at| self.shared.replica.evicted_since(at),
                 self.wall_now(),

@@ -11,11 +11,18 @@
 //! The memo holds the uid, the profile, the token's expiry and when it was validated: never the
 //! token. A memo validated before this replica last evicted cached users (a revocation may have
 //! reached it since) is not used.
+//!
+//! A memo is sealed with an HMAC-SHA256 over the token's digest and the memo, keyed from the
+//! API secret the replicas share ([`MemoKey`]): whoever can write to the shared store but does
+//! not hold the API secret cannot make a replica accept a token, nor move one token's memo to
+//! another. Without an API secret there is no key, and each replica validates on its own.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 use time::OffsetDateTime;
 
 use super::Uid;
@@ -62,6 +69,52 @@ pub(crate) enum Recalled {
     Unusable,
 }
 
+/// The key that seals memos: HMAC-SHA256 of a fixed label, keyed with the API secret, so every
+/// replica of one site derives the same key and nothing else can.
+#[derive(Clone)]
+pub(crate) struct MemoKey([u8; 32]);
+
+/// The label the memo key is derived for (versioned with the memo format).
+const MEMO_KEY_LABEL: &[u8] = b"loginradius fleet token memo v1";
+
+impl MemoKey {
+    /// The key of the site whose API secret is `secret`.
+    pub(crate) fn derive(secret: &str) -> Option<Self> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).ok()?;
+        mac.update(MEMO_KEY_LABEL);
+        Some(Self(mac.finalize().into_bytes().into()))
+    }
+
+    fn mac(&self, digest: &TokenDigest, memo: &[u8]) -> Option<Hmac<Sha256>> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).ok()?;
+        mac.update(digest.to_hex().as_bytes());
+        mac.update(memo);
+        Some(mac)
+    }
+
+    /// `tag || memo`, the tag binding the memo to the token's digest.
+    fn seal(&self, digest: &TokenDigest, memo: Vec<u8>) -> Option<Vec<u8>> {
+        let tag = self.mac(digest, &memo)?.finalize().into_bytes();
+        let mut sealed = Vec::with_capacity(tag.len() + memo.len());
+        sealed.extend_from_slice(&tag);
+        sealed.extend_from_slice(&memo);
+        Some(sealed)
+    }
+
+    /// The memo inside `sealed`, if its tag is right for `digest` (compared in constant time).
+    fn open<'a>(&self, digest: &TokenDigest, sealed: &'a [u8]) -> Option<&'a [u8]> {
+        let (tag, memo) = sealed.split_at_checked(32)?;
+        self.mac(digest, memo)?.verify_slice(tag).ok()?;
+        Some(memo)
+    }
+}
+
+impl std::fmt::Debug for MemoKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MemoKey(***)")
+    }
+}
+
 /// The memo key of a token.
 pub(crate) fn memo_key(digest: &TokenDigest) -> String {
     format!("token:{}", digest.to_hex())
@@ -76,11 +129,16 @@ pub(crate) fn lookup_key(digest: &TokenDigest) -> String {
 /// users at or after a given validation instant; the entry lives no longer than the token
 /// (judged at `now`) nor than `max_ttl` from the validation.
 pub(crate) fn recall(
-    bytes: &[u8],
+    key: &MemoKey,
+    digest: &TokenDigest,
+    sealed: &[u8],
     evicted_since: impl FnOnce(i64) -> bool,
     now: OffsetDateTime,
     max_ttl: Duration,
 ) -> Recalled {
+    let Some(bytes) = key.open(digest, sealed) else {
+        return Recalled::Unusable;
+    };
     let Ok(Shared::Valid {
         uid,
         profile,
@@ -120,6 +178,8 @@ pub(crate) fn recall(
 /// [`MEMO_TTL`] and `max_ttl`, never past the token's expiry); `None` when the token expires at
 /// once.
 pub(crate) fn memo_of<E>(
+    key: &MemoKey,
+    digest: &TokenDigest,
     result: &Result<CachedUser, E>,
     validated_at_ms: i64,
     now: OffsetDateTime,
@@ -137,7 +197,8 @@ pub(crate) fn memo_of<E>(
         ),
         Err(_) => (Shared::Failed, LOOKUP_LOCK),
     };
-    serde_json::to_vec(&memo).ok().map(|bytes| (bytes, ttl))
+    let bytes = serde_json::to_vec(&memo).ok()?;
+    key.seal(digest, bytes).map(|sealed| (sealed, ttl))
 }
 
 fn to_ms(at: OffsetDateTime) -> i64 {
@@ -151,6 +212,15 @@ fn from_ms(ms: i64) -> Option<OffsetDateTime> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::AccessToken;
+
+    fn key() -> MemoKey {
+        MemoKey::derive("the-sites-api-secret").expect("a key")
+    }
+
+    fn digest() -> TokenDigest {
+        AccessToken::new("t0k3n").digest()
+    }
 
     fn user(expires_at: Option<OffsetDateTime>) -> CachedUser {
         let profile: Profile =
@@ -172,11 +242,18 @@ mod tests {
         let expires = now + time::Duration::seconds(2);
         let max = Duration::from_secs(300);
         let result: Result<_, ()> = Ok(user(Some(expires)));
-        let (bytes, ttl) = memo_of(&result, now_ms(), now, max).expect("memo");
+        let (bytes, ttl) = memo_of(&key(), &digest(), &result, now_ms(), now, max).expect("memo");
         assert!(ttl <= Duration::from_secs(2), "{ttl:?}");
-        let text = String::from_utf8(bytes.clone()).expect("utf-8");
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         assert!(!text.contains("t0k3n"), "{text}");
-        let Recalled::User(back) = recall(&bytes, |_| false, now, Duration::from_secs(300)) else {
+        let Recalled::User(back) = recall(
+            &key(),
+            &digest(),
+            &bytes,
+            |_| false,
+            now,
+            Duration::from_secs(300),
+        ) else {
             panic!("usable memo: {text}");
         };
         assert_eq!(back.uid.as_str(), "u-1");
@@ -185,18 +262,39 @@ mod tests {
         assert!(back.ttl <= Duration::from_secs(2));
 
         let far = OffsetDateTime::now_utc() + time::Duration::hours(1);
-        let (_, ttl) = memo_of(&Ok::<_, ()>(user(Some(far))), now_ms(), now, max).expect("memo");
+        let (_, ttl) = memo_of(
+            &key(),
+            &digest(),
+            &Ok::<_, ()>(user(Some(far))),
+            now_ms(),
+            now,
+            max,
+        )
+        .expect("memo");
         assert_eq!(ttl, MEMO_TTL, "never longer than the memo's own limit");
         let short = Duration::from_millis(300);
-        let (bytes, ttl) = memo_of(&Ok::<_, ()>(user(None)), now_ms(), now, short).expect("memo");
+        let (bytes, ttl) = memo_of(
+            &key(),
+            &digest(),
+            &Ok::<_, ()>(user(None)),
+            now_ms(),
+            now,
+            short,
+        )
+        .expect("memo");
         assert_eq!(ttl, short, "nor than the authenticator's maximum");
         let old = now_ms() - 1_000;
-        let (stale, _) = memo_of(&Ok::<_, ()>(user(None)), old, now, max).expect("memo");
+        let (stale, _) =
+            memo_of(&key(), &digest(), &Ok::<_, ()>(user(None)), old, now, max).expect("memo");
         assert!(
-            matches!(recall(&stale, |_| false, now, short), Recalled::Unusable),
+            matches!(
+                recall(&key(), &digest(), &stale, |_| false, now, short),
+                Recalled::Unusable
+            ),
             "validated longer ago than the maximum"
         );
-        let Recalled::User(recent) = recall(&bytes, |_| false, now, short) else {
+        let Recalled::User(recent) = recall(&key(), &digest(), &bytes, |_| false, now, short)
+        else {
             panic!("usable");
         };
         assert!(recent.ttl <= short);
@@ -206,9 +304,17 @@ mod tests {
     fn failed_unreadable_revoked_or_expired_memos_are_not_used() {
         let now = OffsetDateTime::now_utc();
         let max = Duration::from_secs(300);
-        let (failed, _) = memo_of(&Err::<CachedUser, _>(()), now_ms(), now, max).expect("memo");
+        let (failed, _) = memo_of(
+            &key(),
+            &digest(),
+            &Err::<CachedUser, _>(()),
+            now_ms(),
+            now,
+            max,
+        )
+        .expect("memo");
         assert!(matches!(
-            recall(&failed, |_| false, now, max),
+            recall(&key(), &digest(), &failed, |_| false, now, max),
             Recalled::Unusable
         ));
         assert!(matches!(
@@ -216,22 +322,90 @@ mod tests {
             Recalled::Unusable
         ));
 
-        let (valid, _) = memo_of(&Ok::<_, ()>(user(None)), now_ms(), now, max).expect("memo");
+        let (valid, _) = memo_of(
+            &key(),
+            &digest(),
+            &Ok::<_, ()>(user(None)),
+            now_ms(),
+            now,
+            max,
+        )
+        .expect("memo");
         assert!(matches!(
-            recall(&valid, |_| false, now, max),
+            recall(&key(), &digest(), &valid, |_| false, now, max),
             Recalled::User(_)
         ));
         assert!(
-            matches!(recall(&valid, |_| true, now, max), Recalled::Unusable),
+            matches!(
+                recall(&key(), &digest(), &valid, |_| true, now, max),
+                Recalled::Unusable
+            ),
             "an eviction since the validation"
         );
         let later = now + time::Duration::hours(2);
         let expiring = now + time::Duration::hours(1);
-        let (bytes, _) =
-            memo_of(&Ok::<_, ()>(user(Some(expiring))), now_ms(), now, max).expect("memo");
+        let (bytes, _) = memo_of(
+            &key(),
+            &digest(),
+            &Ok::<_, ()>(user(Some(expiring))),
+            now_ms(),
+            now,
+            max,
+        )
+        .expect("memo");
         assert!(matches!(
-            recall(&bytes, |_| false, later, max),
+            recall(&key(), &digest(), &bytes, |_| false, later, max),
             Recalled::Unusable
         ));
+    }
+
+    #[test]
+    fn a_memo_sealed_with_another_key_for_another_token_or_altered_is_not_used() {
+        let now = OffsetDateTime::now_utc();
+        let max = Duration::from_secs(300);
+        let (sealed, _) = memo_of(
+            &key(),
+            &digest(),
+            &Ok::<_, ()>(user(None)),
+            now_ms(),
+            now,
+            max,
+        )
+        .expect("memo");
+        assert!(matches!(
+            recall(&key(), &digest(), &sealed, |_| false, now, max),
+            Recalled::User(_)
+        ));
+        let other_site = MemoKey::derive("another-secret").expect("a key");
+        assert!(matches!(
+            recall(&other_site, &digest(), &sealed, |_| false, now, max),
+            Recalled::Unusable
+        ));
+        let other_token = AccessToken::new("another-token").digest();
+        assert!(
+            matches!(
+                recall(&key(), &other_token, &sealed, |_| false, now, max),
+                Recalled::Unusable
+            ),
+            "a memo moved to another token's key"
+        );
+        let mut altered = sealed.clone();
+        let last = altered.len() - 2;
+        altered[last] ^= 1;
+        assert!(matches!(
+            recall(&key(), &digest(), &altered, |_| false, now, max),
+            Recalled::Unusable
+        ));
+        // A memo written by someone without the secret: valid JSON, no tag.
+        let forged = serde_json::to_vec(&serde_json::json!({
+            "outcome": "valid", "uid": "u-1", "profile": {"Uid": "u-1"},
+            "expires_at_ms": null, "validated_at_ms": now_ms()
+        }))
+        .expect("json");
+        assert!(matches!(
+            recall(&key(), &digest(), &forged, |_| false, now, max),
+            Recalled::Unusable
+        ));
+        assert!(!format!("{:?}", key()).contains("secret"));
     }
 }
