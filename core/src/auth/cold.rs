@@ -318,7 +318,7 @@ mod tests {
             Recalled::Unusable
         ));
         assert!(matches!(
-            recall(b"{not json", |_| false, now, max),
+            recall(&key(), &digest(), b"{not json", |_| false, now, max),
             Recalled::Unusable
         ));
 
