@@ -145,6 +145,17 @@ pub const FIRST_DATA_POINT_INVALID: i64 = 1019;
 /// 1046: the email has already been registered with the LoginRadius site.
 pub const EMAIL_ALREADY_REGISTERED_ON_SITE: i64 = 1046;
 
+/// 1085: more webhook subscriptions than allowed (five per event).
+pub const WEBHOOK_LIMIT_EXCEEDED: i64 = 1085;
+/// 1086: the webhook event is invalid.
+pub const WEBHOOK_EVENT_INVALID: i64 = 1086;
+/// 1087: the webhook target URL is invalid.
+pub const WEBHOOK_URL_INVALID: i64 = 1087;
+/// 1110: the webhook target URL is already subscribed.
+pub const WEBHOOK_ALREADY_SUBSCRIBED: i64 = 1110;
+/// 1112: the webhook target URL is not subscribed.
+pub const WEBHOOK_NOT_SUBSCRIBED: i64 = 1112;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -261,6 +272,11 @@ mod tests {
                 super::EMAIL_ALREADY_REGISTERED_ON_SITE,
                 "already been registered",
             ),
+            (super::WEBHOOK_LIMIT_EXCEEDED, "webhook subscriptions exceed"),
+            (super::WEBHOOK_EVENT_INVALID, "event parameter is invalid"),
+            (super::WEBHOOK_URL_INVALID, "webhook target url is invalid"),
+            (super::WEBHOOK_ALREADY_SUBSCRIBED, "already subscribed"),
+            (super::WEBHOOK_NOT_SUBSCRIBED, "not subscribed"),
         ];
         for (code, needle) in expectations {
             let m = message(&t, *code);

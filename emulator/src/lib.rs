@@ -65,6 +65,7 @@ mod coverage;
 mod credentials;
 mod endpoint;
 mod errors;
+mod extras;
 mod faults;
 mod links;
 mod local_only;

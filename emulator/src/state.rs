@@ -317,6 +317,8 @@ pub(crate) struct Store {
     pub(crate) roles: BTreeMap<String, BTreeMap<String, bool>>,
     /// Object name (lowercase) → records.
     pub(crate) custom_objects: HashMap<String, Vec<CustomRecord>>,
+    /// State of the catalog endpoints beyond the core flows (webhooks, one-time codes, …).
+    pub(crate) extras: crate::extras::Extras,
 }
 
 impl Store {
@@ -413,6 +415,7 @@ impl Store {
         for records in self.custom_objects.values_mut() {
             records.retain(|r| r.uid != uid);
         }
+        self.extras.remove_user(uid);
         existed
     }
 }

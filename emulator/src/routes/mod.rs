@@ -21,6 +21,7 @@ mod passwordless;
 mod roles;
 mod site;
 mod tokens;
+mod webhooks;
 
 /// Declares routes: `route!(GET "/path", Cred, handler)`.
 macro_rules! routes {
@@ -50,6 +51,7 @@ pub(crate) fn all() -> Vec<Route> {
         custom_objects::routes(),
         passwordless::routes(),
         site::routes(),
+        webhooks::routes(),
     ] {
         all.extend(group);
     }

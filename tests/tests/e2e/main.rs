@@ -18,3 +18,4 @@ mod registration;
 mod roles;
 mod signing;
 mod tokens;
+mod webhooks;
