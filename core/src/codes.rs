@@ -156,6 +156,33 @@ pub const WEBHOOK_ALREADY_SUBSCRIBED: i64 = 1110;
 /// 1112: the webhook target URL is not subscribed.
 pub const WEBHOOK_NOT_SUBSCRIBED: i64 = 1112;
 
+/// 1058: the phone number is already registered with the site.
+pub const PHONE_ALREADY_REGISTERED: i64 = 1058;
+/// 1066: the phone number is not verified.
+pub const PHONE_NOT_VERIFIED: i64 = 1066;
+/// 1067: the one-time code is invalid.
+pub const OTP_INVALID: i64 = 1067;
+/// 1069: the verification one-time code has expired.
+pub const OTP_EXPIRED: i64 = 1069;
+/// 1073: the phone number has already been confirmed.
+pub const PHONE_ALREADY_VERIFIED: i64 = 1073;
+/// 1076: a phone number is required.
+pub const PHONE_REQUIRED: i64 = 1076;
+/// 1096: the phone number is invalid.
+pub const PHONE_INVALID: i64 = 1096;
+/// 1100: OTP (SMS) two-factor authentication is not enabled.
+pub const SMS_OTP_MFA_NOT_ENABLED: i64 = 1100;
+/// 1117: the phone number is not registered.
+pub const PHONE_NOT_REGISTERED: i64 = 1117;
+/// 1187: the email one-time code has expired.
+pub const EMAIL_OTP_EXPIRED: i64 = 1187;
+/// 1188: the email one-time code is invalid.
+pub const EMAIL_OTP_INVALID: i64 = 1188;
+/// 1256: email OTP two-factor authentication is not enabled.
+pub const EMAIL_OTP_MFA_NOT_ENABLED: i64 = 1256;
+/// 1292: no phone number is linked to the account.
+pub const PHONE_NOT_LINKED: i64 = 1292;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -277,6 +304,19 @@ mod tests {
             (super::WEBHOOK_URL_INVALID, "webhook target url is invalid"),
             (super::WEBHOOK_ALREADY_SUBSCRIBED, "already subscribed"),
             (super::WEBHOOK_NOT_SUBSCRIBED, "not subscribed"),
+            (super::PHONE_ALREADY_REGISTERED, "already registered"),
+            (super::PHONE_NOT_VERIFIED, "phone number is not verified"),
+            (super::OTP_INVALID, "invalid otp"),
+            (super::OTP_EXPIRED, "otp has expired"),
+            (super::PHONE_ALREADY_VERIFIED, "already been confirmed"),
+            (super::PHONE_REQUIRED, "phone number is required"),
+            (super::PHONE_INVALID, "invalid phone number"),
+            (super::SMS_OTP_MFA_NOT_ENABLED, "otp two factor authentication is not enabled"),
+            (super::PHONE_NOT_REGISTERED, "not registered"),
+            (super::EMAIL_OTP_EXPIRED, "email verification otp has expired"),
+            (super::EMAIL_OTP_INVALID, "invalid email verification otp"),
+            (super::EMAIL_OTP_MFA_NOT_ENABLED, "email otp two factor authentication is not enabled"),
+            (super::PHONE_NOT_LINKED, "phone number is not currently linked"),
         ];
         for (code, needle) in expectations {
             let m = message(&t, *code);

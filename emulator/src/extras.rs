@@ -3,10 +3,12 @@
 //! [`Store`](crate::state::Store) in one field, and the one place their ids, tokens and codes
 //! are made ([`fresh`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde_json::Value;
 use time::OffsetDateTime;
+
+use crate::state::User;
 
 /// What [`fresh`] makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,16 +47,148 @@ pub(crate) struct Webhook {
     pub(crate) authentication: Option<Value>,
 }
 
+/// Lifetime of an SMS or email one-time code.
+pub(crate) const OTP_TTL: time::Duration = time::Duration::minutes(10);
+
+/// What a one-time code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OtpPurpose {
+    /// Verifies the phone number of the account.
+    PhoneVerification,
+    /// Verifies a new phone number; the number changes when the code is verified.
+    PhoneUpdate,
+    /// Resets the password (forgot password by phone).
+    ResetPassword,
+    /// Second factor by SMS (set-up and login).
+    MfaSms,
+    /// Second factor by email (set-up and login).
+    MfaEmail,
+}
+
+/// A one-time code sent by SMS or email.
+/// Not `Debug`: it holds the code.
+#[derive(Clone)]
+pub(crate) struct OtpRec {
+    pub(crate) purpose: OtpPurpose,
+    pub(crate) uid: String,
+    /// The phone number or email address it was sent to.
+    pub(crate) to: String,
+    pub(crate) code: String,
+    pub(crate) expires: OffsetDateTime,
+}
+
+/// Why a one-time code was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OtpRefusal {
+    /// No live code of this purpose for this recipient matches.
+    Invalid,
+    /// The code matches but its time is over.
+    Expired,
+}
+
+/// A user's second factors beyond the authenticator: SMS and email one-time codes.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OtpFactors {
+    /// The phone number second-factor codes are texted to.
+    pub(crate) sms_phone: Option<String>,
+    /// Whether a code texted to `sms_phone` has been verified (the SMS factor is on).
+    pub(crate) sms_enabled: bool,
+    /// Whether the email one-time code factor is on.
+    pub(crate) email_enabled: bool,
+}
+
 /// The state of the catalog endpoints, one field of the store.
 #[derive(Default)]
 pub(crate) struct Extras {
     /// Webhook subscriptions, oldest first.
     pub(crate) webhooks: Vec<Webhook>,
+    /// Live one-time codes.
+    pub(crate) otps: Vec<OtpRec>,
+    /// uid → SMS and email second factors.
+    pub(crate) otp_factors: HashMap<String, OtpFactors>,
 }
 
 impl Extras {
     /// Forgets everything attached to `uid`.
-    pub(crate) fn remove_user(&mut self, _uid: &str) {}
+    pub(crate) fn remove_user(&mut self, uid: &str) {
+        self.otps.retain(|o| o.uid != uid);
+        self.otp_factors.remove(uid);
+    }
+
+    /// Makes a code of `purpose` for `uid` sent to `to`, replacing the previous one of that
+    /// purpose for that user.
+    pub(crate) fn issue_otp(
+        &mut self,
+        purpose: OtpPurpose,
+        uid: &str,
+        to: &str,
+        now: OffsetDateTime,
+    ) -> String {
+        self.otps
+            .retain(|o| !(o.purpose == purpose && o.uid == uid));
+        let code = fresh(Fresh::Otp);
+        self.otps.push(OtpRec {
+            purpose,
+            uid: uid.to_owned(),
+            to: to.to_owned(),
+            code: code.clone(),
+            expires: now + OTP_TTL,
+        });
+        code
+    }
+
+    /// Uses the code `code` of `purpose` whose record `matches`: removed on success (a code
+    /// works once), kept when refused.
+    pub(crate) fn consume_otp(
+        &mut self,
+        purpose: OtpPurpose,
+        matches: impl Fn(&OtpRec) -> bool,
+        code: &str,
+        now: OffsetDateTime,
+    ) -> Result<OtpRec, OtpRefusal> {
+        let index = self
+            .otps
+            .iter()
+            .position(|o| o.purpose == purpose && matches(o) && o.code == code.trim())
+            .ok_or(OtpRefusal::Invalid)?;
+        if self.otps[index].expires <= now {
+            self.otps.remove(index);
+            return Err(OtpRefusal::Expired);
+        }
+        Ok(self.otps.remove(index))
+    }
+
+    /// Whether `uid` has a live code of `purpose`.
+    pub(crate) fn has_otp(&self, purpose: OtpPurpose, uid: &str) -> bool {
+        self.otps
+            .iter()
+            .any(|o| o.purpose == purpose && o.uid == uid)
+    }
+
+    /// The factors of `uid` (default: none).
+    pub(crate) fn factors(&self, uid: &str) -> OtpFactors {
+        self.otp_factors.get(uid).cloned().unwrap_or_default()
+    }
+
+    /// The factors of `uid`, to change.
+    pub(crate) fn factors_mut(&mut self, uid: &str) -> &mut OtpFactors {
+        self.otp_factors.entry(uid.to_owned()).or_default()
+    }
+}
+
+/// Whether the phone number of `user` is verified (kept in its managed `PhoneIdVerified`
+/// field, which profile updates cannot set).
+pub(crate) fn phone_verified(user: &User) -> bool {
+    user.fields
+        .get("PhoneIdVerified")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// Marks the phone number of `user` verified or not.
+pub(crate) fn set_phone_verified(user: &mut User, verified: bool) {
+    user.fields
+        .insert("PhoneIdVerified".into(), Value::Bool(verified));
 }
 
 #[cfg(test)]
@@ -64,7 +198,10 @@ mod tests {
     #[test]
     fn fresh_values_have_their_shapes() {
         let otp = fresh(Fresh::Otp);
-        assert!(otp.len() == 6 && otp.bytes().all(|b| b.is_ascii_digit()), "{otp}");
+        assert!(
+            otp.len() == 6 && otp.bytes().all(|b| b.is_ascii_digit()),
+            "{otp}"
+        );
         assert_eq!(fresh(Fresh::RecordId).len(), 24);
         let token = fresh(Fresh::Token);
         assert_eq!(token.len(), 32);

@@ -22,6 +22,14 @@ pub mod kind {
     pub const DELETE_ACCOUNT: &str = "delete_account";
     /// Welcome email (no token).
     pub const WELCOME: &str = "welcome";
+    /// SMS with the code that verifies a phone number (registration, resend, number update).
+    pub const SMS_PHONE_VERIFICATION: &str = "sms_phone_verification";
+    /// SMS with the code that resets a password (forgot password by phone).
+    pub const SMS_RESET_PASSWORD: &str = "sms_reset_password";
+    /// SMS with a second-factor code (MFA by SMS: set-up and login).
+    pub const SMS_SECOND_FACTOR: &str = "sms_second_factor";
+    /// Email with a second-factor code (MFA by email OTP: set-up and login).
+    pub const EMAIL_SECOND_FACTOR: &str = "email_second_factor";
 }
 
 /// One captured message: `{"type","to","token","otp","link","sent_at"}`. `Debug` shows the

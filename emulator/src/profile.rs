@@ -243,7 +243,10 @@ pub(crate) fn profile_json(user: &User) -> Value {
         }
     }
     p.insert("PhoneId".into(), json!(user.phone_id));
-    p.insert("PhoneIdVerified".into(), json!(false));
+    p.insert(
+        "PhoneIdVerified".into(),
+        json!(crate::extras::phone_verified(user)),
+    );
     p.insert(
         "Roles".into(),
         if user.roles.is_empty() {

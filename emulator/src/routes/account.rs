@@ -58,6 +58,9 @@ fn apply_admin_fields(
     if let Some(phone) = str_ci(body, "PhoneId") {
         user.phone_id = Some(phone);
     }
+    if let Some(verified) = bool_ci(body, "PhoneIdVerified") {
+        crate::extras::set_phone_verified(user, verified);
+    }
     if let Some(verified) = profile::email_verified_from(body) {
         user.email_verified = verified;
     }

@@ -54,6 +54,7 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     let password = str_ci(body, "password")
         .ok_or_else(|| ApiError::validation("password", "The password field is required."))?;
     let store = ctx.state.store();
+    let by_phone = str_ci(body, "email").is_none() && str_ci(body, "username").is_none();
     let uid = if let Some(email) = str_ci(body, "email") {
         store.uid_by_email(&email)
     } else if let Some(username) = str_ci(body, "username") {
@@ -82,6 +83,9 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     if !user.is_active {
         return Err(ApiError::new(codes::ACCOUNT_BLOCKED));
     }
+    if by_phone && !crate::extras::phone_verified(user) {
+        return Err(ApiError::new(codes::PHONE_NOT_VERIFIED));
+    }
     if ctx.state.config.email_verification == EmailVerification::Required
         && !user.email_verified
         && !user.emails.is_empty()
@@ -96,10 +100,7 @@ fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let emails = profile::emails_from(&body)?.filter(|e| !e.is_empty());
     let Some(emails) = emails else {
         if str_ci(&body, "PhoneId").is_some() {
-            return Err(variant_not_supported(
-                ctx,
-                "a phone number (registration by phone)",
-            ));
+            return super::phone::register(ctx, &body);
         }
         return Err(ApiError::validation(
             "Email",

@@ -18,6 +18,7 @@ mod contact;
 mod custom_objects;
 mod mfa;
 mod passwordless;
+mod phone;
 mod roles;
 mod site;
 mod tokens;
@@ -52,6 +53,7 @@ pub(crate) fn all() -> Vec<Route> {
         passwordless::routes(),
         site::routes(),
         webhooks::routes(),
+        phone::routes(),
     ] {
         all.extend(group);
     }

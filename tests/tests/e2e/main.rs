@@ -13,6 +13,7 @@ mod mfa;
 mod node_sdk;
 mod passwordless;
 mod passwords;
+mod phone;
 mod python_sdk;
 mod registration;
 mod roles;

@@ -96,7 +96,10 @@ async fn the_documented_refusals() {
     let hooks = client.webhooks();
     expect_code(
         hooks
-            .create(&NewWebhook::new("NoSuchEvent", "https://hooks.example.com/x"))
+            .create(&NewWebhook::new(
+                "NoSuchEvent",
+                "https://hooks.example.com/x",
+            ))
             .await,
         codes::WEBHOOK_EVENT_INVALID,
     );
