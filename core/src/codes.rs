@@ -299,7 +299,10 @@ mod tests {
                 super::EMAIL_ALREADY_REGISTERED_ON_SITE,
                 "already been registered",
             ),
-            (super::WEBHOOK_LIMIT_EXCEEDED, "webhook subscriptions exceed"),
+            (
+                super::WEBHOOK_LIMIT_EXCEEDED,
+                "webhook subscriptions exceed",
+            ),
             (super::WEBHOOK_EVENT_INVALID, "event parameter is invalid"),
             (super::WEBHOOK_URL_INVALID, "webhook target url is invalid"),
             (super::WEBHOOK_ALREADY_SUBSCRIBED, "already subscribed"),
@@ -311,12 +314,24 @@ mod tests {
             (super::PHONE_ALREADY_VERIFIED, "already been confirmed"),
             (super::PHONE_REQUIRED, "phone number is required"),
             (super::PHONE_INVALID, "invalid phone number"),
-            (super::SMS_OTP_MFA_NOT_ENABLED, "otp two factor authentication is not enabled"),
+            (
+                super::SMS_OTP_MFA_NOT_ENABLED,
+                "otp two factor authentication is not enabled",
+            ),
             (super::PHONE_NOT_REGISTERED, "not registered"),
-            (super::EMAIL_OTP_EXPIRED, "email verification otp has expired"),
+            (
+                super::EMAIL_OTP_EXPIRED,
+                "email verification otp has expired",
+            ),
             (super::EMAIL_OTP_INVALID, "invalid email verification otp"),
-            (super::EMAIL_OTP_MFA_NOT_ENABLED, "email otp two factor authentication is not enabled"),
-            (super::PHONE_NOT_LINKED, "phone number is not currently linked"),
+            (
+                super::EMAIL_OTP_MFA_NOT_ENABLED,
+                "email otp two factor authentication is not enabled",
+            ),
+            (
+                super::PHONE_NOT_LINKED,
+                "phone number is not currently linked",
+            ),
         ];
         for (code, needle) in expectations {
             let m = message(&t, *code);
