@@ -180,6 +180,8 @@ pub const EMAIL_OTP_EXPIRED: i64 = 1187;
 pub const EMAIL_OTP_INVALID: i64 = 1188;
 /// 1256: email OTP two-factor authentication is not enabled.
 pub const EMAIL_OTP_MFA_NOT_ENABLED: i64 = 1256;
+/// 1250: the request to update the phone number of the SMS second factor is invalid.
+pub const MFA_PHONE_UPDATE_INVALID: i64 = 1250;
 /// 1292: no phone number is linked to the account.
 pub const PHONE_NOT_LINKED: i64 = 1292;
 

@@ -17,6 +17,7 @@ mod auth;
 mod contact;
 mod custom_objects;
 mod mfa;
+mod mfa_otp;
 mod passwordless;
 mod phone;
 mod roles;
@@ -54,6 +55,7 @@ pub(crate) fn all() -> Vec<Route> {
         site::routes(),
         webhooks::routes(),
         phone::routes(),
+        mfa_otp::routes(),
     ] {
         all.extend(group);
     }

@@ -10,6 +10,7 @@ mod coverage;
 mod custom_objects;
 mod login;
 mod mfa;
+mod mfa_otp;
 mod node_sdk;
 mod passwordless;
 mod passwords;
