@@ -63,6 +63,8 @@ pub(crate) enum OtpPurpose {
     MfaSms,
     /// Second factor by email (set-up and login).
     MfaEmail,
+    /// Passwordless login (the code of the link email, or an SMS).
+    Passwordless,
 }
 
 /// A one-time code sent by SMS or email.

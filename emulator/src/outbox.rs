@@ -16,7 +16,7 @@ pub mod kind {
     pub const EMAIL_VERIFICATION: &str = "email_verification";
     /// Forgot-password reset link.
     pub const RESET_PASSWORD: &str = "reset_password";
-    /// Passwordless login link.
+    /// Passwordless login link (the message also carries the one-time code, `otp`).
     pub const PASSWORDLESS_LOGIN: &str = "passwordless_login";
     /// Delete-account confirmation link.
     pub const DELETE_ACCOUNT: &str = "delete_account";
@@ -28,6 +28,8 @@ pub mod kind {
     pub const SMS_RESET_PASSWORD: &str = "sms_reset_password";
     /// SMS with a second-factor code (MFA by SMS: set-up and login).
     pub const SMS_SECOND_FACTOR: &str = "sms_second_factor";
+    /// SMS with a passwordless login code.
+    pub const SMS_PASSWORDLESS_LOGIN: &str = "sms_passwordless_login";
     /// Email with a second-factor code (MFA by email OTP: set-up and login).
     pub const EMAIL_SECOND_FACTOR: &str = "email_second_factor";
 }

@@ -19,6 +19,7 @@ mod custom_objects;
 mod mfa;
 mod mfa_otp;
 mod passwordless;
+mod passwordless_otp;
 mod phone;
 mod roles;
 mod site;
@@ -56,6 +57,7 @@ pub(crate) fn all() -> Vec<Route> {
         webhooks::routes(),
         phone::routes(),
         mfa_otp::routes(),
+        passwordless_otp::routes(),
     ] {
         all.extend(group);
     }
@@ -129,6 +131,23 @@ pub(crate) fn send_link(
     url: Option<&str>,
     default_url: String,
 ) -> String {
+    send_link_with_otp(ctx, store, kind, uid, to, ttl, url, default_url, None)
+}
+
+/// [`send_link`], the email also carrying the one-time code `otp` (passwordless login emails
+/// carry both).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn send_link_with_otp(
+    ctx: &Ctx,
+    store: &mut Store,
+    kind: LinkKind,
+    uid: &str,
+    to: &str,
+    ttl: time::Duration,
+    url: Option<&str>,
+    default_url: String,
+    otp: Option<String>,
+) -> String {
     let token = store.issue_link(kind, uid, ctx.now + ttl);
     let (message_kind, vtype) = match kind {
         LinkKind::EmailVerification => {
@@ -146,7 +165,7 @@ pub(crate) fn send_link(
         kind: message_kind.to_owned(),
         to: to.to_owned(),
         token: Some(token.clone()),
-        otp: None,
+        otp,
         link: Some(link),
         sent_at: iso(ctx.now),
     });

@@ -13,6 +13,7 @@ mod mfa;
 mod mfa_otp;
 mod node_sdk;
 mod passwordless;
+mod passwordless_otp;
 mod passwords;
 mod phone;
 mod python_sdk;
