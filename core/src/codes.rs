@@ -174,6 +174,12 @@ pub const PHONE_INVALID: i64 = 1096;
 pub const SMS_OTP_MFA_NOT_ENABLED: i64 = 1100;
 /// 1117: the phone number is not registered.
 pub const PHONE_NOT_REGISTERED: i64 = 1117;
+/// 1147: the profile cannot be made to verify its phone number again (it has none).
+pub const PHONE_INVALIDATION_REFUSED: i64 = 1147;
+/// 1161: the phone number is already unverified.
+pub const PHONE_ALREADY_UNVERIFIED: i64 = 1161;
+/// 1181: the token type is invalid.
+pub const TOKEN_TYPE_INVALID: i64 = 1181;
 /// 1187: the email one-time code has expired.
 pub const EMAIL_OTP_EXPIRED: i64 = 1187;
 /// 1188: the email one-time code is invalid.

@@ -13,6 +13,7 @@ use crate::state::{LinkKind, Store, User};
 use crate::times::iso;
 
 mod account;
+mod account_extra;
 mod auth;
 mod contact;
 mod custom_objects;
@@ -22,6 +23,7 @@ mod passwordless;
 mod passwordless_otp;
 mod phone;
 mod roles;
+mod sessions;
 mod site;
 mod tokens;
 mod webhooks;
@@ -58,6 +60,8 @@ pub(crate) fn all() -> Vec<Route> {
         phone::routes(),
         mfa_otp::routes(),
         passwordless_otp::routes(),
+        sessions::routes(),
+        account_extra::routes(),
     ] {
         all.extend(group);
     }

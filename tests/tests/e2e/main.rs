@@ -6,6 +6,7 @@
 //! ephemeral port, so the tests share no state and run in parallel in this one process.
 
 mod account;
+mod account_extra;
 mod coverage;
 mod custom_objects;
 mod login;
