@@ -168,6 +168,12 @@ pub const OTP_EXPIRED: i64 = 1069;
 pub const PHONE_ALREADY_VERIFIED: i64 = 1073;
 /// 1076: a phone number is required.
 pub const PHONE_REQUIRED: i64 = 1076;
+/// 1091: the security question is invalid.
+pub const SECURITY_QUESTION_INVALID: i64 = 1091;
+/// 1092: no security question and answer is saved in the profile.
+pub const SECURITY_ANSWERS_NOT_SAVED: i64 = 1092;
+/// 1094: the security answer or question is incorrect.
+pub const SECURITY_ANSWER_INCORRECT: i64 = 1094;
 /// 1096: the phone number is invalid.
 pub const PHONE_INVALID: i64 = 1096;
 /// 1100: OTP (SMS) two-factor authentication is not enabled.
@@ -186,6 +192,10 @@ pub const EMAIL_OTP_EXPIRED: i64 = 1187;
 pub const EMAIL_OTP_INVALID: i64 = 1188;
 /// 1256: email OTP two-factor authentication is not enabled.
 pub const EMAIL_OTP_MFA_NOT_ENABLED: i64 = 1256;
+/// 1257: security questions are not enabled as a second factor.
+pub const SECURITY_QUESTION_MFA_NOT_ENABLED: i64 = 1257;
+/// 1258: one of the second-factor methods is already enabled.
+pub const MFA_METHOD_ALREADY_ENABLED: i64 = 1258;
 /// 1250: the request to update the phone number of the SMS second factor is invalid.
 pub const MFA_PHONE_UPDATE_INVALID: i64 = 1250;
 /// 1292: no phone number is linked to the account.
@@ -321,6 +331,20 @@ mod tests {
             (super::OTP_EXPIRED, "otp has expired"),
             (super::PHONE_ALREADY_VERIFIED, "already been confirmed"),
             (super::PHONE_REQUIRED, "phone number is required"),
+            (
+                super::SECURITY_QUESTION_INVALID,
+                "security question is invalid",
+            ),
+            (super::SECURITY_ANSWERS_NOT_SAVED, "not saved in profile"),
+            (
+                super::SECURITY_ANSWER_INCORRECT,
+                "answer or question is incorrect",
+            ),
+            (
+                super::SECURITY_QUESTION_MFA_NOT_ENABLED,
+                "security question two factor",
+            ),
+            (super::MFA_METHOD_ALREADY_ENABLED, "already enabled"),
             (super::PHONE_INVALID, "invalid phone number"),
             (
                 super::SMS_OTP_MFA_NOT_ENABLED,

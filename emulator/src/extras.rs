@@ -108,6 +108,34 @@ pub(crate) struct Extras {
     pub(crate) otps: Vec<OtpRec>,
     /// uid → SMS and email second factors.
     pub(crate) otp_factors: HashMap<String, OtpFactors>,
+    /// uid → security answers (question id → answer) and whether they are a second factor.
+    pub(crate) security: HashMap<String, SecurityAnswers>,
+}
+
+/// The security questions the emulated site offers: `(QuestionId, Question)`.
+pub(crate) const SECURITY_QUESTIONS: &[(&str, &str)] = &[
+    (
+        "db7b5a8d5f6a4c0f9e1d2c3b4a596871",
+        "What was the name of your first pet?",
+    ),
+    (
+        "5c2e9d7f1a3b4c6d8e0f1a2b3c4d5e6f",
+        "In what city were you born?",
+    ),
+    (
+        "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+        "What is your favourite book?",
+    ),
+];
+
+/// A user's security answers.
+/// Not `Debug`: it holds the answers.
+#[derive(Clone, Default)]
+pub(crate) struct SecurityAnswers {
+    /// Question id → answer as given (compared trimmed, ignoring case).
+    pub(crate) answers: BTreeMap<String, String>,
+    /// Whether the answers are a second factor.
+    pub(crate) mfa_enabled: bool,
 }
 
 impl Extras {
@@ -115,6 +143,7 @@ impl Extras {
     pub(crate) fn remove_user(&mut self, uid: &str) {
         self.otps.retain(|o| o.uid != uid);
         self.otp_factors.remove(uid);
+        self.security.remove(uid);
     }
 
     /// Makes a code of `purpose` for `uid` sent to `to`, replacing the previous one of that

@@ -92,6 +92,7 @@ const MANAGED: &[&str] = &[
     "qq_captcha_ticket",
     "qq_captcha_randstr",
     "securityanswer",
+    "SecurityQuestionAnswer",
     "Options",
 ];
 

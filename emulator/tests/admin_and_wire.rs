@@ -280,8 +280,8 @@ async fn coverage_lists_the_catalog_and_unsupported_endpoints_say_so() {
             .unwrap()
             .contains("not supported by the LoginRadius emulator")
     );
-    // Security questions are catalog endpoints without support: never a fake success.
-    h.get("/identity/v2/auth/securityquestion/email?email=a@example.com")
+    // Native social sign-in is a catalog endpoint without support yet: never a fake success.
+    h.get("/api/v2/access_token/wechat?code=abc")
         .await
         .error(909, 501);
 }

@@ -142,6 +142,7 @@ fn update(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let mut store = ctx.state.store();
     let mut user = user_ref(&store, &uid)?.clone();
     apply_admin_fields(&store, &mut user, &body)?;
+    super::security::apply_profile_answers(&mut store, &uid, &body)?;
     profile::apply_fields(&mut user, &body, null_support);
     user.modified = ctx.now;
     if !user.is_active {

@@ -211,6 +211,7 @@ fn profile_update(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let null_support = ctx.query.flag("nullsupport");
     let mut store = ctx.state.store();
+    super::security::apply_profile_answers(&mut store, &uid, &body)?;
     let user = user_mut(&mut store, &uid)?;
     profile::apply_fields(user, &body, null_support);
     user.modified = ctx.now;

@@ -33,7 +33,7 @@ super::routes! {
 /// Whether `uid` has an SMS or email second factor on.
 pub(crate) fn any_enabled(store: &Store, uid: &str) -> bool {
     let f = store.extras.factors(uid);
-    f.sms_enabled || f.email_enabled
+    f.sms_enabled || f.email_enabled || super::security::factor_enabled(store, uid)
 }
 
 /// `123****68`: what LoginRadius shows of a phone number.
@@ -69,6 +69,7 @@ pub(crate) fn settings(store: &Store, uid: &str, out: &mut Map<String, Value>) {
         "IsEmailOtpAuthenticatorVerified".into(),
         json!(f.email_enabled),
     );
+    super::security::settings(store, uid, out);
 }
 
 /// A login challenge: the settings, and with the SMS factor on, a code texted at once

@@ -23,6 +23,7 @@ mod passwordless;
 mod passwordless_otp;
 mod phone;
 mod roles;
+mod security;
 mod sessions;
 mod site;
 mod tokens;
@@ -62,6 +63,7 @@ pub(crate) fn all() -> Vec<Route> {
         passwordless_otp::routes(),
         sessions::routes(),
         account_extra::routes(),
+        security::routes(),
     ] {
         all.extend(group);
     }

@@ -519,12 +519,9 @@ async fn a_catalog_endpoint_the_emulator_lacks_answers_not_supported_never_a_fak
     let (emulator, client) =
         emulator(EmulatorConfig::default().with_user(user("jane@example.com"))).await;
     let coverage = emulator.coverage();
-    assert!(!coverage.is_implemented("GET", "/identity/v2/auth/securityquestion/email"));
+    assert!(!coverage.is_implemented("GET", "/api/v2/access_token/wechat"));
     let e = expect_code(
-        client
-            .auth()
-            .security_questions_by_email("jane@example.com")
-            .await,
+        client.native_social().exchange_wechat_code("code").await,
         909,
     );
     assert_eq!(e.status().map(|s| s.as_u16()), Some(501));

@@ -20,6 +20,7 @@ mod phone;
 mod python_sdk;
 mod registration;
 mod roles;
+mod security_questions;
 mod signing;
 mod tokens;
 mod webhooks;
