@@ -201,6 +201,23 @@ pub const MFA_PHONE_UPDATE_INVALID: i64 = 1250;
 /// 1292: no phone number is linked to the account.
 pub const PHONE_NOT_LINKED: i64 = 1292;
 
+/// 1234: a PIN is required.
+pub const PIN_REQUIRED: i64 = 1234;
+/// 1235: no PIN is set for the account.
+pub const PIN_NOT_AVAILABLE: i64 = 1235;
+/// 1236: the PIN is invalid.
+pub const PIN_INVALID: i64 = 1236;
+/// 1239: the PIN-auth token is invalid.
+pub const PIN_AUTH_TOKEN_INVALID: i64 = 1239;
+/// 1240: the PIN-auth token has expired.
+pub const PIN_AUTH_TOKEN_EXPIRED: i64 = 1240;
+/// 1241: the current PIN is invalid.
+pub const CURRENT_PIN_INVALID: i64 = 1241;
+/// 1245: the PIN session token is invalid.
+pub const PIN_SESSION_TOKEN_INVALID: i64 = 1245;
+/// 1246: the PIN session token has expired.
+pub const PIN_SESSION_TOKEN_EXPIRED: i64 = 1246;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -345,6 +362,17 @@ mod tests {
                 "security question two factor",
             ),
             (super::MFA_METHOD_ALREADY_ENABLED, "already enabled"),
+            (super::PIN_REQUIRED, "pin is required"),
+            (super::PIN_NOT_AVAILABLE, "pin is not available"),
+            (super::PIN_INVALID, "invalid pin"),
+            (super::PIN_AUTH_TOKEN_INVALID, "pinauth token is invalid"),
+            (super::PIN_AUTH_TOKEN_EXPIRED, "pinauth token has expired"),
+            (super::CURRENT_PIN_INVALID, "current pin is invalid"),
+            (super::PIN_SESSION_TOKEN_INVALID, "session token is invalid"),
+            (
+                super::PIN_SESSION_TOKEN_EXPIRED,
+                "session token has expired",
+            ),
             (super::PHONE_INVALID, "invalid phone number"),
             (
                 super::SMS_OTP_MFA_NOT_ENABLED,

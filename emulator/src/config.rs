@@ -189,6 +189,9 @@ pub struct EmulatorConfig {
     /// `resetpasswordurl`, `deleteurl`) may point to, besides loopback; any other is refused
     /// with 1249, as LoginRadius refuses domains a site does not allow.
     pub allowed_link_origins: Vec<String>,
+    /// PIN authentication: a password login answers with a `session_token` (PIN set) or a
+    /// `pinAuthToken` (PIN to set) instead of tokens, finished with the PIN calls.
+    pub pin_login: bool,
 }
 
 impl fmt::Debug for EmulatorConfig {
@@ -204,6 +207,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("totp_issuer", &self.totp_issuer)
             .field("users", &self.users)
             .field("roles", &self.roles)
+            .field("pin_login", &self.pin_login)
             .finish()
     }
 }
@@ -223,6 +227,7 @@ impl Default for EmulatorConfig {
             roles: Vec::new(),
             public_url: None,
             allowed_link_origins: Vec::new(),
+            pin_login: false,
         }
     }
 }
@@ -278,6 +283,12 @@ impl EmulatorConfig {
     /// Allows callers' link bases on `origin` (see [`EmulatorConfig::allowed_link_origins`]).
     pub fn with_allowed_link_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_link_origins.push(origin.into());
+        self
+    }
+
+    /// Turns PIN authentication on (see [`EmulatorConfig::pin_login`]).
+    pub fn with_pin_login(mut self) -> Self {
+        self.pin_login = true;
         self
     }
 

@@ -65,6 +65,8 @@ pub(crate) enum OtpPurpose {
     MfaEmail,
     /// Passwordless login (the code of the link email, or an SMS).
     Passwordless,
+    /// Resets the PIN (the code of the reset-PIN email, or an SMS).
+    PinReset,
 }
 
 /// A one-time code sent by SMS or email.
@@ -110,6 +112,29 @@ pub(crate) struct Extras {
     pub(crate) otp_factors: HashMap<String, OtpFactors>,
     /// uid → security answers (question id → answer) and whether they are a second factor.
     pub(crate) security: HashMap<String, SecurityAnswers>,
+    /// uid → the hash of the user's PIN.
+    pub(crate) pins: HashMap<String, String>,
+    /// PIN session, PIN-auth and reset-PIN tokens.
+    pub(crate) pin_tokens: HashMap<String, PinToken>,
+}
+
+/// What a PIN token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PinTokenKind {
+    /// Finishes a password login with the PIN (`session_token`).
+    Session,
+    /// Sets the first PIN after a password login (`pinAuthToken`).
+    Auth,
+    /// Resets the PIN (the emailed reset link).
+    Reset,
+}
+
+/// A PIN token.
+#[derive(Debug, Clone)]
+pub(crate) struct PinToken {
+    pub(crate) kind: PinTokenKind,
+    pub(crate) uid: String,
+    pub(crate) expires: OffsetDateTime,
 }
 
 /// The security questions the emulated site offers: `(QuestionId, Question)`.
@@ -144,6 +169,8 @@ impl Extras {
         self.otps.retain(|o| o.uid != uid);
         self.otp_factors.remove(uid);
         self.security.remove(uid);
+        self.pins.remove(uid);
+        self.pin_tokens.retain(|_, t| t.uid != uid);
     }
 
     /// Makes a code of `purpose` for `uid` sent to `to`, replacing the previous one of that

@@ -28,6 +28,10 @@ pub mod kind {
     pub const SMS_RESET_PASSWORD: &str = "sms_reset_password";
     /// SMS with a second-factor code (MFA by SMS: set-up and login).
     pub const SMS_SECOND_FACTOR: &str = "sms_second_factor";
+    /// Reset-PIN email: a link and a one-time code.
+    pub const RESET_PIN: &str = "reset_pin";
+    /// SMS with a reset-PIN code.
+    pub const SMS_RESET_PIN: &str = "sms_reset_pin";
     /// SMS with a passwordless login code.
     pub const SMS_PASSWORDLESS_LOGIN: &str = "sms_passwordless_login";
     /// Email with a second-factor code (MFA by email OTP: set-up and login).

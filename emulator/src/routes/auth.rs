@@ -193,10 +193,14 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let enabled = store
         .users
         .get(&uid)
-        .is_some_and(User::authenticator_enabled);
+        .is_some_and(User::authenticator_enabled)
+        || super::mfa_otp::any_enabled(&store, &uid);
     let mfa = ctx.state.config.mfa;
     if mfa == MfaMode::Required || (mfa == MfaMode::Optional && enabled) {
         return Err(ApiError::new(codes::MFA_ENABLED));
+    }
+    if ctx.state.config.pin_login {
+        return super::pin::pin_step(ctx, &mut store, &uid);
     }
     login_envelope(ctx, &mut store, &uid)
 }

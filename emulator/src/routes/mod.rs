@@ -22,6 +22,7 @@ mod mfa_otp;
 mod passwordless;
 mod passwordless_otp;
 mod phone;
+mod pin;
 mod roles;
 mod security;
 mod sessions;
@@ -64,6 +65,7 @@ pub(crate) fn all() -> Vec<Route> {
         sessions::routes(),
         account_extra::routes(),
         security::routes(),
+        pin::routes(),
     ] {
         all.extend(group);
     }

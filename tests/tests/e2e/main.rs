@@ -17,6 +17,7 @@ mod passwordless;
 mod passwordless_otp;
 mod passwords;
 mod phone;
+mod pin;
 mod python_sdk;
 mod registration;
 mod roles;
