@@ -116,6 +116,27 @@ pub(crate) struct Extras {
     pub(crate) pins: HashMap<String, String>,
     /// PIN session, PIN-auth and reset-PIN tokens.
     pub(crate) pin_tokens: HashMap<String, PinToken>,
+    /// Re-authentication proofs (`SecondFactorValidationToken`) → what proved it.
+    pub(crate) reauth_tokens: HashMap<String, ReauthProof>,
+}
+
+/// What a re-authentication proved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ReauthKind {
+    /// A second factor (authenticator, backup code, SMS or email code, security answers).
+    SecondFactor,
+    /// The password.
+    Password,
+    /// The PIN.
+    Pin,
+}
+
+/// A re-authentication proof.
+#[derive(Debug, Clone)]
+pub(crate) struct ReauthProof {
+    pub(crate) kind: ReauthKind,
+    pub(crate) uid: String,
+    pub(crate) expires: OffsetDateTime,
 }
 
 /// What a PIN token is for.
@@ -171,6 +192,7 @@ impl Extras {
         self.security.remove(uid);
         self.pins.remove(uid);
         self.pin_tokens.retain(|_, t| t.uid != uid);
+        self.reauth_tokens.retain(|_, t| t.uid != uid);
     }
 
     /// Makes a code of `purpose` for `uid` sent to `to`, replacing the previous one of that

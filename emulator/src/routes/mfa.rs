@@ -60,7 +60,7 @@ fn mask_email(email: &str) -> String {
 
 /// The authenticator part of the 2FA settings; creates a pending secret (shown as a QR code)
 /// when the authenticator is not set up yet.
-fn authenticator_settings(ctx: &Ctx, user: &mut User) -> serde_json::Map<String, Value> {
+pub(crate) fn authenticator_settings(ctx: &Ctx, user: &mut User) -> serde_json::Map<String, Value> {
     let verified = user.authenticator_enabled();
     let (qr, manual) = if verified {
         (Value::Null, Value::Null)

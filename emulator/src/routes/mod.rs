@@ -23,6 +23,7 @@ mod passwordless;
 mod passwordless_otp;
 mod phone;
 mod pin;
+mod reauth;
 mod roles;
 mod security;
 mod sessions;
@@ -66,6 +67,7 @@ pub(crate) fn all() -> Vec<Route> {
         account_extra::routes(),
         security::routes(),
         pin::routes(),
+        reauth::routes(),
     ] {
         all.extend(group);
     }

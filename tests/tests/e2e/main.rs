@@ -19,6 +19,7 @@ mod passwords;
 mod phone;
 mod pin;
 mod python_sdk;
+mod reauth;
 mod registration;
 mod roles;
 mod security_questions;
