@@ -218,6 +218,15 @@ pub const PIN_SESSION_TOKEN_INVALID: i64 = 1245;
 /// 1246: the PIN session token has expired.
 pub const PIN_SESSION_TOKEN_EXPIRED: i64 = 1246;
 
+/// 1224: no consent form is available.
+pub const CONSENT_FORM_NOT_AVAILABLE: i64 = 1224;
+/// 1225: the consent form validation failed.
+pub const CONSENT_FORM_VALIDATION_FAILED: i64 = 1225;
+/// 1229: the consent token is invalid.
+pub const CONSENT_TOKEN_INVALID: i64 = 1229;
+/// 1222: the current privacy policy is already accepted.
+pub const PRIVACY_POLICY_ALREADY_ACCEPTED: i64 = 1222;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -373,6 +382,16 @@ mod tests {
                 super::PIN_SESSION_TOKEN_EXPIRED,
                 "session token has expired",
             ),
+            (
+                super::CONSENT_FORM_NOT_AVAILABLE,
+                "consent form is not available",
+            ),
+            (
+                super::CONSENT_FORM_VALIDATION_FAILED,
+                "consent form validation failed",
+            ),
+            (super::CONSENT_TOKEN_INVALID, "consent token is invalid"),
+            (super::PRIVACY_POLICY_ALREADY_ACCEPTED, "already accepted"),
             (super::PHONE_INVALID, "invalid phone number"),
             (
                 super::SMS_OTP_MFA_NOT_ENABLED,

@@ -118,6 +118,12 @@ pub(crate) struct Extras {
     pub(crate) pin_tokens: HashMap<String, PinToken>,
     /// Re-authentication proofs (`SecondFactorValidationToken`) → what proved it.
     pub(crate) reauth_tokens: HashMap<String, ReauthProof>,
+    /// uid → consent logs (the current consents are in the profile's `ConsentProfile`).
+    pub(crate) consent_logs: HashMap<String, Vec<Value>>,
+    /// uid → privacy-policy acceptances, oldest first.
+    pub(crate) policy_acceptances: HashMap<String, Vec<Value>>,
+    /// Consent tokens → uid (none are issued yet: no emulated site makes consent a login step).
+    pub(crate) consent_tokens: HashMap<String, String>,
 }
 
 /// What a re-authentication proved.
@@ -193,6 +199,8 @@ impl Extras {
         self.pins.remove(uid);
         self.pin_tokens.retain(|_, t| t.uid != uid);
         self.reauth_tokens.retain(|_, t| t.uid != uid);
+        self.consent_logs.remove(uid);
+        self.policy_acceptances.remove(uid);
     }
 
     /// Makes a code of `purpose` for `uid` sent to `to`, replacing the previous one of that

@@ -93,6 +93,8 @@ const MANAGED: &[&str] = &[
     "qq_captcha_randstr",
     "securityanswer",
     "SecurityQuestionAnswer",
+    "ConsentProfile",
+    "PrivacyPolicy",
     "Options",
 ];
 

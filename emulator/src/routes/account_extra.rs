@@ -64,8 +64,29 @@ fn rename_user(store: &mut Store, old: &str, new: &str) {
         .otps
         .iter_mut()
         .for_each(|o| renamed(&mut o.uid));
-    if let Some(factors) = store.extras.otp_factors.remove(old) {
-        store.extras.otp_factors.insert(new.to_owned(), factors);
+    let extras = &mut store.extras;
+    if let Some(v) = extras.otp_factors.remove(old) {
+        extras.otp_factors.insert(new.to_owned(), v);
+    }
+    if let Some(v) = extras.security.remove(old) {
+        extras.security.insert(new.to_owned(), v);
+    }
+    if let Some(v) = extras.pins.remove(old) {
+        extras.pins.insert(new.to_owned(), v);
+    }
+    extras
+        .pin_tokens
+        .values_mut()
+        .for_each(|t| renamed(&mut t.uid));
+    extras
+        .reauth_tokens
+        .values_mut()
+        .for_each(|t| renamed(&mut t.uid));
+    if let Some(v) = extras.consent_logs.remove(old) {
+        extras.consent_logs.insert(new.to_owned(), v);
+    }
+    if let Some(v) = extras.policy_acceptances.remove(old) {
+        extras.policy_acceptances.insert(new.to_owned(), v);
     }
 }
 

@@ -15,6 +15,7 @@ use crate::times::iso;
 mod account;
 mod account_extra;
 mod auth;
+mod consent;
 mod contact;
 mod custom_objects;
 mod mfa;
@@ -68,6 +69,7 @@ pub(crate) fn all() -> Vec<Route> {
         security::routes(),
         pin::routes(),
         reauth::routes(),
+        consent::routes(),
     ] {
         all.extend(group);
     }

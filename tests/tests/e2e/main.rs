@@ -7,6 +7,7 @@
 
 mod account;
 mod account_extra;
+mod consent;
 mod coverage;
 mod custom_objects;
 mod login;
