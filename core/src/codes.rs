@@ -227,6 +227,17 @@ pub const CONSENT_TOKEN_INVALID: i64 = 1229;
 /// 1222: the current privacy policy is already accepted.
 pub const PRIVACY_POLICY_ALREADY_ACCEPTED: i64 = 1222;
 
+/// 1136: the client GUID has already been used.
+pub const CLIENT_GUID_NOT_UNIQUE: i64 = 1136;
+/// 1138: the smart login link has already been verified.
+pub const SMART_LINK_ALREADY_VERIFIED: i64 = 1138;
+/// 1139: the smart (or one-touch) login link has not been clicked yet.
+pub const SMART_LINK_NOT_VERIFIED: i64 = 1139;
+/// 1140: the client GUID is invalid or expired.
+pub const CLIENT_GUID_INVALID: i64 = 1140;
+/// 1145: the one-touch login link has already been used.
+pub const ONE_TOUCH_LINK_USED: i64 = 1145;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -392,6 +403,14 @@ mod tests {
             ),
             (super::CONSENT_TOKEN_INVALID, "consent token is invalid"),
             (super::PRIVACY_POLICY_ALREADY_ACCEPTED, "already accepted"),
+            (super::CLIENT_GUID_NOT_UNIQUE, "client guid must be unique"),
+            (super::SMART_LINK_ALREADY_VERIFIED, "already been verified"),
+            (super::SMART_LINK_NOT_VERIFIED, "has not been verified"),
+            (super::CLIENT_GUID_INVALID, "client guid is invalid"),
+            (
+                super::ONE_TOUCH_LINK_USED,
+                "one touch login link has already been used",
+            ),
             (super::PHONE_INVALID, "invalid phone number"),
             (
                 super::SMS_OTP_MFA_NOT_ENABLED,

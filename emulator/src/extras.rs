@@ -67,6 +67,8 @@ pub(crate) enum OtpPurpose {
     Passwordless,
     /// Resets the PIN (the code of the reset-PIN email, or an SMS).
     PinReset,
+    /// One-touch login by SMS.
+    OneTouch,
 }
 
 /// A one-time code sent by SMS or email.
@@ -124,6 +126,21 @@ pub(crate) struct Extras {
     pub(crate) policy_acceptances: HashMap<String, Vec<Value>>,
     /// Consent tokens → uid (none are issued yet: no emulated site makes consent a login step).
     pub(crate) consent_tokens: HashMap<String, String>,
+    /// One-touch and smart-login requests by client GUID.
+    pub(crate) client_guids: HashMap<String, ClientGuid>,
+}
+
+/// A one-touch or smart-login request waiting for its link to be clicked and then pinged.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientGuid {
+    /// `true` for one-touch login, `false` for smart login.
+    pub(crate) one_touch: bool,
+    pub(crate) uid: String,
+    /// The token of the emailed link.
+    pub(crate) token: String,
+    /// Whether the link was clicked.
+    pub(crate) verified: bool,
+    pub(crate) expires: OffsetDateTime,
 }
 
 /// What a re-authentication proved.
@@ -201,6 +218,7 @@ impl Extras {
         self.reauth_tokens.retain(|_, t| t.uid != uid);
         self.consent_logs.remove(uid);
         self.policy_acceptances.remove(uid);
+        self.client_guids.retain(|_, g| g.uid != uid);
     }
 
     /// Makes a code of `purpose` for `uid` sent to `to`, replacing the previous one of that

@@ -32,6 +32,12 @@ pub mod kind {
     pub const RESET_PIN: &str = "reset_pin";
     /// SMS with a reset-PIN code.
     pub const SMS_RESET_PIN: &str = "sms_reset_pin";
+    /// One-touch login link (email).
+    pub const ONE_TOUCH_LOGIN: &str = "one_touch_login";
+    /// Smart login link (email).
+    pub const SMART_LOGIN: &str = "smart_login";
+    /// SMS with a one-touch login code.
+    pub const SMS_ONE_TOUCH_LOGIN: &str = "sms_one_touch_login";
     /// SMS with a passwordless login code.
     pub const SMS_PASSWORDLESS_LOGIN: &str = "sms_passwordless_login";
     /// Email with a second-factor code (MFA by email OTP: set-up and login).

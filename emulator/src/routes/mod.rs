@@ -20,6 +20,7 @@ mod contact;
 mod custom_objects;
 mod mfa;
 mod mfa_otp;
+mod one_touch;
 mod passwordless;
 mod passwordless_otp;
 mod phone;
@@ -70,6 +71,7 @@ pub(crate) fn all() -> Vec<Route> {
         pin::routes(),
         reauth::routes(),
         consent::routes(),
+        one_touch::routes(),
     ] {
         all.extend(group);
     }

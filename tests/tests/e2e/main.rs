@@ -14,6 +14,7 @@ mod login;
 mod mfa;
 mod mfa_otp;
 mod node_sdk;
+mod one_touch;
 mod passwordless;
 mod passwordless_otp;
 mod passwords;
