@@ -238,6 +238,24 @@ pub const CLIENT_GUID_INVALID: i64 = 1140;
 /// 1145: the one-touch login link has already been used.
 pub const ONE_TOUCH_LINK_USED: i64 = 1145;
 
+/// 929: the social provider's access token is missing.
+pub const PROVIDER_TOKEN_MISSING: i64 = 929;
+/// 930: the social provider's token secret is missing.
+pub const PROVIDER_TOKEN_SECRET_MISSING: i64 = 930;
+/// 986: the social account is already linked.
+pub const ACCOUNT_ALREADY_LINKED: i64 = 986;
+/// 1000: an error occurred at the social identity provider.
+pub const PROVIDER_ERROR: i64 = 1000;
+/// 1033: the social provider's email address is already used by another account.
+pub const SOCIAL_EMAIL_IN_USE: i64 = 1033;
+/// 1065: the provider name or provider id is invalid.
+pub const PROVIDER_ID_INVALID: i64 = 1065;
+/// 1078: the provider is invalid.
+pub const PROVIDER_INVALID: i64 = 1078;
+
+/// 982: the CAPTCHA answer is invalid.
+pub const CAPTCHA_INVALID: i64 = 982;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -411,6 +429,26 @@ mod tests {
                 super::ONE_TOUCH_LINK_USED,
                 "one touch login link has already been used",
             ),
+            (
+                super::PROVIDER_TOKEN_MISSING,
+                "access token is missing from social id provider",
+            ),
+            (
+                super::PROVIDER_TOKEN_SECRET_MISSING,
+                "token secret is missing",
+            ),
+            (super::ACCOUNT_ALREADY_LINKED, "account is already linked"),
+            (super::PROVIDER_ERROR, "social identity provider"),
+            (
+                super::SOCIAL_EMAIL_IN_USE,
+                "already being used with another account",
+            ),
+            (
+                super::PROVIDER_ID_INVALID,
+                "provider name or provider id is invalid",
+            ),
+            (super::PROVIDER_INVALID, "provider is invalid"),
+            (super::CAPTCHA_INVALID, "captcha is invalid"),
             (super::PHONE_INVALID, "invalid phone number"),
             (
                 super::SMS_OTP_MFA_NOT_ENABLED,

@@ -69,6 +69,8 @@ pub(crate) enum OtpPurpose {
     PinReset,
     /// One-touch login by SMS.
     OneTouch,
+    /// Verifies an email address (the code of the verification email).
+    EmailVerification,
 }
 
 /// A one-time code sent by SMS or email.
@@ -128,6 +130,25 @@ pub(crate) struct Extras {
     pub(crate) consent_tokens: HashMap<String, String>,
     /// One-touch and smart-login requests by client GUID.
     pub(crate) client_guids: HashMap<String, ClientGuid>,
+    /// Tokens the emulated social providers issued (provider access tokens, codes and
+    /// LoginRadius request tokens) → the identity they stand for.
+    pub(crate) provider_grants: HashMap<String, ProviderGrant>,
+    /// Social sign-ins waiting for a ping, by client GUID.
+    pub(crate) ping_grants: HashMap<String, ProviderGrant>,
+}
+
+/// An identity an emulated social provider vouches for.
+#[derive(Debug, Clone)]
+pub(crate) struct ProviderGrant {
+    /// Lowercase provider name (`facebook`, `google`, …).
+    pub(crate) provider: String,
+    /// The user's id at the provider.
+    pub(crate) provider_id: String,
+    pub(crate) email: Option<String>,
+    pub(crate) name: Option<String>,
+    /// A LoginRadius request token (one use) rather than a provider token.
+    pub(crate) request_token: bool,
+    pub(crate) expires: OffsetDateTime,
 }
 
 /// A one-touch or smart-login request waiting for its link to be clicked and then pinged.

@@ -77,6 +77,7 @@ mod request;
 mod router;
 mod routes;
 mod server;
+mod social_page;
 mod state;
 mod stats;
 mod times;

@@ -276,7 +276,13 @@ pub(crate) fn profile_json(user: &User) -> Value {
         "IsSecurePassword".into(),
         json!(user.password_hash.is_some()),
     );
-    p.insert("Identities".into(), Value::Null);
+    p.insert(
+        "Identities".into(),
+        user.fields
+            .get("Identities")
+            .cloned()
+            .unwrap_or(Value::Null),
+    );
     Value::Object(p)
 }
 

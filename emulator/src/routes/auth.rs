@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::{
     consume_link, login_envelope, posted, profile_of, send_link, send_reset_link,
-    send_verification, user_mut, variant_not_supported,
+    send_verification, user_mut,
 };
 use crate::config::{EmailVerification, MfaMode};
 use loginradius::codes;
@@ -95,7 +95,7 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     Ok(uid)
 }
 
-fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
+pub(crate) fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let emails = profile::emails_from(&body)?.filter(|e| !e.is_empty());
     let Some(emails) = emails else {
@@ -309,11 +309,8 @@ fn forgot_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
 fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let Some(token) = str_ci(&body, "resettoken") else {
-        if str_ci(&body, "otp").is_some() {
-            return Err(variant_not_supported(
-                ctx,
-                "an OTP (reset by email/phone OTP)",
-            ));
+        if let Some(otp) = str_ci(&body, "otp") {
+            return reset_password_by_email_otp(ctx, &body, &otp);
         }
         return Err(ApiError::validation(
             "resettoken",
@@ -330,6 +327,41 @@ fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
         LinkKind::ResetPassword,
         codes::VERIFICATION_TOKEN_INVALID,
     )?;
+    let user = user_mut(&mut store, &uid)?;
+    user.password_hash = Some(hash);
+    user.last_password_change = Some(ctx.now);
+    user.modified = ctx.now;
+    Ok(posted())
+}
+
+/// `PUT /auth/password/reset` with `{"email", "otp", "password"}`: the code of the reset email
+/// (1067 wrong, 1069 expired); the emailed link is spent with it.
+fn reset_password_by_email_otp(
+    ctx: &Ctx,
+    body: &Map<String, Value>,
+    otp: &str,
+) -> Result<Value, ApiError> {
+    let email = str_ci(body, "email").ok_or_else(|| ApiError::new(codes::VALID_EMAIL_REQUIRED))?;
+    let password = check_new_password("password", str_ci(body, "password").as_deref())?;
+    let hash = passwords::hash(&password);
+    let mut store = ctx.state.store();
+    let uid = store
+        .uid_by_email(&email)
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
+    store
+        .extras
+        .consume_otp(
+            crate::extras::OtpPurpose::ResetPassword,
+            |o| o.uid == uid && o.to.eq_ignore_ascii_case(&email),
+            otp,
+            ctx.now,
+        )
+        .map_err(super::phone::sms_refusal)?;
+    for link in store.links.values_mut() {
+        if link.uid == uid && link.kind == LinkKind::ResetPassword {
+            link.used = true;
+        }
+    }
     let user = user_mut(&mut store, &uid)?;
     user.password_hash = Some(hash);
     user.last_password_change = Some(ctx.now);

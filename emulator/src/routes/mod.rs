@@ -15,6 +15,7 @@ use crate::times::iso;
 mod account;
 mod account_extra;
 mod auth;
+mod auth_extra;
 mod consent;
 mod contact;
 mod custom_objects;
@@ -30,6 +31,7 @@ mod roles;
 mod security;
 mod sessions;
 mod site;
+mod social;
 mod tokens;
 mod webhooks;
 
@@ -72,6 +74,8 @@ pub(crate) fn all() -> Vec<Route> {
         reauth::routes(),
         consent::routes(),
         one_touch::routes(),
+        social::routes(),
+        auth_extra::routes(),
     ] {
         all.extend(group);
     }
@@ -191,7 +195,14 @@ pub(crate) fn send_link_with_otp(
 pub(crate) fn send_reset_link(ctx: &Ctx, store: &mut Store, uid: &str, email: &str) -> String {
     let default = format!("{}/emulator?vtype=reset&vtoken={{token}}", ctx.origin);
     let url = ctx.query.get("resetpasswordurl").map(str::to_owned);
-    send_link(
+    // The email carries a one-time code too, for the reset by email and code.
+    let otp = store.extras.issue_otp(
+        crate::extras::OtpPurpose::ResetPassword,
+        uid,
+        email,
+        ctx.now,
+    );
+    send_link_with_otp(
         ctx,
         store,
         LinkKind::ResetPassword,
@@ -200,6 +211,7 @@ pub(crate) fn send_reset_link(ctx: &Ctx, store: &mut Store, uid: &str, email: &s
         crate::state::LINK_TTL,
         url.as_deref(),
         default,
+        Some(otp),
     )
 }
 
@@ -210,7 +222,14 @@ pub(crate) fn send_verification(ctx: &Ctx, store: &mut Store, uid: &str, email: 
         ctx.origin, ctx.state.config.api_key
     );
     let url = ctx.query.get("verificationurl").map(str::to_owned);
-    send_link(
+    // The email carries a one-time code too, for `PUT /auth/email` (verify by OTP).
+    let otp = store.extras.issue_otp(
+        crate::extras::OtpPurpose::EmailVerification,
+        uid,
+        email,
+        ctx.now,
+    );
+    send_link_with_otp(
         ctx,
         store,
         LinkKind::EmailVerification,
@@ -219,6 +238,7 @@ pub(crate) fn send_verification(ctx: &Ctx, store: &mut Store, uid: &str, email: 
         crate::state::LINK_TTL,
         url.as_deref(),
         default,
+        Some(otp),
     );
 }
 
@@ -257,15 +277,5 @@ pub(crate) fn not_supported(method: &str, template: &str) -> ApiError {
         .with_status(axum::http::StatusCode::NOT_IMPLEMENTED)
         .with_description(format!(
             "{method} {template} is not supported by the LoginRadius emulator. See GET /emulator/coverage for the endpoints it implements."
-        ))
-}
-
-/// A variant of an implemented endpoint that the emulator does not support (phone, OTP…).
-pub(crate) fn variant_not_supported(ctx: &Ctx, what: &str) -> ApiError {
-    ApiError::new(codes::ENDPOINT_NOT_PERMITTED)
-        .with_status(axum::http::StatusCode::NOT_IMPLEMENTED)
-        .with_description(format!(
-            "{} with {what} is not supported by the LoginRadius emulator.",
-            ctx.method
         ))
 }

@@ -26,5 +26,6 @@ mod registration;
 mod roles;
 mod security_questions;
 mod signing;
+mod social;
 mod tokens;
 mod webhooks;
