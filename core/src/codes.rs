@@ -145,6 +145,117 @@ pub const FIRST_DATA_POINT_INVALID: i64 = 1019;
 /// 1046: the email has already been registered with the LoginRadius site.
 pub const EMAIL_ALREADY_REGISTERED_ON_SITE: i64 = 1046;
 
+/// 1085: more webhook subscriptions than allowed (five per event).
+pub const WEBHOOK_LIMIT_EXCEEDED: i64 = 1085;
+/// 1086: the webhook event is invalid.
+pub const WEBHOOK_EVENT_INVALID: i64 = 1086;
+/// 1087: the webhook target URL is invalid.
+pub const WEBHOOK_URL_INVALID: i64 = 1087;
+/// 1110: the webhook target URL is already subscribed.
+pub const WEBHOOK_ALREADY_SUBSCRIBED: i64 = 1110;
+/// 1112: the webhook target URL is not subscribed.
+pub const WEBHOOK_NOT_SUBSCRIBED: i64 = 1112;
+
+/// 1058: the phone number is already registered with the site.
+pub const PHONE_ALREADY_REGISTERED: i64 = 1058;
+/// 1066: the phone number is not verified.
+pub const PHONE_NOT_VERIFIED: i64 = 1066;
+/// 1067: the one-time code is invalid.
+pub const OTP_INVALID: i64 = 1067;
+/// 1069: the verification one-time code has expired.
+pub const OTP_EXPIRED: i64 = 1069;
+/// 1073: the phone number has already been confirmed.
+pub const PHONE_ALREADY_VERIFIED: i64 = 1073;
+/// 1076: a phone number is required.
+pub const PHONE_REQUIRED: i64 = 1076;
+/// 1091: the security question is invalid.
+pub const SECURITY_QUESTION_INVALID: i64 = 1091;
+/// 1092: no security question and answer is saved in the profile.
+pub const SECURITY_ANSWERS_NOT_SAVED: i64 = 1092;
+/// 1094: the security answer or question is incorrect.
+pub const SECURITY_ANSWER_INCORRECT: i64 = 1094;
+/// 1096: the phone number is invalid.
+pub const PHONE_INVALID: i64 = 1096;
+/// 1100: OTP (SMS) two-factor authentication is not enabled.
+pub const SMS_OTP_MFA_NOT_ENABLED: i64 = 1100;
+/// 1117: the phone number is not registered.
+pub const PHONE_NOT_REGISTERED: i64 = 1117;
+/// 1147: the profile cannot be made to verify its phone number again (it has none).
+pub const PHONE_INVALIDATION_REFUSED: i64 = 1147;
+/// 1161: the phone number is already unverified.
+pub const PHONE_ALREADY_UNVERIFIED: i64 = 1161;
+/// 1181: the token type is invalid.
+pub const TOKEN_TYPE_INVALID: i64 = 1181;
+/// 1187: the email one-time code has expired.
+pub const EMAIL_OTP_EXPIRED: i64 = 1187;
+/// 1188: the email one-time code is invalid.
+pub const EMAIL_OTP_INVALID: i64 = 1188;
+/// 1256: email OTP two-factor authentication is not enabled.
+pub const EMAIL_OTP_MFA_NOT_ENABLED: i64 = 1256;
+/// 1257: security questions are not enabled as a second factor.
+pub const SECURITY_QUESTION_MFA_NOT_ENABLED: i64 = 1257;
+/// 1258: one of the second-factor methods is already enabled.
+pub const MFA_METHOD_ALREADY_ENABLED: i64 = 1258;
+/// 1250: the request to update the phone number of the SMS second factor is invalid.
+pub const MFA_PHONE_UPDATE_INVALID: i64 = 1250;
+/// 1292: no phone number is linked to the account.
+pub const PHONE_NOT_LINKED: i64 = 1292;
+
+/// 1234: a PIN is required.
+pub const PIN_REQUIRED: i64 = 1234;
+/// 1235: no PIN is set for the account.
+pub const PIN_NOT_AVAILABLE: i64 = 1235;
+/// 1236: the PIN is invalid.
+pub const PIN_INVALID: i64 = 1236;
+/// 1239: the PIN-auth token is invalid.
+pub const PIN_AUTH_TOKEN_INVALID: i64 = 1239;
+/// 1240: the PIN-auth token has expired.
+pub const PIN_AUTH_TOKEN_EXPIRED: i64 = 1240;
+/// 1241: the current PIN is invalid.
+pub const CURRENT_PIN_INVALID: i64 = 1241;
+/// 1245: the PIN session token is invalid.
+pub const PIN_SESSION_TOKEN_INVALID: i64 = 1245;
+/// 1246: the PIN session token has expired.
+pub const PIN_SESSION_TOKEN_EXPIRED: i64 = 1246;
+
+/// 1224: no consent form is available.
+pub const CONSENT_FORM_NOT_AVAILABLE: i64 = 1224;
+/// 1225: the consent form validation failed.
+pub const CONSENT_FORM_VALIDATION_FAILED: i64 = 1225;
+/// 1229: the consent token is invalid.
+pub const CONSENT_TOKEN_INVALID: i64 = 1229;
+/// 1222: the current privacy policy is already accepted.
+pub const PRIVACY_POLICY_ALREADY_ACCEPTED: i64 = 1222;
+
+/// 1136: the client GUID has already been used.
+pub const CLIENT_GUID_NOT_UNIQUE: i64 = 1136;
+/// 1138: the smart login link has already been verified.
+pub const SMART_LINK_ALREADY_VERIFIED: i64 = 1138;
+/// 1139: the smart (or one-touch) login link has not been clicked yet.
+pub const SMART_LINK_NOT_VERIFIED: i64 = 1139;
+/// 1140: the client GUID is invalid or expired.
+pub const CLIENT_GUID_INVALID: i64 = 1140;
+/// 1145: the one-touch login link has already been used.
+pub const ONE_TOUCH_LINK_USED: i64 = 1145;
+
+/// 929: the social provider's access token is missing.
+pub const PROVIDER_TOKEN_MISSING: i64 = 929;
+/// 930: the social provider's token secret is missing.
+pub const PROVIDER_TOKEN_SECRET_MISSING: i64 = 930;
+/// 986: the social account is already linked.
+pub const ACCOUNT_ALREADY_LINKED: i64 = 986;
+/// 1000: an error occurred at the social identity provider.
+pub const PROVIDER_ERROR: i64 = 1000;
+/// 1033: the social provider's email address is already used by another account.
+pub const SOCIAL_EMAIL_IN_USE: i64 = 1033;
+/// 1065: the provider name or provider id is invalid.
+pub const PROVIDER_ID_INVALID: i64 = 1065;
+/// 1078: the provider is invalid.
+pub const PROVIDER_INVALID: i64 = 1078;
+
+/// 982: the CAPTCHA answer is invalid.
+pub const CAPTCHA_INVALID: i64 = 982;
+
 #[cfg(test)]
 mod tests {
     use serde_json::Value;
@@ -260,6 +371,102 @@ mod tests {
             (
                 super::EMAIL_ALREADY_REGISTERED_ON_SITE,
                 "already been registered",
+            ),
+            (
+                super::WEBHOOK_LIMIT_EXCEEDED,
+                "webhook subscriptions exceed",
+            ),
+            (super::WEBHOOK_EVENT_INVALID, "event parameter is invalid"),
+            (super::WEBHOOK_URL_INVALID, "webhook target url is invalid"),
+            (super::WEBHOOK_ALREADY_SUBSCRIBED, "already subscribed"),
+            (super::WEBHOOK_NOT_SUBSCRIBED, "not subscribed"),
+            (super::PHONE_ALREADY_REGISTERED, "already registered"),
+            (super::PHONE_NOT_VERIFIED, "phone number is not verified"),
+            (super::OTP_INVALID, "invalid otp"),
+            (super::OTP_EXPIRED, "otp has expired"),
+            (super::PHONE_ALREADY_VERIFIED, "already been confirmed"),
+            (super::PHONE_REQUIRED, "phone number is required"),
+            (
+                super::SECURITY_QUESTION_INVALID,
+                "security question is invalid",
+            ),
+            (super::SECURITY_ANSWERS_NOT_SAVED, "not saved in profile"),
+            (
+                super::SECURITY_ANSWER_INCORRECT,
+                "answer or question is incorrect",
+            ),
+            (
+                super::SECURITY_QUESTION_MFA_NOT_ENABLED,
+                "security question two factor",
+            ),
+            (super::MFA_METHOD_ALREADY_ENABLED, "already enabled"),
+            (super::PIN_REQUIRED, "pin is required"),
+            (super::PIN_NOT_AVAILABLE, "pin is not available"),
+            (super::PIN_INVALID, "invalid pin"),
+            (super::PIN_AUTH_TOKEN_INVALID, "pinauth token is invalid"),
+            (super::PIN_AUTH_TOKEN_EXPIRED, "pinauth token has expired"),
+            (super::CURRENT_PIN_INVALID, "current pin is invalid"),
+            (super::PIN_SESSION_TOKEN_INVALID, "session token is invalid"),
+            (
+                super::PIN_SESSION_TOKEN_EXPIRED,
+                "session token has expired",
+            ),
+            (
+                super::CONSENT_FORM_NOT_AVAILABLE,
+                "consent form is not available",
+            ),
+            (
+                super::CONSENT_FORM_VALIDATION_FAILED,
+                "consent form validation failed",
+            ),
+            (super::CONSENT_TOKEN_INVALID, "consent token is invalid"),
+            (super::PRIVACY_POLICY_ALREADY_ACCEPTED, "already accepted"),
+            (super::CLIENT_GUID_NOT_UNIQUE, "client guid must be unique"),
+            (super::SMART_LINK_ALREADY_VERIFIED, "already been verified"),
+            (super::SMART_LINK_NOT_VERIFIED, "has not been verified"),
+            (super::CLIENT_GUID_INVALID, "client guid is invalid"),
+            (
+                super::ONE_TOUCH_LINK_USED,
+                "one touch login link has already been used",
+            ),
+            (
+                super::PROVIDER_TOKEN_MISSING,
+                "access token is missing from social id provider",
+            ),
+            (
+                super::PROVIDER_TOKEN_SECRET_MISSING,
+                "token secret is missing",
+            ),
+            (super::ACCOUNT_ALREADY_LINKED, "account is already linked"),
+            (super::PROVIDER_ERROR, "social identity provider"),
+            (
+                super::SOCIAL_EMAIL_IN_USE,
+                "already being used with another account",
+            ),
+            (
+                super::PROVIDER_ID_INVALID,
+                "provider name or provider id is invalid",
+            ),
+            (super::PROVIDER_INVALID, "provider is invalid"),
+            (super::CAPTCHA_INVALID, "captcha is invalid"),
+            (super::PHONE_INVALID, "invalid phone number"),
+            (
+                super::SMS_OTP_MFA_NOT_ENABLED,
+                "otp two factor authentication is not enabled",
+            ),
+            (super::PHONE_NOT_REGISTERED, "not registered"),
+            (
+                super::EMAIL_OTP_EXPIRED,
+                "email verification otp has expired",
+            ),
+            (super::EMAIL_OTP_INVALID, "invalid email verification otp"),
+            (
+                super::EMAIL_OTP_MFA_NOT_ENABLED,
+                "email otp two factor authentication is not enabled",
+            ),
+            (
+                super::PHONE_NOT_LINKED,
+                "phone number is not currently linked",
             ),
         ];
         for (code, needle) in expectations {

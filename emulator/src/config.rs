@@ -254,6 +254,9 @@ pub struct EmulatorConfig {
     /// Deterministic mode: ids, tokens and codes from a fixed-seed generator, a fixed OTP, and
     /// a clock that stands at 2030-01-01T00:00:00Z until moved.
     pub deterministic: bool,
+    /// PIN authentication: a password login answers with a `session_token` (PIN set) or a
+    /// `pinAuthToken` (PIN to set) instead of tokens, finished with the PIN calls.
+    pub pin_login: bool,
 }
 
 impl fmt::Debug for EmulatorConfig {
@@ -269,6 +272,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("totp_issuer", &self.totp_issuer)
             .field("users", &self.users)
             .field("roles", &self.roles)
+            .field("pin_login", &self.pin_login)
             .field("import_dir", &self.import_dir)
             .field("seed_file", &self.seed_file)
             .field("deterministic", &self.deterministic)
@@ -294,6 +298,7 @@ impl Default for EmulatorConfig {
             import_dir: None,
             seed_file: None,
             deterministic: false,
+            pin_login: false,
         }
     }
 }
@@ -349,6 +354,12 @@ impl EmulatorConfig {
     /// Allows callers' link bases on `origin` (see [`EmulatorConfig::allowed_link_origins`]).
     pub fn with_allowed_link_origin(mut self, origin: impl Into<String>) -> Self {
         self.allowed_link_origins.push(origin.into());
+        self
+    }
+
+    /// Turns PIN authentication on (see [`EmulatorConfig::pin_login`]).
+    pub fn with_pin_login(mut self) -> Self {
+        self.pin_login = true;
         self
     }
 

@@ -33,6 +33,11 @@ pub(crate) fn check(ctx: &mut Ctx, cred: Cred) -> Result<(), ApiError> {
             legacy_secret(ctx)?;
             bearer(ctx)
         }
+        Cred::SecretOnly => legacy_secret(ctx),
+        Cred::KeyAndSecret => {
+            api_key(ctx)?;
+            legacy_secret(ctx)
+        }
     }
 }
 

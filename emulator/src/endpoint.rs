@@ -24,6 +24,11 @@ pub(crate) enum Cred {
     Sott,
     /// Legacy `/api/v2` calls: key, secret and token in the query.
     LegacySecret,
+    /// Legacy `/api/v2` calls with only the secret in the query (`secret`), no API key; the
+    /// handler reads what else it needs (a token, a request token).
+    SecretOnly,
+    /// Legacy `/api/v2` calls with the key and the secret in the query and no token.
+    KeyAndSecret,
 }
 
 /// One endpoint.

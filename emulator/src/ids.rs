@@ -71,10 +71,6 @@ impl Ids {
 
     /// A six-digit one-time code ([`FIXED_OTP`] in deterministic mode), for the messages that
     /// carry one in the outbox's `otp` field.
-    #[allow(
-        dead_code,
-        reason = "the phone and email OTP endpoints (issue #13) take their codes from here"
-    )]
     pub(crate) fn one_time_code(&mut self) -> String {
         if self.is_deterministic() {
             return FIXED_OTP.to_owned();

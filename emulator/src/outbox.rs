@@ -16,12 +16,32 @@ pub mod kind {
     pub const EMAIL_VERIFICATION: &str = "email_verification";
     /// Forgot-password reset link.
     pub const RESET_PASSWORD: &str = "reset_password";
-    /// Passwordless login link.
+    /// Passwordless login link (the message also carries the one-time code, `otp`).
     pub const PASSWORDLESS_LOGIN: &str = "passwordless_login";
     /// Delete-account confirmation link.
     pub const DELETE_ACCOUNT: &str = "delete_account";
     /// Welcome email (no token).
     pub const WELCOME: &str = "welcome";
+    /// SMS with the code that verifies a phone number (registration, resend, number update).
+    pub const SMS_PHONE_VERIFICATION: &str = "sms_phone_verification";
+    /// SMS with the code that resets a password (forgot password by phone).
+    pub const SMS_RESET_PASSWORD: &str = "sms_reset_password";
+    /// SMS with a second-factor code (MFA by SMS: set-up and login).
+    pub const SMS_SECOND_FACTOR: &str = "sms_second_factor";
+    /// Reset-PIN email: a link and a one-time code.
+    pub const RESET_PIN: &str = "reset_pin";
+    /// SMS with a reset-PIN code.
+    pub const SMS_RESET_PIN: &str = "sms_reset_pin";
+    /// One-touch login link (email).
+    pub const ONE_TOUCH_LOGIN: &str = "one_touch_login";
+    /// Smart login link (email).
+    pub const SMART_LOGIN: &str = "smart_login";
+    /// SMS with a one-touch login code.
+    pub const SMS_ONE_TOUCH_LOGIN: &str = "sms_one_touch_login";
+    /// SMS with a passwordless login code.
+    pub const SMS_PASSWORDLESS_LOGIN: &str = "sms_passwordless_login";
+    /// Email with a second-factor code (MFA by email OTP: set-up and login).
+    pub const EMAIL_SECOND_FACTOR: &str = "email_second_factor";
 }
 
 /// One captured message: `{"type","to","token","otp","link","sent_at"}`. `Debug` shows the

@@ -92,6 +92,9 @@ const MANAGED: &[&str] = &[
     "qq_captcha_ticket",
     "qq_captcha_randstr",
     "securityanswer",
+    "SecurityQuestionAnswer",
+    "ConsentProfile",
+    "PrivacyPolicy",
     "Options",
 ];
 
@@ -243,7 +246,10 @@ pub(crate) fn profile_json(user: &User) -> Value {
         }
     }
     p.insert("PhoneId".into(), json!(user.phone_id));
-    p.insert("PhoneIdVerified".into(), json!(false));
+    p.insert(
+        "PhoneIdVerified".into(),
+        json!(crate::extras::phone_verified(user)),
+    );
     p.insert(
         "Roles".into(),
         if user.roles.is_empty() {
@@ -270,7 +276,13 @@ pub(crate) fn profile_json(user: &User) -> Value {
         "IsSecurePassword".into(),
         json!(user.password_hash.is_some()),
     );
-    p.insert("Identities".into(), Value::Null);
+    p.insert(
+        "Identities".into(),
+        user.fields
+            .get("Identities")
+            .cloned()
+            .unwrap_or(Value::Null),
+    );
     Value::Object(p)
 }
 

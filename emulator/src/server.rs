@@ -50,6 +50,10 @@ pub(crate) fn app(state: Arc<AppState>) -> Router {
         .route("/emulator/clock", post(admin::advance_clock))
         .route("/emulator/reset", post(admin::reset))
         .route("/emulator/qr", get(admin::qr))
+        .route(
+            "/emulator/social/{provider}",
+            get(crate::social_page::page).post(crate::social_page::grant),
+        )
         .route_layer(axum::middleware::from_fn(local_only::refuse_cross_site))
         .method_not_allowed_fallback(admin::method_not_allowed)
         .fallback(dispatch)

@@ -371,6 +371,23 @@ pub(crate) struct Store {
     pub(crate) roles: BTreeMap<String, BTreeMap<String, bool>>,
     /// Object name (lowercase) → records.
     pub(crate) custom_objects: HashMap<String, Vec<CustomRecord>>,
+    /// State of the catalog endpoints beyond the core flows (webhooks, one-time codes, …).
+    pub(crate) extras: crate::extras::Extras,
+}
+
+impl Store {
+    /// A one-time code of `purpose` for `uid`, sent to `to`: made by the one id source and kept
+    /// in place of the previous code of that purpose for that user.
+    pub(crate) fn issue_otp(
+        &mut self,
+        purpose: crate::extras::OtpPurpose,
+        uid: &str,
+        to: &str,
+        now: OffsetDateTime,
+    ) -> String {
+        let code = self.ids.one_time_code();
+        self.extras.keep_otp(purpose, uid, to, now, code)
+    }
 }
 
 impl Store {
@@ -521,6 +538,7 @@ impl Store {
         for records in self.custom_objects.values_mut() {
             records.retain(|r| r.uid != uid);
         }
+        self.extras.remove_user(uid);
         existed
     }
 }

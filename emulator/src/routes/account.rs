@@ -56,7 +56,16 @@ fn apply_admin_fields(
         user.username = Some(name);
     }
     if let Some(phone) = str_ci(body, "PhoneId") {
+        if store
+            .uid_by_phone(&phone)
+            .is_some_and(|other| other != user.uid)
+        {
+            return Err(ApiError::new(codes::PHONE_ALREADY_REGISTERED));
+        }
         user.phone_id = Some(phone);
+    }
+    if let Some(verified) = bool_ci(body, "PhoneIdVerified") {
+        crate::extras::set_phone_verified(user, verified);
     }
     if let Some(verified) = profile::email_verified_from(body) {
         user.email_verified = verified;
@@ -69,7 +78,10 @@ fn apply_admin_fields(
 
 fn create(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
-    if profile::emails_from(&body)?.is_none_or(|e| e.is_empty()) {
+    // An account needs an email address or a phone number (phone-only sites).
+    if profile::emails_from(&body)?.is_none_or(|e| e.is_empty())
+        && str_ci(&body, "PhoneId").is_none()
+    {
         return Err(ApiError::validation(
             "Email",
             "The Email field is required.",
@@ -130,6 +142,7 @@ fn update(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let mut store = ctx.state.store();
     let mut user = user_ref(&store, &uid)?.clone();
     apply_admin_fields(&store, &mut user, &body)?;
+    super::security::apply_profile_answers(&mut store, &uid, &body)?;
     profile::apply_fields(&mut user, &body, null_support);
     user.modified = ctx.now;
     if !user.is_active {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::{
     consume_link, login_envelope, posted, profile_of, send_link, send_reset_link,
-    send_verification, user_mut, variant_not_supported,
+    send_verification, user_mut,
 };
 use crate::config::{EmailVerification, MfaMode};
 use loginradius::codes;
@@ -54,6 +54,7 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     let password = str_ci(body, "password")
         .ok_or_else(|| ApiError::validation("password", "The password field is required."))?;
     let store = ctx.state.store();
+    let by_phone = str_ci(body, "email").is_none() && str_ci(body, "username").is_none();
     let uid = if let Some(email) = str_ci(body, "email") {
         store.uid_by_email(&email)
     } else if let Some(username) = str_ci(body, "username") {
@@ -82,6 +83,9 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     if !user.is_active {
         return Err(ApiError::new(codes::ACCOUNT_BLOCKED));
     }
+    if by_phone && !crate::extras::phone_verified(user) {
+        return Err(ApiError::new(codes::PHONE_NOT_VERIFIED));
+    }
     if ctx.state.config.email_verification == EmailVerification::Required
         && !user.email_verified
         && !user.emails.is_empty()
@@ -91,15 +95,12 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     Ok(uid)
 }
 
-fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
+pub(crate) fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let emails = profile::emails_from(&body)?.filter(|e| !e.is_empty());
     let Some(emails) = emails else {
         if str_ci(&body, "PhoneId").is_some() {
-            return Err(variant_not_supported(
-                ctx,
-                "a phone number (registration by phone)",
-            ));
+            return super::phone::register(ctx, &body);
         }
         return Err(ApiError::validation(
             "Email",
@@ -192,10 +193,14 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let enabled = store
         .users
         .get(&uid)
-        .is_some_and(User::authenticator_enabled);
+        .is_some_and(User::authenticator_enabled)
+        || super::mfa_otp::any_enabled(&store, &uid);
     let mfa = ctx.state.config.mfa;
     if mfa == MfaMode::Required || (mfa == MfaMode::Optional && enabled) {
         return Err(ApiError::new(codes::MFA_ENABLED));
+    }
+    if ctx.state.config.pin_login {
+        return super::pin::pin_step(ctx, &mut store, &uid);
     }
     login_envelope(ctx, &mut store, &uid)
 }
@@ -210,6 +215,7 @@ fn profile_update(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let null_support = ctx.query.flag("nullsupport");
     let mut store = ctx.state.store();
+    super::security::apply_profile_answers(&mut store, &uid, &body)?;
     let user = user_mut(&mut store, &uid)?;
     profile::apply_fields(user, &body, null_support);
     user.modified = ctx.now;
@@ -303,11 +309,8 @@ fn forgot_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
 fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let Some(token) = str_ci(&body, "resettoken") else {
-        if str_ci(&body, "otp").is_some() {
-            return Err(variant_not_supported(
-                ctx,
-                "an OTP (reset by email/phone OTP)",
-            ));
+        if let Some(otp) = str_ci(&body, "otp") {
+            return reset_password_by_email_otp(ctx, &body, &otp);
         }
         return Err(ApiError::validation(
             "resettoken",
@@ -324,6 +327,41 @@ fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
         LinkKind::ResetPassword,
         codes::VERIFICATION_TOKEN_INVALID,
     )?;
+    let user = user_mut(&mut store, &uid)?;
+    user.password_hash = Some(hash);
+    user.last_password_change = Some(ctx.now);
+    user.modified = ctx.now;
+    Ok(posted())
+}
+
+/// `PUT /auth/password/reset` with `{"email", "otp", "password"}`: the code of the reset email
+/// (1067 wrong, 1069 expired); the emailed link is spent with it.
+fn reset_password_by_email_otp(
+    ctx: &Ctx,
+    body: &Map<String, Value>,
+    otp: &str,
+) -> Result<Value, ApiError> {
+    let email = str_ci(body, "email").ok_or_else(|| ApiError::new(codes::VALID_EMAIL_REQUIRED))?;
+    let password = check_new_password("password", str_ci(body, "password").as_deref())?;
+    let hash = passwords::hash(&password);
+    let mut store = ctx.state.store();
+    let uid = store
+        .uid_by_email(&email)
+        .ok_or_else(|| ApiError::new(codes::EMAIL_NOT_FOUND))?;
+    store
+        .extras
+        .consume_otp(
+            crate::extras::OtpPurpose::ResetPassword,
+            |o| o.uid == uid && o.to.eq_ignore_ascii_case(&email),
+            otp,
+            ctx.now,
+        )
+        .map_err(super::phone::sms_refusal)?;
+    for link in store.links.values_mut() {
+        if link.uid == uid && link.kind == LinkKind::ResetPassword {
+            link.used = true;
+        }
+    }
     let user = user_mut(&mut store, &uid)?;
     user.password_hash = Some(hash);
     user.last_password_change = Some(ctx.now);

@@ -5,7 +5,7 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::auth::authenticate;
-use super::{deleted, login_envelope, profile_of, user_mut, user_ref, variant_not_supported};
+use super::{deleted, login_envelope, profile_of, user_mut, user_ref};
 use crate::authenticator;
 use crate::config::MfaMode;
 use loginradius::codes;
@@ -32,7 +32,7 @@ super::routes! {
 /// The placeholder token LoginRadius sends beside a second-factor challenge.
 const ZERO_TOKEN: &str = "00000000-0000-0000-0000-000000000000";
 
-fn require_mfa_site(ctx: &Ctx) -> Result<(), ApiError> {
+pub(crate) fn require_mfa_site(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx.state.config.mfa == MfaMode::Disabled {
         return Err(ApiError::new(codes::MFA_NOT_ENABLED));
     }
@@ -60,7 +60,7 @@ fn mask_email(email: &str) -> String {
 
 /// The authenticator part of the 2FA settings; creates a pending secret (shown as a QR code)
 /// when the authenticator is not set up yet.
-fn authenticator_settings(
+pub(crate) fn authenticator_settings(
     ctx: &Ctx,
     store: &mut Store,
     uid: &str,
@@ -117,7 +117,8 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let body = ctx.body()?;
     let uid = authenticate(ctx, &body)?;
     let mut store = ctx.state.store();
-    let enabled = user_ref(&store, &uid)?.authenticator_enabled();
+    let enabled = user_ref(&store, &uid)?.authenticator_enabled()
+        || super::mfa_otp::any_enabled(&store, &uid);
     if ctx.state.config.mfa == MfaMode::Optional && !enabled {
         let mut envelope = login_envelope(ctx, &mut store, &uid)?;
         envelope["SecondFactorAuthentication"] = Value::Null;
@@ -136,6 +137,7 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
     challenge.insert("SecondFactorAuthenticationToken".into(), json!(token));
     challenge.insert("ExpireIn".into(), json!(iso(expires)));
     challenge.extend(authenticator_settings(ctx, &mut store, &uid)?);
+    super::mfa_otp::login_challenge(ctx, &mut store, &uid, &mut challenge);
     Ok(json!({
         "SecondFactorAuthentication": challenge,
         "Profile": null,
@@ -146,7 +148,7 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
 
 /// The challenge named by `secondfactorauthenticationtoken`: 1103 when missing or unknown,
 /// 1104 when expired.
-fn challenge_uid(ctx: &Ctx, store: &mut Store) -> Result<(String, String), ApiError> {
+pub(crate) fn challenge_uid(ctx: &Ctx, store: &mut Store) -> Result<(String, String), ApiError> {
     let token = ctx
         .query
         .get("secondfactorauthenticationtoken")
@@ -227,9 +229,9 @@ fn settings(ctx: &mut Ctx) -> Result<Value, ApiError> {
     require_mfa_site(ctx)?;
     let uid = ctx.user_uid()?;
     let mut store = ctx.state.store();
-    Ok(Value::Object(authenticator_settings(
-        ctx, &mut store, &uid,
-    )?))
+    let mut out = authenticator_settings(ctx, &mut store, &uid)?;
+    super::mfa_otp::settings(&store, &uid, &mut out);
+    Ok(Value::Object(out))
 }
 
 fn enable(ctx: &mut Ctx) -> Result<Value, ApiError> {
@@ -241,17 +243,14 @@ fn enable(ctx: &mut Ctx) -> Result<Value, ApiError> {
     profile_of(ctx, &store, &uid)
 }
 
-/// `{"authenticator": true}` removes the authenticator (and its backup codes); the SMS variant
-/// (`otpauthenticator`) is not supported.
+/// `{"authenticator": true}` removes the authenticator (and its backup codes);
+/// `{"otpauthenticator": true}` the SMS second factor (1100 when it is not on).
 fn reset(ctx: &Ctx, uid: &str) -> Result<Value, ApiError> {
     require_mfa_site(ctx)?;
     let body = ctx.body()?;
     if bool_ci(&body, "authenticator") != Some(true) {
-        if bool_ci(&body, "otpauthenticator").is_some() {
-            return Err(variant_not_supported(
-                ctx,
-                "otpauthenticator (SMS OTP authenticator)",
-            ));
+        if bool_ci(&body, "otpauthenticator") == Some(true) {
+            return super::mfa_otp::reset_sms(ctx, uid);
         }
         return Err(ApiError::new(codes::MFA_REMOVAL_INVALID));
     }

@@ -13,14 +13,27 @@ use crate::state::{LinkKind, Store, User};
 use crate::times::iso;
 
 mod account;
+mod account_extra;
 mod auth;
+mod auth_extra;
+mod consent;
 mod contact;
 mod custom_objects;
 mod mfa;
+mod mfa_otp;
+mod one_touch;
 mod passwordless;
+mod passwordless_otp;
+mod phone;
+mod pin;
+mod reauth;
 mod roles;
+mod security;
+mod sessions;
 mod site;
+mod social;
 mod tokens;
+mod webhooks;
 
 /// Declares routes: `route!(GET "/path", Cred, handler)`.
 macro_rules! routes {
@@ -50,6 +63,19 @@ pub(crate) fn all() -> Vec<Route> {
         custom_objects::routes(),
         passwordless::routes(),
         site::routes(),
+        webhooks::routes(),
+        phone::routes(),
+        mfa_otp::routes(),
+        passwordless_otp::routes(),
+        sessions::routes(),
+        account_extra::routes(),
+        security::routes(),
+        pin::routes(),
+        reauth::routes(),
+        consent::routes(),
+        one_touch::routes(),
+        social::routes(),
+        auth_extra::routes(),
     ] {
         all.extend(group);
     }
@@ -123,6 +149,23 @@ pub(crate) fn send_link(
     url: Option<&str>,
     default_url: String,
 ) -> String {
+    send_link_with_otp(ctx, store, kind, uid, to, ttl, url, default_url, None)
+}
+
+/// [`send_link`], the email also carrying the one-time code `otp` (passwordless login emails
+/// carry both).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn send_link_with_otp(
+    ctx: &Ctx,
+    store: &mut Store,
+    kind: LinkKind,
+    uid: &str,
+    to: &str,
+    ttl: time::Duration,
+    url: Option<&str>,
+    default_url: String,
+    otp: Option<String>,
+) -> String {
     let token = store.issue_link(kind, uid, ctx.now + ttl);
     let (message_kind, vtype) = match kind {
         LinkKind::EmailVerification => {
@@ -140,7 +183,7 @@ pub(crate) fn send_link(
         kind: message_kind.to_owned(),
         to: to.to_owned(),
         token: Some(token.clone()),
-        otp: None,
+        otp,
         link: Some(link),
         sent_at: iso(ctx.now),
     });
@@ -152,7 +195,14 @@ pub(crate) fn send_link(
 pub(crate) fn send_reset_link(ctx: &Ctx, store: &mut Store, uid: &str, email: &str) -> String {
     let default = format!("{}/emulator?vtype=reset&vtoken={{token}}", ctx.origin);
     let url = ctx.query.get("resetpasswordurl").map(str::to_owned);
-    send_link(
+    // The email carries a one-time code too, for the reset by email and code.
+    let otp = store.issue_otp(
+        crate::extras::OtpPurpose::ResetPassword,
+        uid,
+        email,
+        ctx.now,
+    );
+    send_link_with_otp(
         ctx,
         store,
         LinkKind::ResetPassword,
@@ -161,6 +211,7 @@ pub(crate) fn send_reset_link(ctx: &Ctx, store: &mut Store, uid: &str, email: &s
         crate::state::LINK_TTL,
         url.as_deref(),
         default,
+        Some(otp),
     )
 }
 
@@ -171,7 +222,14 @@ pub(crate) fn send_verification(ctx: &Ctx, store: &mut Store, uid: &str, email: 
         ctx.origin, ctx.state.config.api_key
     );
     let url = ctx.query.get("verificationurl").map(str::to_owned);
-    send_link(
+    // The email carries a one-time code too, for `PUT /auth/email` (verify by OTP).
+    let otp = store.issue_otp(
+        crate::extras::OtpPurpose::EmailVerification,
+        uid,
+        email,
+        ctx.now,
+    );
+    send_link_with_otp(
         ctx,
         store,
         LinkKind::EmailVerification,
@@ -180,6 +238,7 @@ pub(crate) fn send_verification(ctx: &Ctx, store: &mut Store, uid: &str, email: 
         crate::state::LINK_TTL,
         url.as_deref(),
         default,
+        Some(otp),
     );
 }
 
@@ -218,15 +277,5 @@ pub(crate) fn not_supported(method: &str, template: &str) -> ApiError {
         .with_status(axum::http::StatusCode::NOT_IMPLEMENTED)
         .with_description(format!(
             "{method} {template} is not supported by the LoginRadius emulator. See GET /emulator/coverage for the endpoints it implements."
-        ))
-}
-
-/// A variant of an implemented endpoint that the emulator does not support (phone, OTP…).
-pub(crate) fn variant_not_supported(ctx: &Ctx, what: &str) -> ApiError {
-    ApiError::new(codes::ENDPOINT_NOT_PERMITTED)
-        .with_status(axum::http::StatusCode::NOT_IMPLEMENTED)
-        .with_description(format!(
-            "{} with {what} is not supported by the LoginRadius emulator.",
-            ctx.method
         ))
 }

@@ -1,8 +1,10 @@
-//! Passwordless login by an emailed link.
+//! Passwordless login by an emailed link (the email also carries a one-time code, see
+//! [`passwordless_otp`](super::passwordless_otp)).
 
 use serde_json::Value;
 
-use super::{consume_link, login_envelope, posted, send_link, user_mut};
+use super::{consume_link, login_envelope, posted, send_link_with_otp, user_mut};
+use crate::extras::OtpPurpose;
 use loginradius::codes;
 
 use crate::errors::ApiError;
@@ -38,7 +40,9 @@ fn send(ctx: &mut Ctx) -> Result<Value, ApiError> {
         ctx.origin, ctx.state.config.api_key
     );
     let url = ctx.query.get("verificationurl").map(str::to_owned);
-    send_link(
+    // The email carries a one-time code too, for the verify-by-OTP calls.
+    let otp = store.issue_otp(OtpPurpose::Passwordless, &uid, &to, ctx.now);
+    send_link_with_otp(
         ctx,
         &mut store,
         LinkKind::Passwordless,
@@ -47,6 +51,7 @@ fn send(ctx: &mut Ctx) -> Result<Value, ApiError> {
         PASSWORDLESS_TTL,
         url.as_deref(),
         default,
+        Some(otp),
     );
     Ok(posted())
 }

@@ -515,24 +515,69 @@ async fn coverage_reports_every_endpoint_the_end_to_end_flows_call() {
 }
 
 #[tokio::test]
-async fn a_catalog_endpoint_the_emulator_lacks_answers_not_supported_never_a_fake_success() {
+async fn every_catalog_endpoint_is_implemented_and_none_answers_not_supported() {
     let (emulator, client) =
         emulator(EmulatorConfig::default().with_user(user("jane@example.com"))).await;
+    let implemented = implemented(&emulator).await;
     let coverage = emulator.coverage();
-    assert!(!coverage.is_implemented("GET", "/identity/v2/auth/securityquestion/email"));
-    let e = expect_code(
+    assert_eq!(coverage.catalog_endpoints, 184);
+    assert!(
+        coverage.not_implemented.is_empty(),
+        "not implemented: {:#?}",
+        coverage.not_implemented
+    );
+    assert_eq!(coverage.implemented_count, 184);
+    assert_eq!(implemented.len(), 184);
+
+    // Every endpoint, called with the key and the secret (and nothing else it needs), answers
+    // its own success or error: never the emulator's "not supported".
+    let http = reqwest::Client::new();
+    for endpoint in &coverage.implemented {
+        let (method, path) = (endpoint.method.as_str(), endpoint.path.as_str());
+        let concrete = path.replace('{', "x").replace('}', "");
+        let url = emulator_url(
+            &emulator,
+            &format!(
+                "{concrete}?apikey={k}&key={k}&apisecret={s}&secret={s}",
+                k = emulator.api_key(),
+                s = emulator.api_secret()
+            ),
+        );
+        let mut request = http.request(method.parse().expect("a method"), url);
+        if method != "GET" {
+            request = request.json(&json!({}));
+        }
+        let answer = request.send().await.expect("an answer");
+        let status = answer.status().as_u16();
+        let body: Value = answer.json().await.unwrap_or(Value::Null);
+        assert_ne!(status, 501, "{method} {path}: {body}");
+        assert_ne!(body["ErrorCode"], 909, "{method} {path}: {body}");
+    }
+
+    // The last variant that used to answer "not supported": reset by the emailed code.
+    client
+        .auth()
+        .forgot_password("jane@example.com", "https://app.example.com/reset")
+        .await
+        .expect("forgot");
+    let code = last_message(&emulator, "jane@example.com", message_kind::RESET_PASSWORD)
+        .otp
+        .expect("the reset email carries a code");
+    expect_code(
         client
             .auth()
-            .security_questions_by_email("jane@example.com")
+            .reset_password_by_email_otp("jane@example.com", "000000", "new-password-2")
             .await,
-        909,
+        loginradius::codes::OTP_INVALID,
     );
-    assert_eq!(e.status().map(|s| s.as_u16()), Some(501));
-    let Error::Api { description, .. } = e else {
-        unreachable!()
-    };
-    assert!(
-        description.contains("not supported by the LoginRadius emulator"),
-        "{description}"
-    );
+    client
+        .auth()
+        .reset_password_by_email_otp("jane@example.com", code, "new-password-2")
+        .await
+        .expect("reset by code");
+    client
+        .auth()
+        .login_by_email("jane@example.com", "new-password-2")
+        .await
+        .expect("the new password");
 }

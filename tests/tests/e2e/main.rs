@@ -6,15 +6,26 @@
 //! ephemeral port, so the tests share no state and run in parallel in this one process.
 
 mod account;
+mod account_extra;
+mod consent;
 mod coverage;
 mod custom_objects;
 mod login;
 mod mfa;
+mod mfa_otp;
 mod node_sdk;
+mod one_touch;
 mod passwordless;
+mod passwordless_otp;
 mod passwords;
+mod phone;
+mod pin;
 mod python_sdk;
+mod reauth;
 mod registration;
 mod roles;
+mod security_questions;
 mod signing;
+mod social;
 mod tokens;
+mod webhooks;
