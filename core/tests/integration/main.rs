@@ -38,6 +38,7 @@ mod api_webhooks;
 // The client as a whole: input checks, errors and retries, tracing, the spec's vectors and the
 // reference SDK's catalog.
 mod bad_input;
+mod catalog_against_emulator;
 mod catalog_conformance;
 mod csrf_conformance;
 mod deadline;
