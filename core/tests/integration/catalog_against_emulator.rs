@@ -15,11 +15,14 @@ use loginradius_emulator::{Emulator, EmulatorConfig};
 
 use crate::catalog;
 
-/// Forwards to reqwest and keeps, for each answer, the method, path, status and `ErrorCode`.
+/// One answer: `METHOD /path`, the status, and the `ErrorCode` of an error envelope.
+type Answer = (String, u16, Option<i64>);
+
+/// Forwards to reqwest and keeps every answer.
 #[derive(Clone)]
 struct Observing {
     inner: Arc<ReqwestTransport>,
-    answers: Arc<Mutex<Vec<(String, u16, Option<i64>)>>>,
+    answers: Arc<Mutex<Vec<Answer>>>,
 }
 
 #[async_trait::async_trait]
