@@ -3,8 +3,11 @@
 unchanged, against the LoginRadius emulator through the SDK's custom-domain setting.
 
 Flows: registration with a SOTT and email verification through the emulator outbox, login,
-profile, MFA login with an authenticator (TOTP) code, roles (create, assign, get), and signed
-`/manage` calls (API_REQUEST_SIGNING = True) against an emulator that requires signing.
+profile, consent (submit, verify, update, logs), MFA login with an authenticator (TOTP) code,
+phone registration, SMS-code verification and phone login, an email one-time code as the second
+factor, PIN (set, then log in with it) on a PIN-login emulator, roles (create, assign, get), and
+signed `/manage` calls (API_REQUEST_SIGNING = True) against an emulator that requires signing.
+One-time codes are read from the emulator outbox (`GET /emulator/outbox`, field `otp`).
 
 Every result is asserted; the script exits non-zero on the first failure.
 
@@ -12,6 +15,8 @@ Driven by `tests/tests/python_sdk.rs`, which starts the emulators and passes:
   --base-url / LOGINRADIUS_BASE_URL                  emulator (email verification required,
                                                      MFA optional)
   --signing-base-url / LOGINRADIUS_SIGNING_BASE_URL  emulator that requires request signing
+  --pin-base-url / LOGINRADIUS_PIN_BASE_URL          emulator with PIN login
+  --pin-email / LOGINRADIUS_PIN_EMAIL                a verified user of the PIN emulator
   --api-key / LOGINRADIUS_API_KEY, --api-secret / LOGINRADIUS_API_SECRET  (same for both)
 """
 
@@ -26,6 +31,7 @@ import sys
 import time
 import traceback
 from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
 
 import requests
 from LoginRadius import LoginRadius
@@ -97,6 +103,22 @@ def outbox_token(base_url, to, kind):
     check(messages, f"no {kind} message to {to} in the outbox")
     check(messages[-1].get("token"), f"the {kind} message carries a token")
     return messages[-1]["token"]
+
+
+def outbox_otp(base_url, to, kind):
+    """The one-time code (`otp`) of the newest emulator outbox message of `kind` to `to`."""
+    answer = requests.get(base_url.rstrip("/") + "/emulator/outbox", timeout=10)
+    answer.raise_for_status()
+    messages = [m for m in answer.json()["messages"] if m["to"].lower() == to.lower() and m["type"] == kind]
+    check(messages, f"no {kind} message to {to} in the outbox")
+    code = messages[-1].get("otp")
+    check(code and code.isdigit(), f"the {kind} message carries a numeric code")
+    return code
+
+
+def other_code(code):
+    """A code of the same length that is not `code`."""
+    return f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
 
 
 def sott_window(minutes=10):
@@ -210,6 +232,155 @@ def mfa_flow(lr, email, access_token):
        "mfa.mfa_validate_backup_code")
 
 
+def phone_flow(lr, base_url, phone):
+    step(f"phone registration of {phone} with a SOTT, SMS code verification, phone login")
+    # The SDK writes query values into the URL unencoded: a "+" there would arrive as a space, so
+    # the caller passes the number percent-encoded where the SDK puts it in the query.
+    query_phone = quote(phone, safe="")
+    check(ok(lr.phone_authentication.check_phone_number_availability(query_phone),
+             "phone_authentication.check_phone_number_availability").get("IsExist") is False,
+          "the number is not registered yet")
+    issued = ok(lr.sott.generate_sott(10), "sott.generate_sott")
+    registered = ok(lr.phone_authentication.user_registration_by_phone(
+        {"PhoneId": phone, "Password": PASSWORD, "FirstName": "Phone"}, issued["Sott"]),
+        "phone_authentication.user_registration_by_phone")
+    check(registered.get("IsPosted") is True, "the phone registration is posted")
+    check(ok(lr.phone_authentication.check_phone_number_availability(query_phone),
+             "phone_authentication.check_phone_number_availability").get("IsExist") is True,
+          "the number is registered")
+    error(lr.phone_authentication.login_by_phone({"phone": phone, "password": PASSWORD}), 1066,
+          "phone login before the number is verified")
+
+    code = outbox_otp(base_url, phone, "sms_phone_verification")
+    error(lr.phone_authentication.phone_verification_by_otp(other_code(code), phone), 1067,
+          "a wrong SMS code")
+    verified = ok(lr.phone_authentication.phone_verification_by_otp(code, phone),
+                  "phone_authentication.phone_verification_by_otp")
+    check(verified.get("access_token"), f"the verification signs in: {json.dumps(verified)}")
+    check(verified.get("Profile", {}).get("PhoneId") == phone, "the verified profile has the number")
+    check(verified.get("Profile", {}).get("PhoneIdVerified") is True, "the number is verified")
+    error(lr.phone_authentication.phone_verification_by_otp(code, phone), 1073, "the same code again")
+
+    login = ok(lr.phone_authentication.login_by_phone({"phone": phone, "password": PASSWORD}),
+               "phone_authentication.login_by_phone")
+    check(login.get("access_token"), "the phone login answers an access token")
+    check(login.get("Profile", {}).get("Uid") == verified["Profile"].get("Uid"), "the phone login is the same user")
+    profile = ok(lr.authentication.get_profile_by_access_token(login["access_token"]), "profile after phone login")
+    check(profile.get("FirstName") == "Phone", "the profile has the registered name")
+    error(lr.phone_authentication.login_by_phone({"phone": phone, "password": "wrong-password-1"}), 966,
+          "phone login with a wrong password")
+
+
+def email_otp_mfa_flow(lr, base_url, email):
+    step(f"MFA: an email one-time code as the second factor of {email}'s login")
+    login = ok(lr.authentication.login_by_email({"email": email, "password": PASSWORD}),
+               "authentication.login_by_email")
+    access_token = login.get("access_token")
+    check(access_token, "the login answers an access token")
+    sent = ok(lr.mfa.mfa_email_otp_by_access_token(access_token, email), "mfa.mfa_email_otp_by_access_token")
+    check(sent.get("IsPosted") is True, f"the setup code is sent: {json.dumps(sent)}")
+    code = outbox_otp(base_url, email, "email_second_factor")
+    error(lr.mfa.mfa_validate_email_otp_by_access_token(access_token, {"EmailId": email, "Otp": other_code(code)}),
+          1188, "a wrong email code at setup")
+    enabled = ok(lr.mfa.mfa_validate_email_otp_by_access_token(access_token, {"EmailId": email, "Otp": code}),
+                 "mfa.mfa_validate_email_otp_by_access_token (enable)")
+    check(enabled.get("Email", [{}])[0].get("Value") == email, f"enabling answers the profile: {json.dumps(enabled)}")
+
+    error(lr.authentication.login_by_email({"email": email, "password": PASSWORD}), 1176,
+          "plain login once the email factor is enabled")
+    first = ok(lr.mfa.mfa_login_by_email(email, PASSWORD), "mfa.mfa_login_by_email")
+    challenge = first.get("SecondFactorAuthentication") or {}
+    mfa_token = challenge.get("SecondFactorAuthenticationToken")
+    check(mfa_token, f"the 2FA login returns the challenge: {json.dumps(first)}")
+    check(challenge.get("IsEmailOtpAuthenticatorVerified") is True, "the challenge says the email factor is set up")
+    resent = ok(lr.mfa.mfa_email_otp({"EmailId": email}, mfa_token), "mfa.mfa_email_otp")
+    check(resent.get("IsPosted") is True, f"the login code is sent: {json.dumps(resent)}")
+    code = outbox_otp(base_url, email, "email_second_factor")
+    error(lr.mfa.mfa_validate_email_otp({"EmailId": email, "Otp": other_code(code)}, mfa_token), 1188,
+          "a wrong email code at login")
+    signed_in = ok(lr.mfa.mfa_validate_email_otp({"EmailId": email, "Otp": code}, mfa_token),
+                   "mfa.mfa_validate_email_otp")
+    check(signed_in.get("access_token"), "the second step answers an access token")
+    profile = ok(lr.authentication.get_profile_by_access_token(signed_in["access_token"]),
+                 "profile after the email-code login")
+    check(profile.get("Email", [{}])[0].get("Value") == email, "the email-code login is the same user")
+
+
+def pin_flow(base_url, api_key, api_secret, email):
+    step(f"PIN (a PIN-login site): {email} sets a PIN, then logs in with it")
+    lr = sdk(base_url, api_key, api_secret)
+    first = ok(lr.authentication.login_by_email({"email": email, "password": PASSWORD}),
+               "authentication.login_by_email (asks for a PIN)")
+    auth_token = first.get("pinAuthToken")
+    check(auth_token, f"the first login asks for a PIN to be set: {sorted(first)}")
+    check(not first.get("session_token"), "no session token before a PIN is set")
+    error(lr.pin_authentication.set_pin_by_pin_auth_token({"pin": "4321"}, "not-a-token"), 1239,
+          "setting a PIN with an unknown token")
+    set_pin = ok(lr.pin_authentication.set_pin_by_pin_auth_token({"pin": "4321"}, auth_token),
+                 "pin_authentication.set_pin_by_pin_auth_token")
+    check(set_pin.get("access_token"), "setting the PIN signs in")
+    validated = ok(lr.authentication.auth_validate_access_token(set_pin["access_token"]),
+                   "the token after setting the PIN")
+    check(validated.get("access_token") == set_pin["access_token"], "the token after setting the PIN is live")
+
+    second = ok(lr.authentication.login_by_email({"email": email, "password": PASSWORD}),
+                "authentication.login_by_email (asks for the PIN)")
+    session = second.get("session_token")
+    check(session, f"the next login answers a session token: {sorted(second)}")
+    error(lr.pin_authentication.pin_login({"pin": "0000"}, session), 1236, "a wrong PIN")
+    login = ok(lr.pin_authentication.pin_login({"pin": "4321"}, session), "pin_authentication.pin_login")
+    check(login.get("access_token"), "the PIN login answers an access token")
+    profile = ok(lr.authentication.get_profile_by_access_token(login["access_token"]), "profile after the PIN login")
+    check(profile.get("Email", [{}])[0].get("Value") == email, "the PIN login is the same user")
+    error(lr.pin_authentication.pin_login({"pin": "4321"}, session), 1245, "the session token again")
+
+    third = ok(lr.authentication.login_by_email({"email": email, "password": PASSWORD}), "login for a revoked session")
+    check(third.get("session_token"), "the third login answers a session token")
+    revoked = ok(lr.pin_authentication.in_validate_pin_session_token(third["session_token"]),
+                 "pin_authentication.in_validate_pin_session_token")
+    check(revoked.get("IsPosted") is True, f"the revocation is posted: {json.dumps(revoked)}")
+    error(lr.pin_authentication.pin_login({"pin": "4321"}, third["session_token"]), 1245,
+          "a revoked session token")
+
+
+def consent_flow(lr, email, uid):
+    step(f"consent: submit, verify, update and the logs of {email}")
+    access_token = ok(lr.authentication.login_by_email({"email": email, "password": PASSWORD}),
+                      "authentication.login_by_email")["access_token"]
+    cm = lr.consent_management
+    check(ok(cm.verify_consent_by_access_token(access_token, "Login", False),
+             "consent_management.verify_consent_by_access_token").get("IsValid") is False,
+          "no consent before a submission")
+    error(cm.submit_consent_by_access_token(access_token, {
+        "data": [{"consentOptionId": "no_such_option", "isAccepted": True}],
+        "events": [{"event": "Login", "isCustom": False}]}), 1225, "an unknown consent option")
+    profile = ok(cm.submit_consent_by_access_token(access_token, {
+        "data": [{"consentOptionId": "email_consent", "isAccepted": True},
+                 {"consentOptionId": "sms_consent", "isAccepted": False}],
+        "events": [{"event": "Login", "isCustom": False}]}), "consent_management.submit_consent_by_access_token")
+    shown = profile.get("ConsentProfile") or {}
+    check([v.get("Event") for v in shown.get("AcceptedConsentVersions", [])] == ["Login"],
+          f"the profile shows the accepted form: {json.dumps(shown)}")
+    check(ok(cm.verify_consent_by_access_token(access_token, "Login", False),
+             "consent_management.verify_consent_by_access_token").get("IsValid") is True,
+          "the Login form is accepted")
+
+    updated = ok(cm.update_consent_profile_by_access_token(access_token, {
+        "consents": [{"consentOptionId": "sms_consent", "isAccepted": True}]}),
+        "consent_management.update_consent_profile_by_access_token")
+    consents = {c.get("ConsentOptionId"): c.get("IsAccepted") for c in updated.get("Consents", [])}
+    check(consents == {"email_consent": True, "sms_consent": True}, f"the updated consents: {json.dumps(updated)}")
+
+    logs = ok(cm.get_consent_logs(access_token), "consent_management.get_consent_logs")
+    check(len(logs.get("ConsentLogs", [])) == 2, f"two consent logs: {json.dumps(logs)}")
+    by_uid = ok(cm.get_consent_logs_by_uid(uid), "consent_management.get_consent_logs_by_uid")
+    check(by_uid.get("Uid") == uid and len(by_uid.get("ConsentLogs", [])) == 2, "the logs by uid")
+    check(by_uid["ConsentLogs"][1].get("UpdateType") == "ConsentEditor", "the update is logged as ConsentEditor")
+    error(cm.submit_consent_by_consent_token("not-a-token", {
+        "data": [{"consentOptionId": "email_consent", "isAccepted": True}],
+        "events": [{"event": "Login", "isCustom": False}]}), 1229, "an unknown consent token")
+
+
 def roles_flow(lr, uid, label):
     step(f"roles ({label}): create, list, assign, get")
     created = ok(lr.role.create_roles({"roles": [{"name": "pyeditor", "permissions": {"publish": True, "edit": True}}]}),
@@ -251,10 +422,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", default=os.environ.get("LOGINRADIUS_BASE_URL"))
     parser.add_argument("--signing-base-url", default=os.environ.get("LOGINRADIUS_SIGNING_BASE_URL"))
+    parser.add_argument("--pin-base-url", default=os.environ.get("LOGINRADIUS_PIN_BASE_URL"))
+    parser.add_argument("--pin-email", default=os.environ.get("LOGINRADIUS_PIN_EMAIL"))
     parser.add_argument("--api-key", default=os.environ.get("LOGINRADIUS_API_KEY"))
     parser.add_argument("--api-secret", default=os.environ.get("LOGINRADIUS_API_SECRET"))
     args = parser.parse_args()
-    missing = [n for n in ("base_url", "signing_base_url", "api_key", "api_secret") if not getattr(args, n)]
+    missing = [n for n in ("base_url", "signing_base_url", "pin_base_url", "pin_email", "api_key", "api_secret") if not getattr(args, n)]
     if missing:
         parser.error("missing: " + ", ".join(missing))
 
@@ -265,7 +438,12 @@ def main():
         local_sott_registration(lr, args.base_url, "python-local-sott@example.com")
         access_token, uid = login_and_profile_flow(lr, email)
         roles_flow(lr, uid, "API secret header")
+        consent_flow(lr, email, uid)
         mfa_flow(lr, email, access_token)
+        phone_flow(lr, args.base_url, "+16045552368")
+        local_sott_registration(lr, args.base_url, "python-email-otp@example.com")
+        email_otp_mfa_flow(lr, args.base_url, "python-email-otp@example.com")
+        pin_flow(args.pin_base_url, args.api_key, args.api_secret, args.pin_email)
         signed_flow(args.signing_base_url, args.api_key, args.api_secret)
     except FlowFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr, flush=True)

@@ -21,12 +21,20 @@ fn python() -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn official_python_sdk_runs_registration_login_profile_mfa_roles_and_signed_calls() {
+async fn official_python_sdk_runs_its_flows_against_the_emulator() {
     let python = python();
     // Email verification required (the default) and MFA optional.
     let (main, _client) = emulator(EmulatorConfig::default().with_mfa(MfaMode::Optional)).await;
     let (signing, _signed) = emulator(EmulatorConfig::default().with_required_signing(true)).await;
+    let pin_email = "python-pin@example.com";
+    let (pin, _pinned) = emulator(
+        EmulatorConfig::default()
+            .with_pin_login()
+            .with_user(user(pin_email)),
+    )
+    .await;
     assert_eq!(main.api_key(), signing.api_key());
+    assert_eq!(main.api_key(), pin.api_key());
 
     let mut command = Command::new(&python);
     command
@@ -34,6 +42,8 @@ async fn official_python_sdk_runs_registration_login_profile_mfa_roles_and_signe
         .arg(SCRIPT)
         .args(["--base-url", main.base_url()])
         .args(["--signing-base-url", signing.base_url()])
+        .args(["--pin-base-url", pin.base_url()])
+        .args(["--pin-email", pin_email])
         .env("LOGINRADIUS_API_KEY", main.api_key())
         .env("LOGINRADIUS_API_SECRET", main.api_secret())
         .env("PYTHONDONTWRITEBYTECODE", "1");
@@ -66,6 +76,20 @@ async fn official_python_sdk_runs_registration_login_profile_mfa_roles_and_signe
         ("POST", "/identity/v2/manage/role"),
         ("PUT", "/identity/v2/manage/account/{uid}/role"),
         ("GET", "/identity/v2/manage/account/{uid}/role"),
+        ("GET", "/identity/v2/auth/phone"),
+        ("PUT", "/identity/v2/auth/phone/otp"),
+        ("GET", "/identity/v2/auth/account/2fa/otp/email"),
+        (
+            "PUT",
+            "/identity/v2/auth/account/2fa/verification/otp/email",
+        ),
+        ("POST", "/identity/v2/auth/login/2fa/otp/email"),
+        ("PUT", "/identity/v2/auth/login/2fa/verification/otp/email"),
+        ("POST", "/identity/v2/auth/consent/profile"),
+        ("GET", "/identity/v2/auth/consent/verify"),
+        ("PUT", "/identity/v2/auth/consent"),
+        ("GET", "/identity/v2/auth/consent/logs"),
+        ("GET", "/identity/v2/manage/account/{uid}/consent/logs"),
     ] {
         assert!(
             main.calls(method, path) > 0,
@@ -83,4 +107,15 @@ async fn official_python_sdk_runs_registration_login_profile_mfa_roles_and_signe
         "{:#?}",
         signing.stats()
     );
+    for (method, path) in [
+        ("POST", "/identity/v2/auth/pin/set/pinauthtoken"),
+        ("POST", "/identity/v2/auth/login/pin"),
+        ("GET", "/identity/v2/auth/session_token/invalidate"),
+    ] {
+        assert!(
+            pin.calls(method, path) > 0,
+            "the SDK called {method} {path}: {:#?}",
+            pin.stats()
+        );
+    }
 }
