@@ -1,5 +1,6 @@
 //! The official LoginRadius Node.js SDK (npm `loginradius-sdk`), unchanged, against the
-//! emulator: runs `tests/node/official_sdk_flows.js` (login, profile, roles; unsigned) with the
+//! emulator: runs `tests/node/official_sdk_flows.js` (login, profile, roles, consent, phone,
+//! an email code as the second factor, PIN; unsigned) with the
 //! package named by `LOGINRADIUS_NODE_SDK` (`scripts/test` installs it under
 //! `target/node-sdk` and exports it).
 
@@ -22,11 +23,27 @@ fn sdk_dir() -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn official_node_sdk_runs_login_profile_and_roles() {
+async fn official_node_sdk_runs_its_flows_against_the_emulator() {
     let sdk = sdk_dir();
     let node = std::env::var("LOGINRADIUS_NODE").unwrap_or_else(|_| "node".to_owned());
     let email = "node-sdk@example.com";
-    let (emulator, _client) = emulator(EmulatorConfig::default().with_user(user(email))).await;
+    let otp_email = "node-sdk-otp@example.com";
+    let pin_email = "node-sdk-pin@example.com";
+    // Email verification required (the default) and MFA optional.
+    let (emulator, _client) = emulator(
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user(email))
+            .with_user(user(otp_email)),
+    )
+    .await;
+    let (pin, _pinned) = loginradius_test_support::e2e::emulator(
+        EmulatorConfig::default()
+            .with_pin_login()
+            .with_user(user(pin_email)),
+    )
+    .await;
+    assert_eq!(emulator.api_key(), pin.api_key());
 
     let mut command = Command::new(&node);
     command
@@ -36,7 +53,10 @@ async fn official_node_sdk_runs_login_profile_and_roles() {
         .env("LOGINRADIUS_API_KEY", emulator.api_key())
         .env("LOGINRADIUS_API_SECRET", emulator.api_secret())
         .env("LOGINRADIUS_EMAIL", email)
-        .env("LOGINRADIUS_PASSWORD", PASSWORD);
+        .env("LOGINRADIUS_PASSWORD", PASSWORD)
+        .env("LOGINRADIUS_OTP_EMAIL", otp_email)
+        .env("LOGINRADIUS_PIN_BASE_URL", pin.base_url())
+        .env("LOGINRADIUS_PIN_EMAIL", pin_email);
     let output = run_process(command, Duration::from_secs(120)).await;
     println!("--- official_sdk_flows.js stdout ---\n{}", output.stdout);
     println!("--- official_sdk_flows.js stderr ---\n{}", output.stderr);
@@ -53,11 +73,40 @@ async fn official_node_sdk_runs_login_profile_and_roles() {
         ("GET", "/identity/v2/manage/role"),
         ("PUT", "/identity/v2/manage/account/{uid}/role"),
         ("GET", "/identity/v2/manage/account/{uid}/role"),
+        ("GET", "/identity/v2/manage/account/sott"),
+        ("POST", "/identity/v2/auth/register"),
+        ("GET", "/identity/v2/auth/phone"),
+        ("PUT", "/identity/v2/auth/phone/otp"),
+        ("GET", "/identity/v2/auth/account/2fa/otp/email"),
+        (
+            "PUT",
+            "/identity/v2/auth/account/2fa/verification/otp/email",
+        ),
+        ("POST", "/identity/v2/auth/login/2fa"),
+        ("POST", "/identity/v2/auth/login/2fa/otp/email"),
+        ("PUT", "/identity/v2/auth/login/2fa/verification/otp/email"),
+        ("POST", "/identity/v2/auth/consent/profile"),
+        ("GET", "/identity/v2/auth/consent/verify"),
+        ("PUT", "/identity/v2/auth/consent"),
+        ("GET", "/identity/v2/auth/consent/logs"),
+        ("GET", "/identity/v2/manage/account/{uid}/consent/logs"),
     ] {
         assert!(
             emulator.calls(method, path) > 0,
             "the SDK called {method} {path}: {:#?}",
             emulator.stats()
+        );
+    }
+    for (method, path) in [
+        ("POST", "/identity/v2/auth/login"),
+        ("POST", "/identity/v2/auth/pin/set/pinauthtoken"),
+        ("POST", "/identity/v2/auth/login/pin"),
+        ("GET", "/identity/v2/auth/session_token/invalidate"),
+    ] {
+        assert!(
+            pin.calls(method, path) > 0,
+            "the SDK called {method} {path}: {:#?}",
+            pin.stats()
         );
     }
 }
