@@ -18,6 +18,7 @@
 //! | `GET /mfa/setup` | | [`Flows::mfa_setup`] |
 //! | `POST /mfa/enable` | `{"code"}` | [`Flows::mfa_enable`] |
 //! | `POST /mfa/disable` | | [`Flows::mfa_disable`] |
+//! | `POST /webhooks/loginradius` | | [`WebhookReceiver::receive`](loginradius::web::WebhookReceiver::receive): a LoginRadius webhook, at most 64 KiB (413 above) |
 //!
 //! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
 //! behaviour, no token in any body, the same answer for unknown addresses) is core's, listed
@@ -43,6 +44,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOK
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpRequest, HttpResponse, web};
 use loginradius::web::csrf::{self, CsrfRejection, TrustedOrigins};
+use loginradius::web::webhook::{MAX_WEBHOOK_BODY, WebhookError};
 use loginradius::web::{
     FlowResponse, Flows, LoginInput, Submitted, check_session_wiring, read_input,
 };
@@ -166,6 +168,8 @@ impl AuthRoutes {
         post!("/mfa/enable", mfa_enable);
         post!("/mfa/disable", mfa_disable);
         cfg.service(web::resource("/mfa/setup").route(web::get().to(mfa_setup)));
+        // Server to server: LoginRadius sends no `Origin`; the signature is the protection.
+        cfg.service(web::resource("/webhooks/loginradius").route(web::post().to(webhook)));
     }
 }
 
@@ -308,6 +312,23 @@ async fn mfa_setup(flows: FlowsData, req: HttpRequest) -> HttpResponse {
 async fn mfa_enable(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
     with_input(&flows, &req, &body, |i| flows.mfa_enable(&headers, i)).await
+}
+
+/// `POST /webhooks/loginradius`: a LoginRadius webhook, verified and applied by core's
+/// [`WebhookReceiver`](loginradius::web::WebhookReceiver). The body is read up to
+/// [`MAX_WEBHOOK_BODY`] bytes; a larger one is core's 413 `too_large`.
+async fn webhook(flows: FlowsData, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let answer = match payload.to_bytes_limited(MAX_WEBHOOK_BODY).await {
+        Ok(Ok(body)) => {
+            flows
+                .webhooks()
+                .receive(&headers::request_headers(&req), &body)
+                .await
+        }
+        Ok(Err(_)) => WebhookError::Invalid("the body could not be read").response(),
+        Err(_) => WebhookError::TooLarge.response(),
+    };
+    flow_response(&flows, &req, answer)
 }
 
 async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {

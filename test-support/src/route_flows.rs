@@ -17,7 +17,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use loginradius::auth::{Authenticator, TokenExtractor};
+use loginradius::auth::{Authenticator, Require, TokenExtractor};
+use loginradius::fleet::{BusSignal, FleetEvent};
+use loginradius::web::webhook::{SIGNATURE_HEADER, sign_webhook};
 use loginradius::web::{CookieSecurity, FlowConfig, Flows, Session, SessionCookie};
 use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, SeedUser};
 use serde_json::{Value, json};
@@ -45,6 +47,7 @@ macro_rules! route_flow_scenarios {
             cross_site_posts_are_refused_without_any_state_change,
             upstream_faults_fail_closed_with_503,
             form_login_redirects_to_a_safe_next_and_json_keeps_its_answer,
+            webhooks_are_verified_refusals_change_nothing_and_unassign_roles_evicts,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -109,6 +112,7 @@ struct App {
     emulator: Emulator,
     http: reqwest::Client,
     session: SessionCookie,
+    flows: Flows,
 }
 
 async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
@@ -129,7 +133,7 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
             .verification_url("http://127.0.0.1/verify")
             .passwordless_url("http://127.0.0.1/passwordless"),
     );
-    let server = serve.serve(flows, TRUSTED_ORIGIN).await;
+    let server = serve.serve(flows.clone(), TRUSTED_ORIGIN).await;
     App {
         server,
         emulator,
@@ -138,6 +142,7 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
             .build()
             .unwrap(),
         session,
+        flows,
     }
 }
 
@@ -267,6 +272,38 @@ impl App {
             json!({"email": email, "password": password}),
         )
         .await
+    }
+
+    /// POSTs `body` to the webhook receiver as LoginRadius would, with `signature` if any.
+    async fn webhook(&self, body: Vec<u8>, signature: Option<String>) -> Reply {
+        let url = format!("{}/auth/webhooks/loginradius", self.server.base);
+        let mut request = self
+            .http
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(signature) = signature {
+            request = request.header(SIGNATURE_HEADER, signature);
+        }
+        let response = request.send().await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+        assert_eq!(header("content-type").as_deref(), Some("application/json"));
+        let status = response.status().as_u16();
+        let (set_cookie, retry_after) = (header("set-cookie"), header("retry-after"));
+        let text = response.text().await.unwrap();
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text,
+            set_cookie,
+            retry_after,
+        }
     }
 
     fn outbox_token(&self, to: &str, kind: &str) -> String {
@@ -984,4 +1021,93 @@ pub async fn form_login_redirects_to_a_safe_next_and_json_keeps_its_answer(serve
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body["signed_in"], true);
+}
+
+/// A LoginRadius webhook body at `time`.
+fn hook(name: &str, id: &str, uid: &str, time: time::OffsetDateTime) -> Vec<u8> {
+    let time = time
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    serde_json::to_vec(&json!({"HookName": name, "Time": time, "HookId": id, "Data": {"Uid": uid}}))
+        .unwrap()
+}
+
+/// The webhook receiver refuses a wrong or missing signature (401), a body that is not JSON or
+/// whose `Time` is old (400), a 2 MiB body (413) and a replay (409), and none of them changes
+/// anything: no event is published and the cached role still decides. A valid `UnassignRoles`
+/// is published once and the user is refused the role at once, though it was cached.
+pub async fn webhooks_are_verified_refusals_change_nothing_and_unassign_roles_evicts(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("wes@example.com").roles(["admin"])),
+    )
+    .await;
+    let mut browser = Browser::default();
+    let signed_in = app.login(&mut browser, "wes@example.com", PASSWORD).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+    let Some(Session::SignedIn {
+        access_token, uid, ..
+    }) = browser.cookie.as_deref().and_then(|c| app.read(c))
+    else {
+        panic!("no session");
+    };
+    let auth = app.flows.authenticator();
+    let admin = Require::role("admin");
+    let user = auth.authenticate(&access_token).await.unwrap();
+    assert!(auth.authorize(&user, &admin).await.is_ok());
+    // The role is removed at LoginRadius by another application: the cache still has it.
+    crate::e2e::client(&app.emulator)
+        .roles()
+        .unassign(&uid, ["admin"])
+        .await
+        .unwrap();
+    assert!(auth.authorize(&user, &admin).await.is_ok());
+
+    let mut bus = auth.shared_state().subscribe();
+    let secret = app.emulator.api_secret().to_owned();
+    let sign = |body: &[u8]| Some(sign_webhook(&secret, body));
+    let now = time::OffsetDateTime::now_utc();
+    let good = hook("UnassignRoles", "hook-1", &uid, now);
+    let old = hook(
+        "UnassignRoles",
+        "hook-2",
+        &uid,
+        now - time::Duration::minutes(6),
+    );
+    let mut large = hook("UnassignRoles", "hook-3", &uid, now);
+    large.splice(
+        1..1,
+        format!("\"Pad\":\"{}\",", "x".repeat(2 << 20)).into_bytes(),
+    );
+    for (body, signature, status) in [
+        (good.clone(), Some(sign_webhook("wrong-secret", &good)), 401),
+        (good.clone(), None, 401),
+        (b"not json".to_vec(), sign(b"not json"), 400),
+        (old.clone(), sign(&old), 400),
+        (large.clone(), sign(&large), 413),
+    ] {
+        let reply = app.webhook(body, signature).await;
+        assert_eq!(reply.status, status, "{}", reply.text);
+        assert!(reply.body["error"].is_string(), "{}", reply.text);
+        assert!(!reply.text.contains(&secret));
+    }
+    // Nothing changed: the cached role still decides.
+    assert!(auth.authorize(&user, &admin).await.is_ok());
+
+    let reply = app.webhook(good.clone(), sign(&good)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body, json!({"received": true, "handled": true}));
+    let replay = app.webhook(good.clone(), sign(&good)).await;
+    assert_eq!(replay.status, 409, "{}", replay.text);
+    // The first event on the bus is the valid delivery's: the refusals published nothing.
+    assert_eq!(
+        bus.recv().await,
+        Some(BusSignal::Event(FleetEvent::RolesChanged {
+            uid: uid.clone()
+        }))
+    );
+    let refused = auth.authorize(&user, &admin).await.unwrap_err();
+    assert_eq!(refused.status().as_u16(), 403);
 }

@@ -46,6 +46,7 @@
 //! | `GET /mfa/setup` | – | `{"enabled", "otpauth_uri"?, "qr_code"?, "manual_entry_code"?}` |
 //! | `POST /mfa/enable` | `{"code"}` | `{"enabled": true}` |
 //! | `POST /mfa/disable` | – | `{"enabled": false}` |
+//! | `POST /webhooks/loginradius` | a LoginRadius webhook, signed (at most 64 KiB) | `{"received": true, "handled"}`; 401 bad signature, 400 bad or old body, 409 replay, 413 too large ([`loginradius::web::webhook`]) |
 //!
 //! # CSRF
 //!
@@ -85,6 +86,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Router};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
+use loginradius::web::webhook::{MAX_WEBHOOK_BODY, WebhookError};
 use loginradius::web::{
     FlowResponse, Flows, LoginInput, Submitted, check_session_wiring, read_input,
 };
@@ -164,6 +166,7 @@ where
         .route("/mfa/setup", get(mfa_setup))
         .route("/mfa/enable", post(mfa_enable))
         .route("/mfa/disable", post(mfa_disable))
+        .route("/webhooks/loginradius", post(webhook))
         .with_state(config.flows)
         .layer(csrf)
 }
@@ -284,6 +287,17 @@ async fn mfa_setup(State(f): Flow, headers: HeaderMap) -> Response {
 
 async fn mfa_enable(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
     with_input(&f, &headers, &body, |i| f.mfa_enable(&headers, i)).await
+}
+
+/// `POST /webhooks/loginradius`: a LoginRadius webhook, verified and applied by core's
+/// [`WebhookReceiver`](loginradius::web::WebhookReceiver). The body is read up to
+/// [`MAX_WEBHOOK_BODY`] bytes; a larger one is core's 413 `too_large`.
+async fn webhook(State(f): Flow, headers: HeaderMap, body: Body) -> Response {
+    let answer = match axum::body::to_bytes(body, MAX_WEBHOOK_BODY).await {
+        Ok(body) => f.webhooks().receive(&headers, &body).await,
+        Err(_) => WebhookError::TooLarge.response(),
+    };
+    flow_response(&f, &headers, answer)
 }
 
 async fn mfa_disable(State(f): Flow, headers: HeaderMap) -> Response {

@@ -20,6 +20,8 @@
 //!   [`Authenticator`](crate::auth::Authenticator) accept session-cookie authentication;
 //!   [`Flows::from_client`] sets them up in one step, and [`Flows::new`] refuses an
 //!   authenticator that cannot read the session ([`WiringError`]).
+//! - [`webhook`]: LoginRadius webhooks verified (signature, time window, replay) and turned
+//!   into fleet events ([`WebhookReceiver`], [`Flows::webhooks`]).
 //! - [`error_response`]: LoginRadius errors as the flows' `{"error", "message"}` answers.
 //! - [`qr_svg`] and [`qr_svg_data_uri`]: QR codes of `otpauth://` URIs rendered locally, so a
 //!   TOTP seed never reaches a third-party QR service.
@@ -58,6 +60,7 @@ pub mod openapi;
 mod qr;
 pub mod redirect;
 mod session;
+pub mod webhook;
 
 pub use cookie_security::{CookieSecurity, is_local_request};
 pub use flows::{
@@ -69,3 +72,4 @@ pub use qr::{qr_svg, qr_svg_data_uri};
 pub use session::{
     DEFAULT_COOKIE_NAME, DEFAULT_SESSION_TTL, Key, MAX_COOKIE_BYTES, Session, SessionCookie,
 };
+pub use webhook::{WebhookError, WebhookReceiver};

@@ -41,6 +41,7 @@ use time::OffsetDateTime;
 use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, RejectionKind};
 use crate::models::LoginResponse;
 use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
+use crate::web::webhook::WebhookReceiver;
 use crate::{Error, LoginRadius, codes};
 
 pub use body::{BodyFormat, Submitted, body_format, read_input};
@@ -64,6 +65,9 @@ pub struct FlowConfig {
     pub verification_url: Option<String>,
     /// The page that receives the passwordless-login link.
     pub passwordless_url: Option<String>,
+    /// How old a LoginRadius webhook's `Time` may be (default
+    /// [`DEFAULT_WEBHOOK_WINDOW`](crate::web::webhook::DEFAULT_WEBHOOK_WINDOW)).
+    pub webhook_window: Option<std::time::Duration>,
 }
 
 impl FlowConfig {
@@ -76,6 +80,12 @@ impl FlowConfig {
     /// Sets [`verification_url`](Self::verification_url).
     pub fn verification_url(mut self, url: impl Into<String>) -> Self {
         self.verification_url = Some(url.into());
+        self
+    }
+
+    /// Sets [`webhook_window`](Self::webhook_window).
+    pub fn webhook_window(mut self, window: std::time::Duration) -> Self {
+        self.webhook_window = Some(window);
         self
     }
 
@@ -170,6 +180,16 @@ impl Flows {
     /// The authenticator.
     pub fn authenticator(&self) -> &Authenticator {
         &self.authenticator
+    }
+
+    /// The receiver of LoginRadius webhooks over this authenticator, with the configured
+    /// window (see [`crate::web::webhook`]).
+    pub fn webhooks(&self) -> WebhookReceiver {
+        let receiver = WebhookReceiver::new(self.authenticator.clone());
+        match self.config.webhook_window {
+            Some(window) => receiver.window(window),
+            None => receiver,
+        }
     }
 
     fn client(&self) -> &LoginRadius {
