@@ -52,6 +52,18 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 ///   role change has been published since it was read.
 /// - It never allows on doubt: when LoginRadius cannot answer, the decision is 503.
 ///
+/// # When LoginRadius is slow or down
+///
+/// The upstream work of one decision has one deadline
+/// ([`upstream_deadline`](AuthenticatorBuilder::upstream_deadline), default 3 s) covering every
+/// attempt and backoff: a retry or a `Retry-After` wait that does not fit is not started, and
+/// the answer is a 503 carrying LoginRadius's `Retry-After` when it gave one. A circuit breaker
+/// per endpoint group ([`circuit_breaker`](AuthenticatorBuilder::circuit_breaker)) refuses cold
+/// lookups at once after a run of failures, until a probe succeeds; a bulkhead
+/// ([`max_upstream_lookups`](AuthenticatorBuilder::max_upstream_lookups)) bounds the calls in
+/// flight. All three only make a refusal come sooner; cached users are not affected. See
+/// [`upstream_health`](Self::upstream_health).
+///
 /// Cheap to clone (an `Arc` inside). Building it makes no request; built inside a Tokio
 /// runtime it spawns one task, the listener of its shared state's bus (otherwise the task starts
 /// with the first lookup), which stops when the last clone is dropped.
