@@ -170,6 +170,7 @@ impl std::fmt::Debug for Authenticator {
             .field("cached_tokens", &s.users.entry_count())
             .field("shared_state", &s.replica.fleet)
             .field("bus_down", &s.replica.is_bus_down())
+            .field("upstream", &s.upstream.health())
             .finish_non_exhaustive()
     }
 }
