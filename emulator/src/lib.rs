@@ -292,6 +292,13 @@ impl Emulator {
             .unwrap_or(0)
     }
 
+    /// The most LoginRadius requests (admin endpoints aside) being answered at once since the
+    /// start or the last [`reset_stats`](Self::reset_stats): with a latency fault, how many
+    /// connections a client kept open at once.
+    pub fn max_in_flight(&self) -> u64 {
+        self.state.stats.max_in_flight()
+    }
+
     /// Zeroes the request counters (`DELETE /emulator/stats`).
     pub fn reset_stats(&self) {
         self.state.stats.reset();

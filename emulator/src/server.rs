@@ -73,6 +73,7 @@ async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Respo
     state
         .stats
         .count(stats::key(method.as_str(), template.unwrap_or("(unknown)")));
+    let _in_flight = state.stats.enter();
 
     if let Some(fault) = state.faults.pick(&path, template)
         && let Some(response) = apply_fault(&fault).await

@@ -10,8 +10,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use loginradius::{Error, LoginRadius};
 pub use loginradius_emulator::{
-    EmailVerification, Emulator, EmulatorConfig, MfaMode, OutboxMessage, SeedRoleContext, SeedUser,
-    message_kind,
+    EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, OutboxMessage, SeedRoleContext,
+    SeedUser, message_kind,
 };
 
 use loginradius::RetryPolicy;

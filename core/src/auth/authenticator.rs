@@ -9,6 +9,7 @@ use http::HeaderMap;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use super::breaker::{DEFAULT_COOL_DOWN, DEFAULT_FAILURE_THRESHOLD};
 use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, UserCache};
 use super::cold::{self, MemoKey, Recalled};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
@@ -20,6 +21,10 @@ use super::permissions::{
 };
 use super::replica::{self, DEFAULT_BUS_LOSS_TRUST, Replica};
 use super::token::TokenDigest;
+use super::upstream::{
+    self, Budget, DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, Group, Upstream,
+    UpstreamConfig, UpstreamError, UpstreamHealth,
+};
 use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
 use crate::client::role_events::RoleChangeListener;
 use crate::config::Clock;
@@ -46,6 +51,18 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 ///   is kept with the user, and used while it is fresh (within its caches' lifetimes) and no
 ///   role change has been published since it was read.
 /// - It never allows on doubt: when LoginRadius cannot answer, the decision is 503.
+///
+/// # When LoginRadius is slow or down
+///
+/// The upstream work of one decision has one deadline
+/// ([`upstream_deadline`](AuthenticatorBuilder::upstream_deadline), default 3 s) covering every
+/// attempt and backoff: a retry or a `Retry-After` wait that does not fit is not started, and
+/// the answer is a 503 carrying LoginRadius's `Retry-After` when it gave one. A circuit breaker
+/// per endpoint group ([`circuit_breaker`](AuthenticatorBuilder::circuit_breaker)) refuses cold
+/// lookups at once after a run of failures, until a probe succeeds; a bulkhead
+/// ([`max_upstream_lookups`](AuthenticatorBuilder::max_upstream_lookups)) bounds the calls in
+/// flight. All three only make a refusal come sooner; cached users are not affected. See
+/// [`upstream_health`](Self::upstream_health).
 ///
 /// Cheap to clone (an `Arc` inside). Building it makes no request; built inside a Tokio
 /// runtime it spawns one task, the listener of its shared state's bus (otherwise the task starts
@@ -127,6 +144,8 @@ struct Shared {
     client: LoginRadius,
     users: UserCache,
     roles: Arc<RoleData>,
+    /// The deadline, circuits and bulkhead of the upstream lookups.
+    upstream: Arc<Upstream>,
     /// The same caches, with the shared state and the bus that keeps them current.
     replica: Arc<Replica>,
     /// Seals the validations shared with the other replicas; none without an API secret.
@@ -151,6 +170,7 @@ impl std::fmt::Debug for Authenticator {
             .field("cached_tokens", &s.users.entry_count())
             .field("shared_state", &s.replica.fleet)
             .field("bus_down", &s.replica.is_bus_down())
+            .field("upstream", &s.upstream.health())
             .finish_non_exhaustive()
     }
 }
@@ -174,6 +194,10 @@ pub struct AuthenticatorBuilder {
     verbose: bool,
     shared_state: Option<Arc<dyn SharedState>>,
     bus_loss_trust: Duration,
+    upstream_deadline: Duration,
+    max_upstream_lookups: usize,
+    failure_threshold: u32,
+    cool_down: Duration,
 }
 
 impl AuthenticatorBuilder {
@@ -189,6 +213,38 @@ impl AuthenticatorBuilder {
     /// [`DEFAULT_BUS_LOSS_TRUST`], 5 s).
     pub fn bus_loss_trust(mut self, trust: Duration) -> Self {
         self.bus_loss_trust = trust;
+        self
+    }
+
+    /// The total time the upstream work of one decision may take while its request waits
+    /// (default [`DEFAULT_UPSTREAM_DEADLINE`], 3 s): token validation, profile, roles, role
+    /// contexts and definitions, every attempt and every backoff included. A retry or a
+    /// `Retry-After` wait that does not fit is not started: the answer is a 503 at once, with
+    /// LoginRadius's `Retry-After` when it gave one. Calls made outside a decision keep the
+    /// client's own timeouts.
+    pub fn upstream_deadline(mut self, deadline: Duration) -> Self {
+        self.upstream_deadline = deadline;
+        self
+    }
+
+    /// The most upstream calls this authenticator has in flight at once (default
+    /// [`DEFAULT_MAX_UPSTREAM_LOOKUPS`], 32; size it for the transport's connection pool).
+    /// Further lookups wait for a place within their deadline, else are refused with 503.
+    /// Simultaneous lookups of one token still make one call.
+    pub fn max_upstream_lookups(mut self, max: usize) -> Self {
+        self.max_upstream_lookups = max;
+        self
+    }
+
+    /// The circuit breakers of the upstream lookups, one for token validation and profiles,
+    /// one for the Role API: after `failure_threshold` consecutive failures (timeouts, 5xx,
+    /// 429, unreadable answers, transport failures; not 4xx answers such as an invalid token)
+    /// lookups are refused at once with 503 for `cool_down`, then one probe is let through;
+    /// its success closes the circuit (defaults [`DEFAULT_FAILURE_THRESHOLD`], 5, and
+    /// [`DEFAULT_COOL_DOWN`], 10 s). See [`Authenticator::upstream_health`].
+    pub fn circuit_breaker(mut self, failure_threshold: u32, cool_down: Duration) -> Self {
+        self.failure_threshold = failure_threshold;
+        self.cool_down = cool_down;
         self
     }
 
@@ -299,6 +355,23 @@ impl AuthenticatorBuilder {
         lifetime("role definitions TTL", self.definitions_ttl)?;
         positive("Retry-After", self.retry_after)?;
         lifetime("bus loss trust", self.bus_loss_trust)?;
+        lifetime("upstream deadline", self.upstream_deadline)?;
+        lifetime("circuit breaker cool-down", self.cool_down)?;
+        if self.max_upstream_lookups == 0
+            || self.max_upstream_lookups > tokio::sync::Semaphore::MAX_PERMITS
+            || self.failure_threshold == 0
+        {
+            return Err(Error::Config(
+                "the authenticator's upstream lookups and failure threshold must be positive"
+                    .into(),
+            ));
+        }
+        let upstream = Arc::new(Upstream::new(UpstreamConfig {
+            deadline: self.upstream_deadline,
+            max_in_flight: self.max_upstream_lookups,
+            failure_threshold: self.failure_threshold,
+            cool_down: self.cool_down,
+        }));
         if self.max_tokens == 0 || self.max_users == 0 {
             return Err(Error::Config(
                 "the authenticator's cache capacities must be positive".into(),
@@ -322,6 +395,7 @@ impl AuthenticatorBuilder {
                 definitions_ttl: self.definitions_ttl,
                 max_users: self.max_users,
             },
+            Arc::clone(&upstream),
         ));
         let users = cache::user_cache(self.max_tokens);
         let fleet = self
@@ -348,6 +422,7 @@ impl AuthenticatorBuilder {
                 users,
                 client: self.client,
                 roles,
+                upstream,
                 replica,
                 memo_key,
                 extractor: self.extractor,
@@ -393,6 +468,30 @@ impl Failure {
         }
     }
 
+    /// Classifies a guarded token call's failure: a refusal of the guard is 503 (with what is
+    /// left of an open circuit's cool-down).
+    fn of_token_upstream(e: &UpstreamError) -> Self {
+        match e {
+            UpstreamError::Call(e) => Self::of_token_call(e),
+            refused => Self::of_refusal(refused),
+        }
+    }
+
+    /// Classifies a guarded Role API call's failure.
+    fn of_role_upstream(e: &UpstreamError) -> Self {
+        match e {
+            UpstreamError::Call(e) => Self::of_role_call(e),
+            refused => Self::of_refusal(refused),
+        }
+    }
+
+    fn of_refusal(e: &UpstreamError) -> Self {
+        match e {
+            UpstreamError::Open { retry_after, .. } => Self::Unavailable(Some(*retry_after)),
+            _ => Self::Unavailable(None),
+        }
+    }
+
     /// Of two failures, the one that decides: a certain 401 first.
     fn rank(&self) -> u8 {
         match self {
@@ -424,6 +523,10 @@ impl Authenticator {
             verbose: false,
             shared_state: None,
             bus_loss_trust: DEFAULT_BUS_LOSS_TRUST,
+            upstream_deadline: DEFAULT_UPSTREAM_DEADLINE,
+            max_upstream_lookups: DEFAULT_MAX_UPSTREAM_LOOKUPS,
+            failure_threshold: DEFAULT_FAILURE_THRESHOLD,
+            cool_down: DEFAULT_COOL_DOWN,
         }
     }
 
@@ -486,11 +589,35 @@ impl Authenticator {
         &self,
         headers: &HeaderMap,
     ) -> Result<AuthenticatedUser, Rejection> {
+        self.authenticate_headers_within(headers, &self.budget())
+            .await
+    }
+
+    /// [`authenticate_headers`](Self::authenticate_headers) within `budget`.
+    async fn authenticate_headers_within(
+        &self,
+        headers: &HeaderMap,
+        budget: &Budget,
+    ) -> Result<AuthenticatedUser, Rejection> {
         match self.extract(headers)? {
             // The extracted token is moved into the user: no copy of it.
-            Some(token) => self.authenticate_token(Cow::Owned(token)).await,
+            Some(token) => self.authenticate_token(Cow::Owned(token), budget).await,
             None => Err(self.reject(RejectionKind::MissingToken)),
         }
+    }
+
+    /// A fresh time budget for the upstream work of one decision.
+    fn budget(&self) -> Budget {
+        Budget::new(self.shared.upstream.total)
+    }
+
+    /// The state of the upstream guard: both circuits (token lookups, Role API) and the
+    /// lookups in flight. While a circuit is open, cold lookups of its group are refused with
+    /// 503 at once; cached users keep working. Transitions are logged with target
+    /// `loginradius::auth::breaker` (`WARN` when a circuit opens, `INFO` when it half-opens or
+    /// closes).
+    pub fn upstream_health(&self) -> UpstreamHealth {
+        self.shared.upstream.health()
     }
 
     /// Like [`authenticate_headers`](Self::authenticate_headers), but a missing, invalid or
@@ -514,7 +641,8 @@ impl Authenticator {
         if !extract::is_acceptable(token.expose()) {
             return Err(self.reject(RejectionKind::InvalidToken));
         }
-        self.authenticate_token(Cow::Borrowed(token)).await
+        self.authenticate_token(Cow::Borrowed(token), &self.budget())
+            .await
     }
 
     /// [`authenticate`](Self::authenticate) on an acceptable token, borrowed (copied into the
@@ -522,6 +650,7 @@ impl Authenticator {
     async fn authenticate_token(
         &self,
         token: Cow<'_, AccessToken>,
+        budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
         let span = tracing::debug_span!(
             "loginradius.auth.authenticate",
@@ -530,10 +659,10 @@ impl Authenticator {
         );
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
-            return self.authenticate_inner(token, &span).await;
+            return self.authenticate_inner(token, &span, budget).await;
         }
         let result = self
-            .authenticate_inner(token, &span)
+            .authenticate_inner(token, &span, budget)
             .instrument(span.clone())
             .await;
         match &result {
@@ -547,6 +676,7 @@ impl Authenticator {
         &self,
         token: Cow<'_, AccessToken>,
         span: &tracing::Span,
+        budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
         let key = token.digest();
         // The warm path: a plain lookup, no fetch future built. A miss goes to the coalescing
@@ -561,7 +691,7 @@ impl Authenticator {
                     .is_some_and(|cutoff| entry.validated_at < cutoff) =>
             {
                 self.shared.users.invalidate(&key).await;
-                Box::pin(self.fetch_user(&key, &token, span)).await
+                Box::pin(self.fetch_user(&key, &token, span, budget)).await
             }
             Some(entry) => {
                 if !span.is_disabled() {
@@ -569,7 +699,7 @@ impl Authenticator {
                 }
                 Ok(entry)
             }
-            None => Box::pin(self.fetch_user(&key, &token, span)).await,
+            None => Box::pin(self.fetch_user(&key, &token, span, budget)).await,
         };
         match result {
             Ok(entry) => {
@@ -594,6 +724,7 @@ impl Authenticator {
         key: &TokenDigest,
         token: &AccessToken,
         span: &tracing::Span,
+        budget: &Budget,
     ) -> Result<CachedUser, Arc<Failure>> {
         self.shared.replica.ensure_listening();
         let generation = self.shared.replica.user_generation();
@@ -605,7 +736,7 @@ impl Authenticator {
             .try_get_with_by_ref(key, async {
                 fetched.store(true, Ordering::Relaxed);
                 // Boxed: the lookup's future (two HTTP calls) is large.
-                Box::pin(self.lookup_across_fleet(key, token)).await
+                Box::pin(self.lookup_across_fleet(key, token, budget)).await
             })
             .await;
         if self.shared.replica.user_generation() != generation {
@@ -626,16 +757,17 @@ impl Authenticator {
         &self,
         key: &TokenDigest,
         token: &AccessToken,
+        budget: &Budget,
     ) -> Result<CachedUser, Failure> {
         let fleet = &self.shared.replica.fleet;
         let Some(seal) = &self.shared.memo_key else {
             // Without the API secret a shared validation could not be trusted: validate alone.
-            return self.lookup(token).await;
+            return self.lookup(token, budget).await;
         };
         let memo_key = cold::memo_key(key);
         match self.recall(seal, key, &memo_key).await {
             Recalled::User(user) => return Ok(user),
-            Recalled::Unusable => return self.lookup(token).await,
+            Recalled::Unusable => return self.lookup(token, budget).await,
             Recalled::Absent => {}
         }
         match fleet
@@ -644,7 +776,7 @@ impl Authenticator {
         {
             Ok(true) => {
                 let started = replica::now_ms();
-                let result = self.lookup(token).await;
+                let result = self.lookup(token, budget).await;
                 if let Some((memo, ttl)) = cold::memo_of(
                     seal,
                     key,
@@ -659,8 +791,10 @@ impl Authenticator {
                 result
             }
             Ok(false) => {
-                let deadline = Instant::now() + cold::WAIT_FOR;
-                while Instant::now() < deadline {
+                // Never past the decision's own deadline.
+                let deadline =
+                    (tokio::time::Instant::now() + cold::WAIT_FOR).min(budget.deadline());
+                while tokio::time::Instant::now() < deadline {
                     tokio::time::sleep(cold::POLL_EVERY).await;
                     match self.recall(seal, key, &memo_key).await {
                         Recalled::User(user) => return Ok(user),
@@ -668,11 +802,11 @@ impl Authenticator {
                         Recalled::Absent => {}
                     }
                 }
-                self.lookup(token).await
+                self.lookup(token, budget).await
             }
             Err(e) => {
                 tracing::debug!(error = %e, "shared state unavailable: validating alone");
-                self.lookup(token).await
+                self.lookup(token, budget).await
             }
         }
     }
@@ -714,15 +848,34 @@ impl Authenticator {
     }
 
     /// One upstream lookup: validation (for the expiry) and profile, concurrently.
-    async fn lookup(&self, token: &AccessToken) -> Result<CachedUser, Failure> {
+    /// Every call goes through the upstream guard, within `budget`.
+    async fn lookup(&self, token: &AccessToken, budget: &Budget) -> Result<CachedUser, Failure> {
         let validated_at = Instant::now();
         let auth = self.shared.client.auth();
+        let upstream = &self.shared.upstream;
+        let deadline = budget.deadline();
+        let profile = auth
+            .profile(token.as_secret().clone())
+            .deadline(deadline)
+            .send();
         let (profile, expires_at) = if self.shared.validate_tokens {
-            let (validated, profile) = tokio::join!(
-                auth.validate_token(token.as_secret().clone()).send(),
-                auth.profile(token.as_secret().clone()).send()
-            );
-            match (validated, profile) {
+            let validated = auth
+                .validate_token(token.as_secret().clone())
+                .deadline(deadline)
+                .send();
+            // Both calls are one unit for the circuit (a half-open circuit's probe is the
+            // whole lookup) and take two places in the bulkhead.
+            let both = upstream
+                .guard(
+                    Group::Tokens,
+                    deadline,
+                    2,
+                    async { tokio::join!(validated, profile) },
+                    |(a, b)| upstream::outcome(a).and(upstream::outcome(b)),
+                )
+                .await
+                .map_err(|e| Failure::of_token_upstream(&e))?;
+            match both {
                 (Ok(validated), Ok(profile)) => (profile, validated.expires_in),
                 (Err(a), Err(b)) => {
                     let (a, b) = (Failure::of_token_call(&a), Failure::of_token_call(&b));
@@ -731,11 +884,10 @@ impl Authenticator {
                 (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(Failure::of_token_call(&e)),
             }
         } else {
-            let profile = auth
-                .profile(token.as_secret().clone())
-                .send()
+            let profile = upstream
+                .call(Group::Tokens, deadline, profile)
                 .await
-                .map_err(|e| Failure::of_token_call(&e))?;
+                .map_err(|e| Failure::of_token_upstream(&e))?;
             (profile, None)
         };
         if profile.uid.trim().is_empty() {
@@ -765,13 +917,23 @@ impl Authenticator {
         user: &AuthenticatedUser,
         require: &Require,
     ) -> Result<(), Rejection> {
+        self.authorize_within(user, require, &self.budget()).await
+    }
+
+    /// [`authorize`](Self::authorize) within `budget`.
+    async fn authorize_within(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+        budget: &Budget,
+    ) -> Result<(), Rejection> {
         let span = tracing::debug_span!("loginradius.auth.authorize", outcome = Empty);
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
-            return self.authorize_inner(user, require).await;
+            return self.authorize_inner(user, require, budget).await;
         }
         let result = self
-            .authorize_inner(user, require)
+            .authorize_inner(user, require, budget)
             .instrument(span.clone())
             .await;
         match &result {
@@ -785,6 +947,7 @@ impl Authenticator {
         &self,
         user: &AuthenticatedUser,
         require: &Require,
+        budget: &Budget,
     ) -> Result<(), Rejection> {
         let mut now = self.shared.clock.now();
         if user.is_expired_at(now) {
@@ -806,7 +969,7 @@ impl Authenticator {
             match remembered {
                 Some(met) => met,
                 None => {
-                    let grants = Box::pin(self.read_grants(user, &needs)).await?;
+                    let grants = Box::pin(self.read_grants(user, &needs, budget)).await?;
                     // Role-context expiry is judged at decision time, after the reads.
                     now = self.shared.clock.now();
                     require.is_met(&grants, now)
@@ -831,14 +994,20 @@ impl Authenticator {
         &self,
         user: &AuthenticatedUser,
         needs: &Needs,
+        budget: &Budget,
     ) -> Result<Grants, Rejection> {
         self.shared.replica.ensure_listening();
         let fresh = self
             .shared
             .roles
-            .grants(user.uid.as_str(), needs, self.shared.replica.cutoff())
+            .grants(
+                user.uid.as_str(),
+                needs,
+                self.shared.replica.cutoff(),
+                budget,
+            )
             .await
-            .map_err(|e| self.reject_for(&Failure::of_role_call(&e)))?;
+            .map_err(|e| self.reject_for(&Failure::of_role_upstream(&e)))?;
         let grants = fresh.value.clone();
         if fresh.generation == self.shared.roles.generation() {
             user.grants.remember(&user.uid, fresh, Instant::now());
@@ -847,9 +1016,15 @@ impl Authenticator {
     }
 
     /// The whole check for one request: token from the headers, user, then `require`.
+    /// The upstream work of both steps shares one deadline
+    /// ([`upstream_deadline`](AuthenticatorBuilder::upstream_deadline)).
     pub async fn decide(&self, headers: &HeaderMap, require: &Require) -> Decision {
-        match self.authenticate_headers(headers).await {
-            Ok(user) => self.check(user, require).await,
+        let budget = self.budget();
+        match self.authenticate_headers_within(headers, &budget).await {
+            Ok(user) => match self.authorize_within(&user, require, &budget).await {
+                Ok(()) => Decision::Allow(user),
+                Err(rejection) => Decision::Reject(rejection),
+            },
             Err(rejection) => Decision::Reject(rejection),
         }
     }

@@ -16,6 +16,7 @@
 //! [`AuthenticatorBuilder::shared_state`].
 
 mod authenticator;
+mod breaker;
 mod cache;
 mod cold;
 mod decision;
@@ -27,9 +28,11 @@ mod policy;
 mod replica;
 mod require;
 mod token;
+mod upstream;
 mod user;
 
 pub use authenticator::{Authenticator, AuthenticatorBuilder, DEFAULT_MAX_USERS, MAX_CACHE_TTL};
+pub use breaker::{CircuitState, DEFAULT_COOL_DOWN, DEFAULT_FAILURE_THRESHOLD};
 pub use cache::{DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS};
 pub use decision::{
     DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind, retry_after_value,
@@ -42,4 +45,5 @@ pub use policy::Policy;
 pub use replica::DEFAULT_BUS_LOSS_TRUST;
 pub use require::Require;
 pub use token::{AccessToken, MAX_TOKEN_LEN, Uid};
+pub use upstream::{DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, UpstreamHealth};
 pub use user::AuthenticatedUser;

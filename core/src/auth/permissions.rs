@@ -20,9 +20,10 @@ use moka::Equivalent;
 use moka::future::Cache;
 
 use super::grants::{Definitions, Grants, Needs};
+use super::upstream::{Budget, Group, Upstream, UpstreamError};
+use crate::LoginRadius;
 use crate::client::role_events::RoleChange;
 use crate::models::{RoleContext, RoleList};
-use crate::{Error, LoginRadius};
 
 /// Default lifetime of a user's cached roles.
 pub const DEFAULT_ROLES_TTL: Duration = Duration::from_secs(60);
@@ -67,6 +68,8 @@ impl<T> Fresh<T> {
 /// several kilobytes it never polls.
 pub(crate) struct RoleData {
     client: LoginRadius,
+    /// The deadline, circuit and bulkhead every Role API call goes through.
+    upstream: Arc<Upstream>,
     config: RoleCacheConfig,
     roles: Cache<String, Fresh<Arc<[String]>>>,
     contexts: Cache<String, Fresh<Arc<[RoleContext]>>>,
@@ -84,8 +87,8 @@ async fn fetch_once<K, Q, V>(
     cache: &Cache<K, V>,
     changes: &AtomicU64,
     key: &Q,
-    fetch: impl Future<Output = Result<V, Error>>,
-) -> Result<V, Arc<Error>>
+    fetch: impl Future<Output = Result<V, UpstreamError>>,
+) -> Result<V, Arc<UpstreamError>>
 where
     K: Hash + Eq + Send + Sync + 'static,
     Q: Equivalent<K> + ToOwned<Owned = K> + Hash + ?Sized,
@@ -109,9 +112,14 @@ pub(crate) struct RoleCacheConfig {
 }
 
 impl RoleData {
-    pub(crate) fn new(client: LoginRadius, config: RoleCacheConfig) -> Self {
+    pub(crate) fn new(
+        client: LoginRadius,
+        config: RoleCacheConfig,
+        upstream: Arc<Upstream>,
+    ) -> Self {
         Self {
             client,
+            upstream,
             config,
             roles: Cache::builder()
                 .name("loginradius.auth.roles")
@@ -140,11 +148,17 @@ impl RoleData {
 
     /// The user's roles, from the cache or the Role API (concurrent misses coalesced, failures
     /// not cached).
-    pub(crate) async fn roles(&self, uid: &str) -> Result<Fresh<Arc<[String]>>, Arc<Error>> {
+    pub(crate) async fn roles(
+        &self,
+        uid: &str,
+        budget: &Budget,
+    ) -> Result<Fresh<Arc<[String]>>, Arc<UpstreamError>> {
         fetch_once(&self.roles, &self.changes, uid, async {
             let generation = self.generation();
             tracing::debug!("fetching the user's roles");
-            let roles = Box::pin(self.client.roles().of_user(uid).into_future()).await?;
+            let deadline = budget.deadline();
+            let call = self.client.roles().of_user(uid).deadline(deadline).send();
+            let roles = Box::pin(self.upstream.call(Group::Roles, deadline, call)).await?;
             Ok(Fresh::new(
                 Arc::from(roles.roles),
                 self.config.roles_ttl,
@@ -158,11 +172,19 @@ impl RoleData {
     pub(crate) async fn contexts(
         &self,
         uid: &str,
-    ) -> Result<Fresh<Arc<[RoleContext]>>, Arc<Error>> {
+        budget: &Budget,
+    ) -> Result<Fresh<Arc<[RoleContext]>>, Arc<UpstreamError>> {
         fetch_once(&self.contexts, &self.changes, uid, async {
             let generation = self.generation();
             tracing::debug!("fetching the user's role contexts");
-            let list = Box::pin(self.client.roles().contexts_of_user(uid).into_future()).await?;
+            let deadline = budget.deadline();
+            let call = self
+                .client
+                .roles()
+                .contexts_of_user(uid)
+                .deadline(deadline)
+                .send();
+            let list = Box::pin(self.upstream.call(Group::Roles, deadline, call)).await?;
             Ok(Fresh::new(
                 Arc::from(list.contexts),
                 self.config.contexts_ttl,
@@ -173,11 +195,16 @@ impl RoleData {
     }
 
     /// The role definitions.
-    pub(crate) async fn definitions(&self) -> Result<Fresh<Arc<Definitions>>, Arc<Error>> {
+    pub(crate) async fn definitions(
+        &self,
+        budget: &Budget,
+    ) -> Result<Fresh<Arc<Definitions>>, Arc<UpstreamError>> {
         fetch_once(&self.definitions, &self.changes, &(), async {
             let generation = self.generation();
             tracing::debug!("fetching the role definitions");
-            let list = Box::pin(self.client.roles().list().into_future()).await?;
+            let deadline = budget.deadline();
+            let call = self.client.roles().list().deadline(deadline).send();
+            let list = Box::pin(self.upstream.call(Group::Roles, deadline, call)).await?;
             Ok(Fresh::new(
                 Arc::new(definitions(list)),
                 self.config.definitions_ttl,
@@ -195,35 +222,41 @@ impl RoleData {
         uid: &str,
         needs: &Needs,
         cutoff: Option<Instant>,
-    ) -> Result<Fresh<Grants>, Arc<Error>> {
+        budget: &Budget,
+    ) -> Result<Fresh<Grants>, Arc<UpstreamError>> {
         // The warm path: plain lookups, one after the other, with no fetch futures to build
         // and no join to poll. A part missing (or expired) falls through to the fetching path.
         if let Some(grants) = self.cached_grants(uid, needs, cutoff).await {
             return Ok(grants);
         }
         // Boxed, so the warm path's future does not carry the fetching path's size.
-        Box::pin(self.fetch_grants(uid, needs)).await
+        Box::pin(self.fetch_grants(uid, needs, budget)).await
     }
 
     /// Fetches what `needs` asks for, concurrently.
-    async fn fetch_grants(&self, uid: &str, needs: &Needs) -> Result<Fresh<Grants>, Arc<Error>> {
+    async fn fetch_grants(
+        &self,
+        uid: &str,
+        needs: &Needs,
+        budget: &Budget,
+    ) -> Result<Fresh<Grants>, Arc<UpstreamError>> {
         let roles = async {
             if needs.roles {
-                self.roles(uid).await.map(Some)
+                self.roles(uid, budget).await.map(Some)
             } else {
                 Ok(None)
             }
         };
         let contexts = async {
             if needs.contexts {
-                self.contexts(uid).await.map(Some)
+                self.contexts(uid, budget).await.map(Some)
             } else {
                 Ok(None)
             }
         };
         let definitions = async {
             if needs.definitions {
-                self.definitions().await.map(Some)
+                self.definitions(budget).await.map(Some)
             } else {
                 Ok(None)
             }

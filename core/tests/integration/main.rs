@@ -49,6 +49,7 @@ mod tracing_spans;
 mod vectors;
 
 // The auth engine: lookups, roles, decisions, tracing.
+mod auth_breaker;
 mod auth_decision;
 mod auth_lookup;
 mod auth_roles;

@@ -317,7 +317,8 @@ pub(crate) fn error_message(error: &loginradius::Error) -> String {
 }
 
 /// Rejections as pages: unauthenticated browsers go to `/login?next=…` (the preset from
-/// `loginradius-axum`); a missing role is a 403 page, an outage a 503 page with `Retry-After`.
+/// `loginradius-axum`); a missing role is a 403 page, an outage a 503 page with `Retry-After`
+/// that says when to try again.
 pub(crate) fn rejection_handler(templates: Templates) -> RejectionHandler {
     let login = RejectionHandler::redirect_html_to("/login");
     RejectionHandler::new(move |rejection, parts| {
@@ -332,9 +333,7 @@ pub(crate) fn rejection_handler(templates: Templates) -> RejectionHandler {
             StatusCode::FORBIDDEN => {
                 "You are signed in, but this page needs the admin role.".to_owned()
             }
-            StatusCode::SERVICE_UNAVAILABLE => {
-                "The identity service is unavailable, try again in a moment.".to_owned()
-            }
+            StatusCode::SERVICE_UNAVAILABLE => unavailable_message(rejection.retry_after()),
             _ => rejection.message().to_owned(),
         };
         let mut response = templates.error_page(status, &message);
@@ -349,9 +348,36 @@ pub(crate) fn rejection_handler(templates: Templates) -> RejectionHandler {
     })
 }
 
+/// The text of the 503 page: when to try again, in the `Retry-After` header's whole seconds.
+fn unavailable_message(retry_after: Option<std::time::Duration>) -> String {
+    match retry_after {
+        Some(delay) => format!(
+            "The identity service is unavailable, try again in {} s.",
+            loginradius::auth::retry_after_value(delay)
+                .to_str()
+                .unwrap_or("a few")
+        ),
+        None => "The identity service is unavailable, try again in a moment.".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::MfaSetup;
+    use std::time::Duration;
+
+    use super::{MfaSetup, unavailable_message};
+
+    #[test]
+    fn the_unavailable_page_says_when_to_try_again_as_retry_after_does() {
+        assert_eq!(
+            unavailable_message(Some(Duration::from_millis(6500))),
+            "The identity service is unavailable, try again in 7 s."
+        );
+        assert_eq!(
+            unavailable_message(None),
+            "The identity service is unavailable, try again in a moment."
+        );
+    }
 
     #[test]
     fn debug_of_the_mfa_setup_hides_the_authenticator_secret() {
