@@ -9,10 +9,11 @@ use serde_json::{Map, Value, json};
 
 use loginradius::codes;
 
+use super::phone::email_refusal;
 use super::security::{answers_in, check_answers};
 use super::{login_envelope, posted, user_mut};
 use crate::errors::ApiError;
-use crate::extras::{OtpPurpose, OtpRefusal};
+use crate::extras::OtpPurpose;
 use crate::request::{Ctx, get_ci, str_ci};
 
 super::routes! {
@@ -52,10 +53,7 @@ fn verify_email_by_otp(ctx: &mut Ctx) -> Result<Value, ApiError> {
             &otp,
             ctx.now,
         )
-        .map_err(|r| match r {
-            OtpRefusal::Invalid => ApiError::new(codes::EMAIL_OTP_INVALID),
-            OtpRefusal::Expired => ApiError::new(codes::EMAIL_OTP_EXPIRED),
-        })?;
+        .map_err(email_refusal)?;
     // The emailed link is spent with its code.
     for link in store.links.values_mut() {
         if link.uid == uid && link.kind == crate::state::LinkKind::EmailVerification {

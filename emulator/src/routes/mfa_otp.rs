@@ -7,10 +7,10 @@ use serde_json::{Map, Value, json};
 use loginradius::codes;
 
 use super::mfa::{challenge_uid, require_mfa_site};
-use super::phone::{phone_in, send_sms, sms_refusal};
+use super::phone::{email_refusal, phone_in, send_sms, sms_refusal};
 use super::{deleted, login_envelope, posted, profile_of, user_ref};
 use crate::errors::ApiError;
-use crate::extras::{OtpPurpose, OtpRefusal};
+use crate::extras::OtpPurpose;
 use crate::outbox::{OutboxMessage, kind};
 use crate::request::{Ctx, str_ci};
 use crate::state::Store;
@@ -238,10 +238,7 @@ fn use_email_code(ctx: &Ctx, store: &mut Store, uid: &str) -> Result<(), ApiErro
             &otp,
             ctx.now,
         )
-        .map_err(|r| match r {
-            OtpRefusal::Invalid => ApiError::new(codes::EMAIL_OTP_INVALID),
-            OtpRefusal::Expired => ApiError::new(codes::EMAIL_OTP_EXPIRED),
-        })?;
+        .map_err(email_refusal)?;
     store.extras.factors_mut(uid).email_enabled = true;
     Ok(())
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use loginradius::codes;
 
-use super::phone::{phone_in, send_sms, sms_refusal};
+use super::phone::{phone_in, sms_refusal, text_code_to_registered};
 use super::{login_envelope, user_mut};
 use crate::errors::ApiError;
 use crate::extras::{OtpPurpose, set_phone_verified};
@@ -27,19 +27,12 @@ fn send_phone(ctx: &mut Ctx) -> Result<Value, ApiError> {
         query.insert("phone".into(), Value::String(phone.to_owned()));
     }
     let phone = phone_in(&query, "phone")?;
-    let mut store = ctx.state.store();
-    let uid = store
-        .uid_by_phone(&phone)
-        .ok_or_else(|| ApiError::new(codes::PHONE_NOT_REGISTERED))?;
-    let receipt = send_sms(
+    text_code_to_registered(
         ctx,
-        &mut store,
+        &phone,
         OtpPurpose::Passwordless,
         kind::SMS_PASSWORDLESS_LOGIN,
-        &uid,
-        &phone,
-    );
-    Ok(serde_json::json!({ "IsPosted": true, "Data": receipt }))
+    )
 }
 
 fn otp_in(body: &Map<String, Value>) -> Result<String, ApiError> {

@@ -73,6 +73,30 @@ pub(crate) fn sms_refusal(refusal: OtpRefusal) -> ApiError {
     }
 }
 
+/// The refusal of an emailed code: 1188 wrong, 1187 expired.
+pub(crate) fn email_refusal(refusal: OtpRefusal) -> ApiError {
+    match refusal {
+        OtpRefusal::Invalid => ApiError::new(codes::EMAIL_OTP_INVALID),
+        OtpRefusal::Expired => ApiError::new(codes::EMAIL_OTP_EXPIRED),
+    }
+}
+
+/// Texts a code of `purpose` to the account registered with `phone` (1117 when none) and
+/// answers `{"IsPosted": true, "Data": receipt}`.
+pub(crate) fn text_code_to_registered(
+    ctx: &Ctx,
+    phone: &str,
+    purpose: OtpPurpose,
+    message_kind: &str,
+) -> Result<Value, ApiError> {
+    let mut store = ctx.state.store();
+    let uid = store
+        .uid_by_phone(phone)
+        .ok_or_else(|| ApiError::new(codes::PHONE_NOT_REGISTERED))?;
+    let receipt = send_sms(ctx, &mut store, purpose, message_kind, &uid, phone);
+    Ok(posted_with(receipt))
+}
+
 /// The `otp` query (or body) value; 1134 when missing.
 fn otp_of(ctx: &Ctx, body: &Map<String, Value>) -> Result<String, ApiError> {
     ctx.query
@@ -270,19 +294,12 @@ fn remove(ctx: &mut Ctx) -> Result<Value, ApiError> {
 /// `POST /auth/password/otp`: texts a reset code; 1117 when the number is not registered.
 fn forgot_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let phone = phone_in(&ctx.body()?, "phone")?;
-    let mut store = ctx.state.store();
-    let uid = store
-        .uid_by_phone(&phone)
-        .ok_or_else(|| ApiError::new(codes::PHONE_NOT_REGISTERED))?;
-    let receipt = send_sms(
+    text_code_to_registered(
         ctx,
-        &mut store,
+        &phone,
         OtpPurpose::ResetPassword,
         kind::SMS_RESET_PASSWORD,
-        &uid,
-        &phone,
-    );
-    Ok(posted_with(receipt))
+    )
 }
 
 /// `PUT /auth/password/otp` with `{"phone", "otp", "password"}`: 1067 wrong code, 1069

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use loginradius::codes;
 
-use super::phone::{phone_in, send_sms, sms_refusal};
+use super::phone::{phone_in, sms_refusal, text_code_to_registered};
 use super::security::{answers_in, check_answers};
 use super::{link, login_envelope, posted, profile_of, user_ref};
 use crate::errors::ApiError;
@@ -243,19 +243,7 @@ fn forgot_by_username(ctx: &mut Ctx) -> Result<Value, ApiError> {
 
 fn forgot_by_phone(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let phone = phone_in(&ctx.body()?, "phone")?;
-    let mut store = ctx.state.store();
-    let uid = store
-        .uid_by_phone(&phone)
-        .ok_or_else(|| ApiError::new(codes::PHONE_NOT_REGISTERED))?;
-    let receipt = send_sms(
-        ctx,
-        &mut store,
-        OtpPurpose::PinReset,
-        kind::SMS_RESET_PIN,
-        &uid,
-        &phone,
-    );
-    Ok(json!({ "IsPosted": true, "Data": receipt }))
+    text_code_to_registered(ctx, &phone, OtpPurpose::PinReset, kind::SMS_RESET_PIN)
 }
 
 /// Sets the PIN of `uid` to `pin` (any reset-PIN tokens and codes are spent).

@@ -8,12 +8,12 @@ use serde_json::{Value, json};
 use loginradius::codes;
 
 use super::mfa::{authenticator_settings, require_mfa_site};
-use super::phone::sms_refusal;
+use super::phone::{email_refusal, sms_refusal};
 use super::security::{answers_in, check_answers, factor_enabled};
 use super::{posted, user_mut, user_ref};
 use crate::authenticator;
 use crate::errors::ApiError;
-use crate::extras::{Fresh, OtpPurpose, OtpRefusal, ReauthKind, ReauthProof, fresh};
+use crate::extras::{Fresh, OtpPurpose, ReauthKind, ReauthProof, fresh};
 use crate::outbox::{OutboxMessage, kind};
 use crate::passwords;
 use crate::request::{Ctx, str_ci};
@@ -163,10 +163,7 @@ fn by_email(ctx: &mut Ctx) -> Result<Value, ApiError> {
             &otp,
             ctx.now,
         )
-        .map_err(|r| match r {
-            OtpRefusal::Invalid => ApiError::new(codes::EMAIL_OTP_INVALID),
-            OtpRefusal::Expired => ApiError::new(codes::EMAIL_OTP_EXPIRED),
-        })?;
+        .map_err(email_refusal)?;
     Ok(proof(ctx, &mut store, ReauthKind::SecondFactor, &uid))
 }
 
