@@ -108,9 +108,9 @@ pub(crate) fn single_data_item(map: &Map<String, Value>) -> Option<Map<String, V
 }
 
 /// Implements `Deserialize` for a model whose derives carry `#[serde(remote = "Self")]`: the
-/// body's keys that spell one of the listed names in another casing are renamed first, then an
-/// optional `fixup` runs on the object, then the derived code decodes it. `Serialize` goes
-/// through the derived code unchanged.
+/// body's keys that spell one of the listed names in another casing are renamed first; with
+/// `at_least_one`, a body holding none of them is refused; then an optional `fixup` runs on the
+/// object, then the derived code decodes it. `Serialize` goes through the derived code unchanged.
 macro_rules! any_case {
     ($ty:ty, [$($name:literal),* $(,)?], at_least_one) => {
         $crate::models::shape::any_case!($ty, [$($name),*], |_: &mut ::serde_json::Map<String, ::serde_json::Value>| {}, [$($name),*]);
@@ -138,22 +138,7 @@ macro_rules! any_case {
         $crate::models::shape::any_case!($ty, [$($name),*], |_: &mut ::serde_json::Map<String, ::serde_json::Value>| {});
     };
     ($ty:ty, [$($name:literal),* $(,)?], $fixup:expr) => {
-        impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let mut map =
-                    <::serde_json::Map<String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(d)?;
-                $crate::models::shape::canonical_keys(&mut map, &[$($name),*]);
-                let fixup: fn(&mut ::serde_json::Map<String, ::serde_json::Value>) = $fixup;
-                fixup(&mut map);
-                $crate::models::failure::nested(::serde_json::Value::Object(map), |d| <$ty>::deserialize(d))
-            }
-        }
-
-        impl ::serde::Serialize for $ty {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                <$ty>::serialize(self, s)
-            }
-        }
+        $crate::models::shape::any_case!($ty, [$($name),*], $fixup, []);
     };
 }
 pub(crate) use any_case;
