@@ -19,9 +19,17 @@ use crate::rejection::AuthRejection;
 type Extraction<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
 
 /// The user lookup of one request, kept in its extensions so that every extractor and guard of
-/// the request shares it (and simultaneous extractors wait for the same lookup).
+/// the request shares it (and simultaneous extractors wait for the same lookup), with the
+/// request's one upstream budget: the lookup and every authorization of the request wait for
+/// LoginRadius at most the authenticator's upstream deadline in total.
 #[derive(Clone, Default)]
-struct Lookup(Rc<OnceCell<Result<auth::AuthenticatedUser, Rejection>>>);
+struct Lookup(Rc<LookupState>);
+
+#[derive(Default)]
+struct LookupState {
+    user: OnceCell<Result<auth::AuthenticatedUser, Rejection>>,
+    budget: std::cell::OnceCell<auth::Budget>,
+}
 
 impl Lookup {
     /// The lookup of `req`, from its extensions (stored there on the first call of the request).
@@ -37,6 +45,11 @@ impl Lookup {
         }
     }
 
+    /// The request's upstream budget (made on the first call of the request).
+    fn budget(&self, authenticator: &auth::Authenticator) -> &auth::Budget {
+        self.0.budget.get_or_init(|| authenticator.budget())
+    }
+
     /// The user of `req` with the authenticator `authenticator`, by reference: looked up on the
     /// first call of the request, remembered for the rest of it.
     async fn user(
@@ -45,9 +58,12 @@ impl Lookup {
         authenticator: &auth::Authenticator,
     ) -> &Result<auth::AuthenticatedUser, Rejection> {
         self.0
+            .user
             .get_or_init(|| async {
                 let headers = headers::token_headers(req, authenticator.token_sources());
-                authenticator.authenticate_headers(&headers).await
+                authenticator
+                    .authenticate_headers_within(&headers, self.budget(authenticator))
+                    .await
             })
             .await
     }
@@ -86,7 +102,7 @@ async fn decide<T>(
     let lookup = Lookup::of(req);
     let outcome = match lookup.user(req, &authenticator).await {
         Ok(user) => authenticator
-            .authorize(user, require)
+            .authorize_within(user, require, lookup.budget(&authenticator))
             .await
             .map(|()| keep(user)),
         Err(rejection) => Err(rejection.clone()),

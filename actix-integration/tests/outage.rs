@@ -172,3 +172,34 @@ async fn the_role_api_circuit_opens_refuses_at_once_and_closes_on_a_good_probe()
         CircuitState::Closed { failures: 0 }
     );
 }
+
+/// The guard looks the user up and authorizes in two steps of one request: both share the
+/// request's one budget. Token validation and the Role API each answer after 0.7 s here,
+/// 1.4 s together: past the 1 s deadline, so the request is refused at the deadline (with a
+/// budget per step it would be let in after 1.4 s).
+#[actix_web::test]
+async fn the_lookup_and_the_authorization_of_a_request_share_one_deadline() {
+    let emulator = emulator().await;
+    let client = client(&emulator);
+    let cold = login(&client).await;
+    let app = app!(authenticator(client, u32::MAX, Duration::from_secs(10)));
+    for path in ["/identity/v2/auth/access_token/validate", ROLES] {
+        emulator
+            .add_fault(Fault::latency(Duration::from_millis(700)).only_path(path))
+            .unwrap();
+    }
+    let (status, retry_after, took) = call(&app, "/admin", &cold).await;
+    assert_eq!(
+        status, 503,
+        "refused when the two steps overrun the one deadline"
+    );
+    assert!(retry_after.is_some());
+    assert!(took < DEADLINE + SLACK, "refused after {took:?}");
+
+    // Each step alone fits: with only the Role API slow, the same request gets in.
+    emulator.clear_faults();
+    emulator
+        .add_fault(Fault::latency(Duration::from_millis(700)).only_path(ROLES))
+        .unwrap();
+    assert_eq!(call(&app, "/admin", &cold).await.0, 200);
+}

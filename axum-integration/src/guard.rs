@@ -179,7 +179,7 @@ async fn refusal(
         Err(rejection) => return Some((rejection, None)),
     };
     let outcome = match context.resolve(headers).await {
-        Ok(user) => context.authenticator().authorize(user, require).await,
+        Ok(user) => context.authorize(user, require).await,
         Err(rejection) => Err(rejection.clone()),
     };
     outcome
@@ -196,7 +196,7 @@ pub(crate) async fn check(
     require: &Require,
 ) -> Result<loginradius::auth::AuthenticatedUser, AuthRejection> {
     let (context, user) = user_of(parts).await?;
-    match context.authenticator().authorize(&user, require).await {
+    match context.authorize(&user, require).await {
         Ok(()) => Ok(user),
         Err(rejection) => Err(AuthRejection::new(
             rejection,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use http::{HeaderMap, Request};
-use loginradius::auth::{AuthenticatedUser, Authenticator, Rejection};
+use loginradius::auth::{AuthenticatedUser, Authenticator, Budget, Rejection, Require};
 use loginradius::web::Flows;
 use tokio::sync::OnceCell;
 use tower::{Layer, Service};
@@ -184,6 +184,7 @@ where
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         request.extensions_mut().insert(AuthContext {
             inner: Arc::new(ContextInner {
+                budget: self.config.authenticator.budget(),
                 config: self.config.clone(),
                 user: OnceCell::new(),
             }),
@@ -205,6 +206,9 @@ pub struct AuthContext {
 struct ContextInner {
     config: Arc<Config>,
     user: OnceCell<Result<AuthenticatedUser, Rejection>>,
+    /// The request's one upstream budget, shared by the lookup of the user and every later
+    /// authorization (guards, extractors) of the request.
+    budget: Budget,
 }
 
 impl fmt::Debug for AuthContext {
@@ -234,8 +238,24 @@ impl AuthContext {
                 self.inner
                     .config
                     .authenticator
-                    .authenticate_headers(headers)
+                    .authenticate_headers_within(headers, &self.inner.budget)
             })
+            .await
+    }
+
+    /// Decides `require` for `user` within the request's upstream budget: the user's lookup
+    /// and every authorization of one request wait for LoginRadius at most the
+    /// authenticator's [`upstream_deadline`](loginradius::auth::AuthenticatorBuilder::upstream_deadline)
+    /// in total.
+    pub async fn authorize(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+    ) -> Result<(), Rejection> {
+        self.inner
+            .config
+            .authenticator
+            .authorize_within(user, require, &self.inner.budget)
             .await
     }
 

@@ -331,3 +331,37 @@ async fn a_burst_of_200_cold_requests_stays_within_the_bulkhead() {
     // The warm user was never affected.
     assert_eq!(setup.get("/me", &warm).await.0, 200);
 }
+
+/// The layer looks the user up and the guard authorizes later in the same request: both steps
+/// share the request's one budget. Token validation and the Role API each answer after 0.7 s
+/// here, 1.4 s together: past the 1 s deadline, so the request is refused at the deadline
+/// (with a budget per step it would be let in after 1.4 s).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_layer_and_a_guard_share_one_deadline_per_request() {
+    let setup = setup(u32::MAX, Duration::from_secs(10), 32).await;
+    let cold = setup.login().await;
+    for path in [VALIDATE, "/identity/v2/manage/account/{uid}/role"] {
+        setup
+            .emulator
+            .add_fault(Fault::latency(Duration::from_millis(700)).only_path(path))
+            .unwrap();
+    }
+    let (status, retry_after, took) = setup.get("/admin", &cold).await;
+    assert_eq!(
+        status, 503,
+        "refused when the two steps overrun the one deadline"
+    );
+    assert!(retry_after.is_some());
+    assert!(took < DEADLINE + SLACK, "refused after {took:?}");
+
+    // Each step alone fits: with only the Role API slow, the same request gets in.
+    setup.emulator.clear_faults();
+    setup
+        .emulator
+        .add_fault(
+            Fault::latency(Duration::from_millis(700))
+                .only_path("/identity/v2/manage/account/{uid}/role"),
+        )
+        .unwrap();
+    assert_eq!(setup.get("/admin", &cold).await.0, 200);
+}

@@ -593,8 +593,9 @@ impl Authenticator {
             .await
     }
 
-    /// [`authenticate_headers`](Self::authenticate_headers) within `budget`.
-    async fn authenticate_headers_within(
+    /// [`authenticate_headers`](Self::authenticate_headers) within `budget`, the request's
+    /// budget when its decision is made in several steps (see [`Budget`]).
+    pub async fn authenticate_headers_within(
         &self,
         headers: &HeaderMap,
         budget: &Budget,
@@ -606,8 +607,10 @@ impl Authenticator {
         }
     }
 
-    /// A fresh time budget for the upstream work of one decision.
-    fn budget(&self) -> Budget {
+    /// A fresh time budget for the upstream work of one request, of
+    /// [`upstream_deadline`](AuthenticatorBuilder::upstream_deadline). Its clock starts at the
+    /// first upstream call made within it.
+    pub fn budget(&self) -> Budget {
         Budget::new(self.shared.upstream.total)
     }
 
@@ -920,8 +923,9 @@ impl Authenticator {
         self.authorize_within(user, require, &self.budget()).await
     }
 
-    /// [`authorize`](Self::authorize) within `budget`.
-    async fn authorize_within(
+    /// [`authorize`](Self::authorize) within `budget`, the request's budget when its decision
+    /// is made in several steps (see [`Budget`]).
+    pub async fn authorize_within(
         &self,
         user: &AuthenticatedUser,
         require: &Require,

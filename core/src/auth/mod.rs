@@ -45,5 +45,7 @@ pub use policy::Policy;
 pub use replica::DEFAULT_BUS_LOSS_TRUST;
 pub use require::Require;
 pub use token::{AccessToken, MAX_TOKEN_LEN, Uid};
-pub use upstream::{DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, UpstreamHealth};
+pub use upstream::{
+    Budget, DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, UpstreamHealth,
+};
 pub use user::AuthenticatedUser;

@@ -47,10 +47,19 @@ pub(crate) enum UpstreamError {
     Shed,
 }
 
-/// The time budget of one decision: its deadline is set by the first upstream call it needs
-/// (a warm decision never reads the clock for it), and shared by every later one.
+/// The time budget of the upstream work done for one request: its deadline is set by the first
+/// upstream call it needs (a warm decision never reads the clock for it), and shared by every
+/// later one.
+///
+/// [`Authenticator::decide`](super::Authenticator::decide) uses one budget for its two steps.
+/// When a request is decided in several steps (a layer authenticates, a guard or an extractor
+/// authorizes later), the adapters keep one budget in the request and pass it to
+/// [`authenticate_headers_within`](super::Authenticator::authenticate_headers_within) and
+/// [`authorize_within`](super::Authenticator::authorize_within), so the whole request waits
+/// for LoginRadius at most [`upstream_deadline`](super::AuthenticatorBuilder::upstream_deadline).
+/// Get one from [`Authenticator::budget`](super::Authenticator::budget).
 #[derive(Debug)]
-pub(crate) struct Budget {
+pub struct Budget {
     total: Duration,
     deadline: OnceLock<Instant>,
 }
@@ -67,6 +76,11 @@ impl Budget {
     /// The deadline: `total` after the first time it is asked for.
     pub(crate) fn deadline(&self) -> Instant {
         *self.deadline.get_or_init(|| Instant::now() + self.total)
+    }
+
+    /// True once an upstream call has started the budget's clock.
+    pub fn is_started(&self) -> bool {
+        self.deadline.get().is_some()
     }
 }
 

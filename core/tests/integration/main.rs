@@ -43,6 +43,7 @@ mod catalog_conformance;
 mod csrf_conformance;
 mod deadline;
 mod errors;
+mod flows_deadline;
 mod retry_budget;
 mod samples;
 mod tracing_spans;

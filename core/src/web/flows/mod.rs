@@ -196,6 +196,14 @@ impl Flows {
         self.authenticator.client()
     }
 
+    /// The deadline of a sign-in's LoginRadius calls: the authenticator's
+    /// [`upstream_deadline`](crate::auth::AuthenticatorBuilder::upstream_deadline) from now, like
+    /// any lookup made while a visitor waits (a sign-in answers 503 with `Retry-After` rather
+    /// than hold the visitor while LoginRadius is slow). Other writes keep the client's timeouts.
+    fn sign_in_deadline(&self) -> tokio::time::Instant {
+        self.authenticator.budget().deadline()
+    }
+
     /// The signed-in user: the session cookie's token, else the authenticator's other token
     /// sources (such as `Authorization: Bearer`).
     pub async fn current_user(&self, headers: &HeaderMap) -> FlowResult<AuthenticatedUser> {

@@ -36,6 +36,7 @@ impl Flows {
                 .client()
                 .passwordless()
                 .verify_link(input.token)
+                .deadline(self.sign_in_deadline())
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;

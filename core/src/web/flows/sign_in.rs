@@ -33,10 +33,12 @@ impl Flows {
         valid_email(&input.email)?;
         non_empty("password", &input.password)?;
         let password = input.password;
+        let deadline = self.sign_in_deadline();
         match self
             .client()
             .auth()
             .login_by_email(&input.email, password.clone())
+            .deadline(deadline)
             .send()
             .await
         {
@@ -46,6 +48,7 @@ impl Flows {
                     .client()
                     .mfa()
                     .login_by_email(&input.email, password)
+                    .deadline(deadline)
                     .send()
                     .await
                     .map_err(|e| error_response(&e))?;
@@ -99,6 +102,7 @@ impl Flows {
             .client()
             .mfa()
             .verify_authenticator_code(mfa_token.as_secret().clone(), code)
+            .deadline(self.sign_in_deadline())
             .send()
             .await
         {
