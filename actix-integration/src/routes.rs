@@ -18,6 +18,7 @@
 //! | `GET /mfa/setup` | | [`Flows::mfa_setup`] |
 //! | `POST /mfa/enable` | `{"code"}` | [`Flows::mfa_enable`] |
 //! | `POST /mfa/disable` | | [`Flows::mfa_disable`] |
+//! | `GET /sessions` | | [`Flows::sessions`] |
 //! | `POST /webhooks/loginradius` | | [`WebhookReceiver::receive`](loginradius::web::WebhookReceiver::receive): a LoginRadius webhook, at most 64 KiB (413 above) |
 //!
 //! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
@@ -168,6 +169,7 @@ impl AuthRoutes {
         post!("/mfa/enable", mfa_enable);
         post!("/mfa/disable", mfa_disable);
         cfg.service(web::resource("/mfa/setup").route(web::get().to(mfa_setup)));
+        cfg.service(web::resource("/sessions").route(web::get().to(sessions)));
         // Server to server: LoginRadius sends no `Origin`; the signature is the protection.
         cfg.service(web::resource("/webhooks/loginradius").route(web::post().to(webhook)));
     }
@@ -329,6 +331,11 @@ async fn webhook(flows: FlowsData, req: HttpRequest, payload: web::Payload) -> H
         Err(_) => WebhookError::TooLarge.response(),
     };
     flow_response(&flows, &req, answer)
+}
+
+async fn sessions(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.sessions(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
 }
 
 async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {

@@ -48,6 +48,7 @@ macro_rules! route_flow_scenarios {
             upstream_faults_fail_closed_with_503,
             form_login_redirects_to_a_safe_next_and_json_keeps_its_answer,
             webhooks_are_verified_refusals_change_nothing_and_unassign_roles_evicts,
+            sessions_are_registered_listed_without_tokens_and_ended_by_sign_out_and_idleness,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -1110,4 +1111,92 @@ pub async fn webhooks_are_verified_refusals_change_nothing_and_unassign_roles_ev
     );
     let refused = auth.authorize(&user, &admin).await.unwrap_err();
     assert_eq!(refused.status().as_u16(), 403);
+}
+
+/// Each sign-in is a session in the shared registry with a short user-agent summary;
+/// `GET /sessions` lists the user's sessions (no token), sign-out removes its own and tells the
+/// fleet, a signed-out cookie replayed is refused, and an idle session is refused and removed.
+pub async fn sessions_are_registered_listed_without_tokens_and_ended_by_sign_out_and_idleness(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("sam@example.com")),
+    )
+    .await;
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    let (mut a, mut b) = (Browser::default(), Browser::default());
+    let body = json!({"email": "sam@example.com", "password": PASSWORD});
+    let login = app
+        .send(
+            &mut a,
+            reqwest::Method::POST,
+            "/login",
+            Some(body),
+            &[("user-agent", firefox)],
+        )
+        .await;
+    assert_eq!(login.status, 200, "{}", login.text);
+    assert_eq!(
+        app.login(&mut b, "sam@example.com", PASSWORD).await.status,
+        200
+    );
+    let session_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn {
+            id,
+            uid,
+            access_token,
+            ..
+        }) => (id, uid, access_token),
+        other => panic!("{other:?}"),
+    };
+    let (a_id, uid, _) = session_of(&a);
+    let (b_id, _, b_token) = session_of(&b);
+    assert_ne!(a_id, b_id);
+
+    let listed = app.get(&mut a, "/sessions").await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let sessions = listed.body["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{}", listed.text);
+    let mine = sessions.iter().find(|s| s["current"] == true).unwrap();
+    assert_eq!(mine["id"], a_id.as_str());
+    assert_eq!(mine["user_agent"], "Firefox on Linux");
+    assert!(!listed.text.contains(b_token.expose()));
+
+    let fleet = app.flows.authenticator().shared_state().clone();
+    let mut bus = fleet.subscribe();
+    let b_cookie = b.cookie.clone();
+    let out = app.post(&mut b, "/logout", json!({})).await;
+    assert_eq!(out.status, 200, "{}", out.text);
+    assert_eq!(
+        bus.recv().await,
+        Some(BusSignal::Event(FleetEvent::SessionEnded {
+            session: b_id.clone(),
+            uid: uid.clone()
+        }))
+    );
+    assert!(fleet.session(&b_id).await.unwrap().is_none());
+    let listed = app.get(&mut a, "/sessions").await;
+    assert_eq!(
+        listed.body["sessions"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        listed.text
+    );
+    // The signed-out cookie, replayed, is no session.
+    let mut replayed = Browser { cookie: b_cookie };
+    let refused = app.get(&mut replayed, "/sessions").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    assert_eq!(refused.body["error"], "session_ended");
+
+    // A session unused for longer than the idle timeout is refused and removed.
+    let mut record = fleet.session(&a_id).await.unwrap().unwrap();
+    record.last_seen -= time::Duration::minutes(31);
+    fleet
+        .save_session(&record, Duration::from_secs(600))
+        .await
+        .unwrap();
+    let idle = app.get(&mut a, "/sessions").await;
+    assert_eq!(idle.status, 401, "{}", idle.text);
+    assert!(fleet.session(&a_id).await.unwrap().is_none());
 }

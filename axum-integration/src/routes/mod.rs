@@ -46,6 +46,7 @@
 //! | `GET /mfa/setup` | – | `{"enabled", "otpauth_uri"?, "qr_code"?, "manual_entry_code"?}` |
 //! | `POST /mfa/enable` | `{"code"}` | `{"enabled": true}` |
 //! | `POST /mfa/disable` | – | `{"enabled": false}` |
+//! | `GET /sessions` | – | `{"sessions": [{"id", "created_at", "last_seen", "user_agent", "current"}]}`: the signed-in user's sessions, no token |
 //! | `POST /webhooks/loginradius` | a LoginRadius webhook, signed (at most 64 KiB) | `{"received": true, "handled"}`; 401 bad signature, 400 bad or old body, 409 replay, 413 too large ([`loginradius::web::webhook`]) |
 //!
 //! # CSRF
@@ -167,6 +168,7 @@ where
         .route("/mfa/enable", post(mfa_enable))
         .route("/mfa/disable", post(mfa_disable))
         .route("/webhooks/loginradius", post(webhook))
+        .route("/sessions", get(sessions))
         .with_state(config.flows)
         .layer(csrf)
 }
@@ -298,6 +300,11 @@ async fn webhook(State(f): Flow, headers: HeaderMap, body: Body) -> Response {
         Err(_) => WebhookError::TooLarge.response(),
     };
     flow_response(&f, &headers, answer)
+}
+
+async fn sessions(State(f): Flow, headers: HeaderMap) -> Response {
+    let out = f.sessions(&headers).await;
+    flow_response(&f, &headers, out)
 }
 
 async fn mfa_disable(State(f): Flow, headers: HeaderMap) -> Response {

@@ -29,6 +29,7 @@ mod password;
 mod passwordless;
 mod registration;
 mod response;
+mod sessions;
 mod sign_in;
 #[cfg(test)]
 mod test_support;
@@ -39,6 +40,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, RejectionKind};
+use crate::fleet::{ProofMethod, SessionId};
 use crate::models::LoginResponse;
 use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
 use crate::web::webhook::WebhookReceiver;
@@ -51,6 +53,7 @@ pub use input::{
     ResetPasswordInput,
 };
 pub use response::{FlowResponse, SessionChange, error_response};
+pub use sessions::{DEFAULT_ABSOLUTE_TIMEOUT, DEFAULT_IDLE_TIMEOUT};
 pub use wiring::{WiringError, check_session_wiring};
 
 /// Settings of the flows.
@@ -68,6 +71,10 @@ pub struct FlowConfig {
     /// How old a LoginRadius webhook's `Time` may be (default
     /// [`DEFAULT_WEBHOOK_WINDOW`](crate::web::webhook::DEFAULT_WEBHOOK_WINDOW)).
     pub webhook_window: Option<std::time::Duration>,
+    /// How long a session may go unused (default [`DEFAULT_IDLE_TIMEOUT`]).
+    pub idle_timeout: Option<std::time::Duration>,
+    /// How long a session may last at most (default [`DEFAULT_ABSOLUTE_TIMEOUT`]).
+    pub absolute_timeout: Option<std::time::Duration>,
 }
 
 impl FlowConfig {
@@ -80,6 +87,18 @@ impl FlowConfig {
     /// Sets [`verification_url`](Self::verification_url).
     pub fn verification_url(mut self, url: impl Into<String>) -> Self {
         self.verification_url = Some(url.into());
+        self
+    }
+
+    /// Sets [`idle_timeout`](Self::idle_timeout).
+    pub fn idle_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets [`absolute_timeout`](Self::absolute_timeout).
+    pub fn absolute_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.absolute_timeout = Some(timeout);
         self
     }
 
@@ -242,6 +261,7 @@ impl Flows {
             access_token: AccessToken::from(login.access_token.clone()),
             uid,
             expires_at: expiry(login.expires_in),
+            id: SessionId::generate(),
         };
         Ok(FlowResponse::ok(body).with_session(SessionChange::Start(session)))
     }
@@ -256,7 +276,15 @@ impl Flows {
     ///   to lose the cookie, so nothing could use the token any more, yet left alone it would
     ///   stay valid until it expires. A failure to invalidate it is logged; the new session
     ///   stands.
-    async fn settle_session(&self, headers: &HeaderMap, response: FlowResponse) -> FlowResponse {
+    ///
+    /// A new signed-in session is saved in the session registry, proven by `proof`; when the
+    /// registry cannot answer, the sign-in is refused with 503 and its token logged out.
+    async fn settle_session(
+        &self,
+        headers: &HeaderMap,
+        response: FlowResponse,
+        proof: ProofMethod,
+    ) -> FlowResponse {
         let Some(new) = response.session.session() else {
             return response;
         };
@@ -275,10 +303,26 @@ impl Flows {
                 "the session does not fit in a cookie on this server",
             );
         }
+        if let Err(error) = self.register_session(headers, new, proof).await {
+            tracing::warn!(target: "loginradius::web", "session registry: {error}");
+            if let Some(token) = new.access_token() {
+                let _ = self.authenticator.logout(token).await;
+            }
+            let mut refused = FlowResponse::error(
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the session store cannot answer",
+            );
+            refused.retry_after = Some(std::time::Duration::from_secs(5));
+            return refused;
+        }
         let Some(old) = self.session.access_token(headers) else {
             return response;
         };
         if new.access_token() != Some(&old) {
+            if let Err(error) = self.end_current_session(headers).await {
+                tracing::warn!(target: "loginradius::web", "session registry: {error}");
+            }
             let _ = self.authenticator.logout(&old).await;
         }
         response

@@ -257,6 +257,7 @@ mod tests {
             access_token: AccessToken::new(token),
             uid: "u-1".into(),
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(10),
+            id: crate::fleet::SessionId::generate(),
         }
     }
 
@@ -423,6 +424,7 @@ mod tests {
             access_token: AccessToken::new("t"),
             uid: "u".into(),
             expires_at: now + Duration::seconds(600),
+            id: crate::fleet::SessionId::generate(),
         };
         let set = codec.start_at(&request("app.example.com", None), &session, now);
         let text = set.to_str().unwrap();

@@ -1,0 +1,238 @@
+//! Sessions in the shared registry: saved at sign-in, checked when the flows read the session
+//! (idle and absolute timeouts, ended elsewhere, "not before" of the user), removed at
+//! sign-out, listed for their user.
+
+use std::time::Duration;
+
+use http::{HeaderMap, HeaderValue, StatusCode, header::USER_AGENT};
+use serde_json::json;
+use time::OffsetDateTime;
+
+use super::input::FlowResult;
+use super::{FlowResponse, Flows, SessionChange};
+use crate::fleet::{FleetEvent, ProofMethod, SessionId, SessionRecord, SharedStateError};
+use crate::web::session::Session;
+
+/// How long a session may go unused, by default (30 minutes).
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// How long a session may last at most, by default (12 hours).
+pub const DEFAULT_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// `last_seen` is written at most this often.
+const LAST_SEEN_EVERY: time::Duration = time::Duration::minutes(1);
+
+/// The longest user-agent summary kept.
+const MAX_AGENT_LEN: usize = 48;
+
+impl Flows {
+    fn idle_timeout(&self) -> Duration {
+        self.config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT)
+    }
+
+    fn absolute_timeout(&self) -> Duration {
+        self.config
+            .absolute_timeout
+            .unwrap_or(DEFAULT_ABSOLUTE_TIMEOUT)
+    }
+
+    /// Saves the registry entry of the new signed-in session `session`, proven by `proof`.
+    pub(super) async fn register_session(
+        &self,
+        headers: &HeaderMap,
+        session: &Session,
+        proof: ProofMethod,
+    ) -> Result<(), SharedStateError> {
+        let (Some(id), Session::SignedIn { uid, .. }) = (session.id(), session) else {
+            return Ok(());
+        };
+        let now = OffsetDateTime::now_utc();
+        let record = SessionRecord {
+            id: id.clone(),
+            uid: uid.clone(),
+            created_at: now,
+            last_seen: now,
+            user_agent: user_agent_summary(headers.get(USER_AGENT)),
+            proof,
+            proven_at: now,
+        };
+        self.authenticator
+            .shared_state()
+            .save_session(&record, self.absolute_timeout())
+            .await
+    }
+
+    /// The registry entry of the request's signed-in session, checked: 401 (and the cookie
+    /// ended) when there is no session, or it was ended, or it passed a timeout, or its user's
+    /// sessions were ended after it started; 503 when the registry cannot answer. Refreshes
+    /// `last_seen` at most once a minute.
+    pub(super) async fn current_session(&self, headers: &HeaderMap) -> FlowResult<SessionRecord> {
+        let ended = || {
+            FlowResponse::error(
+                StatusCode::UNAUTHORIZED,
+                "session_ended",
+                "the session has ended, sign in again",
+            )
+            .with_session(SessionChange::End)
+        };
+        let Some(Session::SignedIn { id, uid, .. }) = self.session.read(headers) else {
+            return Err(ended());
+        };
+        let fleet = self.authenticator.shared_state();
+        let record = fleet.session(&id).await.map_err(unavailable)?;
+        let Some(mut record) = record.filter(|r| r.uid == uid) else {
+            return Err(ended());
+        };
+        let now = OffsetDateTime::now_utc();
+        let idle = now - record.last_seen > self.idle_timeout();
+        let too_old = now - record.created_at > self.absolute_timeout();
+        let not_before = fleet.not_before(&uid).await.map_err(unavailable)?;
+        if idle || too_old || not_before.is_some_and(|nb| record.created_at < nb) {
+            // Best effort: the record would expire anyway, and the answer is 401 either way.
+            let _ = fleet.remove_session(&id).await;
+            return Err(ended());
+        }
+        if now - record.last_seen >= LAST_SEEN_EVERY {
+            record.last_seen = now;
+            let left = self.absolute_timeout().saturating_sub(
+                (now - record.created_at)
+                    .try_into()
+                    .unwrap_or(Duration::ZERO),
+            );
+            fleet
+                .save_session(&record, left)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(record)
+    }
+
+    /// Ends the request's session in the registry (sign-out): removes it and tells every
+    /// replica ([`FleetEvent::SessionEnded`]).
+    pub(super) async fn end_current_session(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<(), SharedStateError> {
+        let Some(Session::SignedIn { id, uid, .. }) = self.session.read(headers) else {
+            return Ok(());
+        };
+        self.end_session(&id, &uid).await
+    }
+
+    async fn end_session(&self, id: &SessionId, uid: &str) -> Result<(), SharedStateError> {
+        self.authenticator.shared_state().remove_session(id).await?;
+        self.authenticator
+            .publish(&FleetEvent::SessionEnded {
+                session: id.clone(),
+                uid: uid.to_owned(),
+            })
+            .await
+    }
+
+    /// `GET /sessions`: the live sessions of the signed-in user, oldest first, as
+    /// `{"sessions": [{"id", "created_at", "last_seen", "user_agent", "current"}]}` (Unix
+    /// seconds; no token). 401 without a live session, 503 when the registry cannot answer.
+    pub async fn sessions(&self, headers: &HeaderMap) -> FlowResponse {
+        match self.try_sessions(headers).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn try_sessions(&self, headers: &HeaderMap) -> FlowResult<FlowResponse> {
+        let current = self.current_session(headers).await?;
+        let mut all = self
+            .authenticator
+            .shared_state()
+            .sessions_of(&current.uid)
+            .await
+            .map_err(unavailable)?;
+        SessionRecord::sort_oldest_first(&mut all);
+        let sessions: Vec<_> = all
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id.as_str(),
+                    "created_at": r.created_at.unix_timestamp(),
+                    "last_seen": r.last_seen.unix_timestamp(),
+                    "user_agent": r.user_agent,
+                    "current": r.id == current.id,
+                })
+            })
+            .collect();
+        Ok(FlowResponse::ok(json!({ "sessions": sessions })))
+    }
+}
+
+/// The 503 of a registry that cannot answer (fail closed).
+fn unavailable(error: SharedStateError) -> FlowResponse {
+    tracing::warn!(target: "loginradius::web", "session registry: {error}");
+    let mut r = FlowResponse::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "unavailable",
+        "the session store cannot answer",
+    );
+    r.retry_after = Some(Duration::from_secs(5));
+    r
+}
+
+/// A short summary of a `User-Agent` ("Firefox on Linux"), for the sessions page: the browser
+/// and the system by well-known markers, else the start of the header; at most
+/// [`MAX_AGENT_LEN`] characters.
+fn user_agent_summary(header: Option<&HeaderValue>) -> String {
+    let Some(ua) = header
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| !s.is_empty())
+    else {
+        return "unknown".to_owned();
+    };
+    let browser = [
+        ("Edg/", "Edge"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        _ => ua
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_AGENT_LEN)
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agents_are_summarised_short() {
+        let ua = |s: &str| user_agent_summary(Some(&HeaderValue::from_str(s).unwrap()));
+        assert_eq!(
+            ua("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"),
+            "Firefox on Linux"
+        );
+        assert_eq!(
+            ua("Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/120 Safari/537.36 Edg/120"),
+            "Edge on Windows"
+        );
+        assert_eq!(user_agent_summary(None), "unknown");
+        assert_eq!(ua(&"x".repeat(300)).len(), MAX_AGENT_LEN);
+    }
+}
