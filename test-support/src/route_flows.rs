@@ -49,6 +49,7 @@ macro_rules! route_flow_scenarios {
             form_login_redirects_to_a_safe_next_and_json_keeps_its_answer,
             webhooks_are_verified_refusals_change_nothing_and_unassign_roles_evicts,
             sessions_are_registered_listed_without_tokens_and_ended_by_sign_out_and_idleness,
+            sessions_are_ended_one_by_one_or_all_others_and_never_another_users,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -305,6 +306,17 @@ impl App {
             set_cookie,
             retry_after,
         }
+    }
+
+    async fn delete_session(
+        &self,
+        browser: &mut Browser,
+        id: &str,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let path = format!("/sessions/{id}");
+        self.send(browser, reqwest::Method::DELETE, &path, None, extra)
+            .await
     }
 
     fn outbox_token(&self, to: &str, kind: &str) -> String {
@@ -1198,5 +1210,75 @@ pub async fn sessions_are_registered_listed_without_tokens_and_ended_by_sign_out
         .unwrap();
     let idle = app.get(&mut a, "/sessions").await;
     assert_eq!(idle.status, 401, "{}", idle.text);
+    assert!(fleet.session(&a_id).await.unwrap().is_none());
+}
+
+/// `DELETE /sessions/{id}` ends one of the user's sessions (its cookie is then refused), never
+/// another user's (404, nothing ended) nor from another site (403); `POST /sessions/end-others`
+/// ends all but the current one; ending the current one ends its cookie.
+pub async fn sessions_are_ended_one_by_one_or_all_others_and_never_another_users(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("sam@example.com"))
+            .with_user(user("tom@example.com")),
+    )
+    .await;
+    let (mut a, mut b, mut c, mut t) = Default::default();
+    for (browser, email) in [
+        (&mut a, "sam@example.com"),
+        (&mut b, "sam@example.com"),
+        (&mut c, "sam@example.com"),
+        (&mut t, "tom@example.com"),
+    ] {
+        let reply = app.login(browser, email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let id_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(session) => session.id().unwrap().clone(),
+        None => panic!("no session"),
+    };
+    let (a_id, b_id) = (id_of(&a), id_of(&b));
+    let count = |reply: &Reply| reply.body["sessions"].as_array().map(Vec::len);
+
+    // Another user's session: 404, nothing ended. From another site: 403, nothing ended.
+    let reply = app.delete_session(&mut t, a_id.as_str(), &[]).await;
+    assert_eq!(reply.status, 404, "{}", reply.text);
+    let reply = app.delete_session(&mut a, "no-such-session", &[]).await;
+    assert_eq!(reply.status, 404, "{}", reply.text);
+    let reply = app
+        .delete_session(&mut a, b_id.as_str(), &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(reply.status, 403, "{}", reply.text);
+    assert_eq!(count(&app.get(&mut a, "/sessions").await), Some(3));
+
+    let reply = app.delete_session(&mut a, b_id.as_str(), &[]).await;
+    assert_eq!(
+        (reply.status, reply.body.clone()),
+        (200, json!({"ended": true})),
+        "{}",
+        reply.text
+    );
+    assert_eq!(app.get(&mut b, "/sessions").await.status, 401);
+    assert_eq!(count(&app.get(&mut a, "/sessions").await), Some(2));
+
+    let reply = app.post(&mut a, "/sessions/end-others", json!({})).await;
+    assert_eq!(
+        (reply.status, reply.body.clone()),
+        (200, json!({"ended": 1})),
+        "{}",
+        reply.text
+    );
+    assert_eq!(app.get(&mut c, "/sessions").await.status, 401);
+    assert_eq!(count(&app.get(&mut a, "/sessions").await), Some(1));
+    // Tom's session was never touched.
+    assert_eq!(count(&app.get(&mut t, "/sessions").await), Some(1));
+
+    let reply = app.delete_session(&mut a, a_id.as_str(), &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(a.cookie.is_none(), "the current session's cookie is ended");
+    let fleet = app.flows.authenticator().shared_state();
     assert!(fleet.session(&a_id).await.unwrap().is_none());
 }

@@ -116,10 +116,10 @@ impl Flows {
         let Some(Session::SignedIn { id, uid, .. }) = self.session.read(headers) else {
             return Ok(());
         };
-        self.end_session(&id, &uid).await
+        self.remove_and_announce(&id, &uid).await
     }
 
-    async fn end_session(&self, id: &SessionId, uid: &str) -> Result<(), SharedStateError> {
+    async fn remove_and_announce(&self, id: &SessionId, uid: &str) -> Result<(), SharedStateError> {
         self.authenticator.shared_state().remove_session(id).await?;
         self.authenticator
             .publish(&FleetEvent::SessionEnded {
@@ -160,6 +160,69 @@ impl Flows {
             })
             .collect();
         Ok(FlowResponse::ok(json!({ "sessions": sessions })))
+    }
+}
+
+impl Flows {
+    /// `DELETE /sessions/{id}`: ends one session of the signed-in user (the current one
+    /// included: its cookie is then ended and its token logged out), on every replica.
+    /// `{"ended": true}`; 404 `not_found` for an id that is not one of the user's live
+    /// sessions (another user's is never touched nor revealed); 401 without a live session.
+    pub async fn end_session(&self, headers: &HeaderMap, id: &str) -> FlowResponse {
+        match self.try_end_session(headers, id).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn try_end_session(&self, headers: &HeaderMap, id: &str) -> FlowResult<FlowResponse> {
+        let current = self.current_session(headers).await?;
+        let not_found =
+            || FlowResponse::error(StatusCode::NOT_FOUND, "not_found", "no such session");
+        let id = SessionId::from_string(id).ok_or_else(not_found)?;
+        let fleet = self.authenticator.shared_state();
+        let target = fleet.session(&id).await.map_err(unavailable)?;
+        if !target.is_some_and(|t| t.uid == current.uid) {
+            return Err(not_found());
+        }
+        self.remove_and_announce(&id, &current.uid)
+            .await
+            .map_err(unavailable)?;
+        let ended = FlowResponse::ok(json!({ "ended": true }));
+        if id != current.id {
+            return Ok(ended);
+        }
+        if let Some(token) = self.session.access_token(headers) {
+            // `logout` evicts first and logs an upstream failure itself.
+            let _ = self.authenticator.logout(&token).await;
+        }
+        Ok(ended.with_session(SessionChange::End))
+    }
+
+    /// `POST /sessions/end-others`: ends every session of the signed-in user but the current
+    /// one, on every replica. `{"ended": n}`; 401 without a live session; 503 when the
+    /// registry cannot answer.
+    pub async fn end_other_sessions(&self, headers: &HeaderMap) -> FlowResponse {
+        match self.try_end_other_sessions(headers).await {
+            Ok(r) | Err(r) => r,
+        }
+    }
+
+    async fn try_end_other_sessions(&self, headers: &HeaderMap) -> FlowResult<FlowResponse> {
+        let current = self.current_session(headers).await?;
+        let others = self
+            .authenticator
+            .shared_state()
+            .sessions_of(&current.uid)
+            .await
+            .map_err(unavailable)?;
+        let mut ended = 0;
+        for other in others.iter().filter(|s| s.id != current.id) {
+            self.remove_and_announce(&other.id, &current.uid)
+                .await
+                .map_err(unavailable)?;
+            ended += 1;
+        }
+        Ok(FlowResponse::ok(json!({ "ended": ended })))
     }
 }
 
