@@ -50,6 +50,7 @@ macro_rules! route_flow_scenarios {
             webhooks_are_verified_refusals_change_nothing_and_unassign_roles_evicts,
             sessions_are_registered_listed_without_tokens_and_ended_by_sign_out_and_idleness,
             sessions_are_ended_one_by_one_or_all_others_and_never_another_users,
+            a_password_change_ends_the_other_sessions_and_keeps_this_one,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -1281,4 +1282,43 @@ pub async fn sessions_are_ended_one_by_one_or_all_others_and_never_another_users
     assert!(a.cookie.is_none(), "the current session's cookie is ended");
     let fleet = app.flows.authenticator().shared_state();
     assert!(fleet.session(&a_id).await.unwrap().is_none());
+}
+
+/// A password change ends the user's other sessions on every replica (`UserSessionsEnded`)
+/// and re-issues the current one under a new id, which stays signed in.
+pub async fn a_password_change_ends_the_other_sessions_and_keeps_this_one(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("pat@example.com")),
+    )
+    .await;
+    let (mut a, mut b) = (Browser::default(), Browser::default());
+    for browser in [&mut a, &mut b] {
+        let reply = app.login(browser, "pat@example.com", PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let id_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(session) => session.id().unwrap().clone(),
+        None => panic!("no session"),
+    };
+    let old_a = id_of(&a);
+    let mut bus = app.flows.authenticator().shared_state().subscribe();
+    let changed = app
+        .post(
+            &mut a,
+            "/change-password",
+            json!({"old_password": PASSWORD, "new_password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert!(matches!(
+        bus.recv().await,
+        Some(BusSignal::Event(FleetEvent::UserSessionsEnded { .. }))
+    ));
+    assert_ne!(id_of(&a), old_a, "the current session is re-issued");
+    let listed = app.get(&mut a, "/sessions").await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.body["sessions"].as_array().map(Vec::len), Some(1));
+    let refused = app.get(&mut b, "/sessions").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
 }

@@ -36,6 +36,19 @@ impl Flows {
             .unwrap_or(DEFAULT_ABSOLUTE_TIMEOUT)
     }
 
+    /// Whether `record` is within its timeouts at `now` and not older than the user's
+    /// `not_before`.
+    fn is_live(
+        &self,
+        record: &SessionRecord,
+        not_before: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> bool {
+        now - record.last_seen <= self.idle_timeout()
+            && now - record.created_at <= self.absolute_timeout()
+            && not_before.is_none_or(|nb| record.created_at >= nb)
+    }
+
     /// Saves the registry entry of the new signed-in session `session`, proven by `proof`.
     pub(super) async fn register_session(
         &self,
@@ -84,10 +97,8 @@ impl Flows {
             return Err(ended());
         };
         let now = OffsetDateTime::now_utc();
-        let idle = now - record.last_seen > self.idle_timeout();
-        let too_old = now - record.created_at > self.absolute_timeout();
         let not_before = fleet.not_before(&uid).await.map_err(unavailable)?;
-        if idle || too_old || not_before.is_some_and(|nb| record.created_at < nb) {
+        if !self.is_live(&record, not_before, now) {
             // Best effort: the record would expire anyway, and the answer is 401 either way.
             let _ = fleet.remove_session(&id).await;
             return Err(ended());
@@ -147,8 +158,16 @@ impl Flows {
             .await
             .map_err(unavailable)?;
         SessionRecord::sort_oldest_first(&mut all);
+        let not_before = self
+            .authenticator
+            .shared_state()
+            .not_before(&current.uid)
+            .await
+            .map_err(unavailable)?;
+        let now = OffsetDateTime::now_utc();
         let sessions: Vec<_> = all
             .iter()
+            .filter(|r| r.id == current.id || self.is_live(r, not_before, now))
             .map(|r| {
                 json!({
                     "id": r.id.as_str(),
@@ -223,6 +242,63 @@ impl Flows {
             ended += 1;
         }
         Ok(FlowResponse::ok(json!({ "ended": ended })))
+    }
+}
+
+impl Flows {
+    /// After a change of credentials (password changed, second factor enabled or disabled):
+    /// ends every session and cached token of `uid` on every replica (a "not before" of now in
+    /// the shared state and [`FleetEvent::UserSessionsEnded`]), and re-issues the request's
+    /// session under a new id, created now and proven by `proof`, so it stays signed in.
+    /// 503 when the registry cannot answer.
+    pub(super) async fn end_sessions_but_this_one(
+        &self,
+        headers: &HeaderMap,
+        uid: &str,
+        proof: ProofMethod,
+    ) -> FlowResult<SessionChange> {
+        let fleet = self.authenticator.shared_state();
+        let now = OffsetDateTime::now_utc();
+        fleet
+            .set_not_before(uid, now, self.absolute_timeout())
+            .await
+            .map_err(unavailable)?;
+        self.authenticator
+            .publish(&FleetEvent::UserSessionsEnded {
+                uid: uid.to_owned(),
+                not_before: now,
+            })
+            .await
+            .map_err(unavailable)?;
+        let Some(Session::SignedIn {
+            access_token,
+            uid: session_uid,
+            expires_at,
+            id: _,
+        }) = self
+            .session
+            .read(headers)
+            .filter(|s| matches!(s, Session::SignedIn { uid: u, .. } if u == uid))
+        else {
+            // Signed in by `Authorization: Bearer`: no session to keep.
+            return Ok(SessionChange::Keep);
+        };
+        // Best effort: the "not before" already refuses the old entries.
+        if let Ok(all) = fleet.sessions_of(uid).await {
+            for old in all {
+                let _ = fleet.remove_session(&old.id).await;
+            }
+        }
+        let renewed = Session::SignedIn {
+            access_token,
+            uid: session_uid,
+            expires_at,
+            id: SessionId::generate(),
+        };
+        self.register_session(headers, &renewed, proof)
+            .await
+            .map_err(unavailable)?;
+        Ok(SessionChange::Start(renewed))
     }
 }
 
