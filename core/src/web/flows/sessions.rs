@@ -200,7 +200,7 @@ impl Flows {
         let id = SessionId::from_string(id).ok_or_else(not_found)?;
         let fleet = self.authenticator.shared_state();
         let target = fleet.session(&id).await.map_err(unavailable)?;
-        if !target.is_some_and(|t| t.uid == current.uid) {
+        if target.is_none_or(|t| t.uid != current.uid) {
             return Err(not_found());
         }
         self.remove_and_announce(&id, &current.uid)
