@@ -21,6 +21,7 @@
 //! | `GET /sessions` | | [`Flows::sessions`] |
 //! | `DELETE /sessions/{id}` | | [`Flows::end_session`] |
 //! | `POST /sessions/end-others` | | [`Flows::end_other_sessions`] |
+//! | `POST /admin/users/{uid}/sessions/end` | | [`Flows::end_user_sessions`] |
 //! | `POST /webhooks/loginradius` | | [`WebhookReceiver::receive`](loginradius::web::WebhookReceiver::receive): a LoginRadius webhook, at most 64 KiB (413 above) |
 //!
 //! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
@@ -171,6 +172,7 @@ impl AuthRoutes {
         post!("/mfa/enable", mfa_enable);
         post!("/mfa/disable", mfa_disable);
         post!("/sessions/end-others", end_other_sessions);
+        post!("/admin/users/{uid}/sessions/end", end_user_sessions);
         cfg.service(
             web::resource("/sessions/{id}")
                 .wrap(csrf.clone())
@@ -349,6 +351,17 @@ async fn sessions(flows: FlowsData, req: HttpRequest) -> HttpResponse {
 async fn end_session(flows: FlowsData, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
     let flow = flows
         .end_session(&headers::request_headers(&req), &id)
+        .await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn end_user_sessions(
+    flows: FlowsData,
+    req: HttpRequest,
+    uid: web::Path<String>,
+) -> HttpResponse {
+    let flow = flows
+        .end_user_sessions(&headers::request_headers(&req), &uid)
         .await;
     flow_response(&flows, &req, flow)
 }

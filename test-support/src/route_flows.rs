@@ -51,6 +51,7 @@ macro_rules! route_flow_scenarios {
             sessions_are_registered_listed_without_tokens_and_ended_by_sign_out_and_idleness,
             sessions_are_ended_one_by_one_or_all_others_and_never_another_users,
             a_password_change_ends_the_other_sessions_and_keeps_this_one,
+            an_administrator_ends_every_session_of_a_user_and_no_one_else_can,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -134,7 +135,8 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
         FlowConfig::default()
             .reset_password_url("http://127.0.0.1/reset")
             .verification_url("http://127.0.0.1/verify")
-            .passwordless_url("http://127.0.0.1/passwordless"),
+            .passwordless_url("http://127.0.0.1/passwordless")
+            .admin(Require::role("admin")),
     );
     let server = serve.serve(flows.clone(), TRUSTED_ORIGIN).await;
     App {
@@ -1321,4 +1323,56 @@ pub async fn a_password_change_ends_the_other_sessions_and_keeps_this_one(serve:
     assert_eq!(listed.body["sessions"].as_array().map(Vec::len), Some(1));
     let refused = app.get(&mut b, "/sessions").await;
     assert_eq!(refused.status, 401, "{}", refused.text);
+}
+
+/// An administrator (the configured `Require`) ends every session of a user on every
+/// replica; a user without the role is refused (403) and nothing ends.
+pub async fn an_administrator_ends_every_session_of_a_user_and_no_one_else_can(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("ada@example.com").roles(["admin"]))
+            .with_user(user("sam@example.com")),
+    )
+    .await;
+    let (mut admin, mut a, mut b) = Default::default();
+    for (browser, email) in [
+        (&mut admin, "ada@example.com"),
+        (&mut a, "sam@example.com"),
+        (&mut b, "sam@example.com"),
+    ] {
+        let reply = app.login(browser, email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let uid_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn { uid, .. }) => uid,
+        other => panic!("{other:?}"),
+    };
+    let (ada, sam) = (uid_of(&admin), uid_of(&a));
+    let refused = app
+        .post(
+            &mut a,
+            &format!("/admin/users/{ada}/sessions/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(app.get(&mut admin, "/sessions").await.status, 200);
+
+    let ended = app
+        .post(
+            &mut admin,
+            &format!("/admin/users/{sam}/sessions/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (ended.status, ended.body.clone()),
+        (200, json!({"ended": 2})),
+        "{}",
+        ended.text
+    );
+    assert_eq!(app.get(&mut a, "/sessions").await.status, 401);
+    assert_eq!(app.get(&mut b, "/sessions").await.status, 401);
+    assert_eq!(app.get(&mut admin, "/sessions").await.status, 200);
 }

@@ -49,6 +49,7 @@
 //! | `GET /sessions` | – | `{"sessions": [{"id", "created_at", "last_seen", "user_agent", "current"}]}`: the signed-in user's sessions, no token |
 //! | `DELETE /sessions/{id}` | – | `{"ended": true}`; 404 for an id not among the user's sessions |
 //! | `POST /sessions/end-others` | – | `{"ended": n}` |
+//! | `POST /admin/users/{uid}/sessions/end` | – | `{"ended": n}` for a caller meeting `FlowConfig::admin` (403 for all without it) |
 //! | `POST /webhooks/loginradius` | a LoginRadius webhook, signed (at most 64 KiB) | `{"received": true, "handled"}`; 401 bad signature, 400 bad or old body, 409 replay, 413 too large ([`loginradius::web::webhook`]) |
 //!
 //! # CSRF
@@ -174,6 +175,7 @@ where
         .route("/sessions", get(sessions))
         .route("/sessions/end-others", post(end_other_sessions))
         .route("/sessions/{id}", delete(end_session))
+        .route("/admin/users/{uid}/sessions/end", post(end_user_sessions))
         .with_state(config.flows)
         .layer(csrf)
 }
@@ -314,6 +316,15 @@ async fn sessions(State(f): Flow, headers: HeaderMap) -> Response {
 
 async fn end_session(State(f): Flow, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let out = f.end_session(&headers, &id).await;
+    flow_response(&f, &headers, out)
+}
+
+async fn end_user_sessions(
+    State(f): Flow,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let out = f.end_user_sessions(&headers, &uid).await;
     flow_response(&f, &headers, out)
 }
 

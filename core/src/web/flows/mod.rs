@@ -75,6 +75,9 @@ pub struct FlowConfig {
     pub idle_timeout: Option<std::time::Duration>,
     /// How long a session may last at most (default [`DEFAULT_ABSOLUTE_TIMEOUT`]).
     pub absolute_timeout: Option<std::time::Duration>,
+    /// What an administrator must meet to end all sessions of a user
+    /// ([`Flows::end_user_sessions`]); without it that helper refuses everyone (403).
+    pub admin: Option<crate::auth::Require>,
 }
 
 impl FlowConfig {
@@ -87,6 +90,12 @@ impl FlowConfig {
     /// Sets [`verification_url`](Self::verification_url).
     pub fn verification_url(mut self, url: impl Into<String>) -> Self {
         self.verification_url = Some(url.into());
+        self
+    }
+
+    /// Sets [`admin`](Self::admin).
+    pub fn admin(mut self, require: crate::auth::Require) -> Self {
+        self.admin = Some(require);
         self
     }
 

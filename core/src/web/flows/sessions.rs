@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use super::input::FlowResult;
 use super::{FlowResponse, Flows, SessionChange};
+use crate::auth::Decision;
 use crate::fleet::{FleetEvent, ProofMethod, SessionId, SessionRecord, SharedStateError};
 use crate::web::session::Session;
 
@@ -299,6 +300,48 @@ impl Flows {
             .await
             .map_err(unavailable)?;
         Ok(SessionChange::Start(renewed))
+    }
+}
+
+impl Flows {
+    /// `POST /admin/users/{uid}/sessions/end`: an administrator (meeting
+    /// [`FlowConfig::admin`](super::FlowConfig::admin); 403 for everyone when it is not set)
+    /// ends every session and cached token of `uid` on every replica. `{"ended": n}` (the
+    /// registry entries removed); 401/403/503 as the requirement decides.
+    pub async fn end_user_sessions(&self, headers: &HeaderMap, uid: &str) -> FlowResponse {
+        let Some(require) = &self.config.admin else {
+            return FlowResponse::error(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "no administrator requirement is configured",
+            );
+        };
+        if let Decision::Reject(rejection) = self.authenticator.decide(headers, require).await {
+            return FlowResponse::from_rejection(&rejection);
+        }
+        match self.end_all_sessions_of(uid).await {
+            Ok(ended) => FlowResponse::ok(json!({ "ended": ended })),
+            Err(error) => unavailable(error),
+        }
+    }
+
+    async fn end_all_sessions_of(&self, uid: &str) -> Result<usize, SharedStateError> {
+        let fleet = self.authenticator.shared_state();
+        let now = OffsetDateTime::now_utc();
+        fleet
+            .set_not_before(uid, now, self.absolute_timeout())
+            .await?;
+        self.authenticator
+            .publish(&FleetEvent::UserSessionsEnded {
+                uid: uid.to_owned(),
+                not_before: now,
+            })
+            .await?;
+        let all = fleet.sessions_of(uid).await?;
+        for session in &all {
+            fleet.remove_session(&session.id).await?;
+        }
+        Ok(all.len())
     }
 }
 
