@@ -62,6 +62,16 @@ impl From<SessionId> for String {
     }
 }
 
+/// The session a request claims (read from the session cookie): its id and its user. The
+/// registry decides whether it is live.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionClaim {
+    /// The session's id.
+    pub id: SessionId,
+    /// The user it was started for.
+    pub uid: String,
+}
+
 /// How a session was proven, for step-up requirements ("second factor done").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -39,7 +39,7 @@ use http::HeaderMap;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, RejectionKind};
+use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, Rejection, RejectionKind};
 use crate::fleet::{ProofMethod, SessionId};
 use crate::models::LoginResponse;
 use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
@@ -53,7 +53,6 @@ pub use input::{
     ResetPasswordInput,
 };
 pub use response::{FlowResponse, SessionChange, error_response};
-pub use sessions::{DEFAULT_ABSOLUTE_TIMEOUT, DEFAULT_IDLE_TIMEOUT};
 pub use wiring::{WiringError, check_session_wiring};
 
 /// Settings of the flows.
@@ -71,10 +70,6 @@ pub struct FlowConfig {
     /// How old a LoginRadius webhook's `Time` may be (default
     /// [`DEFAULT_WEBHOOK_WINDOW`](crate::web::webhook::DEFAULT_WEBHOOK_WINDOW)).
     pub webhook_window: Option<std::time::Duration>,
-    /// How long a session may go unused (default [`DEFAULT_IDLE_TIMEOUT`]).
-    pub idle_timeout: Option<std::time::Duration>,
-    /// How long a session may last at most (default [`DEFAULT_ABSOLUTE_TIMEOUT`]).
-    pub absolute_timeout: Option<std::time::Duration>,
     /// What an administrator must meet to end all sessions of a user
     /// ([`Flows::end_user_sessions`]); without it that helper refuses everyone (403).
     pub admin: Option<crate::auth::Require>,
@@ -96,18 +91,6 @@ impl FlowConfig {
     /// Sets [`admin`](Self::admin).
     pub fn admin(mut self, require: crate::auth::Require) -> Self {
         self.admin = Some(require);
-        self
-    }
-
-    /// Sets [`idle_timeout`](Self::idle_timeout).
-    pub fn idle_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.idle_timeout = Some(timeout);
-        self
-    }
-
-    /// Sets [`absolute_timeout`](Self::absolute_timeout).
-    pub fn absolute_timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.absolute_timeout = Some(timeout);
         self
     }
 
@@ -224,25 +207,34 @@ impl Flows {
         self.authenticator.client()
     }
 
-    /// The signed-in user: the session cookie's token, else the authenticator's other token
-    /// sources (such as `Authorization: Bearer`).
+    /// The signed-in user: the session cookie's token while its session is live in the
+    /// registry (401 and the cookie ended otherwise, 503 when the registry cannot answer),
+    /// else the authenticator's other token sources (such as `Authorization: Bearer`).
     pub async fn current_user(&self, headers: &HeaderMap) -> FlowResult<AuthenticatedUser> {
-        let token = match self.session.access_token(headers) {
-            Some(token) => token,
-            None => self
+        let reject = |r: Rejection| FlowResponse::from_rejection(&r);
+        if let Some(token) = self.session.access_token(headers) {
+            let record = self.current_session(headers).await?;
+            let user = self
                 .authenticator
-                .extract(headers)
-                .map_err(|r| FlowResponse::from_rejection(&r))?
-                .ok_or_else(|| {
-                    FlowResponse::from_rejection(
-                        &self.authenticator.reject(RejectionKind::MissingToken),
-                    )
-                })?,
-        };
+                .authenticate(&token)
+                .await
+                .map_err(reject)?;
+            if user.uid.as_str() != record.uid {
+                return Err(reject(
+                    self.authenticator.reject(RejectionKind::InvalidToken),
+                ));
+            }
+            return Ok(user);
+        }
+        let token = self
+            .authenticator
+            .extract(headers)
+            .map_err(reject)?
+            .ok_or_else(|| reject(self.authenticator.reject(RejectionKind::MissingToken)))?;
         self.authenticator
             .authenticate(&token)
             .await
-            .map_err(|r| FlowResponse::from_rejection(&r))
+            .map_err(reject)
     }
 
     /// The signed-in answer to a successful login, with the session to start.

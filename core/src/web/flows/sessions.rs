@@ -6,50 +6,19 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, StatusCode, header::USER_AGENT};
 use serde_json::json;
-use time::OffsetDateTime;
 
 use super::input::FlowResult;
 use super::{FlowResponse, Flows, SessionChange};
-use crate::auth::Decision;
-use crate::fleet::{FleetEvent, ProofMethod, SessionId, SessionRecord, SharedStateError};
+use crate::auth::{Decision, SessionRefused};
+use crate::fleet::{
+    FleetEvent, ProofMethod, SessionClaim, SessionId, SessionRecord, SharedStateError,
+};
 use crate::web::session::Session;
-
-/// How long a session may go unused, by default (30 minutes).
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
-
-/// How long a session may last at most, by default (12 hours).
-pub const DEFAULT_ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 60 * 60);
-
-/// `last_seen` is written at most this often.
-const LAST_SEEN_EVERY: time::Duration = time::Duration::minutes(1);
 
 /// The longest user-agent summary kept.
 const MAX_AGENT_LEN: usize = 48;
 
 impl Flows {
-    fn idle_timeout(&self) -> Duration {
-        self.config.idle_timeout.unwrap_or(DEFAULT_IDLE_TIMEOUT)
-    }
-
-    fn absolute_timeout(&self) -> Duration {
-        self.config
-            .absolute_timeout
-            .unwrap_or(DEFAULT_ABSOLUTE_TIMEOUT)
-    }
-
-    /// Whether `record` is within its timeouts at `now` and not older than the user's
-    /// `not_before`.
-    fn is_live(
-        &self,
-        record: &SessionRecord,
-        not_before: Option<OffsetDateTime>,
-        now: OffsetDateTime,
-    ) -> bool {
-        now - record.last_seen <= self.idle_timeout()
-            && now - record.created_at <= self.absolute_timeout()
-            && not_before.is_none_or(|nb| record.created_at >= nb)
-    }
-
     /// Saves the registry entry of the new signed-in session `session`, proven by `proof`.
     pub(super) async fn register_session(
         &self,
@@ -60,7 +29,7 @@ impl Flows {
         let (Some(id), Session::SignedIn { uid, .. }) = (session.id(), session) else {
             return Ok(());
         };
-        let now = OffsetDateTime::now_utc();
+        let now = self.authenticator.now();
         let record = SessionRecord {
             id: id.clone(),
             uid: uid.clone(),
@@ -72,7 +41,7 @@ impl Flows {
         };
         self.authenticator
             .shared_state()
-            .save_session(&record, self.absolute_timeout())
+            .save_session(&record, self.authenticator.session_timeouts().absolute)
             .await
     }
 
@@ -92,31 +61,15 @@ impl Flows {
         let Some(Session::SignedIn { id, uid, .. }) = self.session.read(headers) else {
             return Err(ended());
         };
-        let fleet = self.authenticator.shared_state();
-        let record = fleet.session(&id).await.map_err(unavailable)?;
-        let Some(mut record) = record.filter(|r| r.uid == uid) else {
-            return Err(ended());
-        };
-        let now = OffsetDateTime::now_utc();
-        let not_before = fleet.not_before(&uid).await.map_err(unavailable)?;
-        if !self.is_live(&record, not_before, now) {
-            // Best effort: the record would expire anyway, and the answer is 401 either way.
-            let _ = fleet.remove_session(&id).await;
-            return Err(ended());
+        match self
+            .authenticator
+            .check_session(&SessionClaim { id, uid })
+            .await
+        {
+            Ok(record) => Ok(record),
+            Err(SessionRefused::Ended) => Err(ended()),
+            Err(SessionRefused::Unavailable(e)) => Err(unavailable(e)),
         }
-        if now - record.last_seen >= LAST_SEEN_EVERY {
-            record.last_seen = now;
-            let left = self.absolute_timeout().saturating_sub(
-                (now - record.created_at)
-                    .try_into()
-                    .unwrap_or(Duration::ZERO),
-            );
-            fleet
-                .save_session(&record, left)
-                .await
-                .map_err(unavailable)?;
-        }
-        Ok(record)
     }
 
     /// Ends the request's session in the registry (sign-out): removes it and tells every
@@ -165,10 +118,11 @@ impl Flows {
             .not_before(&current.uid)
             .await
             .map_err(unavailable)?;
-        let now = OffsetDateTime::now_utc();
+        let now = self.authenticator.now();
+        let timeouts = self.authenticator.session_timeouts();
         let sessions: Vec<_> = all
             .iter()
-            .filter(|r| r.id == current.id || self.is_live(r, not_before, now))
+            .filter(|r| r.id == current.id || timeouts.is_live(r, not_before, now))
             .map(|r| {
                 json!({
                     "id": r.id.as_str(),
@@ -259,9 +213,9 @@ impl Flows {
         proof: ProofMethod,
     ) -> FlowResult<SessionChange> {
         let fleet = self.authenticator.shared_state();
-        let now = OffsetDateTime::now_utc();
+        let now = self.authenticator.now();
         fleet
-            .set_not_before(uid, now, self.absolute_timeout())
+            .set_not_before(uid, now, self.authenticator.session_timeouts().absolute)
             .await
             .map_err(unavailable)?;
         self.authenticator
@@ -327,9 +281,9 @@ impl Flows {
 
     async fn end_all_sessions_of(&self, uid: &str) -> Result<usize, SharedStateError> {
         let fleet = self.authenticator.shared_state();
-        let now = OffsetDateTime::now_utc();
+        let now = self.authenticator.now();
         fleet
-            .set_not_before(uid, now, self.absolute_timeout())
+            .set_not_before(uid, now, self.authenticator.session_timeouts().absolute)
             .await?;
         self.authenticator
             .publish(&FleetEvent::UserSessionsEnded {

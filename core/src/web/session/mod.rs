@@ -25,6 +25,7 @@ pub use state::Session;
 
 use super::CookieSecurity;
 use crate::auth::{AccessToken, Extracted, TokenExtractor, TokenSource, cookie_value};
+use crate::fleet::SessionClaim;
 
 /// The default cookie name.
 pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
@@ -150,12 +151,22 @@ impl SessionCookie {
     /// A [`TokenSource`] reading the access token from the session cookie, so an
     /// [`Authenticator`](crate::auth::Authenticator) accepts session-cookie authentication:
     /// `TokenExtractor::bearer().with(session.token_source())`. A missing, undecryptable,
-    /// expired or pending-MFA cookie is no token ([`Extracted::Missing`]).
+    /// expired or pending-MFA cookie is no token ([`Extracted::Missing`]). A signed-in session
+    /// is [`Extracted::FromSession`]: the authenticator accepts it only while the session is
+    /// live in the shared registry (see [Sessions](crate::auth::Authenticator#sessions)).
     pub fn token_source(&self) -> TokenSource {
         let codec = self.clone();
-        TokenSource::custom(move |headers| match codec.access_token(headers) {
-            Some(token) => Extracted::Found(token),
-            None => Extracted::Missing,
+        TokenSource::custom(move |headers| match codec.read(headers) {
+            Some(Session::SignedIn {
+                access_token,
+                uid,
+                id,
+                ..
+            }) => Extracted::FromSession {
+                token: access_token,
+                session: SessionClaim { id, uid },
+            },
+            _ => Extracted::Missing,
         })
     }
 
@@ -409,10 +420,12 @@ mod tests {
         let codec = SessionCookie::generate();
         let set = codec.start(&request("localhost", None), &signed_in("tok-9"));
         let headers = request("localhost", Some(&format!("a=1; {}; b=2", pair(&set))));
-        assert_eq!(
-            codec.token_source().extract(&headers),
-            Extracted::Found(AccessToken::new("tok-9"))
-        );
+        let Extracted::FromSession { token, session } = codec.token_source().extract(&headers)
+        else {
+            panic!("a signed-in cookie is a token from a session");
+        };
+        assert_eq!(token, AccessToken::new("tok-9"));
+        assert_eq!(session.uid, "u-1");
         assert_eq!(codec.access_token(&headers).unwrap().expose(), "tok-9");
     }
 
