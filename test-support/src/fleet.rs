@@ -63,6 +63,7 @@ fn record(uid: &str, created: OffsetDateTime) -> SessionRecord {
         user_agent: "Firefox on Linux".to_owned(),
         proof: ProofMethod::Password,
         proven_at: created,
+        sealed_token: None,
     }
 }
 

@@ -52,6 +52,7 @@ macro_rules! route_flow_scenarios {
             sessions_are_ended_one_by_one_or_all_others_and_never_another_users,
             a_password_change_ends_the_other_sessions_and_keeps_this_one,
             an_administrator_ends_every_session_of_a_user_and_no_one_else_can,
+            a_blocked_account_webhook_ends_every_session_and_invalidates_their_tokens,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -325,6 +326,28 @@ impl App {
         let path = format!("/sessions/{id}");
         self.send(browser, reqwest::Method::DELETE, &path, None, extra)
             .await
+    }
+
+    /// `GET /me` (the guarded route beside the helpers) with `token` as a Bearer token: its
+    /// status.
+    async fn me_with_bearer(&self, token: &str) -> u16 {
+        self.http
+            .get(format!("{}/me", self.server.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// `GET /me` with `browser`'s session cookie: its status.
+    async fn me(&self, browser: &Browser) -> u16 {
+        let mut request = self.http.get(format!("{}/me", self.server.base));
+        if let Some(cookie) = &browser.cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap().status().as_u16()
     }
 
     fn outbox_token(&self, to: &str, kind: &str) -> String {
@@ -1299,6 +1322,12 @@ pub async fn a_password_change_ends_the_other_sessions_and_keeps_this_one(serve:
         None => panic!("no session"),
     };
     let old_a = id_of(&a);
+    let token_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn { access_token, .. }) => access_token.expose().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    let b_token = token_of(&b);
+    assert_eq!(app.me_with_bearer(&b_token).await, 200);
     let mut bus = app.flows.authenticator().shared_state().subscribe();
     let changed = app
         .post(
@@ -1318,6 +1347,16 @@ pub async fn a_password_change_ends_the_other_sessions_and_keeps_this_one(serve:
     assert_eq!(listed.body["sessions"].as_array().map(Vec::len), Some(1));
     let refused = app.get(&mut b, "/sessions").await;
     assert_eq!(refused.status, 401, "{}", refused.text);
+    // The other session's token was invalidated at LoginRadius: refused even as a Bearer
+    // token on a fresh authenticator (no cache, no registry).
+    assert_eq!(app.me_with_bearer(&b_token).await, 401);
+    let fresh = Authenticator::builder(client_builder(&app.emulator).build().unwrap())
+        .build()
+        .unwrap();
+    let token = loginradius::auth::AccessToken::new(b_token);
+    assert!(fresh.authenticate(&token).await.is_err());
+    // The current one's lives on.
+    assert_eq!(app.me_with_bearer(&token_of(&a)).await, 200);
 }
 
 /// An administrator (the configured `Require`) ends every session of a user on every
@@ -1370,4 +1409,62 @@ pub async fn an_administrator_ends_every_session_of_a_user_and_no_one_else_can(s
     assert_eq!(app.get(&mut a, "/sessions").await.status, 401);
     assert_eq!(app.get(&mut b, "/sessions").await.status, 401);
     assert_eq!(app.get(&mut admin, "/sessions").await.status, 200);
+}
+
+/// A verified `BlockAccount` webhook ends every session of the user through the same path as
+/// the helpers: the guard refuses both session cookies, the registry has no entry left, and
+/// their tokens were invalidated at LoginRadius (a fresh authenticator refuses them).
+pub async fn a_blocked_account_webhook_ends_every_session_and_invalidates_their_tokens(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("bea@example.com"))
+            .with_user(user("tom@example.com")),
+    )
+    .await;
+    let (mut a, mut b, mut t) = Default::default();
+    for (browser, email) in [
+        (&mut a, "bea@example.com"),
+        (&mut b, "bea@example.com"),
+        (&mut t, "tom@example.com"),
+    ] {
+        let reply = app.login(browser, email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert_eq!(app.me(browser).await, 200);
+    }
+    let signed_in = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn {
+            uid, access_token, ..
+        }) => (uid, access_token),
+        other => panic!("{other:?}"),
+    };
+    let (uid, a_token) = signed_in(&a);
+    let (_, b_token) = signed_in(&b);
+    let body = hook(
+        "BlockAccount",
+        "hook-block-1",
+        &uid,
+        time::OffsetDateTime::now_utc(),
+    );
+    let signature = sign_webhook(app.emulator.api_secret(), &body);
+    let reply = app.webhook(body, Some(signature)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body, json!({"received": true, "handled": true}));
+
+    for browser in [&mut a, &mut b] {
+        assert_eq!(app.me(browser).await, 401);
+        assert_eq!(app.get(browser, "/sessions").await.status, 401);
+    }
+    let fleet = app.flows.authenticator().shared_state();
+    assert!(fleet.sessions_of(&uid).await.unwrap().is_empty());
+    let fresh = Authenticator::builder(client_builder(&app.emulator).build().unwrap())
+        .build()
+        .unwrap();
+    for token in [a_token, b_token] {
+        assert!(fresh.authenticate(&token).await.is_err());
+    }
+    // Another user is untouched.
+    assert_eq!(app.me(&t).await, 200);
 }

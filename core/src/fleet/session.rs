@@ -118,6 +118,13 @@ pub struct SessionRecord {
     /// When it was last proven (sign-in or re-authentication).
     #[serde(with = "time::serde::timestamp::milliseconds_i64")]
     pub proven_at: OffsetDateTime,
+    /// The session's access token, sealed (encrypted and authenticated under a key derived
+    /// from the session cookie's key, bound to the session id; see
+    /// [`SessionCookie::seal_registry_token`](crate::web::SessionCookie::seal_registry_token)),
+    /// so that ending the session from elsewhere can invalidate it at LoginRadius. Never a
+    /// token in clear.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_token: Option<String>,
 }
 
 impl SessionRecord {

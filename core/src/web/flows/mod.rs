@@ -53,6 +53,7 @@ pub use input::{
     ResetPasswordInput,
 };
 pub use response::{FlowResponse, SessionChange, error_response};
+pub(crate) use sessions::end_sessions_of;
 pub use wiring::{WiringError, check_session_wiring};
 
 /// Settings of the flows.
@@ -194,9 +195,10 @@ impl Flows {
     }
 
     /// The receiver of LoginRadius webhooks over this authenticator, with the configured
-    /// window (see [`crate::web::webhook`]).
+    /// window, ending the sessions of this session cookie (see [`crate::web::webhook`]).
     pub fn webhooks(&self) -> WebhookReceiver {
-        let receiver = WebhookReceiver::new(self.authenticator.clone());
+        let receiver =
+            WebhookReceiver::new(self.authenticator.clone()).sessions(self.session.clone());
         match self.config.webhook_window {
             Some(window) => receiver.window(window),
             None => receiver,

@@ -9,11 +9,11 @@ use serde_json::json;
 
 use super::input::FlowResult;
 use super::{FlowResponse, Flows, SessionChange};
-use crate::auth::{Decision, SessionRefused};
+use crate::auth::{Authenticator, Decision, SessionRefused};
 use crate::fleet::{
     FleetEvent, ProofMethod, SessionClaim, SessionId, SessionRecord, SharedStateError,
 };
-use crate::web::session::Session;
+use crate::web::session::{Session, SessionCookie};
 
 /// The longest user-agent summary kept.
 const MAX_AGENT_LEN: usize = 48;
@@ -38,6 +38,9 @@ impl Flows {
             user_agent: user_agent_summary(headers.get(USER_AGENT)),
             proof,
             proven_at: now,
+            sealed_token: session
+                .access_token()
+                .map(|token| self.session.seal_registry_token(id, token)),
         };
         self.authenticator
             .shared_state()
@@ -85,13 +88,9 @@ impl Flows {
     }
 
     async fn remove_and_announce(&self, id: &SessionId, uid: &str) -> Result<(), SharedStateError> {
-        self.authenticator.shared_state().remove_session(id).await?;
-        self.authenticator
-            .publish(&FleetEvent::SessionEnded {
-                session: id.clone(),
-                uid: uid.to_owned(),
-            })
+        remove_and_announce(&self.authenticator, id, uid)
             .await
+            .map(|_| ())
     }
 
     /// `GET /sessions`: the live sessions of the signed-in user, oldest first, as
@@ -155,16 +154,19 @@ impl Flows {
         let id = SessionId::from_string(id).ok_or_else(not_found)?;
         let fleet = self.authenticator.shared_state();
         let target = fleet.session(&id).await.map_err(unavailable)?;
-        if target.is_none_or(|t| t.uid != current.uid) {
+        let Some(target) = target.filter(|t| t.uid == current.uid) else {
             return Err(not_found());
+        };
+        let ended = FlowResponse::ok(json!({ "ended": true }));
+        if id != current.id {
+            end_session(&self.authenticator, &self.session, &target)
+                .await
+                .map_err(unavailable)?;
+            return Ok(ended);
         }
         self.remove_and_announce(&id, &current.uid)
             .await
             .map_err(unavailable)?;
-        let ended = FlowResponse::ok(json!({ "ended": true }));
-        if id != current.id {
-            return Ok(ended);
-        }
         if let Some(token) = self.session.access_token(headers) {
             // `logout` evicts first and logs an upstream failure itself.
             let _ = self.authenticator.logout(&token).await;
@@ -183,19 +185,14 @@ impl Flows {
 
     async fn try_end_other_sessions(&self, headers: &HeaderMap) -> FlowResult<FlowResponse> {
         let current = self.current_session(headers).await?;
-        let others = self
-            .authenticator
-            .shared_state()
-            .sessions_of(&current.uid)
-            .await
-            .map_err(unavailable)?;
-        let mut ended = 0;
-        for other in others.iter().filter(|s| s.id != current.id) {
-            self.remove_and_announce(&other.id, &current.uid)
-                .await
-                .map_err(unavailable)?;
-            ended += 1;
-        }
+        let ended = end_sessions_of(
+            &self.authenticator,
+            &self.session,
+            &current.uid,
+            Some(&current.id),
+        )
+        .await
+        .map_err(unavailable)?;
         Ok(FlowResponse::ok(json!({ "ended": ended })))
     }
 }
@@ -229,7 +226,7 @@ impl Flows {
             access_token,
             uid: session_uid,
             expires_at,
-            id: _,
+            id,
         }) = self
             .session
             .read(headers)
@@ -238,12 +235,14 @@ impl Flows {
             // Signed in by `Authorization: Bearer`: no session to keep.
             return Ok(SessionChange::Keep);
         };
-        // Best effort: the "not before" already refuses the old entries.
-        if let Ok(all) = fleet.sessions_of(uid).await {
-            for old in all {
-                let _ = fleet.remove_session(&old.id).await;
-            }
+        // The other sessions' tokens are invalidated; this one's lives on in the renewed
+        // session. Best effort: the "not before" already refuses the old entries.
+        if let Err(error) =
+            end_sessions_of(&self.authenticator, &self.session, uid, Some(&id)).await
+        {
+            tracing::warn!(target: "loginradius::web", "ending the other sessions: {error}");
         }
+        let _ = fleet.remove_session(&id).await;
         let renewed = Session::SignedIn {
             access_token,
             uid: session_uid,
@@ -291,12 +290,62 @@ impl Flows {
                 not_before: now,
             })
             .await?;
-        let all = fleet.sessions_of(uid).await?;
-        for session in &all {
-            fleet.remove_session(&session.id).await?;
-        }
-        Ok(all.len())
+        end_sessions_of(&self.authenticator, &self.session, uid, None).await
     }
+}
+
+/// Removes the session `id` of `uid` from the registry and tells every replica
+/// ([`FleetEvent::SessionEnded`]); the removed entry, if it was there.
+async fn remove_and_announce(
+    authenticator: &Authenticator,
+    id: &SessionId,
+    uid: &str,
+) -> Result<Option<SessionRecord>, SharedStateError> {
+    let removed = authenticator.shared_state().remove_session(id).await?;
+    authenticator
+        .publish(&FleetEvent::SessionEnded {
+            session: id.clone(),
+            uid: uid.to_owned(),
+        })
+        .await?;
+    Ok(removed)
+}
+
+/// Ends `record`'s session on every replica and invalidates its LoginRadius token (opened from
+/// the entry with `cookie`'s key; a failure upstream is logged: the session is ended anyway).
+async fn end_session(
+    authenticator: &Authenticator,
+    cookie: &SessionCookie,
+    record: &SessionRecord,
+) -> Result<(), SharedStateError> {
+    remove_and_announce(authenticator, &record.id, &record.uid).await?;
+    let token = record
+        .sealed_token
+        .as_deref()
+        .and_then(|sealed| cookie.open_registry_token(&record.id, sealed));
+    if let Some(token) = token {
+        // `logout` evicts first, logs an upstream failure itself and publishes TokenRevoked.
+        let _ = authenticator.logout(&token).await;
+    }
+    Ok(())
+}
+
+/// Ends every session of `uid` but `keep` (if any) on every replica, invalidating their
+/// LoginRadius tokens; how many were ended. The one path of a password change, a change of
+/// second factor, an administrator's end, "end all others" and the account webhooks.
+pub(crate) async fn end_sessions_of(
+    authenticator: &Authenticator,
+    cookie: &SessionCookie,
+    uid: &str,
+    keep: Option<&SessionId>,
+) -> Result<usize, SharedStateError> {
+    let all = authenticator.shared_state().sessions_of(uid).await?;
+    let mut ended = 0;
+    for record in all.iter().filter(|r| Some(&r.id) != keep) {
+        end_session(authenticator, cookie, record).await?;
+        ended += 1;
+    }
+    Ok(ended)
 }
 
 /// The 503 of a registry that cannot answer (fail closed).

@@ -25,7 +25,7 @@ pub use state::Session;
 
 use super::CookieSecurity;
 use crate::auth::{AccessToken, Extracted, TokenExtractor, TokenSource, cookie_value};
-use crate::fleet::SessionClaim;
+use crate::fleet::{SessionClaim, SessionId};
 
 /// The default cookie name.
 pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
@@ -47,7 +47,28 @@ pub struct SessionCookie {
 struct Inner {
     name: String,
     key: Key,
+    /// Seals the access tokens kept in the session registry (derived from `key`).
+    registry_key: Key,
     security: CookieSecurity,
+}
+
+/// The label of the registry key's derivation.
+const REGISTRY_KEY_LABEL: &[u8] = b"loginradius-rs session registry tokens v1";
+
+/// The key that seals tokens in the registry: 64 bytes of HMAC-SHA256 under the cookie key's
+/// master, with two labels. Knowing it gives nothing about the cookie key.
+fn registry_key(key: &Key) -> Key {
+    use hmac::{Hmac, Mac};
+    let mut bytes = Vec::with_capacity(64);
+    for part in [b"1", b"2"] {
+        // HMAC accepts keys of any length: this cannot fail.
+        if let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key.master()) {
+            mac.update(REGISTRY_KEY_LABEL);
+            mac.update(part);
+            bytes.extend_from_slice(&mac.finalize().into_bytes());
+        }
+    }
+    Key::try_from(bytes.as_slice()).unwrap_or_else(|_| Key::generate())
 }
 
 impl fmt::Debug for SessionCookie {
@@ -77,6 +98,7 @@ impl SessionCookie {
         Self {
             inner: Arc::new(Inner {
                 name: DEFAULT_COOKIE_NAME.to_owned(),
+                registry_key: registry_key(&key),
                 key,
                 security: CookieSecurity::default(),
             }),
@@ -97,6 +119,7 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: name.into(),
                 key: self.inner.key.clone(),
+                registry_key: self.inner.registry_key.clone(),
                 security: self.inner.security,
             }),
         }
@@ -109,6 +132,7 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: self.inner.name.clone(),
                 key: self.inner.key.clone(),
+                registry_key: self.inner.registry_key.clone(),
                 security,
             }),
         }
@@ -204,6 +228,30 @@ impl SessionCookie {
             .unwrap_or_default()
     }
 
+    /// `token` sealed for the registry entry of session `id` (AES-256-GCM under a key derived
+    /// from the cookie key, bound to `id`): the registry never holds a token in clear, and
+    /// only the replicas holding the cookie key can open it, to invalidate the token when the
+    /// session is ended from elsewhere.
+    pub fn seal_registry_token(&self, id: &SessionId, token: &AccessToken) -> String {
+        let name = registry_token_name(id);
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.inner.registry_key)
+            .add(Cookie::new(name.clone(), token.expose().to_owned()));
+        jar.get(&name)
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The token [`seal_registry_token`](Self::seal_registry_token) sealed for session `id`;
+    /// `None` when it does not open (another key, another session, tampered).
+    pub fn open_registry_token(&self, id: &SessionId, sealed: &str) -> Option<AccessToken> {
+        let name = registry_token_name(id);
+        let mut jar = CookieJar::new();
+        jar.add_original(Cookie::new(name.clone(), sealed.to_owned()));
+        let plain = jar.private(&self.inner.registry_key).get(&name)?;
+        Some(AccessToken::new(plain.value().to_owned())).filter(|t| !t.expose().is_empty())
+    }
+
     /// The `Set-Cookie` value that starts `session` (a fresh sealed value every time).
     /// `request` is the request's headers, for the `Secure` rule.
     pub fn start(&self, request: &HeaderMap, session: &Session) -> HeaderValue {
@@ -242,6 +290,11 @@ impl SessionCookie {
             .path("/")
             .secure(self.inner.security.is_secure(request))
     }
+}
+
+/// The authenticated name a registry token is sealed under: it binds the seal to its session.
+fn registry_token_name(id: &SessionId) -> String {
+    format!("lr-registry-token.{}", id.as_str())
 }
 
 fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
@@ -496,6 +549,31 @@ mod tests {
         assert_eq!(never.cookie_name(), "other");
         let set = never.start(&request("app.example.com", None), &signed_in("t"));
         assert!(!set.to_str().unwrap().contains("Secure"));
+    }
+
+    #[test]
+    fn registry_tokens_are_sealed_bound_to_their_session_and_key() {
+        let codec = SessionCookie::generate();
+        let (id, other) = (SessionId::generate(), SessionId::generate());
+        let token = AccessToken::new("tok-registry-secret");
+        let sealed = codec.seal_registry_token(&id, &token);
+        assert!(!sealed.contains("tok-registry-secret"));
+        assert_ne!(sealed, codec.seal_registry_token(&id, &token));
+        assert_eq!(codec.open_registry_token(&id, &sealed), Some(token.clone()));
+        // Another session, another key, or the cookie key itself: no token.
+        assert_eq!(codec.open_registry_token(&other, &sealed), None);
+        assert_eq!(
+            SessionCookie::generate().open_registry_token(&id, &sealed),
+            None
+        );
+        let as_cookie = codec.seal(&signed_in("tok-registry-secret"));
+        assert_eq!(codec.open_registry_token(&id, &as_cookie), None);
+        // The renamed or re-secured codec keeps the key.
+        let renamed = codec
+            .clone()
+            .name("other")
+            .with_security(CookieSecurity::Never);
+        assert_eq!(renamed.open_registry_token(&id, &sealed), Some(token));
     }
 
     #[test]
