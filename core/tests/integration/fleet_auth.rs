@@ -209,6 +209,9 @@ impl SharedState for Driven {
     async fn save_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<()> {
         self.inner.save_session(record, ttl).await
     }
+    async fn touch_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<bool> {
+        self.inner.touch_session(record, ttl).await
+    }
     async fn session(&self, id: &SessionId) -> FleetResult<Option<SessionRecord>> {
         self.inner.session(id).await
     }
@@ -407,6 +410,9 @@ impl SharedState for Unreachable {
         self.0.subscribe()
     }
     async fn save_session(&self, _: &SessionRecord, _: Duration) -> FleetResult<()> {
+        down()
+    }
+    async fn touch_session(&self, _: &SessionRecord, _: Duration) -> FleetResult<bool> {
         down()
     }
     async fn session(&self, _: &SessionId) -> FleetResult<Option<SessionRecord>> {
