@@ -18,6 +18,10 @@
 //! | `GET /mfa/setup` | | [`Flows::mfa_setup`] |
 //! | `POST /mfa/enable` | `{"code"}` | [`Flows::mfa_enable`] |
 //! | `POST /mfa/disable` | | [`Flows::mfa_disable`] |
+//! | `GET /sessions` | | [`Flows::sessions`] |
+//! | `DELETE /sessions/{id}` | | [`Flows::end_session`] |
+//! | `POST /sessions/end-others` | | [`Flows::end_other_sessions`] |
+//! | `POST /admin/users/{uid}/sessions/end` | | [`Flows::end_user_sessions`] |
 //! | `POST /webhooks/loginradius` | | [`WebhookReceiver::receive`](loginradius::web::WebhookReceiver::receive): a LoginRadius webhook, at most 64 KiB (413 above) |
 //!
 //! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
@@ -167,7 +171,15 @@ impl AuthRoutes {
         post!("/passwordless/verify", passwordless_verify);
         post!("/mfa/enable", mfa_enable);
         post!("/mfa/disable", mfa_disable);
+        post!("/sessions/end-others", end_other_sessions);
+        post!("/admin/users/{uid}/sessions/end", end_user_sessions);
+        cfg.service(
+            web::resource("/sessions/{id}")
+                .wrap(csrf.clone())
+                .route(web::delete().to(end_session)),
+        );
         cfg.service(web::resource("/mfa/setup").route(web::get().to(mfa_setup)));
+        cfg.service(web::resource("/sessions").route(web::get().to(sessions)));
         // Server to server: LoginRadius sends no `Origin`; the signature is the protection.
         cfg.service(web::resource("/webhooks/loginradius").route(web::post().to(webhook)));
     }
@@ -329,6 +341,36 @@ async fn webhook(flows: FlowsData, req: HttpRequest, payload: web::Payload) -> H
         Err(_) => WebhookError::TooLarge.response(),
     };
     flow_response(&flows, &req, answer)
+}
+
+async fn sessions(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.sessions(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn end_session(flows: FlowsData, req: HttpRequest, id: web::Path<String>) -> HttpResponse {
+    let flow = flows
+        .end_session(&headers::request_headers(&req), &id)
+        .await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn end_user_sessions(
+    flows: FlowsData,
+    req: HttpRequest,
+    uid: web::Path<String>,
+) -> HttpResponse {
+    let flow = flows
+        .end_user_sessions(&headers::request_headers(&req), &uid)
+        .await;
+    flow_response(&flows, &req, flow)
+}
+
+async fn end_other_sessions(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows
+        .end_other_sessions(&headers::request_headers(&req))
+        .await;
+    flow_response(&flows, &req, flow)
 }
 
 async fn mfa_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {

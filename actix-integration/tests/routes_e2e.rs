@@ -12,11 +12,12 @@ use actix_web::rt::System;
 use actix_web::{App, HttpServer, web};
 use loginradius::web::Flows;
 use loginradius_actix::routes::{AuthRoutes, SameOriginWrites};
-use loginradius_test_support::route_flow_scenarios;
+use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
 use loginradius_test_support::route_flows::Server;
+use loginradius_test_support::{fleet_session_scenarios, route_flow_scenarios};
 
-/// The helpers under `/auth`, trusting `trusted_origin`, served on an ephemeral loopback port
-/// by one worker until the scenario ends; then the server is stopped and its thread joined.
+/// The helpers under `/auth`, trusting `trusted_origin`, and `GET /me` (the guarded uid),
+/// served on an ephemeral loopback port by one worker until the scenario ends; then the server is stopped and its thread joined.
 async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -26,7 +27,15 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
             let server = HttpServer::new(move || {
                 let helpers = AuthRoutes::new(flows.clone())
                     .csrf(SameOriginWrites::new().trusted_origin(trusted_origin));
-                App::new().service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
+                App::new()
+                    .app_data(LoginRadiusConfig::new(flows.authenticator().clone()))
+                    .route(
+                        "/me",
+                        web::get().to(|user: AuthenticatedUser| async move {
+                            user.uid.as_str().to_owned()
+                        }),
+                    )
+                    .service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
             })
             .workers(1)
             .disable_signals()
@@ -52,3 +61,15 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
 }
 
 route_flow_scenarios!(serve);
+
+/// A Redis shared state for one replica (a short command timeout: an outage is seen quickly).
+async fn connect(url: String) -> std::sync::Arc<dyn loginradius::fleet::SharedState> {
+    let state = loginradius_redis::RedisState::builder(url)
+        .command_timeout(std::time::Duration::from_millis(300))
+        .connect()
+        .await
+        .expect("redis");
+    std::sync::Arc::new(state)
+}
+
+fleet_session_scenarios!(serve, connect);

@@ -332,6 +332,29 @@ impl SharedState for RedisState {
         .await
     }
 
+    async fn touch_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<bool> {
+        let json = serde_json::to_string(record).map_err(|_| SharedStateError::Corrupt {
+            backend: BACKEND,
+            what: "session",
+        })?;
+        let key = self.key("session", record.id.as_str());
+        let ms = millis(ttl);
+        // `XX`: only an existing session is replaced (one ended meanwhile stays ended).
+        let set: Option<String> = self
+            .run(|mut c| async move {
+                redis::cmd("SET")
+                    .arg(&key)
+                    .arg(json)
+                    .arg("PX")
+                    .arg(ms)
+                    .arg("XX")
+                    .query_async(&mut c)
+                    .await
+            })
+            .await?;
+        Ok(set.is_some())
+    }
+
     async fn session(&self, id: &SessionId) -> FleetResult<Option<SessionRecord>> {
         let key = self.key("session", id.as_str());
         let json: Option<String> = self.run(|mut c| async move { c.get(key).await }).await?;

@@ -63,6 +63,7 @@ fn record(uid: &str, created: OffsetDateTime) -> SessionRecord {
         user_agent: "Firefox on Linux".to_owned(),
         proof: ProofMethod::Password,
         proven_at: created,
+        sealed_token: None,
     }
 }
 
@@ -132,6 +133,17 @@ pub async fn sessions_are_saved_listed_and_removed_on_every_replica((a, b): Repl
         Some(seen)
     );
     assert_eq!(a.session(&older.id).await.expect("read"), None);
+    // A touch does not bring an ended session back; it updates a live one.
+    assert!(!a.touch_session(&older, ttl).await.expect("touch"));
+    assert_eq!(b.session(&older.id).await.expect("read"), None);
+    let mut touched = newer.clone();
+    touched.last_seen = at(9_500);
+    assert!(a.touch_session(&touched, ttl).await.expect("touch"));
+    assert_eq!(
+        b.session(&newer.id).await.expect("read"),
+        Some(touched.clone())
+    );
+    let newer = touched;
     assert_eq!(a.remove_session(&older.id).await.expect("remove"), None);
     assert_eq!(a.sessions_of(&uid).await.expect("list"), vec![newer]);
     assert_eq!(

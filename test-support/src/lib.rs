@@ -26,6 +26,8 @@ pub mod csrf_cases;
 #[cfg(feature = "emulator")]
 pub mod e2e;
 pub mod fleet;
+#[cfg(feature = "emulator")]
+pub mod fleet_sessions;
 #[cfg(feature = "bench")]
 pub mod guard_bench;
 #[cfg(feature = "bench")]

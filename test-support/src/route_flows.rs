@@ -48,6 +48,11 @@ macro_rules! route_flow_scenarios {
             upstream_faults_fail_closed_with_503,
             form_login_redirects_to_a_safe_next_and_json_keeps_its_answer,
             webhooks_are_verified_refusals_change_nothing_and_unassign_roles_evicts,
+            sessions_are_registered_listed_without_tokens_and_ended_by_sign_out,
+            sessions_are_ended_one_by_one_or_all_others_and_never_another_users,
+            a_password_change_ends_the_other_sessions_and_keeps_this_one,
+            an_administrator_ends_every_session_of_a_user_and_no_one_else_can,
+            a_blocked_account_webhook_ends_every_session_and_invalidates_their_tokens,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -96,6 +101,11 @@ impl Server {
             stop: Some(Box::new(stop)),
         }
     }
+
+    /// Its base URL, `http://127.0.0.1:port`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
 }
 
 impl Drop for Server {
@@ -131,7 +141,8 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
         FlowConfig::default()
             .reset_password_url("http://127.0.0.1/reset")
             .verification_url("http://127.0.0.1/verify")
-            .passwordless_url("http://127.0.0.1/passwordless"),
+            .passwordless_url("http://127.0.0.1/passwordless")
+            .admin(Require::role("admin")),
     );
     let server = serve.serve(flows.clone(), TRUSTED_ORIGIN).await;
     App {
@@ -304,6 +315,39 @@ impl App {
             set_cookie,
             retry_after,
         }
+    }
+
+    async fn delete_session(
+        &self,
+        browser: &mut Browser,
+        id: &str,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let path = format!("/sessions/{id}");
+        self.send(browser, reqwest::Method::DELETE, &path, None, extra)
+            .await
+    }
+
+    /// `GET /me` (the guarded route beside the helpers) with `token` as a Bearer token: its
+    /// status.
+    async fn me_with_bearer(&self, token: &str) -> u16 {
+        self.http
+            .get(format!("{}/me", self.server.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// `GET /me` with `browser`'s session cookie: its status.
+    async fn me(&self, browser: &Browser) -> u16 {
+        let mut request = self.http.get(format!("{}/me", self.server.base));
+        if let Some(cookie) = &browser.cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap().status().as_u16()
     }
 
     fn outbox_token(&self, to: &str, kind: &str) -> String {
@@ -1110,4 +1154,317 @@ pub async fn webhooks_are_verified_refusals_change_nothing_and_unassign_roles_ev
     );
     let refused = auth.authorize(&user, &admin).await.unwrap_err();
     assert_eq!(refused.status().as_u16(), 403);
+}
+
+/// Each sign-in is a session in the shared registry with a short user-agent summary;
+/// `GET /sessions` lists the user's sessions (no token), sign-out removes its own and tells the
+/// fleet, and a signed-out cookie replayed is refused (timeouts: see
+/// [`fleet_sessions`](crate::fleet_sessions)).
+pub async fn sessions_are_registered_listed_without_tokens_and_ended_by_sign_out(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("sam@example.com")),
+    )
+    .await;
+    let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+    let (mut a, mut b) = (Browser::default(), Browser::default());
+    let body = json!({"email": "sam@example.com", "password": PASSWORD});
+    let login = app
+        .send(
+            &mut a,
+            reqwest::Method::POST,
+            "/login",
+            Some(body),
+            &[("user-agent", firefox)],
+        )
+        .await;
+    assert_eq!(login.status, 200, "{}", login.text);
+    assert_eq!(
+        app.login(&mut b, "sam@example.com", PASSWORD).await.status,
+        200
+    );
+    let session_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn {
+            id,
+            uid,
+            access_token,
+            ..
+        }) => (id, uid, access_token),
+        other => panic!("{other:?}"),
+    };
+    let (a_id, uid, _) = session_of(&a);
+    let (b_id, _, b_token) = session_of(&b);
+    assert_ne!(a_id, b_id);
+
+    let listed = app.get(&mut a, "/sessions").await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let sessions = listed.body["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{}", listed.text);
+    let mine = sessions.iter().find(|s| s["current"] == true).unwrap();
+    assert_eq!(mine["id"], a_id.as_str());
+    assert_eq!(mine["user_agent"], "Firefox on Linux");
+    assert!(!listed.text.contains(b_token.expose()));
+
+    let fleet = app.flows.authenticator().shared_state().clone();
+    let mut bus = fleet.subscribe();
+    let b_cookie = b.cookie.clone();
+    let out = app.post(&mut b, "/logout", json!({})).await;
+    assert_eq!(out.status, 200, "{}", out.text);
+    assert_eq!(
+        bus.recv().await,
+        Some(BusSignal::Event(FleetEvent::SessionEnded {
+            session: b_id.clone(),
+            uid: uid.clone()
+        }))
+    );
+    assert!(fleet.session(&b_id).await.unwrap().is_none());
+    let listed = app.get(&mut a, "/sessions").await;
+    assert_eq!(
+        listed.body["sessions"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        listed.text
+    );
+    // The signed-out cookie, replayed, is no session.
+    let mut replayed = Browser { cookie: b_cookie };
+    let refused = app.get(&mut replayed, "/sessions").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    assert_eq!(refused.body["error"], "session_ended");
+}
+
+/// `DELETE /sessions/{id}` ends one of the user's sessions (its cookie is then refused), never
+/// another user's (404, nothing ended) nor from another site (403); `POST /sessions/end-others`
+/// ends all but the current one; ending the current one ends its cookie.
+pub async fn sessions_are_ended_one_by_one_or_all_others_and_never_another_users(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("sam@example.com"))
+            .with_user(user("tom@example.com")),
+    )
+    .await;
+    let (mut a, mut b, mut c, mut t) = Default::default();
+    for (browser, email) in [
+        (&mut a, "sam@example.com"),
+        (&mut b, "sam@example.com"),
+        (&mut c, "sam@example.com"),
+        (&mut t, "tom@example.com"),
+    ] {
+        let reply = app.login(browser, email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let id_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(session) => session.id().unwrap().clone(),
+        None => panic!("no session"),
+    };
+    let (a_id, b_id) = (id_of(&a), id_of(&b));
+    let count = |reply: &Reply| reply.body["sessions"].as_array().map(Vec::len);
+
+    // Another user's session: 404, nothing ended. From another site: 403, nothing ended.
+    let reply = app.delete_session(&mut t, a_id.as_str(), &[]).await;
+    assert_eq!(reply.status, 404, "{}", reply.text);
+    let reply = app.delete_session(&mut a, "no-such-session", &[]).await;
+    assert_eq!(reply.status, 404, "{}", reply.text);
+    let reply = app
+        .delete_session(&mut a, b_id.as_str(), &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(reply.status, 403, "{}", reply.text);
+    assert_eq!(count(&app.get(&mut a, "/sessions").await), Some(3));
+
+    let reply = app.delete_session(&mut a, b_id.as_str(), &[]).await;
+    assert_eq!(
+        (reply.status, reply.body.clone()),
+        (200, json!({"ended": true})),
+        "{}",
+        reply.text
+    );
+    assert_eq!(app.get(&mut b, "/sessions").await.status, 401);
+    assert_eq!(count(&app.get(&mut a, "/sessions").await), Some(2));
+
+    let reply = app.post(&mut a, "/sessions/end-others", json!({})).await;
+    assert_eq!(
+        (reply.status, reply.body.clone()),
+        (200, json!({"ended": 1})),
+        "{}",
+        reply.text
+    );
+    assert_eq!(app.get(&mut c, "/sessions").await.status, 401);
+    assert_eq!(count(&app.get(&mut a, "/sessions").await), Some(1));
+    // Tom's session was never touched.
+    assert_eq!(count(&app.get(&mut t, "/sessions").await), Some(1));
+
+    let reply = app.delete_session(&mut a, a_id.as_str(), &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(a.cookie.is_none(), "the current session's cookie is ended");
+    let fleet = app.flows.authenticator().shared_state();
+    assert!(fleet.session(&a_id).await.unwrap().is_none());
+}
+
+/// A password change ends the user's other sessions on every replica (`UserSessionsEnded`)
+/// and re-issues the current one under a new id, which stays signed in.
+pub async fn a_password_change_ends_the_other_sessions_and_keeps_this_one(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("pat@example.com")),
+    )
+    .await;
+    let (mut a, mut b) = (Browser::default(), Browser::default());
+    for browser in [&mut a, &mut b] {
+        let reply = app.login(browser, "pat@example.com", PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let id_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(session) => session.id().unwrap().clone(),
+        None => panic!("no session"),
+    };
+    let old_a = id_of(&a);
+    let token_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn { access_token, .. }) => access_token.expose().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    let b_token = token_of(&b);
+    assert_eq!(app.me_with_bearer(&b_token).await, 200);
+    let mut bus = app.flows.authenticator().shared_state().subscribe();
+    let changed = app
+        .post(
+            &mut a,
+            "/change-password",
+            json!({"old_password": PASSWORD, "new_password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert!(matches!(
+        bus.recv().await,
+        Some(BusSignal::Event(FleetEvent::UserSessionsEnded { .. }))
+    ));
+    assert_ne!(id_of(&a), old_a, "the current session is re-issued");
+    let listed = app.get(&mut a, "/sessions").await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    assert_eq!(listed.body["sessions"].as_array().map(Vec::len), Some(1));
+    let refused = app.get(&mut b, "/sessions").await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    // The other session's token was invalidated at LoginRadius: refused even as a Bearer
+    // token on a fresh authenticator (no cache, no registry).
+    assert_eq!(app.me_with_bearer(&b_token).await, 401);
+    let fresh = Authenticator::builder(client_builder(&app.emulator).build().unwrap())
+        .build()
+        .unwrap();
+    let token = loginradius::auth::AccessToken::new(b_token);
+    assert!(fresh.authenticate(&token).await.is_err());
+    // The current one's lives on.
+    assert_eq!(app.me_with_bearer(&token_of(&a)).await, 200);
+}
+
+/// An administrator (the configured `Require`) ends every session of a user on every
+/// replica; a user without the role is refused (403) and nothing ends.
+pub async fn an_administrator_ends_every_session_of_a_user_and_no_one_else_can(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("ada@example.com").roles(["admin"]))
+            .with_user(user("sam@example.com")),
+    )
+    .await;
+    let (mut admin, mut a, mut b) = Default::default();
+    for (browser, email) in [
+        (&mut admin, "ada@example.com"),
+        (&mut a, "sam@example.com"),
+        (&mut b, "sam@example.com"),
+    ] {
+        let reply = app.login(browser, email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+    }
+    let uid_of = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn { uid, .. }) => uid,
+        other => panic!("{other:?}"),
+    };
+    let (ada, sam) = (uid_of(&admin), uid_of(&a));
+    let refused = app
+        .post(
+            &mut a,
+            &format!("/admin/users/{ada}/sessions/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text);
+    assert_eq!(app.get(&mut admin, "/sessions").await.status, 200);
+
+    let ended = app
+        .post(
+            &mut admin,
+            &format!("/admin/users/{sam}/sessions/end"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (ended.status, ended.body.clone()),
+        (200, json!({"ended": 2})),
+        "{}",
+        ended.text
+    );
+    assert_eq!(app.get(&mut a, "/sessions").await.status, 401);
+    assert_eq!(app.get(&mut b, "/sessions").await.status, 401);
+    assert_eq!(app.get(&mut admin, "/sessions").await.status, 200);
+}
+
+/// A verified `BlockAccount` webhook ends every session of the user through the same path as
+/// the helpers: the guard refuses both session cookies, the registry has no entry left, and
+/// their tokens were invalidated at LoginRadius (a fresh authenticator refuses them).
+pub async fn a_blocked_account_webhook_ends_every_session_and_invalidates_their_tokens(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("bea@example.com"))
+            .with_user(user("tom@example.com")),
+    )
+    .await;
+    let (mut a, mut b, mut t) = Default::default();
+    for (browser, email) in [
+        (&mut a, "bea@example.com"),
+        (&mut b, "bea@example.com"),
+        (&mut t, "tom@example.com"),
+    ] {
+        let reply = app.login(browser, email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{}", reply.text);
+        assert_eq!(app.me(browser).await, 200);
+    }
+    let signed_in = |browser: &Browser| match browser.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn {
+            uid, access_token, ..
+        }) => (uid, access_token),
+        other => panic!("{other:?}"),
+    };
+    let (uid, a_token) = signed_in(&a);
+    let (_, b_token) = signed_in(&b);
+    let body = hook(
+        "BlockAccount",
+        "hook-block-1",
+        &uid,
+        time::OffsetDateTime::now_utc(),
+    );
+    let signature = sign_webhook(app.emulator.api_secret(), &body);
+    let reply = app.webhook(body, Some(signature)).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body, json!({"received": true, "handled": true}));
+
+    for browser in [&mut a, &mut b] {
+        assert_eq!(app.me(browser).await, 401);
+        assert_eq!(app.get(browser, "/sessions").await.status, 401);
+    }
+    let fleet = app.flows.authenticator().shared_state();
+    assert!(fleet.sessions_of(&uid).await.unwrap().is_empty());
+    let fresh = Authenticator::builder(client_builder(&app.emulator).build().unwrap())
+        .build()
+        .unwrap();
+    for token in [a_token, b_token] {
+        assert!(fresh.authenticate(&token).await.is_err());
+    }
+    // Another user is untouched.
+    assert_eq!(app.me(&t).await, 200);
 }

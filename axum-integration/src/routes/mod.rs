@@ -46,6 +46,10 @@
 //! | `GET /mfa/setup` | – | `{"enabled", "otpauth_uri"?, "qr_code"?, "manual_entry_code"?}` |
 //! | `POST /mfa/enable` | `{"code"}` | `{"enabled": true}` |
 //! | `POST /mfa/disable` | – | `{"enabled": false}` |
+//! | `GET /sessions` | – | `{"sessions": [{"id", "created_at", "last_seen", "user_agent", "current"}]}`: the signed-in user's sessions, no token |
+//! | `DELETE /sessions/{id}` | – | `{"ended": true}`; 404 for an id not among the user's sessions |
+//! | `POST /sessions/end-others` | – | `{"ended": n}` |
+//! | `POST /admin/users/{uid}/sessions/end` | – | `{"ended": n}` for a caller meeting `FlowConfig::admin` (403 for all without it) |
 //! | `POST /webhooks/loginradius` | a LoginRadius webhook, signed (at most 64 KiB) | `{"received": true, "handled"}`; 401 bad signature, 400 bad or old body, 409 replay, 413 too large ([`loginradius::web::webhook`]) |
 //!
 //! # CSRF
@@ -80,9 +84,10 @@
 use std::future::Future;
 
 use axum::body::{Body, Bytes};
+use axum::extract::Path;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Extension, Router};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
@@ -167,6 +172,10 @@ where
         .route("/mfa/enable", post(mfa_enable))
         .route("/mfa/disable", post(mfa_disable))
         .route("/webhooks/loginradius", post(webhook))
+        .route("/sessions", get(sessions))
+        .route("/sessions/end-others", post(end_other_sessions))
+        .route("/sessions/{id}", delete(end_session))
+        .route("/admin/users/{uid}/sessions/end", post(end_user_sessions))
         .with_state(config.flows)
         .layer(csrf)
 }
@@ -298,6 +307,30 @@ async fn webhook(State(f): Flow, headers: HeaderMap, body: Body) -> Response {
         Err(_) => WebhookError::TooLarge.response(),
     };
     flow_response(&f, &headers, answer)
+}
+
+async fn sessions(State(f): Flow, headers: HeaderMap) -> Response {
+    let out = f.sessions(&headers).await;
+    flow_response(&f, &headers, out)
+}
+
+async fn end_session(State(f): Flow, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let out = f.end_session(&headers, &id).await;
+    flow_response(&f, &headers, out)
+}
+
+async fn end_user_sessions(
+    State(f): Flow,
+    Path(uid): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let out = f.end_user_sessions(&headers, &uid).await;
+    flow_response(&f, &headers, out)
+}
+
+async fn end_other_sessions(State(f): Flow, headers: HeaderMap) -> Response {
+    let out = f.end_other_sessions(&headers).await;
+    flow_response(&f, &headers, out)
 }
 
 async fn mfa_disable(State(f): Flow, headers: HeaderMap) -> Response {

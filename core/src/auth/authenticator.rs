@@ -20,6 +20,7 @@ use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
 };
 use super::replica::{self, DEFAULT_BUS_LOSS_TRUST, Replica};
+use super::sessions::{SessionGate, SessionRefused, SessionTimeouts};
 use super::token::TokenDigest;
 use super::upstream::{
     self, Budget, DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, Group, Upstream,
@@ -28,7 +29,9 @@ use super::upstream::{
 use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
 use crate::client::role_events::RoleChangeListener;
 use crate::config::Clock;
-use crate::fleet::{FleetEvent, Health, InProcess, SharedState, SharedStateError};
+use crate::fleet::{
+    FleetEvent, Health, InProcess, SessionClaim, SessionRecord, SharedState, SharedStateError,
+};
 use crate::{Error, LoginRadius};
 
 /// Default number of users whose roles and role contexts are kept.
@@ -67,6 +70,21 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 /// Cheap to clone (an `Arc` inside). Building it makes no request; built inside a Tokio
 /// runtime it spawns one task, the listener of its shared state's bus (otherwise the task starts
 /// with the first lookup), which stops when the last clone is dropped.
+///
+/// # Sessions
+///
+/// A token read from a registered session (the route helpers' session cookie, whose
+/// [`token_source`](crate::web::SessionCookie::token_source) yields
+/// [`Extracted::FromSession`]) is accepted only while its session is live in the shared
+/// registry: not ended (on any replica), used within the idle timeout, started within the
+/// absolute timeout and not before its user's "not before" instant
+/// ([`session_timeouts`](AuthenticatorBuilder::session_timeouts)); otherwise 401
+/// `invalid_token`. When the registry cannot answer, 503 with `Retry-After`: never a 200,
+/// never a sign-out. The answer "live" is kept locally for at most the bus-loss trust window
+/// (default 5 s), and the bus evicts it at once when the session or its user's sessions are
+/// ended anywhere: the warm path reads the registry at most once per session and window, and
+/// writes its `last_seen` at most once a minute. Bearer tokens have no session and are not
+/// affected.
 ///
 /// # Several replicas
 ///
@@ -194,6 +212,7 @@ pub struct AuthenticatorBuilder {
     verbose: bool,
     shared_state: Option<Arc<dyn SharedState>>,
     bus_loss_trust: Duration,
+    session_timeouts: SessionTimeouts,
     upstream_deadline: Duration,
     max_upstream_lookups: usize,
     failure_threshold: u32,
@@ -213,6 +232,13 @@ impl AuthenticatorBuilder {
     /// [`DEFAULT_BUS_LOSS_TRUST`], 5 s).
     pub fn bus_loss_trust(mut self, trust: Duration) -> Self {
         self.bus_loss_trust = trust;
+        self
+    }
+
+    /// The idle and absolute timeouts of sessions read from a session cookie (default 30
+    /// minutes and 12 hours). See [Sessions](Authenticator#sessions).
+    pub fn session_timeouts(mut self, timeouts: SessionTimeouts) -> Self {
+        self.session_timeouts = timeouts;
         self
     }
 
@@ -356,6 +382,8 @@ impl AuthenticatorBuilder {
         positive("Retry-After", self.retry_after)?;
         lifetime("bus loss trust", self.bus_loss_trust)?;
         lifetime("upstream deadline", self.upstream_deadline)?;
+        lifetime("session idle timeout", self.session_timeouts.idle)?;
+        lifetime("session absolute timeout", self.session_timeouts.absolute)?;
         lifetime("circuit breaker cool-down", self.cool_down)?;
         if self.max_upstream_lookups == 0
             || self.max_upstream_lookups > tokio::sync::Semaphore::MAX_PERMITS
@@ -401,10 +429,18 @@ impl AuthenticatorBuilder {
         let fleet = self
             .shared_state
             .unwrap_or_else(|| Arc::new(InProcess::new()));
+        let clock = self.clock.unwrap_or_else(Clock::system);
+        let sessions = SessionGate::new(
+            Arc::clone(&fleet),
+            self.session_timeouts,
+            self.bus_loss_trust,
+            clock.clone(),
+        );
         let replica = Arc::new(Replica::new(
             users.clone(),
             Arc::clone(&roles),
             fleet,
+            sessions,
             self.bus_loss_trust,
         ));
         replica.ensure_listening();
@@ -429,7 +465,7 @@ impl AuthenticatorBuilder {
                 realm: self.realm,
                 max_token_ttl: self.max_token_ttl,
                 retry_after: self.retry_after,
-                clock: self.clock.unwrap_or_else(Clock::system),
+                clock,
                 validate_tokens: self.validate_tokens,
                 verbose: self.verbose,
             }),
@@ -523,6 +559,7 @@ impl Authenticator {
             verbose: false,
             shared_state: None,
             bus_loss_trust: DEFAULT_BUS_LOSS_TRUST,
+            session_timeouts: SessionTimeouts::default(),
             upstream_deadline: DEFAULT_UPSTREAM_DEADLINE,
             max_upstream_lookups: DEFAULT_MAX_UPSTREAM_LOOKUPS,
             failure_threshold: DEFAULT_FAILURE_THRESHOLD,
@@ -576,10 +613,56 @@ impl Authenticator {
     /// Reads the request's token from the configured sources: `Ok(None)` when there is none,
     /// a 401 `invalid_token` rejection when what is there cannot be a token.
     pub fn extract(&self, headers: &HeaderMap) -> Result<Option<AccessToken>, Rejection> {
+        Ok(self.extract_claimed(headers)?.map(|(token, _)| token))
+    }
+
+    /// [`extract`](Self::extract), with the session the token was read from, if any.
+    fn extract_claimed(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Option<(AccessToken, Option<SessionClaim>)>, Rejection> {
         match self.shared.extractor.extract(headers) {
             Extracted::Missing => Ok(None),
-            Extracted::Found(token) => Ok(Some(token)),
+            Extracted::Found(token) => Ok(Some((token, None))),
+            Extracted::FromSession { token, session } => Ok(Some((token, Some(session)))),
             Extracted::Malformed => Err(self.reject(RejectionKind::InvalidToken)),
+        }
+    }
+
+    /// Whether the session `claim` is live in the shared registry (see
+    /// [Sessions](Authenticator#sessions)): its registry entry, or
+    /// [`SessionRefused::Ended`] (401) or [`SessionRefused::Unavailable`] (503). Answers are
+    /// cached for at most the bus-loss trust window, and evicted by the bus at once.
+    pub async fn check_session(
+        &self,
+        claim: &SessionClaim,
+    ) -> Result<SessionRecord, SessionRefused> {
+        self.shared.replica.ensure_listening();
+        self.shared.replica.sessions.check(claim).await
+    }
+
+    /// The session timeouts (see
+    /// [`session_timeouts`](AuthenticatorBuilder::session_timeouts)).
+    pub fn session_timeouts(&self) -> SessionTimeouts {
+        self.shared.replica.sessions.timeouts()
+    }
+
+    /// Now, by the authenticator's [clock](AuthenticatorBuilder::clock): sessions' times are
+    /// read with it.
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.shared.replica.sessions.now()
+    }
+
+    /// The rejection of a session [`check_session`](Self::check_session) refused.
+    pub fn reject_session(&self, refused: &SessionRefused) -> Rejection {
+        match refused {
+            SessionRefused::Ended => self
+                .reject(RejectionKind::InvalidToken)
+                .with_message("the session has ended"),
+            SessionRefused::Unavailable(e) => {
+                tracing::warn!(error = %e, "session registry unavailable: refusing");
+                self.reject(RejectionKind::Unavailable)
+            }
         }
     }
 
@@ -600,9 +683,21 @@ impl Authenticator {
         headers: &HeaderMap,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
-        match self.extract(headers)? {
+        match self.extract_claimed(headers)? {
             // The extracted token is moved into the user: no copy of it.
-            Some(token) => self.authenticate_token(Cow::Owned(token), budget).await,
+            Some((token, None)) => self.authenticate_token(Cow::Owned(token), budget).await,
+            Some((token, Some(claim))) => {
+                // An ended session is refused before its token costs an upstream lookup.
+                self.check_session(&claim)
+                    .await
+                    .map_err(|refused| self.reject_session(&refused))?;
+                let user = self.authenticate_token(Cow::Owned(token), budget).await?;
+                if user.uid.as_str() != claim.uid {
+                    tracing::warn!("a session's token belongs to another user: refused");
+                    return Err(self.reject(RejectionKind::InvalidToken));
+                }
+                Ok(user)
+            }
             None => Err(self.reject(RejectionKind::MissingToken)),
         }
     }

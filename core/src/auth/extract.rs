@@ -10,6 +10,7 @@ use http::header::{AUTHORIZATION, COOKIE};
 
 use super::AccessToken;
 use super::token::MAX_TOKEN_LEN;
+use crate::fleet::SessionClaim;
 
 /// What a token source found in a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,15 @@ pub enum Extracted {
     Missing,
     /// A token, syntactically acceptable.
     Found(AccessToken),
+    /// A token read from a registered session (the route helpers' session cookie): the
+    /// [`Authenticator`](super::Authenticator) also checks that the session is live in the
+    /// shared registry (not ended, within its timeouts, not before its user's "not before").
+    FromSession {
+        /// The session's access token, syntactically acceptable.
+        token: AccessToken,
+        /// The session it belongs to.
+        session: SessionClaim,
+    },
     /// The source holds something that cannot be a token (bad syntax, too long, ambiguous
     /// duplicates): refused as an invalid token, never looked up.
     Malformed,
@@ -72,7 +82,11 @@ impl TokenSource {
             Self::BearerHeader => bearer(headers),
             Self::Cookie(name) => cookie(headers, name),
             Self::Custom(f) => match f(headers) {
-                Extracted::Found(token) if !is_acceptable(token.expose()) => Extracted::Malformed,
+                Extracted::Found(token) | Extracted::FromSession { token, .. }
+                    if !is_acceptable(token.expose()) =>
+                {
+                    Extracted::Malformed
+                }
                 other => other,
             },
         }

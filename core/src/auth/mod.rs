@@ -27,6 +27,7 @@ mod permissions;
 mod policy;
 mod replica;
 mod require;
+mod sessions;
 mod token;
 mod upstream;
 mod user;
@@ -44,6 +45,9 @@ pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROL
 pub use policy::Policy;
 pub use replica::DEFAULT_BUS_LOSS_TRUST;
 pub use require::Require;
+pub use sessions::{
+    DEFAULT_ABSOLUTE_TIMEOUT, DEFAULT_IDLE_TIMEOUT, SessionRefused, SessionTimeouts,
+};
 pub use token::{AccessToken, MAX_TOKEN_LEN, Uid};
 pub use upstream::{
     Budget, DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, UpstreamHealth,

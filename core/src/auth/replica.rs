@@ -4,6 +4,8 @@
 //! keeps them current. One task per authenticator receives the bus and applies each
 //! [`BusSignal`]:
 //!
+//! - [`FleetEvent::SessionEnded`] forgets that session's "live" answer, and
+//!   [`FleetEvent::UserSessionsEnded`] those of every session of the user;
 //! - [`FleetEvent::TokenRevoked`] evicts that token's cached user;
 //! - [`FleetEvent::UserSessionsEnded`] and [`FleetEvent::ProfileChanged`] evict every cached
 //!   token of the user;
@@ -25,6 +27,7 @@ use tokio::task::JoinHandle;
 
 use super::cache::UserCache;
 use super::permissions::RoleData;
+use super::sessions::SessionGate;
 use super::token::TokenDigest;
 use crate::client::role_events::{RoleChange, RoleChangeListener};
 use crate::fleet::{BusSignal, FleetEvent, Health, SharedState, SharedStateError};
@@ -37,6 +40,8 @@ pub(crate) struct Replica {
     pub(crate) users: UserCache,
     pub(crate) roles: Arc<RoleData>,
     pub(crate) fleet: Arc<dyn SharedState>,
+    /// The "session live" answers of the guards.
+    pub(crate) sessions: SessionGate,
     /// Set on [`BusSignal::Lost`], cleared on [`BusSignal::Missed`].
     bus_down: AtomicBool,
     /// When the bus was lost (for the health check).
@@ -66,12 +71,14 @@ impl Replica {
         users: UserCache,
         roles: Arc<RoleData>,
         fleet: Arc<dyn SharedState>,
+        sessions: SessionGate,
         trust: Duration,
     ) -> Self {
         Self {
             users,
             roles,
             fleet,
+            sessions,
             bus_down: AtomicBool::new(false),
             bus_lost_at: Mutex::new(None),
             trust,
@@ -183,6 +190,8 @@ impl Replica {
                     "the shared state's bus is lost: cached decisions are trusted for the trust \
                      window, then validated again upstream"
                 );
+                // Ended sessions may no longer be announced: ask the registry again.
+                self.sessions.clear();
                 if !self.is_bus_down() {
                     self.set_lost(Some(OffsetDateTime::now_utc()));
                 }
@@ -215,11 +224,14 @@ impl Replica {
                     }
                 }
             }
-            FleetEvent::UserSessionsEnded { uid, .. } | FleetEvent::ProfileChanged { uid } => {
+            FleetEvent::UserSessionsEnded { uid, .. } => {
+                self.sessions.evict_uid(uid);
                 self.evicting_users(async { self.evict_uid(uid) }).await;
             }
-            // The session registry's concern: the session's token is revoked by its own event.
-            FleetEvent::SessionEnded { .. } => {}
+            FleetEvent::ProfileChanged { uid } => {
+                self.evicting_users(async { self.evict_uid(uid) }).await;
+            }
+            FleetEvent::SessionEnded { session, .. } => self.sessions.evict(session).await,
             FleetEvent::RolesChanged { .. }
             | FleetEvent::RoleContextsChanged { .. }
             | FleetEvent::RoleDefinitionsChanged => {}
@@ -268,6 +280,7 @@ impl Replica {
         self.evicted_at_ms.store(now_ms(), Ordering::Release);
         self.users.invalidate_all();
         self.roles.invalidate_all();
+        self.sessions.clear();
         self.user_changes.fetch_add(1, Ordering::AcqRel);
     }
 }

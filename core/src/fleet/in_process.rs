@@ -167,6 +167,22 @@ impl SharedState for InProcess {
         Ok(())
     }
 
+    async fn touch_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<bool> {
+        let now = Instant::now();
+        let mut store = self.store();
+        let exists = store
+            .sessions
+            .get(&record.id)
+            .is_some_and(|s| s.live(now) && s.value.uid == record.uid);
+        if exists {
+            store
+                .sessions
+                .insert(record.id.clone(), Expiring::new(record.clone(), ttl));
+            store.wrote();
+        }
+        Ok(exists)
+    }
+
     async fn session(&self, id: &SessionId) -> FleetResult<Option<SessionRecord>> {
         let now = Instant::now();
         Ok(self

@@ -56,7 +56,7 @@ use time::OffsetDateTime;
 pub use error::SharedStateError;
 pub use event::{BusReceiver, BusSignal, FleetEvent};
 pub use in_process::InProcess;
-pub use session::{ProofMethod, SessionId, SessionRecord};
+pub use session::{ProofMethod, SessionClaim, SessionId, SessionRecord};
 
 /// `Result` with a [`SharedStateError`].
 pub type FleetResult<T> = Result<T, SharedStateError>;
@@ -107,6 +107,11 @@ pub trait SharedState: Send + Sync + fmt::Debug + 'static {
 
     /// Saves (creates or replaces) a session; it is forgotten after `ttl`.
     async fn save_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<()>;
+
+    /// Replaces the session `record.id` only if it still exists (a `last_seen` update that
+    /// must not bring back a session ended meanwhile); it is then forgotten after `ttl`.
+    /// Returns whether it existed.
+    async fn touch_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<bool>;
 
     /// The session `id`, if it exists and has not expired.
     async fn session(&self, id: &SessionId) -> FleetResult<Option<SessionRecord>>;

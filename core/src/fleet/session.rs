@@ -62,6 +62,16 @@ impl From<SessionId> for String {
     }
 }
 
+/// The session a request claims (read from the session cookie): its id and its user. The
+/// registry decides whether it is live.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionClaim {
+    /// The session's id.
+    pub id: SessionId,
+    /// The user it was started for.
+    pub uid: String,
+}
+
 /// How a session was proven, for step-up requirements ("second factor done").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -108,6 +118,13 @@ pub struct SessionRecord {
     /// When it was last proven (sign-in or re-authentication).
     #[serde(with = "time::serde::timestamp::milliseconds_i64")]
     pub proven_at: OffsetDateTime,
+    /// The session's access token, sealed (encrypted and authenticated under a key derived
+    /// from the session cookie's key, bound to the session id; see
+    /// [`SessionCookie::seal_registry_token`](crate::web::SessionCookie::seal_registry_token)),
+    /// so that ending the session from elsewhere can invalidate it at LoginRadius. Never a
+    /// token in clear.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_token: Option<String>,
 }
 
 impl SessionRecord {

@@ -19,7 +19,7 @@
 //! |---|---|
 //! | `AssignRoles`, `UnassignRoles` | [`FleetEvent::RolesChanged`] (role caches evicted) |
 //! | `RemoveRoleContext` | [`FleetEvent::RoleContextsChanged`] |
-//! | `ChangePassword`, `ResetPassword`, `SetPassword`, `BlockAccount`, `DeleteAccount`, `UpdateUid` | [`FleetEvent::UserSessionsEnded`] (tokens evicted; sessions before now refused) |
+//! | `ChangePassword`, `ResetPassword`, `SetPassword`, `BlockAccount`, `DeleteAccount`, `UpdateUid` | [`FleetEvent::UserSessionsEnded`] (tokens evicted; sessions before now refused; with [`WebhookReceiver::sessions`], their registry entries removed and their LoginRadius tokens invalidated) |
 //! | `UpdateProfile` | [`FleetEvent::ProfileChanged`] |
 //! | any other | none (answered 200 `{"received": true, "handled": false}`) |
 //!
@@ -40,7 +40,8 @@ use time::OffsetDateTime;
 
 use crate::auth::Authenticator;
 use crate::fleet::FleetEvent;
-use crate::web::flows::FlowResponse;
+use crate::web::SessionCookie;
+use crate::web::flows::{FlowResponse, end_sessions_of};
 
 /// The header that carries the signature of the body.
 pub const SIGNATURE_HEADER: &str = "signature";
@@ -136,6 +137,8 @@ struct Body {
 pub struct WebhookReceiver {
     authenticator: Authenticator,
     window: Duration,
+    /// The session cookie whose registry entries it ends (with their tokens).
+    sessions: Option<SessionCookie>,
 }
 
 impl WebhookReceiver {
@@ -145,7 +148,18 @@ impl WebhookReceiver {
         Self {
             authenticator,
             window: DEFAULT_WEBHOOK_WINDOW,
+            sessions: None,
         }
+    }
+
+    /// Ends the registry entries of the sessions of `cookie` (and invalidates their
+    /// LoginRadius tokens, opened with its key) when a delivery ends a user's sessions
+    /// (`ChangePassword`, `BlockAccount`, …), as the route helpers do. Without it the
+    /// user's "not before" alone refuses them. [`Flows::webhooks`](super::Flows::webhooks)
+    /// sets it.
+    pub fn sessions(mut self, cookie: SessionCookie) -> Self {
+        self.sessions = Some(cookie);
+        self
     }
 
     /// Sets how old a delivery's `Time` may be.
@@ -237,6 +251,13 @@ impl WebhookReceiver {
                 .publish(event)
                 .await
                 .map_err(|_| WebhookError::Unavailable)?;
+            if let (FleetEvent::UserSessionsEnded { uid, .. }, Some(cookie)) =
+                (event, &self.sessions)
+            {
+                end_sessions_of(&self.authenticator, cookie, uid, None)
+                    .await
+                    .map_err(|_| WebhookError::Unavailable)?;
+            }
         }
         Ok(!hook.events.is_empty())
     }

@@ -5,13 +5,16 @@
 //! (The same with Redis and the emulator: `loginradius-redis`'s `tests/authenticators.rs`.)
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use loginradius::auth::{Authenticator, Decision, RejectionKind, Require};
+use loginradius::auth::{
+    Authenticator, Decision, Extracted, RejectionKind, Require, TokenExtractor, TokenSource,
+};
 use loginradius::codes;
 use loginradius::fleet::{
-    BusReceiver, BusSignal, FleetEvent, FleetResult, Health, Hits, InProcess, SessionId,
-    SessionRecord, SharedState,
+    BusReceiver, BusSignal, FleetEvent, FleetResult, Health, Hits, InProcess, ProofMethod,
+    SessionClaim, SessionId, SessionRecord, SharedState,
 };
 use serde_json::json;
 use time::OffsetDateTime;
@@ -182,6 +185,8 @@ async fn a_new_token_met_by_three_replicas_at_once_is_validated_upstream_once() 
 struct Driven {
     inner: InProcess,
     bus: broadcast::Sender<BusSignal>,
+    /// How many times a session was read.
+    session_reads: Arc<AtomicUsize>,
 }
 
 impl Driven {
@@ -189,7 +194,12 @@ impl Driven {
         Self {
             inner: InProcess::new(),
             bus: broadcast::channel(64).0,
+            session_reads: Arc::default(),
         }
+    }
+
+    fn session_reads(&self) -> usize {
+        self.session_reads.load(Ordering::SeqCst)
     }
 
     fn signal(&self, signal: BusSignal) {
@@ -209,7 +219,11 @@ impl SharedState for Driven {
     async fn save_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<()> {
         self.inner.save_session(record, ttl).await
     }
+    async fn touch_session(&self, record: &SessionRecord, ttl: Duration) -> FleetResult<bool> {
+        self.inner.touch_session(record, ttl).await
+    }
     async fn session(&self, id: &SessionId) -> FleetResult<Option<SessionRecord>> {
+        self.session_reads.fetch_add(1, Ordering::SeqCst);
         self.inner.session(id).await
     }
     async fn remove_session(&self, id: &SessionId) -> FleetResult<Option<SessionRecord>> {
@@ -409,6 +423,9 @@ impl SharedState for Unreachable {
     async fn save_session(&self, _: &SessionRecord, _: Duration) -> FleetResult<()> {
         down()
     }
+    async fn touch_session(&self, _: &SessionRecord, _: Duration) -> FleetResult<bool> {
+        down()
+    }
     async fn session(&self, _: &SessionId) -> FleetResult<Option<SessionRecord>> {
         down()
     }
@@ -445,4 +462,126 @@ impl SharedState for Unreachable {
             reason: "unreachable".into(),
         }
     }
+}
+
+/// A registered session of the scripted user, saved in `state`, and the token source that
+/// reads it from every request (as the session cookie's source does).
+async fn registered_session(state: &dyn SharedState) -> (SessionId, TokenExtractor) {
+    let id = SessionId::generate();
+    let now = OffsetDateTime::now_utc();
+    let record = SessionRecord {
+        id: id.clone(),
+        uid: UID.to_owned(),
+        created_at: now,
+        last_seen: now,
+        user_agent: "test".into(),
+        proof: ProofMethod::Password,
+        proven_at: now,
+        sealed_token: None,
+    };
+    state
+        .save_session(&record, Duration::from_secs(600))
+        .await
+        .unwrap();
+    let claim = SessionClaim {
+        id: id.clone(),
+        uid: UID.to_owned(),
+    };
+    let source = TokenSource::custom(move |_| Extracted::FromSession {
+        token: token("from-session"),
+        session: claim.clone(),
+    });
+    (id, TokenExtractor::none().with(source))
+}
+
+/// The warm path of a session-cookie request reads the registry once, not per request; the
+/// registry alone does not end the cached answer (it is trusted until the bus says otherwise,
+/// at most the trust window), `SessionEnded` does at once, and a lost bus drops the answers.
+#[tokio::test]
+async fn session_requests_read_the_registry_once_and_the_bus_ends_the_cached_answer() {
+    let upstream = Upstream::new();
+    upstream.user(&[]);
+    let state = Driven::new();
+    let (id, sources) = registered_session(&state).await;
+    let auth = builder(&upstream)
+        .shared_state(Arc::new(state.clone()))
+        .token_sources(sources)
+        .build()
+        .unwrap();
+    let headers = http::HeaderMap::new();
+    for _ in 0..100 {
+        auth.authenticate_headers(&headers).await.unwrap();
+    }
+    assert_eq!(
+        state.session_reads(),
+        1,
+        "one registry read for 100 requests"
+    );
+
+    // A bus loss drops the answers: the next request asks the registry again.
+    state.signal(BusSignal::Lost);
+    until_health(&auth, false).await;
+    auth.authenticate_headers(&headers).await.unwrap();
+    assert_eq!(state.session_reads(), 2);
+    state.signal(BusSignal::Missed);
+    until_health(&auth, true).await;
+
+    // Ended elsewhere: removed from the registry and announced. Refused at once, as an
+    // invalid token, though the token itself is still valid upstream.
+    state.inner.remove_session(&id).await.unwrap();
+    state.signal(BusSignal::Event(FleetEvent::SessionEnded {
+        session: id.clone(),
+        uid: UID.to_owned(),
+    }));
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let refused = loop {
+        match auth.authenticate_headers(&headers).await {
+            Err(refused) => break refused,
+            Ok(_) => assert!(Instant::now() < deadline, "still accepted"),
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
+    assert_eq!(refused.kind(), RejectionKind::InvalidToken);
+    // The same token without a session (a Bearer token) is not affected.
+    assert!(auth.authenticate(&token("from-session")).await.is_ok());
+}
+
+/// A session that predates its user's "not before" is refused; a registry that cannot answer
+/// is 503 with `Retry-After` for session requests, while Bearer tokens keep working.
+#[tokio::test]
+async fn sessions_before_not_before_are_refused_and_an_unreachable_registry_is_503() {
+    let upstream = Upstream::new();
+    upstream.user(&[]);
+    let state = in_process();
+    let (_, sources) = registered_session(&*state).await;
+    let auth = builder(&upstream)
+        .shared_state(Arc::clone(&state))
+        .token_sources(sources.clone())
+        .build()
+        .unwrap();
+    let headers = http::HeaderMap::new();
+    auth.authenticate_headers(&headers).await.unwrap();
+    let later = OffsetDateTime::now_utc() + time::Duration::seconds(1);
+    state
+        .set_not_before(UID, later, Duration::from_secs(600))
+        .await
+        .unwrap();
+    auth.publish(&FleetEvent::UserSessionsEnded {
+        uid: UID.to_owned(),
+        not_before: later,
+    })
+    .await
+    .unwrap();
+    let refused = auth.authenticate_headers(&headers).await.unwrap_err();
+    assert_eq!(refused.kind(), RejectionKind::InvalidToken);
+
+    let down = builder(&upstream)
+        .shared_state(Arc::new(Unreachable(InProcess::new())))
+        .token_sources(sources)
+        .build()
+        .unwrap();
+    let refused = down.authenticate_headers(&headers).await.unwrap_err();
+    assert_eq!(refused.kind(), RejectionKind::Unavailable);
+    assert!(refused.retry_after().is_some());
+    assert!(down.authenticate(&token("from-session")).await.is_ok());
 }

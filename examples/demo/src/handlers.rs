@@ -55,6 +55,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/profile/custom-objects/create", post(custom_object_create))
         .route("/profile/custom-objects/update", post(custom_object_update))
         .route("/profile/custom-objects/delete", post(custom_object_delete))
+        .route("/profile/sessions", get(sessions_page))
+        .route("/profile/sessions/end", post(session_end))
+        .route("/profile/sessions/end-others", post(sessions_end_others))
         .route("/profile/mfa", get(mfa_settings))
         .route("/profile/mfa/enable", post(mfa_enable))
         .route("/profile/mfa/reset", post(mfa_reset))
@@ -812,6 +815,91 @@ async fn mfa_reset(State(s): St, headers: HeaderMap, _user: AuthenticatedUser) -
         "/profile/mfa",
         "The authenticator app is removed.",
         "/profile/mfa",
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions: list, end one, end all others.
+
+/// A Unix time as `YYYY-MM-DD HH:MM UTC`.
+fn utc(seconds: &Value) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    seconds
+        .as_i64()
+        .and_then(|s| time::OffsetDateTime::from_unix_timestamp(s).ok())
+        .and_then(|t| t.format(format).ok())
+        .unwrap_or_default()
+}
+
+async fn sessions_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+) -> Response {
+    let out = s.flows.sessions(&headers).await;
+    let context = if out.status.is_success() {
+        let sessions: Vec<Value> = out.body["sessions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                json!({
+                    "id": r["id"],
+                    "created": utc(&r["created_at"]),
+                    "last_seen": utc(&r["last_seen"]),
+                    "user_agent": r["user_agent"],
+                    "current": r["current"],
+                })
+            })
+            .collect();
+        json!({ "sessions": sessions })
+    } else {
+        json!({ "load_error": message_of(&out.body) })
+    };
+    page(&s, &headers, &csrf, Some(&*user), "sessions.html", context)
+}
+
+#[derive(Deserialize)]
+struct SessionForm {
+    id: String,
+}
+
+async fn session_end(
+    State(s): St,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+    Form(f): Form<SessionForm>,
+) -> Response {
+    let out = s.flows.end_session(&headers, &f.id).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/sessions",
+        "The session is ended.",
+        "/profile/sessions",
+    )
+}
+
+async fn sessions_end_others(
+    State(s): St,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+) -> Response {
+    let out = s.flows.end_other_sessions(&headers).await;
+    let ended = out.body["ended"].as_u64().unwrap_or(0);
+    let text = match ended {
+        1 => "1 other session ended.".to_owned(),
+        n => format!("{n} other sessions ended."),
+    };
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/sessions",
+        &text,
+        "/profile/sessions",
     )
 }
 

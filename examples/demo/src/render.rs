@@ -61,6 +61,7 @@ impl Templates {
             "profile.html",
             "custom_objects.html",
             "mfa_settings.html",
+            "sessions.html",
             "roles.html",
             "error.html",
         );

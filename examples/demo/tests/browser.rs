@@ -203,6 +203,11 @@ impl Site {
             .unwrap()
     }
 
+    /// How many elements match `css` on the page.
+    async fn rows(&self, css: &str) -> usize {
+        self.c.find_all(Locator::Css(css)).await.unwrap().len()
+    }
+
     async fn flash(&self) -> String {
         self.text("#flash").await
     }
@@ -440,6 +445,37 @@ async fn journey(
     let lookup = site.text("#lookup-roles").await;
     assert!(lookup.contains("tester"), "{lookup}");
     site.shot("08-roles-admin").await;
+
+    // Sessions: two more sign-ins of the admin, as from other browsers (cookies dropped). The
+    // sessions page, linked from the profile, lists the three and marks this one; one other is
+    // ended, then all others.
+    for _ in 0..2 {
+        site.c.delete_all_cookies().await.unwrap();
+        site.login("admin@example.com", "password123").await;
+        site.wait_path("/profile").await;
+    }
+    site.click("#sessions-link").await;
+    site.wait_path("/profile/sessions").await;
+    assert_eq!(site.rows("#sessions tr.session").await, 3);
+    assert_eq!(site.rows("#sessions tr.session.current").await, 1);
+    let current = site.text("#sessions tr.session.current").await;
+    assert!(
+        current.contains("this one") && current.contains("UTC"),
+        "{current}"
+    );
+    site.shot("10-sessions").await;
+    site.click("#sessions tr.session:not(.current) button.end-session")
+        .await;
+    site.wait_path("/profile/sessions").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("session is ended"), "{flash}");
+    assert_eq!(site.rows("#sessions tr.session").await, 2);
+    site.click("#end-others").await;
+    site.wait_path("/profile/sessions").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("1 other session ended"), "{flash}");
+    assert_eq!(site.rows("#sessions tr.session").await, 1);
+    assert_eq!(site.rows("#sessions tr.session.current").await, 1);
 
     // Log out: the profile now sends to the login page, with a local `next`.
     site.logout().await;

@@ -1,6 +1,7 @@
 //! The signed-in user's authenticator app: setup data, enable with a code, disable; and the
 //! setup data a pending MFA login shows.
 
+use crate::fleet::ProofMethod;
 use http::HeaderMap;
 use serde_json::{Value, json};
 
@@ -35,7 +36,8 @@ impl Flows {
     }
 
     /// `POST /mfa/enable` `{"code"}`: enables the authenticator app for the signed-in user
-    /// with a code from it.
+    /// with a code from it. Ends the user's other sessions on every replica and re-issues
+    /// this one.
     pub async fn mfa_enable(&self, headers: &HeaderMap, input: MfaCodeInput) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
@@ -46,13 +48,17 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            Ok(FlowResponse::ok(json!({ "enabled": true })))
+            let session = self
+                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::SecondFactor)
+                .await?;
+            Ok(FlowResponse::ok(json!({ "enabled": true })).with_session(session))
         }
         .await
         .unwrap_or_else(|e| e)
     }
 
-    /// `POST /mfa/disable`: removes the signed-in user's authenticator app.
+    /// `POST /mfa/disable`: removes the signed-in user's authenticator app. Ends the user's
+    /// other sessions on every replica and re-issues this one.
     pub async fn mfa_disable(&self, headers: &HeaderMap) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
@@ -62,7 +68,10 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            Ok(FlowResponse::ok(json!({ "enabled": false })))
+            let session = self
+                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::Password)
+                .await?;
+            Ok(FlowResponse::ok(json!({ "enabled": false })).with_session(session))
         }
         .await
         .unwrap_or_else(|e| e)

@@ -29,6 +29,7 @@ mod password;
 mod passwordless;
 mod registration;
 mod response;
+mod sessions;
 mod sign_in;
 #[cfg(test)]
 mod test_support;
@@ -38,7 +39,8 @@ use http::HeaderMap;
 use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, RejectionKind};
+use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, Rejection, RejectionKind};
+use crate::fleet::{ProofMethod, SessionId};
 use crate::models::LoginResponse;
 use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
 use crate::web::webhook::WebhookReceiver;
@@ -51,6 +53,7 @@ pub use input::{
     ResetPasswordInput,
 };
 pub use response::{FlowResponse, SessionChange, error_response};
+pub(crate) use sessions::end_sessions_of;
 pub use wiring::{WiringError, check_session_wiring};
 
 /// Settings of the flows.
@@ -68,6 +71,9 @@ pub struct FlowConfig {
     /// How old a LoginRadius webhook's `Time` may be (default
     /// [`DEFAULT_WEBHOOK_WINDOW`](crate::web::webhook::DEFAULT_WEBHOOK_WINDOW)).
     pub webhook_window: Option<std::time::Duration>,
+    /// What an administrator must meet to end all sessions of a user
+    /// ([`Flows::end_user_sessions`]); without it that helper refuses everyone (403).
+    pub admin: Option<crate::auth::Require>,
 }
 
 impl FlowConfig {
@@ -80,6 +86,12 @@ impl FlowConfig {
     /// Sets [`verification_url`](Self::verification_url).
     pub fn verification_url(mut self, url: impl Into<String>) -> Self {
         self.verification_url = Some(url.into());
+        self
+    }
+
+    /// Sets [`admin`](Self::admin).
+    pub fn admin(mut self, require: crate::auth::Require) -> Self {
+        self.admin = Some(require);
         self
     }
 
@@ -183,9 +195,10 @@ impl Flows {
     }
 
     /// The receiver of LoginRadius webhooks over this authenticator, with the configured
-    /// window (see [`crate::web::webhook`]).
+    /// window, ending the sessions of this session cookie (see [`crate::web::webhook`]).
     pub fn webhooks(&self) -> WebhookReceiver {
-        let receiver = WebhookReceiver::new(self.authenticator.clone());
+        let receiver =
+            WebhookReceiver::new(self.authenticator.clone()).sessions(self.session.clone());
         match self.config.webhook_window {
             Some(window) => receiver.window(window),
             None => receiver,
@@ -204,25 +217,34 @@ impl Flows {
         self.authenticator.budget().deadline()
     }
 
-    /// The signed-in user: the session cookie's token, else the authenticator's other token
-    /// sources (such as `Authorization: Bearer`).
+    /// The signed-in user: the session cookie's token while its session is live in the
+    /// registry (401 and the cookie ended otherwise, 503 when the registry cannot answer),
+    /// else the authenticator's other token sources (such as `Authorization: Bearer`).
     pub async fn current_user(&self, headers: &HeaderMap) -> FlowResult<AuthenticatedUser> {
-        let token = match self.session.access_token(headers) {
-            Some(token) => token,
-            None => self
+        let reject = |r: Rejection| FlowResponse::from_rejection(&r);
+        if let Some(token) = self.session.access_token(headers) {
+            let record = self.current_session(headers).await?;
+            let user = self
                 .authenticator
-                .extract(headers)
-                .map_err(|r| FlowResponse::from_rejection(&r))?
-                .ok_or_else(|| {
-                    FlowResponse::from_rejection(
-                        &self.authenticator.reject(RejectionKind::MissingToken),
-                    )
-                })?,
-        };
+                .authenticate(&token)
+                .await
+                .map_err(reject)?;
+            if user.uid.as_str() != record.uid {
+                return Err(reject(
+                    self.authenticator.reject(RejectionKind::InvalidToken),
+                ));
+            }
+            return Ok(user);
+        }
+        let token = self
+            .authenticator
+            .extract(headers)
+            .map_err(reject)?
+            .ok_or_else(|| reject(self.authenticator.reject(RejectionKind::MissingToken)))?;
         self.authenticator
             .authenticate(&token)
             .await
-            .map_err(|r| FlowResponse::from_rejection(&r))
+            .map_err(reject)
     }
 
     /// The signed-in answer to a successful login, with the session to start.
@@ -250,6 +272,7 @@ impl Flows {
             access_token: AccessToken::from(login.access_token.clone()),
             uid,
             expires_at: expiry(login.expires_in),
+            id: SessionId::generate(),
         };
         Ok(FlowResponse::ok(body).with_session(SessionChange::Start(session)))
     }
@@ -264,7 +287,15 @@ impl Flows {
     ///   to lose the cookie, so nothing could use the token any more, yet left alone it would
     ///   stay valid until it expires. A failure to invalidate it is logged; the new session
     ///   stands.
-    async fn settle_session(&self, headers: &HeaderMap, response: FlowResponse) -> FlowResponse {
+    ///
+    /// A new signed-in session is saved in the session registry, proven by `proof`; when the
+    /// registry cannot answer, the sign-in is refused with 503 and its token logged out.
+    async fn settle_session(
+        &self,
+        headers: &HeaderMap,
+        response: FlowResponse,
+        proof: ProofMethod,
+    ) -> FlowResponse {
         let Some(new) = response.session.session() else {
             return response;
         };
@@ -283,10 +314,26 @@ impl Flows {
                 "the session does not fit in a cookie on this server",
             );
         }
+        if let Err(error) = self.register_session(headers, new, proof).await {
+            tracing::warn!(target: "loginradius::web", "session registry: {error}");
+            if let Some(token) = new.access_token() {
+                let _ = self.authenticator.logout(token).await;
+            }
+            let mut refused = FlowResponse::error(
+                http::StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the session store cannot answer",
+            );
+            refused.retry_after = Some(std::time::Duration::from_secs(5));
+            return refused;
+        }
         let Some(old) = self.session.access_token(headers) else {
             return response;
         };
         if new.access_token() != Some(&old) {
+            if let Err(error) = self.end_current_session(headers).await {
+                tracing::warn!(target: "loginradius::web", "session registry: {error}");
+            }
             let _ = self.authenticator.logout(&old).await;
         }
         response

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::input::{ChangePasswordInput, EmailInput, ResetPasswordInput, non_empty, valid_email};
 use super::{FlowResponse, Flows, error_response, sent_unless_revealing};
+use crate::fleet::ProofMethod;
 
 impl Flows {
     /// `POST /forgot-password` `{"email"}`: emails a reset link. Same answer for unknown
@@ -49,7 +50,8 @@ impl Flows {
         .unwrap_or_else(|e| e)
     }
 
-    /// `POST /change-password` `{"old_password", "new_password"}` for the signed-in user.
+    /// `POST /change-password` `{"old_password", "new_password"}` for the signed-in user. Ends
+    /// the user's other sessions on every replica and re-issues this one.
     pub async fn change_password(
         &self,
         headers: &HeaderMap,
@@ -69,7 +71,10 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            Ok(FlowResponse::ok(json!({ "password_changed": true })))
+            let session = self
+                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::Password)
+                .await?;
+            Ok(FlowResponse::ok(json!({ "password_changed": true })).with_session(session))
         }
         .await
         .unwrap_or_else(|e| e)

@@ -44,6 +44,7 @@ impl Flows {
         }
         .await
         .unwrap_or_else(|e| e);
-        self.settle_session(headers, response).await
+        self.settle_session(headers, response, crate::fleet::ProofMethod::EmailLink)
+            .await
     }
 }

@@ -20,7 +20,8 @@ impl Flows {
     /// replaces, as [`login`](Self::login) does; `headers` are the request's).
     pub async fn register(&self, headers: &HeaderMap, input: RegisterInput) -> FlowResponse {
         let response = self.try_register(input).await.unwrap_or_else(|e| e);
-        self.settle_session(headers, response).await
+        self.settle_session(headers, response, crate::fleet::ProofMethod::Password)
+            .await
     }
 
     async fn try_register(&self, input: RegisterInput) -> FlowResult<FlowResponse> {

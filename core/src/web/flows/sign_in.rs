@@ -1,6 +1,7 @@
 //! Signing in and out: the password login (with its MFA fallback), the MFA code step, and
 //! logout.
 
+use crate::fleet::ProofMethod;
 use http::{HeaderMap, StatusCode};
 use serde_json::json;
 
@@ -26,7 +27,8 @@ impl Flows {
     /// of several kilobytes) is refused with 500 `session_too_large`, its token logged out.
     pub async fn login(&self, headers: &HeaderMap, input: LoginInput) -> FlowResponse {
         let response = self.try_login(input).await.unwrap_or_else(|e| e);
-        self.settle_session(headers, response).await
+        self.settle_session(headers, response, ProofMethod::Password)
+            .await
     }
 
     async fn try_login(&self, input: LoginInput) -> FlowResult<FlowResponse> {
@@ -78,7 +80,8 @@ impl Flows {
             .try_login_mfa(headers, input)
             .await
             .unwrap_or_else(|e| e);
-        self.settle_session(headers, response).await
+        self.settle_session(headers, response, ProofMethod::SecondFactor)
+            .await
     }
 
     async fn try_login_mfa(
@@ -124,6 +127,18 @@ impl Flows {
     /// LoginRadius cannot be reached (then the answer is 503: the token may still be valid
     /// upstream until it expires).
     pub async fn logout(&self, headers: &HeaderMap) -> FlowResponse {
+        // The registry entry first: the session ends on every replica even if the token
+        // cannot be invalidated now.
+        if let Err(error) = self.end_current_session(headers).await {
+            tracing::warn!(target: "loginradius::web", "session registry: {error}");
+            let mut refused = FlowResponse::error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "the session store cannot answer",
+            );
+            refused.retry_after = Some(std::time::Duration::from_secs(5));
+            return refused.with_session(SessionChange::End);
+        }
         let token = match self.session.access_token(headers) {
             Some(t) => Some(t),
             None => self.authenticator.extract(headers).ok().flatten(),

@@ -54,6 +54,7 @@ pub fn check_session_wiring(
         access_token: probe.clone(),
         uid: "wiring-probe".to_owned(),
         expires_at: OffsetDateTime::now_utc() + Duration::hours(1),
+        id: crate::fleet::SessionId::generate(),
     };
     let set_cookie = session.start(&HeaderMap::new(), &signed_in);
     // `name=value; attributes…`: the request sends back `name=value`.

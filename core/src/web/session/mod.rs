@@ -25,6 +25,7 @@ pub use state::Session;
 
 use super::CookieSecurity;
 use crate::auth::{AccessToken, Extracted, TokenExtractor, TokenSource, cookie_value};
+use crate::fleet::{SessionClaim, SessionId};
 
 /// The default cookie name.
 pub const DEFAULT_COOKIE_NAME: &str = "lr_session";
@@ -46,7 +47,28 @@ pub struct SessionCookie {
 struct Inner {
     name: String,
     key: Key,
+    /// Seals the access tokens kept in the session registry (derived from `key`).
+    registry_key: Key,
     security: CookieSecurity,
+}
+
+/// The label of the registry key's derivation.
+const REGISTRY_KEY_LABEL: &[u8] = b"loginradius-rs session registry tokens v1";
+
+/// The key that seals tokens in the registry: 64 bytes of HMAC-SHA256 under the cookie key's
+/// master, with two labels. Knowing it gives nothing about the cookie key.
+fn registry_key(key: &Key) -> Key {
+    use hmac::{Hmac, Mac};
+    let mut bytes = Vec::with_capacity(64);
+    for part in [b"1", b"2"] {
+        // HMAC accepts keys of any length: this cannot fail.
+        if let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(key.master()) {
+            mac.update(REGISTRY_KEY_LABEL);
+            mac.update(part);
+            bytes.extend_from_slice(&mac.finalize().into_bytes());
+        }
+    }
+    Key::try_from(bytes.as_slice()).unwrap_or_else(|_| Key::generate())
 }
 
 impl fmt::Debug for SessionCookie {
@@ -76,6 +98,7 @@ impl SessionCookie {
         Self {
             inner: Arc::new(Inner {
                 name: DEFAULT_COOKIE_NAME.to_owned(),
+                registry_key: registry_key(&key),
                 key,
                 security: CookieSecurity::default(),
             }),
@@ -96,6 +119,7 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: name.into(),
                 key: self.inner.key.clone(),
+                registry_key: self.inner.registry_key.clone(),
                 security: self.inner.security,
             }),
         }
@@ -108,6 +132,7 @@ impl SessionCookie {
             inner: Arc::new(Inner {
                 name: self.inner.name.clone(),
                 key: self.inner.key.clone(),
+                registry_key: self.inner.registry_key.clone(),
                 security,
             }),
         }
@@ -150,12 +175,22 @@ impl SessionCookie {
     /// A [`TokenSource`] reading the access token from the session cookie, so an
     /// [`Authenticator`](crate::auth::Authenticator) accepts session-cookie authentication:
     /// `TokenExtractor::bearer().with(session.token_source())`. A missing, undecryptable,
-    /// expired or pending-MFA cookie is no token ([`Extracted::Missing`]).
+    /// expired or pending-MFA cookie is no token ([`Extracted::Missing`]). A signed-in session
+    /// is [`Extracted::FromSession`]: the authenticator accepts it only while the session is
+    /// live in the shared registry (see [Sessions](crate::auth::Authenticator#sessions)).
     pub fn token_source(&self) -> TokenSource {
         let codec = self.clone();
-        TokenSource::custom(move |headers| match codec.access_token(headers) {
-            Some(token) => Extracted::Found(token),
-            None => Extracted::Missing,
+        TokenSource::custom(move |headers| match codec.read(headers) {
+            Some(Session::SignedIn {
+                access_token,
+                uid,
+                id,
+                ..
+            }) => Extracted::FromSession {
+                token: access_token,
+                session: SessionClaim { id, uid },
+            },
+            _ => Extracted::Missing,
         })
     }
 
@@ -191,6 +226,30 @@ impl SessionCookie {
         jar.get(&self.inner.name)
             .map(|c| c.value().to_owned())
             .unwrap_or_default()
+    }
+
+    /// `token` sealed for the registry entry of session `id` (AES-256-GCM under a key derived
+    /// from the cookie key, bound to `id`): the registry never holds a token in clear, and
+    /// only the replicas holding the cookie key can open it, to invalidate the token when the
+    /// session is ended from elsewhere.
+    pub fn seal_registry_token(&self, id: &SessionId, token: &AccessToken) -> String {
+        let name = registry_token_name(id);
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.inner.registry_key)
+            .add(Cookie::new(name.clone(), token.expose().to_owned()));
+        jar.get(&name)
+            .map(|c| c.value().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// The token [`seal_registry_token`](Self::seal_registry_token) sealed for session `id`;
+    /// `None` when it does not open (another key, another session, tampered).
+    pub fn open_registry_token(&self, id: &SessionId, sealed: &str) -> Option<AccessToken> {
+        let name = registry_token_name(id);
+        let mut jar = CookieJar::new();
+        jar.add_original(Cookie::new(name.clone(), sealed.to_owned()));
+        let plain = jar.private(&self.inner.registry_key).get(&name)?;
+        Some(AccessToken::new(plain.value().to_owned())).filter(|t| !t.expose().is_empty())
     }
 
     /// The `Set-Cookie` value that starts `session` (a fresh sealed value every time).
@@ -233,6 +292,11 @@ impl SessionCookie {
     }
 }
 
+/// The authenticated name a registry token is sealed under: it binds the seal to its session.
+fn registry_token_name(id: &SessionId) -> String {
+    format!("lr-registry-token.{}", id.as_str())
+}
+
 fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
     // The sealed value is Base64 and the attributes are ASCII: always a valid header value.
     HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -257,6 +321,7 @@ mod tests {
             access_token: AccessToken::new(token),
             uid: "u-1".into(),
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(10),
+            id: crate::fleet::SessionId::generate(),
         }
     }
 
@@ -408,10 +473,12 @@ mod tests {
         let codec = SessionCookie::generate();
         let set = codec.start(&request("localhost", None), &signed_in("tok-9"));
         let headers = request("localhost", Some(&format!("a=1; {}; b=2", pair(&set))));
-        assert_eq!(
-            codec.token_source().extract(&headers),
-            Extracted::Found(AccessToken::new("tok-9"))
-        );
+        let Extracted::FromSession { token, session } = codec.token_source().extract(&headers)
+        else {
+            panic!("a signed-in cookie is a token from a session");
+        };
+        assert_eq!(token, AccessToken::new("tok-9"));
+        assert_eq!(session.uid, "u-1");
         assert_eq!(codec.access_token(&headers).unwrap().expose(), "tok-9");
     }
 
@@ -423,6 +490,7 @@ mod tests {
             access_token: AccessToken::new("t"),
             uid: "u".into(),
             expires_at: now + Duration::seconds(600),
+            id: crate::fleet::SessionId::generate(),
         };
         let set = codec.start_at(&request("app.example.com", None), &session, now);
         let text = set.to_str().unwrap();
@@ -481,6 +549,31 @@ mod tests {
         assert_eq!(never.cookie_name(), "other");
         let set = never.start(&request("app.example.com", None), &signed_in("t"));
         assert!(!set.to_str().unwrap().contains("Secure"));
+    }
+
+    #[test]
+    fn registry_tokens_are_sealed_bound_to_their_session_and_key() {
+        let codec = SessionCookie::generate();
+        let (id, other) = (SessionId::generate(), SessionId::generate());
+        let token = AccessToken::new("tok-registry-secret");
+        let sealed = codec.seal_registry_token(&id, &token);
+        assert!(!sealed.contains("tok-registry-secret"));
+        assert_ne!(sealed, codec.seal_registry_token(&id, &token));
+        assert_eq!(codec.open_registry_token(&id, &sealed), Some(token.clone()));
+        // Another session, another key, or the cookie key itself: no token.
+        assert_eq!(codec.open_registry_token(&other, &sealed), None);
+        assert_eq!(
+            SessionCookie::generate().open_registry_token(&id, &sealed),
+            None
+        );
+        let as_cookie = codec.seal(&signed_in("tok-registry-secret"));
+        assert_eq!(codec.open_registry_token(&id, &as_cookie), None);
+        // The renamed or re-secured codec keeps the key.
+        let renamed = codec
+            .clone()
+            .name("other")
+            .with_security(CookieSecurity::Never);
+        assert_eq!(renamed.open_registry_token(&id, &sealed), Some(token));
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::auth::AccessToken;
+use crate::fleet::SessionId;
 
 /// What the session cookie holds.
 #[derive(Clone, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub enum Session {
         uid: String,
         /// When the token (and so the session) expires.
         expires_at: OffsetDateTime,
+        /// The session's id: its entry in the shared session registry.
+        id: SessionId,
     },
     /// The first MFA step passed; the second (the TOTP code) is awaited.
     PendingMfa {
@@ -63,6 +66,14 @@ impl Session {
         }
     }
 
+    /// The registry id of a signed-in session.
+    pub fn id(&self) -> Option<&SessionId> {
+        match self {
+            Self::SignedIn { id, .. } => Some(id),
+            Self::PendingMfa { .. } => None,
+        }
+    }
+
     /// The MFA token of a pending MFA login.
     pub fn mfa_token(&self) -> Option<&AccessToken> {
         match self {
@@ -80,6 +91,9 @@ struct Payload {
     t: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     u: Option<String>,
+    /// The session id (signed in only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    i: Option<SessionId>,
     e: i64,
 }
 
@@ -91,10 +105,12 @@ impl Session {
                 access_token,
                 uid,
                 expires_at,
+                id,
             } => Payload {
                 k: 's',
                 t: access_token.expose().to_owned(),
                 u: Some(uid.clone()),
+                i: Some(id.clone()),
                 e: expires_at.unix_timestamp(),
             },
             Session::PendingMfa {
@@ -104,6 +120,7 @@ impl Session {
                 k: 'm',
                 t: mfa_token.expose().to_owned(),
                 u: None,
+                i: None,
                 e: expires_at.unix_timestamp(),
             },
         };
@@ -117,13 +134,14 @@ impl Session {
         if payload.t.is_empty() {
             return None;
         }
-        match (payload.k, payload.u) {
-            ('s', Some(uid)) => Some(Session::SignedIn {
+        match (payload.k, payload.u, payload.i) {
+            ('s', Some(uid), Some(id)) => Some(Session::SignedIn {
                 access_token: AccessToken::new(payload.t),
                 uid,
                 expires_at,
+                id,
             }),
-            ('m', None) => Some(Session::PendingMfa {
+            ('m', None, None) => Some(Session::PendingMfa {
                 mfa_token: AccessToken::new(payload.t),
                 expires_at,
             }),
@@ -142,6 +160,7 @@ mod tests {
             access_token: AccessToken::new(token),
             uid: "u-1".into(),
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(10),
+            id: SessionId::generate(),
         }
     }
 
@@ -160,6 +179,8 @@ mod tests {
             "",
             "{}",
             r#"{"k":"s","t":"tok","e":1}"#,
+            r#"{"k":"s","t":"tok","u":"u-1","e":1}"#,
+            r#"{"k":"m","t":"tok","i":"abc","e":1}"#,
             r#"{"k":"m","t":"tok","u":"u-1","e":1}"#,
             r#"{"k":"s","t":"","u":"u-1","e":1}"#,
             r#"{"k":"x","t":"tok","e":1}"#,
