@@ -185,6 +185,50 @@ impl AuthRoutes {
     }
 }
 
+/// Middleware that renews the request's session before its LoginRadius token expires
+/// ([`Flows::renew_session`]): a session stays signed in while it is used, unseen by the user.
+/// It reads the flows from the app data (`web::Data<Flows>`, registered at the app level);
+/// wrap the routes that sessions reach (the guarded ones and the helpers):
+///
+/// ```
+/// use actix_web::{App, middleware::from_fn, web};
+/// # fn app(flows: loginradius::web::Flows) {
+/// let app = App::new()
+///     .app_data(web::Data::new(flows))
+///     .wrap(from_fn(loginradius_actix::routes::renew_session));
+/// # }
+/// ```
+///
+/// The renewed cookie is added to the response unless the response sets the session cookie
+/// itself (a sign-in or sign-out decides). Without the flows in the app data, nothing is
+/// renewed.
+pub async fn renew_session(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<ServiceResponse<impl actix_web::body::MessageBody>, Error> {
+    let flows = req.app_data::<FlowsData>().cloned();
+    let renewed = match &flows {
+        Some(flows) => {
+            flows
+                .renew_session(&headers::request_headers(req.request()))
+                .await
+        }
+        None => None,
+    };
+    let mut response = next.call(req).await?;
+    if let (Some(cookie), Some(flows)) = (renewed, flows) {
+        let name = format!("{}=", flows.session().cookie_name());
+        let sets_its_own = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .any(|v| v.as_bytes().starts_with(name.as_bytes()));
+        if !sets_its_own && let Ok(value) = HeaderValue::from_bytes(cookie.as_bytes()) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    Ok(response)
+}
+
 /// Translates a core [`FlowResponse`] into an actix response: status, JSON body, core's
 /// headers ([`FlowResponse::headers`]: `Content-Type`, `Cache-Control: no-store`,
 /// `Retry-After`) and `Set-Cookie` for the session change.

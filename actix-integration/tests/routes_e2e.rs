@@ -11,7 +11,7 @@ use std::thread;
 use actix_web::rt::System;
 use actix_web::{App, HttpServer, web};
 use loginradius::web::Flows;
-use loginradius_actix::routes::{AuthRoutes, SameOriginWrites};
+use loginradius_actix::routes::{self, AuthRoutes, SameOriginWrites};
 use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
 use loginradius_test_support::route_flows::Server;
 use loginradius_test_support::{fleet_session_scenarios, route_flow_scenarios};
@@ -29,6 +29,8 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
                     .csrf(SameOriginWrites::new().trusted_origin(trusted_origin));
                 App::new()
                     .app_data(LoginRadiusConfig::new(flows.authenticator().clone()))
+                    .app_data(web::Data::new(flows.clone()))
+                    .wrap(actix_web::middleware::from_fn(routes::renew_session))
                     .route(
                         "/me",
                         web::get().to(|user: AuthenticatedUser| async move {

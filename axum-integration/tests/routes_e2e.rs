@@ -16,6 +16,7 @@ use loginradius_test_support::{fleet_session_scenarios, route_flow_scenarios};
 /// served on an ephemeral loopback port until the scenario ends.
 async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
     let layer = LoginRadiusLayer::new(flows.authenticator().clone());
+    let flows_for_renewal = flows.clone();
     let auth = AuthRoutes::new(flows)
         .trusted_origin(trusted_origin)
         .unwrap();
@@ -25,7 +26,11 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
             get(|user: AuthenticatedUser| async move { user.uid.as_str().to_owned() }),
         )
         .nest("/auth", routes::router(auth))
-        .layer(layer);
+        .layer(layer)
+        .layer(axum::middleware::from_fn_with_state(
+            flows_for_renewal,
+            routes::renew_session,
+        ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });

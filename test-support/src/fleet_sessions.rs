@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use loginradius::auth::{Authenticator, SessionTimeouts, TokenExtractor};
 use loginradius::fleet::{InProcess, SharedState};
-use loginradius::web::{CookieSecurity, Flows, SessionCookie};
+use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie};
 use loginradius_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
 
@@ -35,13 +35,15 @@ macro_rules! fleet_session_scenarios {
             $crate::fleet_session_scenarios!(@tests $serve,
                 $crate::fleet_sessions::InProcessFleet::default();
                 a_session_ended_on_one_replica_is_refused_by_the_guard_of_another,
-                idle_and_absolute_timeouts_refuse_the_session_at_the_guard);
+                idle_and_absolute_timeouts_refuse_the_session_at_the_guard,
+                a_busy_session_outlives_its_first_token_and_an_idle_one_does_not);
         }
         mod fleet_sessions_redis {
             $crate::fleet_session_scenarios!(@tests $serve,
                 $crate::fleet_sessions::RedisFleet::start(super::$connect);
                 a_session_ended_on_one_replica_is_refused_by_the_guard_of_another,
                 idle_and_absolute_timeouts_refuse_the_session_at_the_guard,
+                a_busy_session_outlives_its_first_token_and_an_idle_one_does_not,
                 the_guard_answers_503_while_redis_is_down_and_the_session_survives_it);
         }
     };
@@ -115,6 +117,8 @@ struct Replicas {
 struct Me {
     status: u16,
     retry_after: Option<String>,
+    /// The session cookie it set (`name=value`), if any.
+    set_cookie: Option<String>,
 }
 
 async fn replicas(
@@ -122,9 +126,22 @@ async fn replicas(
     fleet: &impl Fleet,
     timeouts: SessionTimeouts,
 ) -> Replicas {
-    let emulator = Emulator::start(EmulatorConfig::default().with_user(user("sam@example.com")))
-        .await
-        .unwrap();
+    replicas_with(serve, fleet, timeouts, None).await
+}
+
+/// [`replicas`], with access tokens that live `token_ttl` at LoginRadius and are renewed
+/// `renew_before` their expiry.
+async fn replicas_with(
+    serve: impl Serve + Copy,
+    fleet: &impl Fleet,
+    timeouts: SessionTimeouts,
+    short_tokens: Option<(Duration, Duration)>,
+) -> Replicas {
+    let mut config = EmulatorConfig::default().with_user(user("sam@example.com"));
+    if let Some((token_ttl, _)) = short_tokens {
+        config = config.with_token_ttl(token_ttl);
+    }
+    let emulator = Emulator::start(config).await.unwrap();
     // One cookie key for the fleet.
     let session = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
     let mut servers = Vec::new();
@@ -135,7 +152,10 @@ async fn replicas(
             .session_timeouts(timeouts)
             .build()
             .unwrap();
-        let flows = Flows::new(authenticator, session.clone()).unwrap();
+        let mut flows = Flows::new(authenticator, session.clone()).unwrap();
+        if let Some((_, renew_before)) = short_tokens {
+            flows = flows.config(FlowConfig::default().renew_before(renew_before));
+        }
         servers.push(serve.serve(flows, TRUSTED_ORIGIN).await);
     }
     let b = servers.pop().unwrap();
@@ -181,6 +201,10 @@ impl Replicas {
                 .headers()
                 .get("retry-after")
                 .map(|v| v.to_str().unwrap().to_owned()),
+            set_cookie: response
+                .headers()
+                .get("set-cookie")
+                .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned()),
         }
     }
 
@@ -329,4 +353,55 @@ pub async fn the_guard_answers_503_while_redis_is_down_and_the_session_survives_
         "sessions: Redis back, the session accepted again after {} ms",
         restarted.elapsed().as_millis()
     );
+}
+
+/// Tokens live 4 s at LoginRadius and are renewed 3 s before they expire; sessions go idle
+/// after 3 s. A session used every 250 ms, on either replica, stays signed in for 9 s (more
+/// than two tokens' lifetimes) through renewed cookies (same session id); its first cookie's
+/// token then had long expired without the renewals. A session left alone is signed out by the
+/// idle timeout and is not renewed.
+pub async fn a_busy_session_outlives_its_first_token_and_an_idle_one_does_not(
+    serve: impl Serve + Copy,
+    fleet: impl Fleet,
+) {
+    let timeouts = SessionTimeouts {
+        idle: Duration::from_secs(3),
+        absolute: Duration::from_secs(3600),
+    };
+    let tokens = (Duration::from_secs(4), Duration::from_secs(3));
+    let apps = replicas_with(serve, &fleet, timeouts, Some(tokens)).await;
+    let (mut busy, idle) = (apps.login(&apps.a).await, apps.login(&apps.a).await);
+    let first = busy.clone();
+    let started = Instant::now();
+    let mut renewals = 0;
+    let mut flip = false;
+    while started.elapsed() < Duration::from_secs(9) {
+        let server = if flip { &apps.a } else { &apps.b };
+        flip = !flip;
+        let me = apps.me(server, &busy).await;
+        assert_eq!(
+            me.status,
+            200,
+            "signed out after {:?}: {me:?}",
+            started.elapsed()
+        );
+        if let Some(cookie) = me.set_cookie {
+            assert_ne!(cookie, busy);
+            busy = cookie;
+            renewals += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(renewals >= 2, "renewed {renewals} times");
+    println!("sessions: a busy session renewed {renewals} times in 9 s (4 s tokens)");
+    // Left alone for 9 s: signed out (idle), on both replicas, and not renewed.
+    for server in [&apps.a, &apps.b] {
+        let me = apps.me(server, &idle).await;
+        assert_eq!(me.status, 401, "{me:?}");
+        assert!(me.set_cookie.is_none(), "{me:?}");
+    }
+    // The busy session's first cookie carried the first expiry: past, it is no session, while
+    // the renewed cookie (same session) still is one.
+    assert_eq!(apps.me(&apps.b, &first).await.status, 401);
+    assert_eq!(apps.me(&apps.b, &busy).await.status, 200);
 }

@@ -180,6 +180,42 @@ where
         .layer(csrf)
 }
 
+/// Middleware that renews the request's session before its LoginRadius token expires
+/// ([`Flows::renew_session`]): a session stays signed in while it is used, unseen by the user.
+/// Put it around the routes that sessions reach (the guarded ones and the helpers):
+///
+/// ```
+/// # fn app(flows: loginradius::web::Flows, routes: axum::Router) -> axum::Router {
+/// routes.layer(axum::middleware::from_fn_with_state(
+///     flows,
+///     loginradius_axum::routes::renew_session,
+/// ))
+/// # }
+/// ```
+///
+/// The renewed cookie is added to the response unless the response sets the session cookie
+/// itself (a sign-in or sign-out decides).
+pub async fn renew_session(
+    State(flows): State<Flows>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let renewed = flows.renew_session(request.headers()).await;
+    let mut response = next.run(request).await;
+    if let Some(cookie) = renewed {
+        let name = format!("{}=", flows.session().cookie_name());
+        let sets_its_own = response
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(name.as_bytes()));
+        if !sets_its_own {
+            response.headers_mut().append(SET_COOKIE, cookie);
+        }
+    }
+    response
+}
+
 /// Translates a core [`FlowResponse`] into an axum response: status, JSON body, core's
 /// headers ([`FlowResponse::headers`]) and `Set-Cookie` for the session change.
 pub fn flow_response(flows: &Flows, request: &HeaderMap, flow: FlowResponse) -> Response {

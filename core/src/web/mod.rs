@@ -64,9 +64,10 @@ pub mod webhook;
 
 pub use cookie_security::{CookieSecurity, is_local_request};
 pub use flows::{
-    BodyFormat, ChangePasswordInput, EmailInput, FlowConfig, FlowResponse, Flows, LinkTokenInput,
-    LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput, SessionChange, Submitted,
-    WiringError, body_format, check_session_wiring, error_response, read_input,
+    BodyFormat, ChangePasswordInput, DEFAULT_RENEW_BEFORE, EmailInput, FlowConfig, FlowResponse,
+    Flows, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput,
+    SessionChange, Submitted, WiringError, body_format, check_session_wiring, error_response,
+    read_input,
 };
 pub use qr::{qr_svg, qr_svg_data_uri};
 pub use session::{

@@ -108,9 +108,15 @@ pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginra
     };
     let auth_layer =
         LoginRadiusLayer::new(authenticator).on_rejection(render::rejection_handler(templates));
+    let renew = middleware::from_fn_with_state(
+        state.flows.clone(),
+        loginradius_axum::routes::renew_session,
+    );
     Ok(handlers::routes()
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(auth_layer)
+        // A busy session outlives its first token (renewed before it expires).
+        .layer(renew)
         .layer(csrf::origin_layer())
         .with_state(state))
 }

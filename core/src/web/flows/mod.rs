@@ -28,6 +28,7 @@ mod mfa;
 mod password;
 mod passwordless;
 mod registration;
+mod renew;
 mod response;
 mod sessions;
 mod sign_in;
@@ -52,6 +53,7 @@ pub use input::{
     ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
     ResetPasswordInput,
 };
+pub use renew::DEFAULT_RENEW_BEFORE;
 pub use response::{FlowResponse, SessionChange, error_response};
 pub(crate) use sessions::end_sessions_of;
 pub use wiring::{WiringError, check_session_wiring};
@@ -71,12 +73,21 @@ pub struct FlowConfig {
     /// How old a LoginRadius webhook's `Time` may be (default
     /// [`DEFAULT_WEBHOOK_WINDOW`](crate::web::webhook::DEFAULT_WEBHOOK_WINDOW)).
     pub webhook_window: Option<std::time::Duration>,
+    /// How long before its token expires a session is renewed (default
+    /// [`DEFAULT_RENEW_BEFORE`], 5 minutes; see [`Flows::renew_session`]).
+    pub renew_before: Option<std::time::Duration>,
     /// What an administrator must meet to end all sessions of a user
     /// ([`Flows::end_user_sessions`]); without it that helper refuses everyone (403).
     pub admin: Option<crate::auth::Require>,
 }
 
 impl FlowConfig {
+    /// Sets [`renew_before`](Self::renew_before).
+    pub fn renew_before(mut self, before: std::time::Duration) -> Self {
+        self.renew_before = Some(before);
+        self
+    }
+
     /// Sets [`reset_password_url`](Self::reset_password_url).
     pub fn reset_password_url(mut self, url: impl Into<String>) -> Self {
         self.reset_password_url = Some(url.into());
@@ -148,6 +159,9 @@ pub struct Flows {
     authenticator: Authenticator,
     session: SessionCookie,
     config: FlowConfig,
+    /// Renewed sessions by id and old expiry, kept briefly: one renewal for concurrent
+    /// requests.
+    renewals: moka::future::Cache<(SessionId, i64), Session>,
 }
 
 impl Flows {
@@ -175,6 +189,11 @@ impl Flows {
             authenticator,
             session,
             config: FlowConfig::default(),
+            renewals: moka::future::Cache::builder()
+                .name("loginradius.web.renewals")
+                .max_capacity(100_000)
+                .time_to_live(renew::RENEWAL_KEPT)
+                .build(),
         })
     }
 
