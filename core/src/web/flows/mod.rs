@@ -7,7 +7,9 @@
 //! One file per family of flows: [`response`] (the answer and the error mapping), [`input`]
 //! (the inputs and their checks), [`sign_in`] (login, the MFA step, logout), [`registration`]
 //! (registration and email verification), [`password`] (forgot, reset, change),
-//! [`passwordless`] (login by email link) and [`mfa`] (authenticator setup).
+//! [`passwordless`] (login by email link), [`phone`] (sign-in by a texted code), [`mfa`]
+//! (authenticator setup), [`second_factor`] (the methods of an MFA login: authenticator, SMS
+//! and email codes) and [`code_factors`] (SMS and email codes setup).
 //!
 //! Rules kept by every flow:
 //! - JSON in, JSON out; no password, access token, MFA token or link token is ever written into
@@ -23,12 +25,15 @@
 #![allow(clippy::result_large_err)]
 
 mod body;
+mod code_factors;
 mod input;
 mod mfa;
 mod password;
 mod passwordless;
+mod phone;
 mod registration;
 mod response;
+mod second_factor;
 mod sign_in;
 #[cfg(test)]
 mod test_support;
@@ -50,7 +55,9 @@ pub use input::{
     ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
     ResetPasswordInput,
 };
+pub use phone::{PhoneInput, PhoneLoginInput};
 pub use response::{FlowResponse, SessionChange, error_response};
+pub use second_factor::{SecondFactor, SendCodeInput};
 pub use wiring::{WiringError, check_session_wiring};
 
 /// Settings of the flows.

@@ -1,14 +1,14 @@
 //! Signing in and out: the password login (with its MFA fallback), the MFA code step, and
 //! logout.
 
-use http::{HeaderMap, StatusCode};
+use http::HeaderMap;
 use serde_json::json;
 
-use super::input::{FlowResult, LoginInput, MfaCodeInput, non_empty, totp_code, valid_email};
+use super::input::{FlowResult, LoginInput, MfaCodeInput, non_empty, valid_email};
 use super::mfa::add_setup_data;
+use super::second_factor::{methods_set_up, mfa_step_error};
 use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
 use crate::auth::AccessToken;
-use crate::codes;
 use crate::models::MfaLoginOutcome;
 use crate::web::session::Session;
 
@@ -58,9 +58,11 @@ impl Flows {
                         let session = Session::PendingMfa {
                             mfa_token: AccessToken::from(challenge.token.clone()),
                             expires_at: expiry(challenge.expires_at),
+                            email: Some(input.email.clone()),
                         };
-                        let mut body = json!({ "mfa_required": true });
-                        if challenge.settings.needs_authenticator_setup() {
+                        let methods = methods_set_up(&challenge.settings);
+                        let mut body = json!({ "mfa_required": true, "methods": methods });
+                        if methods.is_empty() && challenge.settings.needs_authenticator_setup() {
                             add_setup_data(&mut body, &challenge.settings);
                         }
                         Ok(FlowResponse::ok(body).with_session(SessionChange::PendingMfa(session)))
@@ -71,8 +73,10 @@ impl Flows {
         }
     }
 
-    /// `POST /login/mfa` `{"code"}`: the second MFA step, with the MFA token from the session
-    /// cookie. A wrong code keeps the pending login; an expired one ends it.
+    /// `POST /login/mfa` `{"code", "method"?}`: the second MFA step, with the MFA token from
+    /// the session cookie: a code of the authenticator app (the default), or with `"method":
+    /// "sms"` or `"email"` a one-time code sent by [`login_mfa_send`](Self::login_mfa_send). A
+    /// wrong code keeps the pending login; an expired one ends it.
     pub async fn login_mfa(&self, headers: &HeaderMap, input: MfaCodeInput) -> FlowResponse {
         let response = self
             .try_login_mfa(headers, input)
@@ -86,36 +90,10 @@ impl Flows {
         headers: &HeaderMap,
         input: MfaCodeInput,
     ) -> FlowResult<FlowResponse> {
-        let Some(mfa_token) = self
-            .session
-            .read(headers)
-            .and_then(|s| s.mfa_token().cloned())
-        else {
-            return Err(FlowResponse::error(
-                StatusCode::UNAUTHORIZED,
-                "mfa_expired",
-                "no MFA login in progress, sign in again",
-            ));
-        };
-        let code = totp_code(&input.code)?;
-        match self
-            .client()
-            .mfa()
-            .verify_authenticator_code(mfa_token.as_secret().clone(), code)
-            .deadline(self.sign_in_deadline())
-            .send()
-            .await
-        {
+        let pending = self.pending_mfa(headers)?;
+        match self.verify_second_factor(&pending, &input).await? {
             Ok(login) => self.start(&login),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    Some(codes::MFA_TOKEN_INVALID | codes::MFA_TOKEN_EXPIRED)
-                ) =>
-            {
-                Err(error_response(&e).with_session(SessionChange::End))
-            }
-            Err(e) => Err(error_response(&e)),
+            Err(e) => Err(mfa_step_error(&e)),
         }
     }
 

@@ -299,6 +299,7 @@ mod tests {
         let session = Session::PendingMfa {
             mfa_token: AccessToken::new("mfa-1"),
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
+            email: None,
         };
         let set = codec.start(&request("localhost", None), &session);
         let back = codec

@@ -20,12 +20,16 @@ pub enum Session {
         /// When the token (and so the session) expires.
         expires_at: OffsetDateTime,
     },
-    /// The first MFA step passed; the second (the TOTP code) is awaited.
+    /// The first MFA step passed; the second (a code of the authenticator app, or a one-time
+    /// code by SMS or email) is awaited.
     PendingMfa {
         /// The LoginRadius MFA token (`SecondFactorAuthenticationToken`).
         mfa_token: AccessToken,
         /// When it expires.
         expires_at: OffsetDateTime,
+        /// The address emailed one-time codes go to: the one the user signed in with, kept
+        /// here so that the browser never chooses it. `None` when the sign-in gave none.
+        email: Option<String>,
     },
 }
 
@@ -63,6 +67,14 @@ impl Session {
         }
     }
 
+    /// The address emailed one-time codes go to, for a pending MFA login.
+    pub fn mfa_email(&self) -> Option<&str> {
+        match self {
+            Self::PendingMfa { email, .. } => email.as_deref(),
+            Self::SignedIn { .. } => None,
+        }
+    }
+
     /// The MFA token of a pending MFA login.
     pub fn mfa_token(&self) -> Option<&AccessToken> {
         match self {
@@ -81,6 +93,9 @@ struct Payload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     u: Option<String>,
     e: i64,
+    /// The address of emailed codes (pending MFA only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    a: Option<String>,
 }
 
 impl Session {
@@ -96,15 +111,18 @@ impl Session {
                 t: access_token.expose().to_owned(),
                 u: Some(uid.clone()),
                 e: expires_at.unix_timestamp(),
+                a: None,
             },
             Session::PendingMfa {
                 mfa_token,
                 expires_at,
+                email,
             } => Payload {
                 k: 'm',
                 t: mfa_token.expose().to_owned(),
                 u: None,
                 e: expires_at.unix_timestamp(),
+                a: email.clone(),
             },
         };
         serde_json::to_string(&payload).unwrap_or_default()
@@ -118,7 +136,7 @@ impl Session {
             return None;
         }
         match (payload.k, payload.u) {
-            ('s', Some(uid)) => Some(Session::SignedIn {
+            ('s', Some(uid)) if payload.a.is_none() => Some(Session::SignedIn {
                 access_token: AccessToken::new(payload.t),
                 uid,
                 expires_at,
@@ -126,6 +144,7 @@ impl Session {
             ('m', None) => Some(Session::PendingMfa {
                 mfa_token: AccessToken::new(payload.t),
                 expires_at,
+                email: payload.a,
             }),
             _ => None,
         }
@@ -146,6 +165,18 @@ mod tests {
     }
 
     #[test]
+    fn a_pending_mfa_login_keeps_the_address_of_emailed_codes() {
+        let pending = Session::PendingMfa {
+            mfa_token: AccessToken::new("mfa-1"),
+            expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
+            email: Some("a@example.com".into()),
+        };
+        let back = Session::from_plain(&pending.to_plain()).unwrap();
+        assert_eq!(back.mfa_token(), pending.mfa_token());
+        assert_eq!(back.mfa_email(), Some("a@example.com"));
+    }
+
+    #[test]
     fn debug_never_shows_tokens() {
         let text = format!("{:?}", signed_in("super-secret"));
         assert!(!text.contains("super-secret"));
@@ -163,6 +194,7 @@ mod tests {
             r#"{"k":"m","t":"tok","u":"u-1","e":1}"#,
             r#"{"k":"s","t":"","u":"u-1","e":1}"#,
             r#"{"k":"x","t":"tok","e":1}"#,
+            r#"{"k":"s","t":"tok","u":"u-1","e":1,"a":"a@example.com"}"#,
         ] {
             assert!(Session::from_plain(bad).is_none(), "{bad}");
         }
