@@ -58,6 +58,7 @@ impl Templates {
             "verify.html",
             "passwordless.html",
             "passwordless_verify.html",
+            "phone.html",
             "profile.html",
             "custom_objects.html",
             "mfa_settings.html",
@@ -122,6 +123,10 @@ pub(crate) struct MfaSetup {
     /// Where to go after the code (a same-site path).
     #[serde(default)]
     pub(crate) next: Option<String>,
+    /// The second factors the user has set up (`authenticator`, `sms`, `email`), from the
+    /// MFA answer of the sign-in.
+    #[serde(default)]
+    pub(crate) methods: Vec<String>,
 }
 
 impl std::fmt::Debug for MfaSetup {
@@ -133,6 +138,7 @@ impl std::fmt::Debug for MfaSetup {
                 &self.manual_entry_code.as_ref().map(|_| "***"),
             )
             .field("next", &self.next)
+            .field("methods", &self.methods)
             .finish()
     }
 }
