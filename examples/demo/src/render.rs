@@ -391,6 +391,7 @@ mod tests {
             otpauth_uri: Some("otpauth://totp/Demo:jane?secret=JBSWY3DPEHPK3PXP".to_owned()),
             manual_entry_code: Some("JBSWY3DPEHPK3PXP".to_owned()),
             next: Some("/profile".to_owned()),
+            methods: vec!["authenticator".to_owned()],
         };
         let shown = format!("{setup:?}");
         assert!(!shown.contains("JBSWY3DPEHPK3PXP"), "{shown}");
