@@ -17,8 +17,8 @@
 //! - Errors are `{"error": code, "message": text}` with the status of [`error_response`]: 400
 //!   bad input, 401 bad credentials or code, 403 unverified or locked account, 409 already
 //!   exists, 503 when LoginRadius cannot answer (fail closed: never a 2xx on doubt).
-//! - Forgot password, resend verification and passwordless send answer the same for known and
-//!   unknown addresses, so they cannot be used to list accounts.
+//! - Forgot password, resend verification, passwordless send and phone send answer the same
+//!   for known and unknown addresses and numbers, so they cannot be used to list accounts.
 
 // The flows return early with the response itself: `Err(FlowResponse)` is the answer to send,
 // not an error to propagate through deep stacks, so its size does not matter.
@@ -125,8 +125,8 @@ impl FlowConfig {
 ///   [`client.auth().login_by_email(..)`](crate::api::Auth::login_by_email)) and send
 ///   `Authorization: Bearer <access_token>`; the authenticator of [`Flows::from_client`]
 ///   accepts either the header or the session cookie.
-/// - **No enumeration**: forgot password, resend verification and passwordless send answer the
-///   same `{"sent": true}` for known and unknown addresses.
+/// - **No enumeration**: forgot password, resend verification, passwordless send and phone
+///   send answer the same `{"sent": true}` for known and unknown addresses and numbers.
 /// - The mapping of LoginRadius errors to these answers is [`error_response`].
 ///
 /// # Setup
