@@ -1151,7 +1151,7 @@ fn wrong_code(code: &str) -> String {
 
 /// Sign-in by a texted code: the send answers alike for known and unknown numbers, a wrong
 /// code is refused without a session, the right one signs in (once), and an account with a
-/// second factor is sent to the password sign-in.
+/// second factor then goes through the MFA step (a session only after its code).
 pub async fn phone_sign_in_with_a_texted_code(serve: impl Serve) {
     const PHONE: &str = "+15550100001";
     let app = app(
@@ -1211,7 +1211,8 @@ pub async fn phone_sign_in_with_a_texted_code(serve: impl Serve) {
         .await;
     assert_eq!(again.status, 401, "{}", again.text);
 
-    // With email codes on, a texted code alone no longer signs in.
+    // With email codes on, a texted code is the first factor only: the second step follows,
+    // and only then is there a session.
     assert_eq!(
         app.post(&mut b, "/mfa/email/send", json!({})).await.status,
         200
@@ -1229,16 +1230,47 @@ pub async fn phone_sign_in_with_a_texted_code(serve: impl Serve) {
         200
     );
     let code = app.outbox_code(PHONE, "sms_passwordless_login");
-    let refused = app
+    let first = app
         .post(
             &mut other,
             "/phone/login",
             json!({"phone": PHONE, "code": code}),
         )
         .await;
-    assert_eq!(refused.status, 403, "{}", refused.text);
-    assert_eq!(refused.body["error"], "password_required");
-    assert!(other.cookie.is_none());
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(
+        first.body,
+        json!({"mfa_required": true, "methods": ["email"]})
+    );
+    assert!(matches!(
+        app.read(other.cookie.as_ref().unwrap()).unwrap(),
+        Session::PendingMfa { .. }
+    ));
+    assert_eq!(app.get(&mut other, "/mfa/factors").await.status, 401);
+    let sent = app
+        .post(&mut other, "/login/mfa/send", json!({"method": "email"}))
+        .await;
+    assert_eq!(sent.body, json!({"sent": true}), "{}", sent.text);
+    let email_code = app.outbox_code("pia@example.com", "email_second_factor");
+    let wrong = app
+        .post(
+            &mut other,
+            "/login/mfa",
+            json!({"code": wrong_code(&email_code), "method": "email"}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    let done = app
+        .post(
+            &mut other,
+            "/login/mfa",
+            json!({"code": email_code, "method": "email"}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert_eq!(done.body["email"], "pia@example.com");
+    assert_eq!(app.get(&mut other, "/mfa/factors").await.status, 200);
 }
 
 /// SMS and email codes as second factor: set up for a signed-in user, listed in the MFA answer

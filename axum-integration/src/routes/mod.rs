@@ -36,7 +36,7 @@
 //! | `POST /login/mfa` | `{"code", "method"?}` (`authenticator` by default, `sms`, `email`) | `{"signed_in", "uid", "email"}` |
 //! | `POST /login/mfa/send` | `{"method"}` (`sms` or `email`) | `{"sent": true}`: the code of the pending MFA login, to the registered number or the address signed in with |
 //! | `POST /phone/send` | `{"phone"}` | `{"sent": true}` (also for unknown numbers) |
-//! | `POST /phone/login` | `{"phone", "code", "next"?}` | `{"signed_in", "uid", "email"}`; 403 `password_required` when the account has a second factor; a form: 303 to `next` |
+//! | `POST /phone/login` | `{"phone", "code", "next"?}` | `{"signed_in", "uid", "email"}`, or the MFA answer of `POST /login` when the account has a second factor (then `/login/mfa/send` and `/login/mfa`); a form: 303 to `next` |
 //! | `POST /register` | `{"email", "password", "first_name"?, "last_name"?, "profile"?}` | 201 `{"registered", "email_verification_required"}` |
 //! | `POST /logout` | – | `{"signed_out": true}` |
 //! | `POST /verify-email` | `{"token"}` | `{"verified": true}` |

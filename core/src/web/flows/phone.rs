@@ -1,15 +1,22 @@
 //! Sign-in with a phone number and a code texted to it: send the code, sign in with number and
 //! code.
 
-use http::{HeaderMap, StatusCode};
+use http::HeaderMap;
 use serde::Deserialize;
 use serde_json::json;
+use time::{Duration, OffsetDateTime};
 
 use super::input::{FlowResult, invalid};
-use super::second_factor::{methods_set_up, one_time_code};
-use super::{FlowResponse, Flows, error_response};
+use super::second_factor::{SecondFactor, methods_set_up, one_time_code};
+use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
+use crate::auth::AccessToken;
 use crate::models::LoginResponse;
+use crate::web::session::Session;
 use crate::{Secret, codes};
+
+/// How long a one-factor sign-in waits for its second factor (as long as LoginRadius's MFA
+/// token lives).
+const STEP_UP_TTL: Duration = Duration::minutes(10);
 
 /// `POST /phone/send`: `{"phone"}`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -81,10 +88,13 @@ impl Flows {
     /// replaces ended; `headers` are the request's). A wrong or expired code is 401
     /// `invalid_code`, with no session.
     ///
-    /// A code texted to a phone proves one factor. An account with a second factor set up
-    /// (authenticator, SMS or email codes) is refused with 403 `password_required`: it signs
-    /// in with [`login`](Self::login), which asks for its second factor. The token the code
-    /// gave is logged out at once.
+    /// A code texted to a phone proves one factor. For an account with a second factor set up
+    /// (authenticator, SMS or email codes), the answer is the MFA answer of
+    /// [`login`](Self::login), `{"mfa_required": true, "methods": [..]}`, and the second step is
+    /// the same ([`login_mfa_send`](Self::login_mfa_send), [`login_mfa`](Self::login_mfa)):
+    /// the sign-in's access token waits in the pending-MFA cookie, no session for the guards,
+    /// until LoginRadius re-authenticates it with a code of the second factor. When whether the
+    /// account has one cannot be told, the sign-in fails closed (its token logged out).
     pub async fn phone_login(&self, headers: &HeaderMap, input: PhoneLoginInput) -> FlowResponse {
         let response = self.try_phone_login(input).await.unwrap_or_else(|e| e);
         self.settle_session(headers, response).await
@@ -102,13 +112,28 @@ impl Flows {
             .send()
             .await
             .map_err(|e| error_response(&e))?;
-        self.refuse_if_second_factor(&login).await?;
-        self.start(&login)
+        let methods = self.second_factors_of(&login).await?;
+        if methods.is_empty() {
+            return self.start(&login);
+        }
+        let session = Session::PendingMfa {
+            mfa_token: AccessToken::from(login.access_token.clone()),
+            expires_at: expiry(login.expires_in).min(OffsetDateTime::now_utc() + STEP_UP_TTL),
+            email: login
+                .profile
+                .as_ref()
+                .and_then(|p| p.primary_email())
+                .map(str::to_owned),
+            step_up: true,
+        };
+        let body = json!({ "mfa_required": true, "methods": methods });
+        Ok(FlowResponse::ok(body).with_session(SessionChange::PendingMfa(session)))
     }
 
-    /// Refuses (and logs out) the login of a one-factor sign-in when the account has a second
-    /// factor set up, or when that cannot be told (fail closed). A site without MFA has none.
-    async fn refuse_if_second_factor(&self, login: &LoginResponse) -> FlowResult<()> {
+    /// The second factors set up on the account of a one-factor sign-in (none on a site
+    /// without MFA). When LoginRadius cannot tell, its error, and the sign-in's token is
+    /// logged out (fail closed).
+    async fn second_factors_of(&self, login: &LoginResponse) -> FlowResult<Vec<SecondFactor>> {
         let settings = self
             .client()
             .mfa()
@@ -116,20 +141,16 @@ impl Flows {
             .deadline(self.sign_in_deadline())
             .send()
             .await;
-        let refusal = match settings {
-            Ok(settings) if methods_set_up(&settings).is_empty() => return Ok(()),
-            Err(e) if e.code() == Some(codes::MFA_NOT_ENABLED) => return Ok(()),
-            Ok(_) => FlowResponse::error(
-                StatusCode::FORBIDDEN,
-                "password_required",
-                "this account has a second factor: sign in with your password",
-            ),
-            Err(e) => error_response(&e),
-        };
-        let token = crate::auth::AccessToken::from(login.access_token.clone());
-        // `logout` evicts first and logs an upstream failure itself.
-        let _ = self.authenticator.logout(&token).await;
-        Err(refusal)
+        match settings {
+            Ok(settings) => Ok(methods_set_up(&settings)),
+            Err(e) if e.code() == Some(codes::MFA_NOT_ENABLED) => Ok(Vec::new()),
+            Err(e) => {
+                let token = AccessToken::from(login.access_token.clone());
+                // `logout` evicts first and logs an upstream failure itself.
+                let _ = self.authenticator.logout(&token).await;
+                Err(error_response(&e))
+            }
+        }
     }
 }
 
@@ -208,7 +229,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_code_signs_in_unless_the_account_has_a_second_factor() {
+    async fn a_code_signs_in_or_asks_for_the_second_factor_the_account_has() {
         let (flows, t) = flows();
         t.reply_json(200, login_reply());
         t.reply_json(200, json!({"IsAuthenticatorVerified": false}));
@@ -228,24 +249,70 @@ mod tests {
             json!({"phone": "+15550100001", "otp": "123456"})
         );
 
-        // A second factor: refused, the token logged out.
+        // A second factor: the MFA answer; the token waits in the cookie, no session yet.
         t.reply_json(200, login_reply());
-        t.reply_json(200, json!({"IsOTPAuthenticatorVerified": true}));
-        t.reply_json(200, json!({"IsPosted": true}));
+        t.reply_json(
+            200,
+            json!({"IsOTPAuthenticatorVerified": true, "IsEmailOtpAuthenticatorVerified": true}),
+        );
         let r = flows
             .phone_login(&HeaderMap::new(), phone_login("+15550100001", "123456"))
             .await;
         assert_eq!(
-            (r.status, r.body["error"].clone(), r.session),
+            (r.status, r.body.clone()),
             (
-                StatusCode::FORBIDDEN,
-                json!("password_required"),
-                SessionChange::Keep
+                StatusCode::OK,
+                json!({"mfa_required": true, "methods": ["sms", "email"]})
             )
         );
+        let h = cookie_headers(&flows, &r);
+        let pending = flows.session().read(&h).unwrap();
+        assert!(pending.access_token().is_none());
+        assert_eq!(pending.mfa_email(), Some("a@example.com"));
+        assert!(!r.body.to_string().contains("acc-tok-1"));
+        // The emailed code re-authenticates the held token, which then starts the session.
+        t.reply_json(200, json!({"IsPosted": true}));
+        let sent = flows
+            .login_mfa_send(
+                &h,
+                crate::web::SendCodeInput {
+                    method: crate::web::SecondFactor::Email,
+                },
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        let request = t.last().unwrap();
         assert_eq!(
-            t.last().unwrap().path(),
-            "/identity/v2/auth/access_token/invalidate"
+            request.path(),
+            "/identity/v2/auth/account/reauth/2fa/otp/email"
+        );
+        assert_eq!(
+            request.query_value("emailId").as_deref(),
+            Some("a@example.com")
+        );
+        // A wrong code: re-authentication refused, the pending sign-in kept, no session.
+        t.reply_json(400, lr_error(codes::EMAIL_OTP_INVALID));
+        let wrong = flows
+            .login_mfa(
+                &h,
+                crate::web::MfaCodeInput {
+                    code: "654321".into(),
+                    method: crate::web::SecondFactor::Email,
+                },
+            )
+            .await;
+        assert_eq!(
+            (wrong.status, wrong.session),
+            (StatusCode::UNAUTHORIZED, SessionChange::Keep)
+        );
+        let request = t.last().unwrap();
+        assert_eq!(
+            request.path(),
+            "/identity/v2/auth/account/reauth/2fa/otp/email/verify"
+        );
+        assert_eq!(
+            request.json().unwrap(),
+            json!({"EmailId": "a@example.com", "Otp": "654321"})
         );
 
         // Cannot tell: fail closed.

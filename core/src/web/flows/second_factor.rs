@@ -68,13 +68,15 @@ pub(super) fn one_time_code(code: &Secret) -> FlowResult<&str> {
     }
 }
 
-/// The answer to a LoginRadius error of the MFA step: an unknown or expired MFA token also
-/// ends the pending login (a new sign-in is needed); any other error keeps it.
+/// The answer to a LoginRadius error of the MFA step: an unknown or expired MFA token (or,
+/// for a step-up, access token) also ends the pending login (a new sign-in is needed); any
+/// other error keeps it.
 pub(super) fn mfa_step_error(error: &Error) -> FlowResponse {
     let ended = matches!(
         error.code(),
         Some(codes::MFA_TOKEN_INVALID | codes::MFA_TOKEN_EXPIRED)
-    );
+    ) || error.is_invalid_token()
+        || error.is_expired_token();
     let response = error_response(error);
     if ended {
         response.with_session(SessionChange::End)
@@ -83,11 +85,12 @@ pub(super) fn mfa_step_error(error: &Error) -> FlowResponse {
     }
 }
 
-/// What the pending MFA login of the session cookie holds: its MFA token and the address of
-/// emailed codes.
+/// What the pending MFA login of the session cookie holds: its MFA token (or, for a step-up,
+/// access token) and the address of emailed codes.
 pub(super) struct PendingMfa {
     pub(super) mfa_token: AccessToken,
     pub(super) email: Option<String>,
+    pub(super) step_up: bool,
 }
 
 impl Flows {
@@ -95,8 +98,15 @@ impl Flows {
     pub(super) fn pending_mfa(&self, headers: &HeaderMap) -> FlowResult<PendingMfa> {
         match self.session.read(headers) {
             Some(Session::PendingMfa {
-                mfa_token, email, ..
-            }) => Ok(PendingMfa { mfa_token, email }),
+                mfa_token,
+                email,
+                step_up,
+                ..
+            }) => Ok(PendingMfa {
+                mfa_token,
+                email,
+                step_up,
+            }),
             _ => Err(FlowResponse::error(
                 StatusCode::UNAUTHORIZED,
                 "mfa_expired",
@@ -121,6 +131,15 @@ impl Flows {
                         "the authenticator app makes its own codes: `method` must be `sms` or `email`",
                     ));
                 }
+                // A step-up's start texts the code when SMS codes are on.
+                SecondFactor::Sms if pending.step_up => self
+                    .client()
+                    .reauth()
+                    .start(token)
+                    .deadline(deadline)
+                    .send()
+                    .await
+                    .map(drop),
                 SecondFactor::Sms => self
                     .client()
                     .mfa()
@@ -131,13 +150,23 @@ impl Flows {
                     .map(drop),
                 SecondFactor::Email => {
                     let email = pending.email.as_deref().ok_or_else(no_address)?;
-                    self.client()
-                        .mfa()
-                        .send_email_otp(token, email)
-                        .deadline(deadline)
-                        .send()
-                        .await
-                        .map(drop)
+                    if pending.step_up {
+                        self.client()
+                            .reauth()
+                            .send_email_otp(token, email)
+                            .deadline(deadline)
+                            .send()
+                            .await
+                            .map(drop)
+                    } else {
+                        self.client()
+                            .mfa()
+                            .send_email_otp(token, email)
+                            .deadline(deadline)
+                            .send()
+                            .await
+                            .map(drop)
+                    }
                 }
             };
             sent.map_err(|e| mfa_step_error(&e))?;
@@ -147,39 +176,108 @@ impl Flows {
         .unwrap_or_else(|e| e)
     }
 
-    /// Checks the code of `input` (of `input.method`) for `pending` at LoginRadius. The outer
-    /// `Err` is bad input (400, before any request); the inner result is LoginRadius's answer.
+    /// Checks the code of `input` (of `input.method`) for `pending` at LoginRadius and
+    /// answers the login it completes. Bad input is 400 before any request; LoginRadius's
+    /// refusals are [`mfa_step_error`]s.
     pub(super) async fn verify_second_factor(
         &self,
         pending: &PendingMfa,
         input: &MfaCodeInput,
-    ) -> FlowResult<Result<LoginResponse, Error>> {
+    ) -> FlowResult<LoginResponse> {
+        let code = match input.method {
+            SecondFactor::Authenticator => totp_code(&input.code)?,
+            SecondFactor::Sms | SecondFactor::Email => one_time_code(&input.code)?,
+        };
+        let email = match input.method {
+            SecondFactor::Email => pending.email.as_deref().ok_or_else(no_address)?,
+            _ => "",
+        };
+        if pending.step_up {
+            return self
+                .verify_step_up(pending, input.method, code, email)
+                .await;
+        }
         let token = pending.mfa_token.as_secret().clone();
         let deadline = self.sign_in_deadline();
         let mfa = self.client().mfa();
-        Ok(match input.method {
+        match input.method {
             SecondFactor::Authenticator => {
-                let code = totp_code(&input.code)?;
                 mfa.verify_authenticator_code(token, code)
                     .deadline(deadline)
                     .send()
                     .await
             }
             SecondFactor::Sms => {
-                let code = one_time_code(&input.code)?;
                 mfa.verify_sms_otp(token, code)
                     .deadline(deadline)
                     .send()
                     .await
             }
             SecondFactor::Email => {
-                let code = one_time_code(&input.code)?;
-                let email = pending.email.as_deref().ok_or_else(no_address)?;
                 mfa.verify_email_otp(token, email, code)
                     .deadline(deadline)
                     .send()
                     .await
             }
+        }
+        .map_err(|e| mfa_step_error(&e))
+    }
+
+    /// The second factor of a step-up (a one-factor sign-in of an account with a second
+    /// factor): LoginRadius re-authenticates the held access token with the code, and the
+    /// token then starts the session.
+    async fn verify_step_up(
+        &self,
+        pending: &PendingMfa,
+        method: SecondFactor,
+        code: &str,
+        email: &str,
+    ) -> FlowResult<LoginResponse> {
+        let token = pending.mfa_token.as_secret().clone();
+        let deadline = self.sign_in_deadline();
+        let reauth = self.client().reauth();
+        match method {
+            SecondFactor::Authenticator => {
+                reauth
+                    .verify_authenticator_code(token, code)
+                    .deadline(deadline)
+                    .send()
+                    .await
+            }
+            SecondFactor::Sms => {
+                reauth
+                    .verify_otp(token, code)
+                    .deadline(deadline)
+                    .send()
+                    .await
+            }
+            SecondFactor::Email => {
+                reauth
+                    .verify_email_otp(token, email, code)
+                    .deadline(deadline)
+                    .send()
+                    .await
+            }
+        }
+        .map_err(|e| mfa_step_error(&e))?;
+        let user = self
+            .authenticator
+            .authenticate(&pending.mfa_token)
+            .await
+            .map_err(|r| {
+                let response = FlowResponse::from_rejection(&r);
+                if response.status == StatusCode::UNAUTHORIZED {
+                    response.with_session(SessionChange::End)
+                } else {
+                    response
+                }
+            })?;
+        Ok(LoginResponse {
+            profile: Some((*user.profile).clone()),
+            access_token: user.token.as_secret().clone(),
+            refresh_token: None,
+            expires_in: user.expires_at,
+            extra: Default::default(),
         })
     }
 }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::input::{FlowResult, LoginInput, MfaCodeInput, non_empty, valid_email};
 use super::mfa::add_setup_data;
-use super::second_factor::{methods_set_up, mfa_step_error};
+use super::second_factor::methods_set_up;
 use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
 use crate::auth::AccessToken;
 use crate::models::MfaLoginOutcome;
@@ -59,6 +59,7 @@ impl Flows {
                             mfa_token: AccessToken::from(challenge.token.clone()),
                             expires_at: expiry(challenge.expires_at),
                             email: Some(input.email.clone()),
+                            step_up: false,
                         };
                         let methods = methods_set_up(&challenge.settings);
                         let mut body = json!({ "mfa_required": true, "methods": methods });
@@ -91,10 +92,8 @@ impl Flows {
         input: MfaCodeInput,
     ) -> FlowResult<FlowResponse> {
         let pending = self.pending_mfa(headers)?;
-        match self.verify_second_factor(&pending, &input).await? {
-            Ok(login) => self.start(&login),
-            Err(e) => Err(mfa_step_error(&e)),
-        }
+        let login = self.verify_second_factor(&pending, &input).await?;
+        self.start(&login)
     }
 
     /// `POST /logout`: invalidates the token at LoginRadius, evicts it from the

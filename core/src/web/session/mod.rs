@@ -300,6 +300,7 @@ mod tests {
             mfa_token: AccessToken::new("mfa-1"),
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
             email: None,
+            step_up: false,
         };
         let set = codec.start(&request("localhost", None), &session);
         let back = codec

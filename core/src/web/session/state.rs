@@ -30,6 +30,11 @@ pub enum Session {
         /// The address emailed one-time codes go to: the one the user signed in with, kept
         /// here so that the browser never chooses it. `None` when the sign-in gave none.
         email: Option<String>,
+        /// `true` after a one-factor sign-in (a code texted to the phone) of an account with a
+        /// second factor: `mfa_token` is then that sign-in's access token, which becomes the
+        /// session's once the second factor is proven (LoginRadius re-authentication). It is
+        /// no access token for the guards until then.
+        step_up: bool,
     },
 }
 
@@ -96,6 +101,9 @@ struct Payload {
     /// The address of emailed codes (pending MFA only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     a: Option<String>,
+    /// A step-up of a one-factor sign-in (pending MFA only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    r: bool,
 }
 
 impl Session {
@@ -112,17 +120,20 @@ impl Session {
                 u: Some(uid.clone()),
                 e: expires_at.unix_timestamp(),
                 a: None,
+                r: false,
             },
             Session::PendingMfa {
                 mfa_token,
                 expires_at,
                 email,
+                step_up,
             } => Payload {
                 k: 'm',
                 t: mfa_token.expose().to_owned(),
                 u: None,
                 e: expires_at.unix_timestamp(),
                 a: email.clone(),
+                r: *step_up,
             },
         };
         serde_json::to_string(&payload).unwrap_or_default()
@@ -136,7 +147,7 @@ impl Session {
             return None;
         }
         match (payload.k, payload.u) {
-            ('s', Some(uid)) if payload.a.is_none() => Some(Session::SignedIn {
+            ('s', Some(uid)) if payload.a.is_none() && !payload.r => Some(Session::SignedIn {
                 access_token: AccessToken::new(payload.t),
                 uid,
                 expires_at,
@@ -145,6 +156,7 @@ impl Session {
                 mfa_token: AccessToken::new(payload.t),
                 expires_at,
                 email: payload.a,
+                step_up: payload.r,
             }),
             _ => None,
         }
@@ -170,10 +182,13 @@ mod tests {
             mfa_token: AccessToken::new("mfa-1"),
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
             email: Some("a@example.com".into()),
+            step_up: true,
         };
         let back = Session::from_plain(&pending.to_plain()).unwrap();
         assert_eq!(back.mfa_token(), pending.mfa_token());
         assert_eq!(back.mfa_email(), Some("a@example.com"));
+        assert!(matches!(back, Session::PendingMfa { step_up: true, .. }));
+        assert!(back.access_token().is_none());
     }
 
     #[test]
@@ -195,6 +210,7 @@ mod tests {
             r#"{"k":"s","t":"","u":"u-1","e":1}"#,
             r#"{"k":"x","t":"tok","e":1}"#,
             r#"{"k":"s","t":"tok","u":"u-1","e":1,"a":"a@example.com"}"#,
+            r#"{"k":"s","t":"tok","u":"u-1","e":1,"r":true}"#,
         ] {
             assert!(Session::from_plain(bad).is_none(), "{bad}");
         }
