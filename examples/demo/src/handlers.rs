@@ -200,30 +200,34 @@ async fn login(State(s): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> Re
         return flow_reply(&s, &headers, &out, "", "", &back);
     }
     match &out.session {
-        SessionChange::PendingMfa(_) => {
-            let text = |key: &str| out.body.get(key).and_then(Value::as_str).map(str::to_owned);
-            let methods = out.body["methods"]
-                .as_array()
-                .map(|m| {
-                    m.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let setup = MfaSetup {
-                otpauth_uri: text("otpauth_uri"),
-                manual_entry_code: text("manual_entry_code"),
-                next: Some(next.clone()),
-                methods,
-            };
-            Reply::redirect("/login/mfa")
-                .cookie(out.set_cookie(s.flows.session(), &headers))
-                .mfa_setup(&s, &headers, Some(&setup))
-                .into_response()
-        }
+        SessionChange::PendingMfa(_) => to_mfa_step(&s, &headers, &out, next),
         _ => flow_reply(&s, &headers, &out, &next, "You are signed in.", "/login"),
     }
+}
+
+/// A sign-in that needs its second factor: to the MFA page, with the methods (and the
+/// authenticator setup data, if any) in the encrypted MFA setup cookie.
+fn to_mfa_step(s: &AppState, headers: &HeaderMap, out: &FlowResponse, next: String) -> Response {
+    let text = |key: &str| out.body.get(key).and_then(Value::as_str).map(str::to_owned);
+    let methods = out.body["methods"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let setup = MfaSetup {
+        otpauth_uri: text("otpauth_uri"),
+        manual_entry_code: text("manual_entry_code"),
+        next: Some(next),
+        methods,
+    };
+    Reply::redirect("/login/mfa")
+        .cookie(out.set_cookie(s.flows.session(), headers))
+        .mfa_setup(s, headers, Some(&setup))
+        .into_response()
 }
 
 async fn mfa_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
@@ -317,6 +321,9 @@ async fn phone_send(State(s): St, headers: HeaderMap, Form(f): Form<PhoneInput>)
 
 async fn phone_login(State(s): St, headers: HeaderMap, Form(f): Form<PhoneLoginInput>) -> Response {
     let out = s.flows.phone_login(&headers, f).await;
+    if matches!(out.session, SessionChange::PendingMfa(_)) {
+        return to_mfa_step(&s, &headers, &out, "/profile".to_owned());
+    }
     flow_reply(
         &s,
         &headers,

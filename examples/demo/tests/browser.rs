@@ -543,8 +543,15 @@ async fn phone_and_code_factors(site: &Site, emulator: &loginradius_emulator::Em
     assert!(site.flash().await.contains("two factors"));
     site.logout().await;
 
-    // And a texted code.
-    site.login(PHONE_USER, PASSWORD).await;
+    // And a texted code, after signing in with the phone: the second factor still applies.
+    site.goto("/phone").await;
+    site.fill("#phone", PHONE).await;
+    site.click("#send-code").await;
+    site.wait_path("/phone").await;
+    let code = outbox_code(emulator, PHONE, message_kind::SMS_PASSWORDLESS_LOGIN);
+    site.fill("#login-phone", PHONE).await;
+    site.fill("#phone-code", &code).await;
+    site.click("#phone-login").await;
     site.wait_path("/login/mfa").await;
     site.click("#send-sms").await;
     site.wait_path("/login/mfa").await;
