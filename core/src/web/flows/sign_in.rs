@@ -14,10 +14,12 @@ use crate::web::session::Session;
 
 impl Flows {
     /// `POST /login` `{"email", "password"}`: signs in. When MFA applies (LoginRadius answers
-    /// [`MFA_ENABLED`](codes::MFA_ENABLED) to the plain login), runs the MFA login: the MFA
-    /// token goes into the session cookie and the body is `{"mfa_required": true}`, plus
-    /// `otpauth_uri`, `qr_code` (a local SVG data URI) and `manual_entry_code` when the
-    /// authenticator app is not set up yet.
+    /// [`MFA_ENABLED`](crate::codes::MFA_ENABLED) to the plain login), runs the MFA login: the MFA
+    /// token goes into the session cookie (with the address signed in with, where emailed
+    /// codes go) and the body is `{"mfa_required": true, "methods": [..]}`, the second factors
+    /// the user has set up ([`SecondFactor`](super::SecondFactor): `authenticator`, `sms`,
+    /// `email`); when none is, plus `otpauth_uri`, `qr_code` (a local SVG data URI) and
+    /// `manual_entry_code` to set up the authenticator app.
     ///
     /// `headers` are the request's. When the login replaces a signed-in session with another
     /// token, that session is ended: its token is evicted from the cache and invalidated at
