@@ -5,7 +5,10 @@
 //! | method and path | body | flow |
 //! | --- | --- | --- |
 //! | `POST /login` | `{"email", "password", "next"?}` | [`Flows::login`] |
-//! | `POST /login/mfa` | `{"code"}` | [`Flows::login_mfa`] |
+//! | `POST /login/mfa` | `{"code", "method"?}` | [`Flows::login_mfa`] |
+//! | `POST /login/mfa/send` | `{"method"}` | [`Flows::login_mfa_send`] |
+//! | `POST /phone/send` | `{"phone"}` | [`Flows::phone_send`] |
+//! | `POST /phone/login` | `{"phone", "code", "next"?}` | [`Flows::phone_login`] |
 //! | `POST /register` | `{"email", "password", …}` | [`Flows::register`] |
 //! | `POST /logout` | | [`Flows::logout`] |
 //! | `POST /verify-email` | `{"token"}` | [`Flows::verify_email`] |
@@ -22,6 +25,13 @@
 //! | `DELETE /sessions/{id}` | | [`Flows::end_session`] |
 //! | `POST /sessions/end-others` | | [`Flows::end_other_sessions`] |
 //! | `POST /admin/users/{uid}/sessions/end` | | [`Flows::end_user_sessions`] |
+//! | `GET /mfa/factors` | | [`Flows::mfa_factors`] |
+//! | `POST /mfa/sms/phone` | `{"phone"}` | [`Flows::mfa_sms_phone`] |
+//! | `POST /mfa/sms/enable` | `{"code"}` | [`Flows::mfa_sms_enable`] |
+//! | `POST /mfa/sms/disable` | | [`Flows::mfa_sms_disable`] |
+//! | `POST /mfa/email/send` | | [`Flows::mfa_email_send`] |
+//! | `POST /mfa/email/enable` | `{"code"}` | [`Flows::mfa_email_enable`] |
+//! | `POST /mfa/email/disable` | | [`Flows::mfa_email_disable`] |
 //! | `POST /webhooks/loginradius` | | [`WebhookReceiver::receive`](loginradius::web::WebhookReceiver::receive): a LoginRadius webhook, at most 64 KiB (413 above) |
 //!
 //! Everything about the flows (JSON shapes, status codes, the session cookie, fail-closed
@@ -36,6 +46,8 @@
 //! - A form `POST /login` that signs in answers `303 See Other` to its `next` field when that
 //!   is a same-site path, else to `/`; a JSON login gets the JSON answer.
 //! - Every response carries `Cache-Control: no-store`; a 503 carries `Retry-After`.
+
+mod codes;
 
 use std::future::{Future, Ready, ready};
 use std::pin::Pin;
@@ -180,6 +192,16 @@ impl AuthRoutes {
         );
         cfg.service(web::resource("/mfa/setup").route(web::get().to(mfa_setup)));
         cfg.service(web::resource("/sessions").route(web::get().to(sessions)));
+        post!("/phone/send", codes::phone_send);
+        post!("/phone/login", codes::phone_login);
+        post!("/login/mfa/send", codes::login_mfa_send);
+        post!("/mfa/sms/phone", codes::mfa_sms_phone);
+        post!("/mfa/sms/enable", codes::mfa_sms_enable);
+        post!("/mfa/sms/disable", codes::mfa_sms_disable);
+        post!("/mfa/email/send", codes::mfa_email_send);
+        post!("/mfa/email/enable", codes::mfa_email_enable);
+        post!("/mfa/email/disable", codes::mfa_email_disable);
+        cfg.service(web::resource("/mfa/factors").route(web::get().to(codes::mfa_factors)));
         // Server to server: LoginRadius sends no `Origin`; the signature is the protection.
         cfg.service(web::resource("/webhooks/loginradius").route(web::post().to(webhook)));
     }

@@ -85,6 +85,8 @@ pub struct SeedUser {
     pub uid: Option<String>,
     /// Role contexts assigned at start (see [`SeedUser::role_context`]).
     pub role_contexts: Vec<SeedRoleContext>,
+    /// A verified phone number (`PhoneId`), for sign-in by SMS code (see [`SeedUser::phone`]).
+    pub phone: Option<String>,
 }
 
 /// A role context of a seeded user: roles (and extra permissions) that hold only in one
@@ -143,6 +145,7 @@ impl fmt::Debug for SeedUser {
             .field("email_verified", &self.email_verified)
             .field("uid", &self.uid)
             .field("role_contexts", &self.role_contexts)
+            .field("phone", &self.phone)
             .finish()
     }
 }
@@ -160,7 +163,15 @@ impl SeedUser {
             email_verified: true,
             uid: None,
             role_contexts: Vec::new(),
+            phone: None,
         }
+    }
+
+    /// Gives the user a verified phone number (`PhoneId`, such as `+15550100001`): sign-in by
+    /// SMS code and password reset by SMS then reach this user.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
     }
 
     /// Adds a role context, such as

@@ -116,6 +116,10 @@ impl AppState {
             user.emails.push(EmailEntry::primary(&seed.email));
             user.email_verified = seed.email_verified;
             user.username = seed.username.clone();
+            if let Some(phone) = &seed.phone {
+                user.phone_id = Some(phone.clone());
+                crate::extras::set_phone_verified(&mut user, true);
+            }
             user.password_hash = Some(passwords::hash(&seed.password));
             if let Some(first) = &seed.first_name {
                 user.fields

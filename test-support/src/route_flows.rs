@@ -8,7 +8,9 @@
 //! flow: login, session renewal and the end of the replaced session, logout invalidation and
 //! eviction, bad credentials, unverified accounts and bad input, registration with and without
 //! email verification, resend, forgot/reset and change password, passwordless login by email
-//! link, MFA enable, TOTP login and disable, required MFA with setup data, cross-site POSTs
+//! link, MFA enable, TOTP login and disable, required MFA with setup data, sign-in by a texted
+//! code, SMS and email codes as second factor (set up, used, crossed, turned off), bad phone
+//! and code input refused before any upstream call, cross-site POSTs
 //! refused with no state change, and upstream faults failing closed with 503. Every response is checked for
 //! `Cache-Control: no-store`, a JSON content type, no redirect, and no password or session
 //! token in its body. HTML form logins are checked apart: `303 See Other` to a same-site
@@ -53,6 +55,9 @@ macro_rules! route_flow_scenarios {
             a_password_change_ends_the_other_sessions_and_keeps_this_one,
             an_administrator_ends_every_session_of_a_user_and_no_one_else_can,
             a_blocked_account_webhook_ends_every_session_and_invalidates_their_tokens,
+            phone_sign_in_with_a_texted_code,
+            sms_and_email_codes_as_second_factor_end_to_end,
+            bad_phone_and_code_input_is_400_before_any_upstream_call,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -359,6 +364,23 @@ impl App {
             .find(|m| m.to == to && m.kind == kind)
             .unwrap_or_else(|| panic!("no {kind} message to {to}"));
         message.token.expect("the message carries a token")
+    }
+
+    /// The one-time code of the newest `kind` message to `to` (an address or a number).
+    fn outbox_code(&self, to: &str, kind: &str) -> String {
+        let message = self
+            .emulator
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.to.eq_ignore_ascii_case(to) && m.kind == kind)
+            .unwrap_or_else(|| panic!("no {kind} message to {to}"));
+        message.otp.expect("the message carries a code")
+    }
+
+    /// How many LoginRadius requests the emulator has answered.
+    fn upstream_calls(&self) -> u64 {
+        self.emulator.stats().values().sum()
     }
 }
 
@@ -770,7 +792,10 @@ pub async fn mfa_enable_login_with_a_totp_code_and_disable(serve: impl Serve) {
     // Login now needs the second step; the MFA token stays in the cookie.
     let first = app.login(&mut b, "jo@example.com", PASSWORD).await;
     assert_eq!(first.status, 200, "{}", first.text);
-    assert_eq!(first.body, json!({"mfa_required": true}));
+    assert_eq!(
+        first.body,
+        json!({"mfa_required": true, "methods": ["authenticator"]})
+    );
     let pending = app.read(b.cookie.as_ref().unwrap()).unwrap();
     assert!(matches!(pending, Session::PendingMfa { .. }));
     // Not signed in yet.
@@ -842,7 +867,10 @@ pub async fn required_mfa_returns_setup_data_on_first_login_and_verifies_a_real_
     // The second login needs a code but no longer shows the setup data.
     let mut other = Browser::default();
     let second = app.login(&mut other, "kim@example.com", PASSWORD).await;
-    assert_eq!(second.body, json!({"mfa_required": true}));
+    assert_eq!(
+        second.body,
+        json!({"mfa_required": true, "methods": ["authenticator"]})
+    );
 }
 
 /// POSTs from an untrusted origin are refused and change nothing.
@@ -1467,4 +1495,383 @@ pub async fn a_blocked_account_webhook_ends_every_session_and_invalidates_their_
     }
     // Another user is untouched.
     assert_eq!(app.me(&t).await, 200);
+}
+
+/// `code` with its last digit changed: a wrong code of the same shape.
+fn wrong_code(code: &str) -> String {
+    let mut digits: Vec<char> = code.chars().collect();
+    if let Some(last) = digits.last_mut() {
+        *last = if *last == '9' { '0' } else { '9' };
+    }
+    digits.into_iter().collect()
+}
+
+/// Sign-in by a texted code: the send answers alike for known and unknown numbers, a wrong
+/// code is refused without a session, the right one signs in (once), and an account with a
+/// second factor then goes through the MFA step (a session only after its code).
+pub async fn phone_sign_in_with_a_texted_code(serve: impl Serve) {
+    const PHONE: &str = "+15550100001";
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user("pia@example.com").phone(PHONE)),
+    )
+    .await;
+    let mut b = Browser::default();
+    for number in [PHONE, "+15550100999"] {
+        let sent = app
+            .post(&mut b, "/phone/send", json!({"phone": number}))
+            .await;
+        assert_eq!(sent.status, 200, "{number}: {}", sent.text);
+        assert_eq!(sent.body, json!({"sent": true}), "{number}");
+    }
+    assert!(
+        app.emulator.outbox().iter().all(|m| m.to != "+15550100999"),
+        "nothing is texted to a number with no account"
+    );
+    let code = app.outbox_code(PHONE, "sms_passwordless_login");
+    let wrong = app
+        .post(
+            &mut b,
+            "/phone/login",
+            json!({"phone": PHONE, "code": wrong_code(&code)}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(wrong.body["error"], "invalid_code");
+    assert!(wrong.set_cookie.is_none() && b.cookie.is_none());
+
+    let signed_in = app
+        .post(
+            &mut b,
+            "/phone/login",
+            json!({"phone": PHONE, "code": code}),
+        )
+        .await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+    assert_eq!(signed_in.body["signed_in"], true);
+    assert_eq!(signed_in.body["email"], "pia@example.com");
+    assert!(!signed_in.text.contains(&code));
+    assert!(matches!(
+        app.read(b.cookie.as_ref().unwrap()).unwrap(),
+        Session::SignedIn { .. }
+    ));
+    assert_eq!(app.get(&mut b, "/mfa/factors").await.status, 200);
+    // A code works once.
+    let again = app
+        .post(
+            &mut Browser::default(),
+            "/phone/login",
+            json!({"phone": PHONE, "code": code}),
+        )
+        .await;
+    assert_eq!(again.status, 401, "{}", again.text);
+
+    // With email codes on, a texted code is the first factor only: the second step follows,
+    // and only then is there a session.
+    assert_eq!(
+        app.post(&mut b, "/mfa/email/send", json!({})).await.status,
+        200
+    );
+    let email_code = app.outbox_code("pia@example.com", "email_second_factor");
+    let on = app
+        .post(&mut b, "/mfa/email/enable", json!({"code": email_code}))
+        .await;
+    assert_eq!(on.body, json!({"email": true}), "{}", on.text);
+    let mut other = Browser::default();
+    assert_eq!(
+        app.post(&mut other, "/phone/send", json!({"phone": PHONE}))
+            .await
+            .status,
+        200
+    );
+    let code = app.outbox_code(PHONE, "sms_passwordless_login");
+    let first = app
+        .post(
+            &mut other,
+            "/phone/login",
+            json!({"phone": PHONE, "code": code}),
+        )
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(
+        first.body,
+        json!({"mfa_required": true, "methods": ["email"]})
+    );
+    assert!(matches!(
+        app.read(other.cookie.as_ref().unwrap()).unwrap(),
+        Session::PendingMfa { .. }
+    ));
+    assert_eq!(app.get(&mut other, "/mfa/factors").await.status, 401);
+    let sent = app
+        .post(&mut other, "/login/mfa/send", json!({"method": "email"}))
+        .await;
+    assert_eq!(sent.body, json!({"sent": true}), "{}", sent.text);
+    let email_code = app.outbox_code("pia@example.com", "email_second_factor");
+    let wrong = app
+        .post(
+            &mut other,
+            "/login/mfa",
+            json!({"code": wrong_code(&email_code), "method": "email"}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    let done = app
+        .post(
+            &mut other,
+            "/login/mfa",
+            json!({"code": email_code, "method": "email"}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert_eq!(done.body["email"], "pia@example.com");
+    assert_eq!(app.get(&mut other, "/mfa/factors").await.status, 200);
+}
+
+/// SMS and email codes as second factor: set up for a signed-in user, listed in the MFA answer
+/// of the next sign-in, sent on request to the registered number or address, accepted only for
+/// their own method, and turned off again.
+pub async fn sms_and_email_codes_as_second_factor_end_to_end(serve: impl Serve) {
+    const MFA_PHONE: &str = "+15550100002";
+    const EMAIL: &str = "quinn@example.com";
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user(EMAIL)),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(app.login(&mut b, EMAIL, PASSWORD).await.status, 200);
+    let factors = app.get(&mut b, "/mfa/factors").await;
+    assert_eq!(factors.status, 200, "{}", factors.text);
+    assert_eq!(
+        (
+            &factors.body["authenticator"],
+            &factors.body["sms"],
+            &factors.body["email"]
+        ),
+        (&json!(false), &json!(false), &json!(false))
+    );
+
+    // SMS: number, texted code (a wrong one refused), on.
+    let sent = app
+        .post(&mut b, "/mfa/sms/phone", json!({"phone": MFA_PHONE}))
+        .await;
+    assert_eq!(sent.body, json!({"sent": true}), "{}", sent.text);
+    let code = app.outbox_code(MFA_PHONE, "sms_second_factor");
+    let wrong = app
+        .post(
+            &mut b,
+            "/mfa/sms/enable",
+            json!({"code": wrong_code(&code)}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    let on = app
+        .post(&mut b, "/mfa/sms/enable", json!({"code": code}))
+        .await;
+    assert_eq!(on.body, json!({"sms": true}), "{}", on.text);
+    // Email: a code to the account's address, on.
+    assert_eq!(
+        app.post(&mut b, "/mfa/email/send", json!({})).await.status,
+        200
+    );
+    let code = app.outbox_code(EMAIL, "email_second_factor");
+    let on = app
+        .post(&mut b, "/mfa/email/enable", json!({"code": code}))
+        .await;
+    assert_eq!(on.body, json!({"email": true}), "{}", on.text);
+    let factors = app.get(&mut b, "/mfa/factors").await.body;
+    assert_eq!(
+        (&factors["sms"], &factors["email"]),
+        (&json!(true), &json!(true))
+    );
+    let masked = factors["sms_phone"].as_str().unwrap();
+    assert!(masked.contains('*') && masked != MFA_PHONE, "{masked}");
+    assert_eq!(app.post(&mut b, "/logout", json!({})).await.status, 200);
+
+    // Sign in: the methods set up, no authenticator setup data.
+    let first = app.login(&mut b, EMAIL, PASSWORD).await;
+    assert_eq!(
+        first.body,
+        json!({"mfa_required": true, "methods": ["sms", "email"]}),
+        "{}",
+        first.text
+    );
+    assert_eq!(app.get(&mut b, "/mfa/factors").await.status, 401);
+    let resent = app
+        .post(&mut b, "/login/mfa/send", json!({"method": "sms"}))
+        .await;
+    assert_eq!(resent.body, json!({"sent": true}), "{}", resent.text);
+    let sms_code = app.outbox_code(MFA_PHONE, "sms_second_factor");
+    let emailed = app
+        .post(&mut b, "/login/mfa/send", json!({"method": "email"}))
+        .await;
+    assert_eq!(emailed.body, json!({"sent": true}), "{}", emailed.text);
+    let email_code = app.outbox_code(EMAIL, "email_second_factor");
+    // A code of one method is no code of another; the pending login stays.
+    for (code, method) in [
+        (&sms_code, "email"),
+        (&email_code, "sms"),
+        (&sms_code, "authenticator"),
+    ] {
+        if code == &sms_code && code == &email_code {
+            continue;
+        }
+        let crossed = app
+            .post(
+                &mut b,
+                "/login/mfa",
+                json!({"code": code, "method": method}),
+            )
+            .await;
+        assert_eq!(crossed.status, 401, "{method}: {}", crossed.text);
+        assert!(matches!(
+            app.read(b.cookie.as_ref().unwrap()).unwrap(),
+            Session::PendingMfa { .. }
+        ));
+    }
+    let done = app
+        .post(
+            &mut b,
+            "/login/mfa",
+            json!({"code": sms_code, "method": "sms"}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert!(!done.text.contains(&sms_code));
+    assert_eq!(app.post(&mut b, "/logout", json!({})).await.status, 200);
+
+    // The email method, end to end.
+    let first = app.login(&mut b, EMAIL, PASSWORD).await;
+    assert_eq!(first.body["mfa_required"], true, "{}", first.text);
+    assert_eq!(
+        app.post(&mut b, "/login/mfa/send", json!({"method": "email"}))
+            .await
+            .status,
+        200
+    );
+    let code = app.outbox_code(EMAIL, "email_second_factor");
+    let done = app
+        .post(
+            &mut b,
+            "/login/mfa",
+            json!({"code": code, "method": "email"}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+
+    // Off again: the next sign-in is one step.
+    let off = app.post(&mut b, "/mfa/sms/disable", json!({})).await;
+    assert_eq!(off.body, json!({"sms": false}), "{}", off.text);
+    let off = app.post(&mut b, "/mfa/email/disable", json!({})).await;
+    assert_eq!(off.body, json!({"email": false}), "{}", off.text);
+    let again = app.login(&mut Browser::default(), EMAIL, PASSWORD).await;
+    assert_eq!(again.body["signed_in"], true, "{}", again.text);
+}
+
+/// Empty or malformed phone numbers, codes that are not digits and unknown methods are 400
+/// `invalid_input` before any request to LoginRadius, signed in or not, mid-MFA or not.
+pub async fn bad_phone_and_code_input_is_400_before_any_upstream_call(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user("rui@example.com"))
+            .with_user(user("sam@example.com")),
+    )
+    .await;
+    // A signed-in browser, and one mid-MFA (email codes on for sam).
+    let mut signed_in = Browser::default();
+    assert_eq!(
+        app.login(&mut signed_in, "rui@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    let mut pending = Browser::default();
+    assert_eq!(
+        app.login(&mut pending, "sam@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.post(&mut pending, "/mfa/email/send", json!({}))
+            .await
+            .status,
+        200
+    );
+    let code = app.outbox_code("sam@example.com", "email_second_factor");
+    assert_eq!(
+        app.post(&mut pending, "/mfa/email/enable", json!({"code": code}))
+            .await
+            .status,
+        200
+    );
+    pending.cookie = None;
+    let first = app.login(&mut pending, "sam@example.com", PASSWORD).await;
+    assert_eq!(first.body["mfa_required"], true, "{}", first.text);
+
+    let calls = app.upstream_calls();
+    let anonymous = Browser::default();
+    for (browser, path, body) in [
+        (&anonymous, "/phone/send", json!({"phone": ""})),
+        (&anonymous, "/phone/send", json!({"phone": "call me"})),
+        (&anonymous, "/phone/send", json!({"phone": "+1"})),
+        (&anonymous, "/phone/send", json!({})),
+        (
+            &anonymous,
+            "/phone/login",
+            json!({"phone": "", "code": "123456"}),
+        ),
+        (
+            &anonymous,
+            "/phone/login",
+            json!({"phone": "+15550100001", "code": "12ab56"}),
+        ),
+        (
+            &anonymous,
+            "/phone/login",
+            json!({"phone": "+15550100001", "code": ""}),
+        ),
+        (
+            &pending,
+            "/login/mfa",
+            json!({"code": "12ab56", "method": "email"}),
+        ),
+        (
+            &pending,
+            "/login/mfa",
+            json!({"code": "123456", "method": "pigeon"}),
+        ),
+        (&pending, "/login/mfa/send", json!({"method": "pigeon"})),
+        (
+            &pending,
+            "/login/mfa/send",
+            json!({"method": "authenticator"}),
+        ),
+        (&signed_in, "/mfa/sms/phone", json!({"phone": "555-CALL"})),
+        (&signed_in, "/mfa/sms/enable", json!({"code": "abcdef"})),
+        (&signed_in, "/mfa/email/enable", json!({"code": " "})),
+    ] {
+        let reply = app.post(&mut browser.clone(), path, body.clone()).await;
+        assert_eq!(reply.status, 400, "{path} {body}: {}", reply.text);
+        assert_eq!(reply.body["error"], "invalid_input", "{path} {body}");
+        assert!(reply.set_cookie.is_none(), "{path} {body}");
+    }
+    assert_eq!(
+        app.upstream_calls(),
+        calls,
+        "no request reached LoginRadius"
+    );
+    assert!(matches!(
+        app.read(pending.cookie.as_ref().unwrap()).unwrap(),
+        Session::PendingMfa { .. }
+    ));
 }

@@ -33,7 +33,10 @@
 //! | Method and path | Body | Answer |
 //! |---|---|---|
 //! | `POST /login` | `{"email", "password", "next"?}` | `{"signed_in", "uid", "email"}` or `{"mfa_required": true, …}`; a form: 303 to `next` |
-//! | `POST /login/mfa` | `{"code"}` | `{"signed_in", "uid", "email"}` |
+//! | `POST /login/mfa` | `{"code", "method"?}` (`authenticator` by default, `sms`, `email`) | `{"signed_in", "uid", "email"}` |
+//! | `POST /login/mfa/send` | `{"method"}` (`sms` or `email`) | `{"sent": true}`: the code of the pending MFA login, to the registered number or the address signed in with |
+//! | `POST /phone/send` | `{"phone"}` | `{"sent": true}` (also for unknown numbers) |
+//! | `POST /phone/login` | `{"phone", "code", "next"?}` | `{"signed_in", "uid", "email"}`, or the MFA answer of `POST /login` when the account has a second factor (then `/login/mfa/send` and `/login/mfa`); a form: 303 to `next` |
 //! | `POST /register` | `{"email", "password", "first_name"?, "last_name"?, "profile"?}` | 201 `{"registered", "email_verification_required"}` |
 //! | `POST /logout` | – | `{"signed_out": true}` |
 //! | `POST /verify-email` | `{"token"}` | `{"verified": true}` |
@@ -50,6 +53,13 @@
 //! | `DELETE /sessions/{id}` | – | `{"ended": true}`; 404 for an id not among the user's sessions |
 //! | `POST /sessions/end-others` | – | `{"ended": n}` |
 //! | `POST /admin/users/{uid}/sessions/end` | – | `{"ended": n}` for a caller meeting `FlowConfig::admin` (403 for all without it) |
+//! | `GET /mfa/factors` | – | `{"authenticator", "sms", "sms_phone", "email"}` |
+//! | `POST /mfa/sms/phone` | `{"phone"}` | `{"sent": true}`: the MFA number set, a code texted to it |
+//! | `POST /mfa/sms/enable` | `{"code"}` | `{"sms": true}` |
+//! | `POST /mfa/sms/disable` | – | `{"sms": false}` |
+//! | `POST /mfa/email/send` | – | `{"sent": true}`: a code emailed to the account's address |
+//! | `POST /mfa/email/enable` | `{"code"}` | `{"email": true}` |
+//! | `POST /mfa/email/disable` | – | `{"email": false}` |
 //! | `POST /webhooks/loginradius` | a LoginRadius webhook, signed (at most 64 KiB) | `{"received": true, "handled"}`; 401 bad signature, 400 bad or old body, 409 replay, 413 too large ([`loginradius::web::webhook`]) |
 //!
 //! # CSRF
@@ -80,6 +90,8 @@
 //!     .layer(LoginRadiusLayer::from_flows(&flows)))
 //! # }
 //! ```
+
+mod codes;
 
 use std::future::Future;
 
@@ -171,6 +183,16 @@ where
         .route("/mfa/setup", get(mfa_setup))
         .route("/mfa/enable", post(mfa_enable))
         .route("/mfa/disable", post(mfa_disable))
+        .route("/phone/send", post(codes::phone_send))
+        .route("/phone/login", post(codes::phone_login))
+        .route("/login/mfa/send", post(codes::login_mfa_send))
+        .route("/mfa/factors", get(codes::mfa_factors))
+        .route("/mfa/sms/phone", post(codes::mfa_sms_phone))
+        .route("/mfa/sms/enable", post(codes::mfa_sms_enable))
+        .route("/mfa/sms/disable", post(codes::mfa_sms_disable))
+        .route("/mfa/email/send", post(codes::mfa_email_send))
+        .route("/mfa/email/enable", post(codes::mfa_email_enable))
+        .route("/mfa/email/disable", post(codes::mfa_email_disable))
         .route("/webhooks/loginradius", post(webhook))
         .route("/sessions", get(sessions))
         .route("/sessions/end-others", post(end_other_sessions))

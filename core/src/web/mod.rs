@@ -69,6 +69,7 @@ pub use flows::{
     SessionChange, Submitted, WiringError, body_format, check_session_wiring, error_response,
     read_input,
 };
+pub use flows::{PhoneInput, PhoneLoginInput, SecondFactor, SendCodeInput};
 pub use qr::{qr_svg, qr_svg_data_uri};
 pub use session::{
     DEFAULT_COOKIE_NAME, DEFAULT_SESSION_TTL, Key, MAX_COOKIE_BYTES, Session, SessionCookie,

@@ -10,7 +10,8 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use loginradius::models::Role;
 use loginradius::web::{
     ChangePasswordInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput, MfaCodeInput,
-    RegisterInput, ResetPasswordInput, Session, SessionChange, qr_svg_data_uri,
+    PhoneInput, PhoneLoginInput, RegisterInput, ResetPasswordInput, SendCodeInput, Session,
+    SessionChange, qr_svg_data_uri,
 };
 use loginradius_axum::{AuthenticatedUser, Guarded};
 use serde::Deserialize;
@@ -46,6 +47,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/passwordless/verify",
             get(passwordless_verify_page).post(passwordless_verify),
         )
+        .route("/phone", get(phone_page))
+        .route("/phone/send", post(phone_send))
+        .route("/phone/login", post(phone_login))
+        .route("/login/mfa/send", post(mfa_send_code))
         .route("/logout", post(logout))
         .route("/profile", get(profile))
         .route("/profile/update", post(update_account))
@@ -61,6 +66,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/profile/mfa", get(mfa_settings))
         .route("/profile/mfa/enable", post(mfa_enable))
         .route("/profile/mfa/reset", post(mfa_reset))
+        .route("/profile/mfa/sms/phone", post(sms_phone))
+        .route("/profile/mfa/sms/enable", post(sms_enable))
+        .route("/profile/mfa/sms/disable", post(sms_disable))
+        .route("/profile/mfa/email/send", post(email_send))
+        .route("/profile/mfa/email/enable", post(email_enable))
+        .route("/profile/mfa/email/disable", post(email_disable))
         .route("/admin/roles", get(roles_page))
         .route("/admin/roles/create", post(role_create))
         .route("/admin/roles/delete", post(role_delete))
@@ -192,20 +203,34 @@ async fn login(State(s): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> Re
         return flow_reply(&s, &headers, &out, "", "", &back);
     }
     match &out.session {
-        SessionChange::PendingMfa(_) => {
-            let text = |key: &str| out.body.get(key).and_then(Value::as_str).map(str::to_owned);
-            let setup = MfaSetup {
-                otpauth_uri: text("otpauth_uri"),
-                manual_entry_code: text("manual_entry_code"),
-                next: Some(next.clone()),
-            };
-            Reply::redirect("/login/mfa")
-                .cookie(out.set_cookie(s.flows.session(), &headers))
-                .mfa_setup(&s, &headers, Some(&setup))
-                .into_response()
-        }
+        SessionChange::PendingMfa(_) => to_mfa_step(&s, &headers, &out, next),
         _ => flow_reply(&s, &headers, &out, &next, "You are signed in.", "/login"),
     }
+}
+
+/// A sign-in that needs its second factor: to the MFA page, with the methods (and the
+/// authenticator setup data, if any) in the encrypted MFA setup cookie.
+fn to_mfa_step(s: &AppState, headers: &HeaderMap, out: &FlowResponse, next: String) -> Response {
+    let text = |key: &str| out.body.get(key).and_then(Value::as_str).map(str::to_owned);
+    let methods = out.body["methods"]
+        .as_array()
+        .map(|m| {
+            m.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let setup = MfaSetup {
+        otpauth_uri: text("otpauth_uri"),
+        manual_entry_code: text("manual_entry_code"),
+        next: Some(next),
+        methods,
+    };
+    Reply::redirect("/login/mfa")
+        .cookie(out.set_cookie(s.flows.session(), headers))
+        .mfa_setup(s, headers, Some(&setup))
+        .into_response()
 }
 
 async fn mfa_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
@@ -226,6 +251,10 @@ async fn mfa_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Re
         .as_ref()
         .and_then(|m| m.otpauth_uri.as_deref())
         .and_then(qr_svg_data_uri);
+    let methods = setup
+        .as_ref()
+        .map(|m| m.methods.clone())
+        .unwrap_or_default();
     let manual = setup.and_then(|m| m.manual_entry_code);
     page(
         &s,
@@ -233,7 +262,7 @@ async fn mfa_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Re
         &csrf,
         None,
         "mfa.html",
-        json!({ "qr_code": qr, "manual_entry_code": manual }),
+        json!({ "qr_code": qr, "manual_entry_code": manual, "methods": methods }),
     )
 }
 
@@ -257,6 +286,55 @@ async fn mfa_login(State(s): St, headers: HeaderMap, Form(f): Form<MfaCodeInput>
         "/login/mfa"
     };
     flow_reply(&s, &headers, &out, "", "", back)
+}
+
+/// "Send me a code" on the MFA page: the code of the chosen method, for the pending sign-in.
+async fn mfa_send_code(State(s): St, headers: HeaderMap, Form(f): Form<SendCodeInput>) -> Response {
+    let out = s.flows.login_mfa_send(&headers, f).await;
+    let back = if out.session == SessionChange::End {
+        "/login"
+    } else {
+        "/login/mfa"
+    };
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/login/mfa",
+        "A code is on its way.",
+        back,
+    )
+}
+
+async fn phone_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
+    page(&s, &headers, &csrf, None, "phone.html", json!({}))
+}
+
+async fn phone_send(State(s): St, headers: HeaderMap, Form(f): Form<PhoneInput>) -> Response {
+    let out = s.flows.phone_send(f).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/phone",
+        "If this number is registered, a code is on its way.",
+        "/phone",
+    )
+}
+
+async fn phone_login(State(s): St, headers: HeaderMap, Form(f): Form<PhoneLoginInput>) -> Response {
+    let out = s.flows.phone_login(&headers, f).await;
+    if matches!(out.session, SessionChange::PendingMfa(_)) {
+        return to_mfa_step(&s, &headers, &out, "/profile".to_owned());
+    }
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile",
+        "You are signed in with your phone.",
+        "/phone",
+    )
 }
 
 async fn register_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Response {
@@ -774,10 +852,15 @@ async fn mfa_settings(
     user: AuthenticatedUser,
 ) -> Response {
     let out = s.flows.mfa_setup(&headers).await;
-    let context = if out.status.is_success() {
-        out.body.clone()
-    } else {
-        json!({ "load_error": message_of(&out.body) })
+    let factors = s.flows.mfa_factors(&headers).await;
+    let context = match (out.status.is_success(), factors.status.is_success()) {
+        (true, true) => {
+            let mut context = out.body.clone();
+            context["codes"] = factors.body.clone();
+            context
+        }
+        (false, _) => json!({ "load_error": message_of(&out.body) }),
+        (_, false) => json!({ "load_error": message_of(&factors.body) }),
     };
     page(
         &s,
@@ -814,6 +897,93 @@ async fn mfa_reset(State(s): St, headers: HeaderMap, _user: AuthenticatedUser) -
         &out,
         "/profile/mfa",
         "The authenticator app is removed.",
+        "/profile/mfa",
+    )
+}
+
+async fn sms_phone(
+    State(s): St,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+    Form(f): Form<PhoneInput>,
+) -> Response {
+    let out = s.flows.mfa_sms_phone(&headers, f).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "A code is on its way to this number: type it below.",
+        "/profile/mfa",
+    )
+}
+
+async fn sms_enable(
+    State(s): St,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+    Form(f): Form<MfaCodeInput>,
+) -> Response {
+    let out = s.flows.mfa_sms_enable(&headers, f).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "SMS codes are on: a sign-in may ask for a texted code.",
+        "/profile/mfa",
+    )
+}
+
+async fn sms_disable(State(s): St, headers: HeaderMap, _user: AuthenticatedUser) -> Response {
+    let out = s.flows.mfa_sms_disable(&headers).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "SMS codes are off.",
+        "/profile/mfa",
+    )
+}
+
+async fn email_send(State(s): St, headers: HeaderMap, _user: AuthenticatedUser) -> Response {
+    let out = s.flows.mfa_email_send(&headers).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "A code is on its way to your email address: type it below.",
+        "/profile/mfa",
+    )
+}
+
+async fn email_enable(
+    State(s): St,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+    Form(f): Form<MfaCodeInput>,
+) -> Response {
+    let out = s.flows.mfa_email_enable(&headers, f).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "Email codes are on: a sign-in may ask for an emailed code.",
+        "/profile/mfa",
+    )
+}
+
+async fn email_disable(State(s): St, headers: HeaderMap, _user: AuthenticatedUser) -> Response {
+    let out = s.flows.mfa_email_disable(&headers).await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile/mfa",
+        "Email codes are off.",
         "/profile/mfa",
     )
 }

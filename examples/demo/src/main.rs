@@ -11,7 +11,12 @@
 use std::net::SocketAddr;
 
 use loginradius::LoginRadius;
-use loginradius_emulator::{EmailVerification, EmulatorConfig, MfaMode};
+use loginradius_emulator::{EmailVerification, EmulatorConfig, MfaMode, SeedUser};
+
+/// The seeded user with a phone number, for "Sign in with your phone".
+const DEMO_PHONE_USER: &str = "phone@example.com";
+/// That user's phone number.
+const DEMO_PHONE: &str = "+15550100001";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -42,6 +47,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         let mfa: MfaMode = env_or("DEMO_MFA", MfaMode::Optional)?;
         let config = EmulatorConfig::default()
             .with_demo_admin()
+            .with_user(
+                SeedUser::new(DEMO_PHONE_USER, "password123")
+                    .name("Phil", "Phone")
+                    .phone(DEMO_PHONE),
+            )
             .with_email_verification(verification)
             .with_mfa(mfa);
         let running = demo::start_with_emulator(config, bind).await?;
@@ -52,6 +62,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             .unwrap_or_default();
         println!("loginradius-rs demo on {}", running.url);
         println!("  admin login:  admin@example.com / password123 (role admin)");
+        println!(
+            "  phone login:  {DEMO_PHONE} at /phone ({DEMO_PHONE_USER} / password123; the texted code is in the outbox)"
+        );
         println!("  outbox:       {emulator}/emulator  (verification, reset and sign-in links)");
         println!(
             "  emulator:     {emulator} (email verification {verification}, MFA {mfa}; not for production)"

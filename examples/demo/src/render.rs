@@ -58,6 +58,7 @@ impl Templates {
             "verify.html",
             "passwordless.html",
             "passwordless_verify.html",
+            "phone.html",
             "profile.html",
             "custom_objects.html",
             "mfa_settings.html",
@@ -123,6 +124,10 @@ pub(crate) struct MfaSetup {
     /// Where to go after the code (a same-site path).
     #[serde(default)]
     pub(crate) next: Option<String>,
+    /// The second factors the user has set up (`authenticator`, `sms`, `email`), from the
+    /// MFA answer of the sign-in.
+    #[serde(default)]
+    pub(crate) methods: Vec<String>,
 }
 
 impl std::fmt::Debug for MfaSetup {
@@ -134,6 +139,7 @@ impl std::fmt::Debug for MfaSetup {
                 &self.manual_entry_code.as_ref().map(|_| "***"),
             )
             .field("next", &self.next)
+            .field("methods", &self.methods)
             .finish()
     }
 }
@@ -386,6 +392,7 @@ mod tests {
             otpauth_uri: Some("otpauth://totp/Demo:jane?secret=JBSWY3DPEHPK3PXP".to_owned()),
             manual_entry_code: Some("JBSWY3DPEHPK3PXP".to_owned()),
             next: Some("/profile".to_owned()),
+            methods: vec!["authenticator".to_owned()],
         };
         let shown = format!("{setup:?}");
         assert!(!shown.contains("JBSWY3DPEHPK3PXP"), "{shown}");

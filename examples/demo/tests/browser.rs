@@ -1,8 +1,9 @@
 //! The demo in headless Chromium (Debian `chromium` and `chromium-driver`), driven with
 //! fantoccini: register, follow the verification link from the emulator's outbox, log in,
 //! enable MFA and log in again with a TOTP code, change the password, create and read a
-//! custom object, sign in by email link, be refused the roles page as a normal user and allowed as the admin, log
-//! out. Screenshots of the main pages go to `target/screenshots/`.
+//! custom object, sign in by email link, sign in with a phone and a texted code, turn SMS and
+//! email codes on and sign in with each as second factor (codes read from the outbox), be
+//! refused the roles page as a normal user and allowed as the admin, log out. Screenshots of the main pages go to `target/screenshots/`.
 
 mod support;
 
@@ -14,8 +15,16 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
+use loginradius_emulator::SeedUser;
 use loginradius_emulator::message_kind;
 use support::{PASSWORD, start_demo, totp, unique_email};
+
+/// The seeded user who signs in with a phone and turns SMS and email codes on and off.
+const PHONE_USER: &str = "phil@example.com";
+/// Phil's phone number (sign-in by texted code).
+const PHONE: &str = "+15550100042";
+/// The number Phil's SMS second-factor codes go to.
+const MFA_PHONE: &str = "+15550100043";
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -228,7 +237,7 @@ impl Site {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_in_a_real_browser() {
-    let running = start_demo(vec![]).await;
+    let running = start_demo(vec![SeedUser::new(PHONE_USER, PASSWORD).phone(PHONE)]).await;
     let emulator = running.emulator.as_ref().unwrap();
     let driver = Driver::start();
     let site = Site {
@@ -407,6 +416,8 @@ async fn journey(
     assert!(site.flash().await.contains("signed in"));
     site.logout().await;
 
+    phone_and_code_factors(site, emulator).await;
+
     // The admin may manage roles: create one, give it to the new user, look it up.
     site.login("admin@example.com", "password123").await;
     site.wait_path("/profile").await;
@@ -485,4 +496,124 @@ async fn journey(
     site.shot("09-login").await;
     assert_eq!(site.path().await, "/login");
     Ok(())
+}
+
+/// The newest one-time code of `kind` sent to `to`, from the emulator's outbox.
+fn outbox_code(emulator: &loginradius_emulator::Emulator, to: &str, kind: &str) -> String {
+    emulator
+        .outbox()
+        .into_iter()
+        .rev()
+        .find(|m| m.to.eq_ignore_ascii_case(to) && m.kind == kind)
+        .and_then(|m| m.otp)
+        .unwrap_or_else(|| panic!("no {kind} code to {to} in the outbox"))
+}
+
+/// "Sign in with your phone" with a texted code; SMS and email codes turned on from the MFA
+/// page, each then used as second factor after a password sign-in ("send me a code"); both
+/// turned off again.
+async fn phone_and_code_factors(site: &Site, emulator: &loginradius_emulator::Emulator) {
+    // Sign in with the phone: text a code, type it.
+    site.goto("/login").await;
+    site.click("#phone-link").await;
+    site.wait_path("/phone").await;
+    site.fill("#phone", PHONE).await;
+    site.click("#send-code").await;
+    site.wait_path("/phone").await;
+    assert!(site.flash().await.contains("on its way"));
+    let code = outbox_code(emulator, PHONE, message_kind::SMS_PASSWORDLESS_LOGIN);
+    site.fill("#login-phone", PHONE).await;
+    site.fill("#phone-code", &code).await;
+    site.shot("10-phone-login").await;
+    site.click("#phone-login").await;
+    site.wait_path("/profile").await;
+    assert!(site.flash().await.contains("signed in with your phone"));
+
+    // Turn on email codes, then SMS codes, from the MFA page.
+    site.goto("/profile/mfa").await;
+    assert!(site.text("#sms-status").await.contains("off"));
+    assert!(site.text("#email-status").await.contains("off"));
+    site.click("#email-send").await;
+    site.wait_path("/profile/mfa").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("on its way"), "{flash}");
+    let code = outbox_code(emulator, PHONE_USER, message_kind::EMAIL_SECOND_FACTOR);
+    site.fill("#email-code", &code).await;
+    site.click("#email-enable").await;
+    site.wait_path("/profile/mfa").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("Email codes are on"), "{flash}");
+    site.fill("#sms-phone", MFA_PHONE).await;
+    site.click("#sms-send").await;
+    site.wait_path("/profile/mfa").await;
+    let code = outbox_code(emulator, MFA_PHONE, message_kind::SMS_SECOND_FACTOR);
+    site.fill("#sms-code", &code).await;
+    site.click("#sms-enable").await;
+    site.wait_path("/profile/mfa").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("SMS codes are on"), "{flash}");
+    assert!(site.text("#sms-status").await.contains("on"));
+    assert!(site.text("#email-status").await.contains("on"));
+    site.shot("11-code-factors").await;
+    site.logout().await;
+
+    // Password sign-in: the MFA page offers both; an emailed code signs in.
+    site.login(PHONE_USER, PASSWORD).await;
+    site.wait_path("/login/mfa").await;
+    site.text("#send-sms").await;
+    site.click("#send-email").await;
+    site.wait_path("/login/mfa").await;
+    assert!(site.flash().await.contains("on its way"));
+    let code = outbox_code(emulator, PHONE_USER, message_kind::EMAIL_SECOND_FACTOR);
+    site.c
+        .execute(
+            "document.getElementById('method').value = 'email'; return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    site.fill("#code", &code).await;
+    site.shot("12-mfa-methods").await;
+    site.click("#verify").await;
+    site.wait_path("/profile").await;
+    assert!(site.flash().await.contains("two factors"));
+    site.logout().await;
+
+    // And a texted code, after signing in with the phone: the second factor still applies.
+    site.goto("/phone").await;
+    site.fill("#phone", PHONE).await;
+    site.click("#send-code").await;
+    site.wait_path("/phone").await;
+    let code = outbox_code(emulator, PHONE, message_kind::SMS_PASSWORDLESS_LOGIN);
+    site.fill("#login-phone", PHONE).await;
+    site.fill("#phone-code", &code).await;
+    site.click("#phone-login").await;
+    site.wait_path("/login/mfa").await;
+    site.click("#send-sms").await;
+    site.wait_path("/login/mfa").await;
+    let code = outbox_code(emulator, MFA_PHONE, message_kind::SMS_SECOND_FACTOR);
+    site.c
+        .execute(
+            "document.getElementById('method').value = 'sms'; return true;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    site.fill("#code", &code).await;
+    site.click("#verify").await;
+    site.wait_path("/profile").await;
+    assert!(site.flash().await.contains("two factors"));
+
+    // Both off: the next password sign-in is one step.
+    site.goto("/profile/mfa").await;
+    site.click("#sms-disable").await;
+    site.wait_path("/profile/mfa").await;
+    assert!(site.flash().await.contains("SMS codes are off"));
+    site.click("#email-disable").await;
+    site.wait_path("/profile/mfa").await;
+    assert!(site.flash().await.contains("Email codes are off"));
+    site.logout().await;
+    site.login(PHONE_USER, PASSWORD).await;
+    site.wait_path("/profile").await;
+    site.logout().await;
 }

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::FlowResponse;
+use super::second_factor::SecondFactor;
 use crate::Secret;
 
 /// `POST /login`: `{"email", "password", "next"?}`.
@@ -25,12 +26,16 @@ pub struct LoginInput {
     pub next: Option<String>,
 }
 
-/// `POST /login/mfa` and `POST /mfa/enable`: `{"code"}`, the 6-digit code of the
-/// authenticator app.
+/// `POST /login/mfa`: `{"code", "method"?}`, a code of the second factor `method` (the
+/// authenticator app when absent). `POST /mfa/enable`, `/mfa/sms/enable` and
+/// `/mfa/email/enable`: `{"code"}`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct MfaCodeInput {
     /// The code (surrounding white space is ignored).
     pub code: Secret,
+    /// Which second factor the code is of (default: the authenticator app).
+    #[serde(default)]
+    pub method: SecondFactor,
 }
 
 /// `POST /resend-verification`, `POST /forgot-password` and `POST /passwordless/send`:
@@ -109,7 +114,7 @@ const RESERVED_PROFILE_FIELDS: &[&str] = &[
 /// A flow's early answer: `Err` is the response to send.
 pub(super) type FlowResult<T> = Result<T, FlowResponse>;
 
-fn invalid(message: &str) -> FlowResponse {
+pub(super) fn invalid(message: &str) -> FlowResponse {
     FlowResponse::error(StatusCode::BAD_REQUEST, "invalid_input", message)
 }
 
@@ -186,7 +191,8 @@ mod tests {
                 password: "pw-secret-3".into(),
             },
             MfaCodeInput {
-                code: "123456".into()
+                code: "123456".into(),
+                ..MfaCodeInput::default()
             },
             RegisterInput {
                 email: "a@example.com".into(),

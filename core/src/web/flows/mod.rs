@@ -7,7 +7,9 @@
 //! One file per family of flows: [`response`] (the answer and the error mapping), [`input`]
 //! (the inputs and their checks), [`sign_in`] (login, the MFA step, logout), [`registration`]
 //! (registration and email verification), [`password`] (forgot, reset, change),
-//! [`passwordless`] (login by email link) and [`mfa`] (authenticator setup).
+//! [`passwordless`] (login by email link), [`phone`] (sign-in by a texted code), [`mfa`]
+//! (authenticator setup), [`second_factor`] (the methods of an MFA login: authenticator, SMS
+//! and email codes) and [`code_factors`] (SMS and email codes setup).
 //!
 //! Rules kept by every flow:
 //! - JSON in, JSON out; no password, access token, MFA token or link token is ever written into
@@ -15,21 +17,24 @@
 //! - Errors are `{"error": code, "message": text}` with the status of [`error_response`]: 400
 //!   bad input, 401 bad credentials or code, 403 unverified or locked account, 409 already
 //!   exists, 503 when LoginRadius cannot answer (fail closed: never a 2xx on doubt).
-//! - Forgot password, resend verification and passwordless send answer the same for known and
-//!   unknown addresses, so they cannot be used to list accounts.
+//! - Forgot password, resend verification, passwordless send and phone send answer the same
+//!   for known and unknown addresses and numbers, so they cannot be used to list accounts.
 
 // The flows return early with the response itself: `Err(FlowResponse)` is the answer to send,
 // not an error to propagate through deep stacks, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
 mod body;
+mod code_factors;
 mod input;
 mod mfa;
 mod password;
 mod passwordless;
+mod phone;
 mod registration;
 mod renew;
 mod response;
+mod second_factor;
 mod sessions;
 mod sign_in;
 #[cfg(test)]
@@ -53,8 +58,10 @@ pub use input::{
     ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
     ResetPasswordInput,
 };
+pub use phone::{PhoneInput, PhoneLoginInput};
 pub use renew::DEFAULT_RENEW_BEFORE;
 pub use response::{FlowResponse, SessionChange, error_response};
+pub use second_factor::{SecondFactor, SendCodeInput};
 pub(crate) use sessions::end_sessions_of;
 pub use wiring::{WiringError, check_session_wiring};
 
@@ -141,8 +148,8 @@ impl FlowConfig {
 ///   [`client.auth().login_by_email(..)`](crate::api::Auth::login_by_email)) and send
 ///   `Authorization: Bearer <access_token>`; the authenticator of [`Flows::from_client`]
 ///   accepts either the header or the session cookie.
-/// - **No enumeration**: forgot password, resend verification and passwordless send answer the
-///   same `{"sent": true}` for known and unknown addresses.
+/// - **No enumeration**: forgot password, resend verification, passwordless send and phone
+///   send answer the same `{"sent": true}` for known and unknown addresses and numbers.
 /// - The mapping of LoginRadius errors to these answers is [`error_response`].
 ///
 /// # Setup

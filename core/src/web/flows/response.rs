@@ -229,6 +229,14 @@ fn api_error(code: i64, upstream_message: &str) -> FlowResponse {
         codes::MFA_CODE_INCORRECT | codes::MFA_BACKUP_CODE_INVALID => {
             (S::UNAUTHORIZED, "invalid_code", "the code is wrong")
         }
+        codes::OTP_INVALID
+        | codes::OTP_EXPIRED
+        | codes::EMAIL_OTP_INVALID
+        | codes::EMAIL_OTP_EXPIRED => (
+            S::UNAUTHORIZED,
+            "invalid_code",
+            "the code is wrong or expired",
+        ),
         codes::MFA_TOKEN_INVALID | codes::MFA_TOKEN_EXPIRED => (
             S::UNAUTHORIZED,
             "mfa_expired",
@@ -294,6 +302,10 @@ mod tests {
             (1046, 409, "already_exists"),
             (1017, 409, "already_exists"),
             (1102, 401, "invalid_code"),
+            (1067, 401, "invalid_code"),
+            (1069, 401, "invalid_code"),
+            (1187, 401, "invalid_code"),
+            (1188, 401, "invalid_code"),
             (1103, 401, "mfa_expired"),
             (1104, 401, "mfa_expired"),
             (905, 401, "invalid_token"),

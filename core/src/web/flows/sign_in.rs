@@ -5,20 +5,22 @@ use crate::fleet::ProofMethod;
 use http::{HeaderMap, StatusCode};
 use serde_json::json;
 
-use super::input::{FlowResult, LoginInput, MfaCodeInput, non_empty, totp_code, valid_email};
+use super::input::{FlowResult, LoginInput, MfaCodeInput, non_empty, valid_email};
 use super::mfa::add_setup_data;
+use super::second_factor::methods_set_up;
 use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
 use crate::auth::AccessToken;
-use crate::codes;
 use crate::models::MfaLoginOutcome;
 use crate::web::session::Session;
 
 impl Flows {
     /// `POST /login` `{"email", "password"}`: signs in. When MFA applies (LoginRadius answers
-    /// [`MFA_ENABLED`](codes::MFA_ENABLED) to the plain login), runs the MFA login: the MFA
-    /// token goes into the session cookie and the body is `{"mfa_required": true}`, plus
-    /// `otpauth_uri`, `qr_code` (a local SVG data URI) and `manual_entry_code` when the
-    /// authenticator app is not set up yet.
+    /// [`MFA_ENABLED`](crate::codes::MFA_ENABLED) to the plain login), runs the MFA login: the MFA
+    /// token goes into the session cookie (with the address signed in with, where emailed
+    /// codes go) and the body is `{"mfa_required": true, "methods": [..]}`, the second factors
+    /// the user has set up ([`SecondFactor`](super::SecondFactor): `authenticator`, `sms`,
+    /// `email`); when none is, plus `otpauth_uri`, `qr_code` (a local SVG data URI) and
+    /// `manual_entry_code` to set up the authenticator app.
     ///
     /// `headers` are the request's. When the login replaces a signed-in session with another
     /// token, that session is ended: its token is evicted from the cache and invalidated at
@@ -60,9 +62,12 @@ impl Flows {
                         let session = Session::PendingMfa {
                             mfa_token: AccessToken::from(challenge.token.clone()),
                             expires_at: expiry(challenge.expires_at),
+                            email: Some(input.email.clone()),
+                            step_up: false,
                         };
-                        let mut body = json!({ "mfa_required": true });
-                        if challenge.settings.needs_authenticator_setup() {
+                        let methods = methods_set_up(&challenge.settings);
+                        let mut body = json!({ "mfa_required": true, "methods": methods });
+                        if methods.is_empty() && challenge.settings.needs_authenticator_setup() {
                             add_setup_data(&mut body, &challenge.settings);
                         }
                         Ok(FlowResponse::ok(body).with_session(SessionChange::PendingMfa(session)))
@@ -73,8 +78,10 @@ impl Flows {
         }
     }
 
-    /// `POST /login/mfa` `{"code"}`: the second MFA step, with the MFA token from the session
-    /// cookie. A wrong code keeps the pending login; an expired one ends it.
+    /// `POST /login/mfa` `{"code", "method"?}`: the second MFA step, with the MFA token from
+    /// the session cookie: a code of the authenticator app (the default), or with `"method":
+    /// "sms"` or `"email"` a one-time code sent by [`login_mfa_send`](Self::login_mfa_send). A
+    /// wrong code keeps the pending login; an expired one ends it.
     pub async fn login_mfa(&self, headers: &HeaderMap, input: MfaCodeInput) -> FlowResponse {
         let response = self
             .try_login_mfa(headers, input)
@@ -89,37 +96,9 @@ impl Flows {
         headers: &HeaderMap,
         input: MfaCodeInput,
     ) -> FlowResult<FlowResponse> {
-        let Some(mfa_token) = self
-            .session
-            .read(headers)
-            .and_then(|s| s.mfa_token().cloned())
-        else {
-            return Err(FlowResponse::error(
-                StatusCode::UNAUTHORIZED,
-                "mfa_expired",
-                "no MFA login in progress, sign in again",
-            ));
-        };
-        let code = totp_code(&input.code)?;
-        match self
-            .client()
-            .mfa()
-            .verify_authenticator_code(mfa_token.as_secret().clone(), code)
-            .deadline(self.sign_in_deadline())
-            .send()
-            .await
-        {
-            Ok(login) => self.start(&login),
-            Err(e)
-                if matches!(
-                    e.code(),
-                    Some(codes::MFA_TOKEN_INVALID | codes::MFA_TOKEN_EXPIRED)
-                ) =>
-            {
-                Err(error_response(&e).with_session(SessionChange::End))
-            }
-            Err(e) => Err(error_response(&e)),
-        }
+        let pending = self.pending_mfa(headers)?;
+        let login = self.verify_second_factor(&pending, &input).await?;
+        self.start(&login)
     }
 
     /// `POST /logout`: invalidates the token at LoginRadius, evicts it from the

@@ -61,7 +61,10 @@ pub(super) fn login(email: &str, password: &str) -> LoginInput {
 
 /// The MFA code input of `code`.
 pub(super) fn code(code: &str) -> MfaCodeInput {
-    MfaCodeInput { code: code.into() }
+    MfaCodeInput {
+        code: code.into(),
+        ..MfaCodeInput::default()
+    }
 }
 
 /// A request carrying the session cookie that `r` sets.

@@ -364,6 +364,8 @@ mod tests {
         let session = Session::PendingMfa {
             mfa_token: AccessToken::new("mfa-1"),
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
+            email: None,
+            step_up: false,
         };
         let set = codec.start(&request("localhost", None), &session);
         let back = codec

@@ -23,12 +23,21 @@ pub enum Session {
         /// The session's id: its entry in the shared session registry.
         id: SessionId,
     },
-    /// The first MFA step passed; the second (the TOTP code) is awaited.
+    /// The first MFA step passed; the second (a code of the authenticator app, or a one-time
+    /// code by SMS or email) is awaited.
     PendingMfa {
         /// The LoginRadius MFA token (`SecondFactorAuthenticationToken`).
         mfa_token: AccessToken,
         /// When it expires.
         expires_at: OffsetDateTime,
+        /// The address emailed one-time codes go to: the one the user signed in with, kept
+        /// here so that the browser never chooses it. `None` when the sign-in gave none.
+        email: Option<String>,
+        /// `true` after a one-factor sign-in (a code texted to the phone) of an account with a
+        /// second factor: `mfa_token` is then that sign-in's access token, which becomes the
+        /// session's once the second factor is proven (LoginRadius re-authentication). It is
+        /// no access token for the guards until then.
+        step_up: bool,
     },
 }
 
@@ -74,6 +83,14 @@ impl Session {
         }
     }
 
+    /// The address emailed one-time codes go to, for a pending MFA login.
+    pub fn mfa_email(&self) -> Option<&str> {
+        match self {
+            Self::PendingMfa { email, .. } => email.as_deref(),
+            Self::SignedIn { .. } => None,
+        }
+    }
+
     /// The MFA token of a pending MFA login.
     pub fn mfa_token(&self) -> Option<&AccessToken> {
         match self {
@@ -95,6 +112,12 @@ struct Payload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     i: Option<SessionId>,
     e: i64,
+    /// The address of emailed codes (pending MFA only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    a: Option<String>,
+    /// A step-up of a one-factor sign-in (pending MFA only).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    r: bool,
 }
 
 impl Session {
@@ -112,16 +135,22 @@ impl Session {
                 u: Some(uid.clone()),
                 i: Some(id.clone()),
                 e: expires_at.unix_timestamp(),
+                a: None,
+                r: false,
             },
             Session::PendingMfa {
                 mfa_token,
                 expires_at,
+                email,
+                step_up,
             } => Payload {
                 k: 'm',
                 t: mfa_token.expose().to_owned(),
                 u: None,
                 i: None,
                 e: expires_at.unix_timestamp(),
+                a: email.clone(),
+                r: *step_up,
             },
         };
         serde_json::to_string(&payload).unwrap_or_default()
@@ -135,15 +164,19 @@ impl Session {
             return None;
         }
         match (payload.k, payload.u, payload.i) {
-            ('s', Some(uid), Some(id)) => Some(Session::SignedIn {
-                access_token: AccessToken::new(payload.t),
-                uid,
-                expires_at,
-                id,
-            }),
+            ('s', Some(uid), Some(id)) if payload.a.is_none() && !payload.r => {
+                Some(Session::SignedIn {
+                    access_token: AccessToken::new(payload.t),
+                    uid,
+                    expires_at,
+                    id,
+                })
+            }
             ('m', None, None) => Some(Session::PendingMfa {
                 mfa_token: AccessToken::new(payload.t),
                 expires_at,
+                email: payload.a,
+                step_up: payload.r,
             }),
             _ => None,
         }
@@ -162,6 +195,21 @@ mod tests {
             expires_at: OffsetDateTime::now_utc() + Duration::minutes(10),
             id: SessionId::generate(),
         }
+    }
+
+    #[test]
+    fn a_pending_mfa_login_keeps_the_address_of_emailed_codes() {
+        let pending = Session::PendingMfa {
+            mfa_token: AccessToken::new("mfa-1"),
+            expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
+            email: Some("a@example.com".into()),
+            step_up: true,
+        };
+        let back = Session::from_plain(&pending.to_plain()).unwrap();
+        assert_eq!(back.mfa_token(), pending.mfa_token());
+        assert_eq!(back.mfa_email(), Some("a@example.com"));
+        assert!(matches!(back, Session::PendingMfa { step_up: true, .. }));
+        assert!(back.access_token().is_none());
     }
 
     #[test]
@@ -184,6 +232,8 @@ mod tests {
             r#"{"k":"m","t":"tok","u":"u-1","e":1}"#,
             r#"{"k":"s","t":"","u":"u-1","e":1}"#,
             r#"{"k":"x","t":"tok","e":1}"#,
+            r#"{"k":"s","t":"tok","u":"u-1","e":1,"a":"a@example.com"}"#,
+            r#"{"k":"s","t":"tok","u":"u-1","e":1,"r":true}"#,
         ] {
             assert!(Session::from_plain(bad).is_none(), "{bad}");
         }

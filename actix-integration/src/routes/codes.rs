@@ -1,0 +1,93 @@
+//! The handlers of sign-in by a texted code and of one-time codes as second factor (SMS and
+//! email), next to the authenticator app: translation only, the flows are core's.
+
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse};
+use loginradius::web::{PhoneLoginInput, Submitted, read_input};
+
+use super::{FlowsData, flow_response, with_input};
+use crate::headers;
+
+/// `POST /phone/send`.
+pub(super) async fn phone_send(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    with_input(&flows, &req, &body, |i| flows.phone_send(i)).await
+}
+
+/// `POST /phone/login`: like `POST /login`, a form submission that signs in answers `303 See
+/// Other` to its `next` (a same-site path, else `/`).
+pub(super) async fn phone_login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let answer = match read_input::<PhoneLoginInput>(&headers, &body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next.clone();
+            flows
+                .phone_login(&headers, input)
+                .await
+                .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(&flows, &req, answer)
+}
+
+/// `POST /login/mfa/send`.
+pub(super) async fn login_mfa_send(
+    flows: FlowsData,
+    req: HttpRequest,
+    body: Bytes,
+) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.login_mfa_send(&headers, i)).await
+}
+
+/// `GET /mfa/factors`.
+pub(super) async fn mfa_factors(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.mfa_factors(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
+}
+
+/// `POST /mfa/sms/phone`.
+pub(super) async fn mfa_sms_phone(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.mfa_sms_phone(&headers, i)).await
+}
+
+/// `POST /mfa/sms/enable`.
+pub(super) async fn mfa_sms_enable(
+    flows: FlowsData,
+    req: HttpRequest,
+    body: Bytes,
+) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.mfa_sms_enable(&headers, i)).await
+}
+
+/// `POST /mfa/sms/disable`.
+pub(super) async fn mfa_sms_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.mfa_sms_disable(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
+}
+
+/// `POST /mfa/email/send`.
+pub(super) async fn mfa_email_send(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows.mfa_email_send(&headers::request_headers(&req)).await;
+    flow_response(&flows, &req, flow)
+}
+
+/// `POST /mfa/email/enable`.
+pub(super) async fn mfa_email_enable(
+    flows: FlowsData,
+    req: HttpRequest,
+    body: Bytes,
+) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.mfa_email_enable(&headers, i)).await
+}
+
+/// `POST /mfa/email/disable`.
+pub(super) async fn mfa_email_disable(flows: FlowsData, req: HttpRequest) -> HttpResponse {
+    let flow = flows
+        .mfa_email_disable(&headers::request_headers(&req))
+        .await;
+    flow_response(&flows, &req, flow)
+}

@@ -1,0 +1,74 @@
+//! The handlers of sign-in by a texted code and of one-time codes as second factor (SMS and
+//! email), next to the authenticator app: translation only, the flows are core's.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use http::HeaderMap;
+use loginradius::web::{PhoneLoginInput, Submitted, read_input};
+
+use super::{Flow, flow_response, with_input};
+
+/// `POST /phone/send`.
+pub(super) async fn phone_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.phone_send(i)).await
+}
+
+/// `POST /phone/login`: like `POST /login`, a form submission that signs in answers `303 See
+/// Other` to its `next` (a same-site path, else `/`).
+pub(super) async fn phone_login(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    let answer = match read_input::<PhoneLoginInput>(&headers, &body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next.clone();
+            f.phone_login(&headers, input)
+                .await
+                .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(&f, &headers, answer)
+}
+
+/// `POST /login/mfa/send`.
+pub(super) async fn login_mfa_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.login_mfa_send(&headers, i)).await
+}
+
+/// `GET /mfa/factors`.
+pub(super) async fn mfa_factors(State(f): Flow, headers: HeaderMap) -> Response {
+    let out = f.mfa_factors(&headers).await;
+    flow_response(&f, &headers, out)
+}
+
+/// `POST /mfa/sms/phone`.
+pub(super) async fn mfa_sms_phone(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.mfa_sms_phone(&headers, i)).await
+}
+
+/// `POST /mfa/sms/enable`.
+pub(super) async fn mfa_sms_enable(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.mfa_sms_enable(&headers, i)).await
+}
+
+/// `POST /mfa/sms/disable`.
+pub(super) async fn mfa_sms_disable(State(f): Flow, headers: HeaderMap) -> Response {
+    let out = f.mfa_sms_disable(&headers).await;
+    flow_response(&f, &headers, out)
+}
+
+/// `POST /mfa/email/send`.
+pub(super) async fn mfa_email_send(State(f): Flow, headers: HeaderMap) -> Response {
+    let out = f.mfa_email_send(&headers).await;
+    flow_response(&f, &headers, out)
+}
+
+/// `POST /mfa/email/enable`.
+pub(super) async fn mfa_email_enable(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.mfa_email_enable(&headers, i)).await
+}
+
+/// `POST /mfa/email/disable`.
+pub(super) async fn mfa_email_disable(State(f): Flow, headers: HeaderMap) -> Response {
+    let out = f.mfa_email_disable(&headers).await;
+    flow_response(&f, &headers, out)
+}
