@@ -28,6 +28,7 @@
 mod csrf;
 pub mod fleet;
 mod handlers;
+pub mod metrics;
 mod render;
 
 use std::net::SocketAddr;
@@ -125,7 +126,8 @@ pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginra
         .layer(auth_layer)
         .layer(csrf::origin_layer())
         .with_state(state)
-        .merge(webhooks))
+        .merge(webhooks)
+        .merge(metrics::routes()))
 }
 
 /// A running demo: its URL, the in-process emulator when there is one, and the server task.
@@ -208,7 +210,8 @@ pub async fn start_replica(
         },
     )?;
     let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
             tracing::error!(error = %e, "the demo server stopped");
         }
     });
