@@ -41,17 +41,44 @@ pub const BUS_LAG_SECONDS: &str = "loginradius_bus_lag_seconds";
 /// `loginradius_shared_state_up`.
 pub const SHARED_STATE_UP: &str = "loginradius_shared_state_up";
 
-/// One decision of `stage` with `outcome` (`allow` or a rejection code).
-pub(crate) fn decision(stage: &'static str, outcome: &'static str) {
-    metrics::counter!(DECISIONS, "stage" => stage, "outcome" => outcome).increment(1);
+// On the warm path the names and labels are literals: the macros then build the key once, in
+// a static (the constants above name the same strings, for readers and exporters' tests).
+
+/// The stage of a decision.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Stage {
+    /// Who the token's user is.
+    Authenticate,
+    /// Whether the user meets a requirement.
+    Authorize,
+}
+
+/// One decision of `stage`: allowed, or refused with the rejection's `code`.
+pub(crate) fn decision(stage: Stage, refused: Option<&'static str>) {
+    match (stage, refused) {
+        (Stage::Authenticate, None) => metrics::counter!(
+            "loginradius_decisions_total", "stage" => "authenticate", "outcome" => "allow"
+        )
+        .increment(1),
+        (Stage::Authorize, None) => metrics::counter!(
+            "loginradius_decisions_total", "stage" => "authorize", "outcome" => "allow"
+        )
+        .increment(1),
+        (Stage::Authenticate, Some(code)) => {
+            metrics::counter!(DECISIONS, "stage" => "authenticate", "outcome" => code).increment(1);
+        }
+        (Stage::Authorize, Some(code)) => {
+            metrics::counter!(DECISIONS, "stage" => "authorize", "outcome" => code).increment(1);
+        }
+    }
 }
 
 /// A lookup in the token cache.
 pub(crate) fn token_cache(hit: bool) {
     if hit {
-        metrics::counter!(CACHE_HITS, "cache" => "token").increment(1);
+        metrics::counter!("loginradius_cache_hits_total", "cache" => "token").increment(1);
     } else {
-        metrics::counter!(CACHE_MISSES, "cache" => "token").increment(1);
+        metrics::counter!("loginradius_cache_misses_total", "cache" => "token").increment(1);
     }
 }
 

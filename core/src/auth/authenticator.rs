@@ -660,14 +660,14 @@ impl Authenticator {
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
             let result = self.authenticate_inner(token, &span, budget).await;
-            record_decision("authenticate", &result);
+            record_decision(crate::metrics::Stage::Authenticate, &result);
             return result;
         }
         let result = self
             .authenticate_inner(token, &span, budget)
             .instrument(span.clone())
             .await;
-        record_decision("authenticate", &result);
+        record_decision(crate::metrics::Stage::Authenticate, &result);
         match &result {
             Ok(_) => span.record("outcome", "allow"),
             Err(r) => span.record("outcome", r.code()),
@@ -939,14 +939,14 @@ impl Authenticator {
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
             let result = self.authorize_inner(user, require, budget).await;
-            record_decision("authorize", &result);
+            record_decision(crate::metrics::Stage::Authorize, &result);
             return result;
         }
         let result = self
             .authorize_inner(user, require, budget)
             .instrument(span.clone())
             .await;
-        record_decision("authorize", &result);
+        record_decision(crate::metrics::Stage::Authorize, &result);
         match &result {
             Ok(()) => span.record("outcome", "allow"),
             Err(r) => span.record("outcome", r.code()),
@@ -1103,12 +1103,6 @@ impl Authenticator {
 }
 
 /// Counts one decision of `stage` (see [`crate::metrics`]).
-fn record_decision<T>(stage: &'static str, result: &Result<T, Rejection>) {
-    crate::metrics::decision(
-        stage,
-        match result {
-            Ok(_) => "allow",
-            Err(rejection) => rejection.code(),
-        },
-    );
+fn record_decision<T>(stage: crate::metrics::Stage, result: &Result<T, Rejection>) {
+    crate::metrics::decision(stage, result.as_ref().err().map(Rejection::code));
 }
