@@ -62,6 +62,7 @@ pub mod codes;
 pub mod config;
 mod error;
 pub mod fleet;
+pub mod metrics;
 pub mod models;
 
 /// Every method of the official Python and Node SDKs and the call that replaces it here

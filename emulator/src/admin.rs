@@ -20,11 +20,15 @@ use crate::state::AppState;
 type Shared = State<Arc<AppState>>;
 
 pub(crate) async fn outbox(State(state): Shared) -> Response {
-    json_response(StatusCode::OK, &json!({ "messages": state.outbox.list() }))
+    json_response(
+        StatusCode::OK,
+        &json!({ "messages": state.outbox.list(), "webhooks": state.deliveries.log.list() }),
+    )
 }
 
 pub(crate) async fn clear_outbox(State(state): Shared) -> Response {
     state.outbox.clear();
+    state.deliveries.log.clear();
     json_response(StatusCode::OK, &json!({ "IsDeleted": true }))
 }
 
@@ -174,6 +178,28 @@ fn outbox_rows(state: &AppState) -> String {
     rows
 }
 
+/// The webhook delivery rows of the page, newest first.
+fn delivery_rows(state: &AppState) -> String {
+    let mut rows = String::new();
+    for d in state.deliveries.log.list().iter().rev() {
+        let status = d.status.map(|s| s.to_string()).unwrap_or_default();
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&d.time),
+            escape(&d.event),
+            escape(&d.uid),
+            escape(&d.url),
+            escape(&d.outcome),
+            escape(&status),
+            escape(d.error.as_deref().unwrap_or("")),
+        ));
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=\"7\">No webhook deliveries yet.</td></tr>");
+    }
+    rows
+}
+
 fn yes_no(on: bool) -> &'static str {
     if on { "yes" } else { "no" }
 }
@@ -217,6 +243,7 @@ fn user_and_role_rows(state: &AppState) -> (String, String) {
 /// `GET /emulator`: the outbox, the users and the roles, as a page a person can click through.
 pub(crate) async fn page(State(state): Shared) -> Response {
     let outbox = outbox_rows(&state);
+    let webhooks = delivery_rows(&state);
     let (users, roles) = user_and_role_rows(&state);
     let config = &state.config;
     let html = format!(
@@ -225,6 +252,7 @@ pub(crate) async fn page(State(state): Shared) -> Response {
 <body><h1>LoginRadius emulator</h1><p class=\"warn\">Not for production: in-memory state, fake credentials.</p>\
 <p>API key <code>{}</code> · email verification {} · MFA {} · token TTL {} s</p>\
 <h2>Outbox</h2><table><thead><tr><th>Sent</th><th>Type</th><th>To</th><th>Token</th><th>OTP</th><th>Link</th></tr></thead><tbody>\n{}</tbody></table>\
+<h2>Webhook deliveries</h2><table><thead><tr><th>Time</th><th>Event</th><th>Uid</th><th>URL</th><th>Outcome</th><th>Status</th><th>Error</th></tr></thead><tbody>\n{}</tbody></table>\
 <h2>Users</h2><table><thead><tr><th>Uid</th><th>Email</th><th>Verified</th><th>Roles</th><th>MFA</th></tr></thead><tbody>\n{}</tbody></table>\
 <h2>Roles</h2><table><thead><tr><th>Role</th><th>Permissions</th></tr></thead><tbody>\n{}</tbody></table>\
 <p>JSON: <a href=\"/emulator/outbox\">/emulator/outbox</a> · <a href=\"/emulator/stats\">/emulator/stats</a> · <a href=\"/emulator/coverage\">/emulator/coverage</a></p></body></html>\n",
@@ -233,6 +261,7 @@ pub(crate) async fn page(State(state): Shared) -> Response {
         config.mfa,
         config.token_ttl.as_secs(),
         outbox,
+        webhooks,
         users,
         roles
     );

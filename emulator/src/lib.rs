@@ -22,6 +22,9 @@
 //!   `/identity/v2/manage` calls, the SOTT on registration, and Bearer tokens with expiry.
 //! - Emails and SMS the real service would send are captured in an outbox
 //!   ([`Emulator::outbox`], `GET /emulator/outbox`, and an HTML page at `GET /emulator`).
+//! - Webhooks: subscribers of an event (`/v2/manage/webhooks`) get signed deliveries when a
+//!   call raises it, as LoginRadius sends them; each attempt is recorded
+//!   ([`Emulator::webhook_deliveries`], `GET /emulator/outbox`).
 //! - Faults can be injected ([`Emulator::add_fault`], `POST /emulator/faults`).
 //! - Requests are counted per endpoint ([`Emulator::stats`], `GET /emulator/stats`), keyed
 //!   `"METHOD /path-template"` with the catalog's lowercase template, e.g.
@@ -52,6 +55,7 @@
 //! state         in-memory users, tokens, links, challenges, roles, custom objects; reset
 //! config        EmulatorConfig, SeedUser, SeedRole: what to start with
 //! outbox        captured emails and SMS
+//! deliveries    webhook deliveries: signed posts to subscribers, and their records
 //! redact        how secrets show in Debug output
 //! faults        fault injection: latency, error statuses, malformed bodies
 //! errors        the LoginRadius error envelope (codes named by loginradius::codes)
@@ -70,6 +74,7 @@ pub mod catalog;
 pub mod config;
 mod coverage;
 mod credentials;
+mod deliveries;
 mod endpoint;
 mod errors;
 mod extras;
@@ -105,6 +110,7 @@ pub use config::{
     MfaMode, SeedRole, SeedRoleContext, SeedUser,
 };
 pub use coverage::{Coverage, EndpointRef};
+pub use deliveries::WebhookDelivery;
 pub use faults::Fault;
 pub use outbox::{OutboxMessage, kind as message_kind};
 pub use snapshot::{FORMAT_VERSION, StateFileError};
@@ -194,6 +200,7 @@ impl Emulator {
         .map_err(|e| StartError::Config(format!("seeding failed: {e}")))?
         .map(Arc::new)?;
         state.set_base_url(base_url.clone());
+        state.deliveries.start();
         let app = server::app(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -256,9 +263,16 @@ impl Emulator {
             .find(|m| m.to.eq_ignore_ascii_case(to))
     }
 
-    /// Empties the outbox (`DELETE /emulator/outbox`).
+    /// Empties the outbox (`DELETE /emulator/outbox`): messages and webhook deliveries.
     pub fn clear_outbox(&self) {
         self.state.outbox.clear();
+        self.state.deliveries.log.clear();
+    }
+
+    /// Every webhook delivery attempt, oldest first (`GET /emulator/outbox`, under
+    /// `webhooks`).
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.state.deliveries.log.list()
     }
 
     /// Adds a fault (`POST /emulator/faults`); refuses invalid values.

@@ -41,7 +41,8 @@ pub(crate) fn check(query: &Query, config: &EmulatorConfig) -> Result<(), ApiErr
     Ok(())
 }
 
-fn allowed(value: &str, config: &EmulatorConfig) -> bool {
+/// Whether `value` is an `http(s)` URL on loopback or on an allowed origin.
+pub(crate) fn allowed(value: &str, config: &EmulatorConfig) -> bool {
     let Ok(url) = Url::parse(value) else {
         return false;
     };

@@ -107,6 +107,8 @@ pub(crate) struct Ctx {
     pub(crate) uid: Option<String>,
     /// The Bearer token.
     pub(crate) token: Option<String>,
+    /// The webhook events the call raised, `(event, uid)`, delivered once it succeeds.
+    hooks: std::cell::RefCell<Vec<(&'static str, String)>>,
 }
 
 impl Ctx {
@@ -140,7 +142,19 @@ impl Ctx {
             url,
             uid: None,
             token: None,
+            hooks: std::cell::RefCell::default(),
         }
+    }
+
+    /// Notes that the call raised webhook `event` (as subscribed: `UnassignRoles`) about `uid`;
+    /// delivered to the event's subscribers once the call succeeds.
+    pub(crate) fn hook(&self, event: &'static str, uid: &str) {
+        self.hooks.borrow_mut().push((event, uid.to_owned()));
+    }
+
+    /// The events the call raised, in order.
+    pub(crate) fn take_hooks(&self) -> Vec<(&'static str, String)> {
+        std::mem::take(&mut self.hooks.borrow_mut())
     }
 
     /// A path parameter (already percent-decoded).

@@ -13,6 +13,7 @@ use loginradius::codes;
 
 use crate::admin;
 use crate::credentials;
+use crate::deliveries;
 use crate::endpoint::Route;
 use crate::errors::{ApiError, json_response};
 use crate::faults::Fault;
@@ -150,9 +151,51 @@ fn run(route: &'static Route, mut ctx: Ctx) -> Response {
         return e.into_response();
     }
     match handler(&mut ctx) {
-        Ok(body) => json_response(StatusCode::OK, &body),
+        Ok(body) => {
+            send_webhooks(&ctx);
+            json_response(StatusCode::OK, &body)
+        }
         Err(e) => e.into_response(),
     }
+}
+
+/// Queues the deliveries of the webhooks the call raised, unless the caller suppressed them.
+fn send_webhooks(ctx: &Ctx) {
+    let raised = ctx.take_hooks();
+    if raised.is_empty()
+        || deliveries::suppressed(
+            ctx.header("x-preventwebhook"),
+            ctx.query.get("prevent_webhook"),
+        )
+    {
+        return;
+    }
+    let state = &ctx.state;
+    let mut store = state.store();
+    if store.extras.webhooks.is_empty() {
+        return;
+    }
+    let raised = raised
+        .into_iter()
+        .map(|(event, uid)| {
+            let data = store.users.get(&uid).map_or_else(
+                || serde_json::json!({ "Uid": uid }),
+                crate::profile::profile_json,
+            );
+            deliveries::Raised { event, uid, data }
+        })
+        .collect();
+    let subscriptions = store.extras.webhooks.clone();
+    let mut next_id = || store.ids.token();
+    deliveries::enqueue(
+        &state.deliveries,
+        &state.config.api_secret,
+        &subscriptions,
+        raised,
+        ctx.now,
+        &mut next_id,
+        &|url| links::allowed(url, &state.config),
+    );
 }
 
 /// Applies a fault: waits, then answers an error or a malformed body (`None`: carry on).

@@ -6,11 +6,13 @@
 //!   argon2 PHC string; never a password), profile fields, roles, role contexts, MFA state
 //!   (the authenticator secret in Base32, unused backup codes) and timestamps;
 //! - `roles.json`: role name → permission → granted;
-//! - `custom_objects.json`: object name → records, in creation order.
+//! - `custom_objects.json`: object name → records, in creation order;
+//! - `webhooks.json`: the webhook subscriptions, oldest first (their headers and authentication
+//!   included: they may hold the target's credentials). Optional on import (older exports
+//!   have none).
 //!
-//! Sessions, refresh tokens, one-time links and MFA challenges are not written: after an
-//! import, people sign in again. The emulator stores no consents or webhook subscriptions yet,
-//! so there is nothing of them to write.
+//! Sessions, refresh tokens, one-time links, MFA challenges and webhook deliveries are not
+//! written: after an import, people sign in again.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,7 @@ pub const FORMAT_VERSION: u32 = 1;
 const USERS: &str = "users.json";
 const ROLES: &str = "roles.json";
 const CUSTOM_OBJECTS: &str = "custom_objects.json";
+const WEBHOOKS: &str = "webhooks.json";
 
 /// Why state files could not be written or read.
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +91,32 @@ struct RolesFile {
 struct CustomObjectsFile {
     version: u32,
     objects: BTreeMap<String, Vec<RecordRecord>>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhooksFile {
+    version: u32,
+    webhooks: Vec<WebhookRecord>,
+}
+
+/// A webhook subscription.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WebhookRecord {
+    id: String,
+    event: String,
+    target_url: String,
+    #[serde(default)]
+    name: String,
+    created: String,
+    modified: String,
+    #[serde(default)]
+    headers: BTreeMap<String, Value>,
+    #[serde(default)]
+    query_params: BTreeMap<String, Value>,
+    #[serde(default)]
+    authentication: Option<Value>,
 }
 
 /// An email address of a user.
@@ -348,13 +377,33 @@ pub(crate) fn export(store: &Store, dir: &Path) -> Result<(), StateFileError> {
             })
             .collect(),
     };
+    let webhooks = WebhooksFile {
+        version: FORMAT_VERSION,
+        webhooks: store
+            .extras
+            .webhooks
+            .iter()
+            .map(|h| WebhookRecord {
+                id: h.id.clone(),
+                event: h.event.clone(),
+                target_url: h.target_url.clone(),
+                name: h.name.clone(),
+                created: rfc3339(h.created),
+                modified: rfc3339(h.modified),
+                headers: h.headers.clone(),
+                query_params: h.query_params.clone(),
+                authentication: h.authentication.clone(),
+            })
+            .collect(),
+    };
     std::fs::create_dir_all(dir).map_err(|source| StateFileError::Write {
         path: dir.to_owned(),
         source,
     })?;
     write(&dir.join(USERS), users)?;
     write(&dir.join(ROLES), roles)?;
-    write(&dir.join(CUSTOM_OBJECTS), objects)
+    write(&dir.join(CUSTOM_OBJECTS), objects)?;
+    write(&dir.join(WEBHOOKS), webhooks)
 }
 
 fn write<T: Serialize>(path: &Path, content: T) -> Result<(), StateFileError> {
@@ -456,6 +505,30 @@ pub(crate) fn import(store: &mut Store, dir: &Path) -> Result<(), StateFileError
             .entry(name.to_lowercase())
             .or_default()
             .extend(loaded);
+    }
+
+    let path = dir.join(WEBHOOKS);
+    if path.exists() {
+        let hooks: WebhooksFile = read(&path)?;
+        for h in hooks.webhooks {
+            let event = crate::routes::webhooks::EVENTS
+                .iter()
+                .find(|e| e.eq_ignore_ascii_case(&h.event))
+                .ok_or_else(|| {
+                    invalid(&path)(format!("webhook {}: unknown event {}", h.id, h.event))
+                })?;
+            store.extras.webhooks.push(crate::extras::Webhook {
+                created: parse_time("created", &h.created).map_err(invalid(&path))?,
+                modified: parse_time("modified", &h.modified).map_err(invalid(&path))?,
+                id: h.id,
+                event: (*event).to_owned(),
+                target_url: h.target_url,
+                name: h.name,
+                headers: h.headers,
+                query_params: h.query_params,
+                authentication: h.authentication,
+            });
+        }
     }
     Ok(())
 }

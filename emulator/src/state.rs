@@ -32,6 +32,8 @@ pub(crate) struct AppState {
     pub(crate) sott_key: SottKey,
     store: Mutex<Store>,
     pub(crate) outbox: Outbox,
+    /// Webhook deliveries: the queue and the records.
+    pub(crate) deliveries: crate::deliveries::Deliveries,
     pub(crate) faults: Faults,
     pub(crate) stats: Stats,
     clock_offset_ms: AtomicI64,
@@ -74,6 +76,7 @@ impl AppState {
                 ..Store::default()
             }),
             outbox: Outbox::default(),
+            deliveries: crate::deliveries::Deliveries::default(),
             faults: Faults::default(),
             stats: Stats::default(),
             clock_offset_ms: AtomicI64::new(0),
@@ -97,6 +100,7 @@ impl AppState {
     pub(crate) fn reset(&self) {
         *self.store() = self.initial.clone();
         self.outbox.clear();
+        self.deliveries.log.clear();
         self.faults.clear();
         self.stats.reset();
         self.clock_offset_ms.store(0, Ordering::Relaxed);

@@ -149,6 +149,14 @@ async fn export_then_import_keeps_users_passwords_roles_contexts_and_objects() {
         )
         .await
         .ok();
+    let hook = h
+        .manage(
+            Method::POST,
+            "/v2/manage/webhooks",
+            Some(&json!({ "Event": "UnassignRoles", "TargetUrl": "http://127.0.0.1:9/hooks" })),
+        )
+        .await
+        .ok();
     h.emulator.export(dir.path()).expect("export");
 
     let users = read_json(&dir.path().join("users.json"));
@@ -169,7 +177,12 @@ async fn export_then_import_keeps_users_passwords_roles_contexts_and_objects() {
     );
     let objects = read_json(&dir.path().join("custom_objects.json"));
     assert_eq!(objects["objects"]["prefs"][0]["id"], record["Id"]);
-    for file in ["users.json", "roles.json", "custom_objects.json"] {
+    for file in [
+        "users.json",
+        "roles.json",
+        "custom_objects.json",
+        "webhooks.json",
+    ] {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -189,13 +202,24 @@ async fn export_then_import_keeps_users_passwords_roles_contexts_and_objects() {
     // It exports the very same files: the format is stable.
     let second = TempDir::new("export-again");
     again.emulator.export(second.path()).expect("export");
-    for file in ["users.json", "roles.json", "custom_objects.json"] {
+    for file in [
+        "users.json",
+        "roles.json",
+        "custom_objects.json",
+        "webhooks.json",
+    ] {
         assert_eq!(
             std::fs::read_to_string(dir.path().join(file)).expect("first"),
             std::fs::read_to_string(second.path().join(file)).expect("second"),
             "{file}"
         );
     }
+    let hooks = again
+        .manage(Method::GET, "/v2/manage/webhooks", None)
+        .await
+        .ok();
+    assert_eq!(hooks["Data"][0]["Id"], hook["Id"], "{hooks}");
+    assert_eq!(hooks["Data"][0]["Event"], "UnassignRoles");
     let login = again.login("keep@example.com", PASSWORD).await.ok();
     assert_eq!(login["Profile"]["Uid"], uid.as_str());
     again

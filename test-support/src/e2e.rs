@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub use loginradius::{Error, LoginRadius};
 pub use loginradius_emulator::{
     EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, OutboxMessage, SeedRoleContext,
-    SeedUser, message_kind,
+    SeedUser, WebhookDelivery, message_kind,
 };
 
 use loginradius::RetryPolicy;

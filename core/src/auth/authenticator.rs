@@ -757,12 +757,15 @@ impl Authenticator {
         );
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
-            return self.authenticate_inner(token, &span, budget).await;
+            let result = self.authenticate_inner(token, &span, budget).await;
+            record_decision(crate::metrics::Stage::Authenticate, &result);
+            return result;
         }
         let result = self
             .authenticate_inner(token, &span, budget)
             .instrument(span.clone())
             .await;
+        record_decision(crate::metrics::Stage::Authenticate, &result);
         match &result {
             Ok(_) => span.record("outcome", "allow"),
             Err(r) => span.record("outcome", r.code()),
@@ -788,16 +791,21 @@ impl Authenticator {
                     .cutoff()
                     .is_some_and(|cutoff| entry.validated_at < cutoff) =>
             {
+                crate::metrics::token_cache(false);
                 self.shared.users.invalidate(&key).await;
                 Box::pin(self.fetch_user(&key, &token, span, budget)).await
             }
             Some(entry) => {
+                crate::metrics::token_cache(true);
                 if !span.is_disabled() {
                     span.record("cache", "hit");
                 }
                 Ok(entry)
             }
-            None => Box::pin(self.fetch_user(&key, &token, span, budget)).await,
+            None => {
+                crate::metrics::token_cache(false);
+                Box::pin(self.fetch_user(&key, &token, span, budget)).await
+            }
         };
         match result {
             Ok(entry) => {
@@ -1029,12 +1037,15 @@ impl Authenticator {
         let span = tracing::debug_span!("loginradius.auth.authorize", outcome = Empty);
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
-            return self.authorize_inner(user, require, budget).await;
+            let result = self.authorize_inner(user, require, budget).await;
+            record_decision(crate::metrics::Stage::Authorize, &result);
+            return result;
         }
         let result = self
             .authorize_inner(user, require, budget)
             .instrument(span.clone())
             .await;
+        record_decision(crate::metrics::Stage::Authorize, &result);
         match &result {
             Ok(()) => span.record("outcome", "allow"),
             Err(r) => span.record("outcome", r.code()),
@@ -1188,4 +1199,9 @@ impl Authenticator {
             }
         }
     }
+}
+
+/// Counts one decision of `stage` (see [`crate::metrics`]).
+fn record_decision<T>(stage: crate::metrics::Stage, result: &Result<T, Rejection>) {
+    crate::metrics::decision(stage, result.as_ref().err().map(Rejection::code));
 }

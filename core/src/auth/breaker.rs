@@ -118,6 +118,7 @@ impl CircuitBreaker {
                     group = self.group,
                     "circuit half-open: letting one probe through"
                 );
+                crate::metrics::circuit(self.group, 1);
                 true
             }
             State::HalfOpen { probing: false } => true,
@@ -161,6 +162,7 @@ impl CircuitBreaker {
             cool_down_ms = u64::try_from(self.cool_down.as_millis()).unwrap_or(u64::MAX),
             "circuit open: LoginRadius lookups are refused at once"
         );
+        crate::metrics::circuit(self.group, 2);
     }
 
     fn close(&self, state: &mut State) {
@@ -170,6 +172,7 @@ impl CircuitBreaker {
                 group = self.group,
                 "circuit closed: LoginRadius answers again"
             );
+            crate::metrics::circuit(self.group, 0);
         }
         *state = State::Closed { failures: 0 };
     }

@@ -158,6 +158,7 @@ impl Replica {
         };
         let restarted = slot.is_some();
         let mut bus = self.fleet.subscribe();
+        crate::metrics::shared_state_up(true);
         let weak: Weak<Self> = Arc::downgrade(self);
         *slot = Some(Listener(runtime.spawn(async move {
             while let Some(signal) = bus.recv().await {
@@ -183,8 +184,12 @@ impl Replica {
     /// Applies one signal of the bus.
     pub(crate) async fn apply_signal(&self, signal: BusSignal) {
         match signal {
-            BusSignal::Event(event) => self.apply(&event).await,
+            BusSignal::Event(event) => {
+                crate::metrics::bus_event(&event);
+                self.apply(&event).await;
+            }
             BusSignal::Lost => {
+                crate::metrics::shared_state_up(false);
                 tracing::warn!(
                     trust_secs = self.trust.as_secs_f64(),
                     "the shared state's bus is lost: cached decisions are trusted for the trust \
@@ -202,6 +207,7 @@ impl Replica {
                 );
                 self.drop_everything();
                 self.set_lost(None);
+                crate::metrics::shared_state_up(true);
             }
         }
     }

@@ -170,16 +170,22 @@ impl Upstream {
         judge: impl FnOnce(&R) -> Outcome,
     ) -> Result<R, UpstreamError> {
         let breaker = self.breaker(group);
-        let admission = breaker.admit().map_err(|retry_after| UpstreamError::Open {
-            group: breaker.group(),
-            retry_after,
+        let admission = breaker.admit().map_err(|retry_after| {
+            crate::metrics::upstream_refused(breaker.group(), "open");
+            UpstreamError::Open {
+                group: breaker.group(),
+                retry_after,
+            }
         })?;
         let acquire = self.bulkhead.acquire_many(requests);
         let Ok(Ok(_permits)) = tokio::time::timeout_at(deadline, acquire).await else {
             tracing::debug!("too many LoginRadius lookups in flight: shed");
+            crate::metrics::upstream_refused(breaker.group(), "shed");
             return Err(UpstreamError::Shed);
         };
+        let started = std::time::Instant::now();
         let result = work.await;
+        crate::metrics::upstream(breaker.group(), started.elapsed());
         admission.record(judge(&result));
         Ok(result)
     }

@@ -15,7 +15,7 @@
 //! Nothing changes on any refusal. A verified delivery becomes events, applied here and
 //! published once on the bus ([`Authenticator::publish`]) so every replica applies them:
 //!
-//! | `HookName` | Event |
+//! | `HookName` (any case: LoginRadius sends it in lowercase) | Event |
 //! |---|---|
 //! | `AssignRoles`, `UnassignRoles` | [`FleetEvent::RolesChanged`] (role caches evicted) |
 //! | `RemoveRoleContext` | [`FleetEvent::RoleContextsChanged`] |
@@ -300,15 +300,16 @@ fn events(name: &str, data: &Value, now: OffsetDateTime) -> Result<Vec<FleetEven
             .map(str::to_owned)
             .ok_or(WebhookError::Invalid("the hook names no user"))
     };
-    Ok(match name {
-        "AssignRoles" | "UnassignRoles" => vec![FleetEvent::RolesChanged { uid: uid()? }],
-        "RemoveRoleContext" => vec![FleetEvent::RoleContextsChanged { uid: uid()? }],
-        "ChangePassword" | "ResetPassword" | "SetPassword" | "BlockAccount" | "DeleteAccount"
-        | "UpdateUid" => vec![FleetEvent::UserSessionsEnded {
+    // LoginRadius sends the name in lowercase (`unassignroles`); its docs spell it `UnassignRoles`.
+    Ok(match name.to_ascii_lowercase().as_str() {
+        "assignroles" | "unassignroles" => vec![FleetEvent::RolesChanged { uid: uid()? }],
+        "removerolecontext" => vec![FleetEvent::RoleContextsChanged { uid: uid()? }],
+        "changepassword" | "resetpassword" | "setpassword" | "blockaccount" | "deleteaccount"
+        | "updateuid" => vec![FleetEvent::UserSessionsEnded {
             uid: uid()?,
             not_before: now,
         }],
-        "UpdateProfile" => vec![FleetEvent::ProfileChanged { uid: uid()? }],
+        "updateprofile" => vec![FleetEvent::ProfileChanged { uid: uid()? }],
         _ => Vec::new(),
     })
 }
@@ -432,6 +433,10 @@ mod tests {
             }]
         );
         assert!(events("Login", &data, now).unwrap().is_empty());
+        assert_eq!(
+            events("unassignroles", &data, now).unwrap(),
+            [FleetEvent::RolesChanged { uid: uid() }]
+        );
         assert!(events("AssignRoles", &json!({}), now).is_err());
         let t = parse_time(&json!(1_700_000_000)).unwrap();
         assert_eq!(parse_time(&json!(1_700_000_000_000_i64)), Some(t));

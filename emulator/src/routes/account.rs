@@ -128,6 +128,7 @@ fn delete_by_email(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let mut store = ctx.state.store();
     let uid = lookup_uid(ctx, &store)?;
     store.remove_user(&uid);
+    ctx.hook("DeleteAccount", &uid);
     Ok(deleted())
 }
 
@@ -141,6 +142,7 @@ fn update(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let null_support = ctx.query.flag("nullsupport");
     let mut store = ctx.state.store();
     let mut user = user_ref(&store, &uid)?.clone();
+    let was_active = user.is_active;
     apply_admin_fields(&store, &mut user, &body)?;
     super::security::apply_profile_answers(&mut store, &uid, &body)?;
     profile::apply_fields(&mut user, &body, null_support);
@@ -148,6 +150,12 @@ fn update(ctx: &mut Ctx) -> Result<Value, ApiError> {
     if !user.is_active {
         store.sessions.retain(|_, s| s.uid != uid);
     }
+    let event = if was_active && !user.is_active {
+        "BlockAccount"
+    } else {
+        "UpdateProfile"
+    };
+    ctx.hook(event, &uid);
     store.users.insert(uid.clone(), user);
     profile_of(ctx, &store, &uid)
 }
@@ -158,6 +166,7 @@ fn delete(ctx: &mut Ctx) -> Result<Value, ApiError> {
     if !store.remove_user(&uid) {
         return Err(ApiError::new(codes::USER_NOT_FOUND));
     }
+    ctx.hook("DeleteAccount", &uid);
     Ok(deleted())
 }
 
@@ -178,6 +187,7 @@ fn set_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     user.password_hash = Some(hash.clone());
     user.last_password_change = Some(ctx.now);
     user.modified = ctx.now;
+    ctx.hook("SetPassword", &uid);
     Ok(json!({ "PasswordHash": hash }))
 }
 

@@ -107,6 +107,8 @@ fn change_uid(ctx: &mut Ctx) -> Result<Value, ApiError> {
     if let Some(user) = store.users.get_mut(&new) {
         user.modified = ctx.now;
     }
+    // `Data.Uid` is the former uid: the sessions a receiver knows are under it.
+    ctx.hook("UpdateUid", &uid);
     Ok(posted())
 }
 

@@ -131,6 +131,7 @@ pub(crate) fn register(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let uid = user.uid.clone();
     let email = user.primary_email().unwrap_or_default().to_owned();
     store.users.insert(uid.clone(), user);
+    ctx.hook("Register", &uid);
 
     let mode = ctx.state.config.email_verification;
     let prevent = ctx
@@ -219,6 +220,7 @@ fn profile_update(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let user = user_mut(&mut store, &uid)?;
     profile::apply_fields(user, &body, null_support);
     user.modified = ctx.now;
+    ctx.hook("UpdateProfile", &uid);
     let data = profile_of(ctx, &store, &uid)?;
     Ok(json!({ "IsPosted": true, "Data": data }))
 }
@@ -267,6 +269,7 @@ fn delete_confirm(ctx: &mut Ctx) -> Result<Value, ApiError> {
         }
     })?;
     store.remove_user(&uid);
+    ctx.hook("DeleteAccount", &uid);
     // Documented (and typed by the official SDKs) as `{"IsPosted": true}`.
     Ok(posted())
 }
@@ -292,6 +295,7 @@ fn change_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     user.password_hash = Some(new_hash);
     user.last_password_change = Some(ctx.now);
     user.modified = ctx.now;
+    ctx.hook("ChangePassword", &uid);
     Ok(posted())
 }
 
@@ -331,6 +335,7 @@ fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     user.password_hash = Some(hash);
     user.last_password_change = Some(ctx.now);
     user.modified = ctx.now;
+    ctx.hook("ResetPassword", &uid);
     Ok(posted())
 }
 
@@ -366,6 +371,7 @@ fn reset_password_by_email_otp(
     user.password_hash = Some(hash);
     user.last_password_change = Some(ctx.now);
     user.modified = ctx.now;
+    ctx.hook("ResetPassword", &uid);
     Ok(posted())
 }
 

@@ -33,7 +33,7 @@ mod sessions;
 mod site;
 mod social;
 mod tokens;
-mod webhooks;
+pub(crate) mod webhooks;
 
 /// Declares routes: `route!(GET "/path", Cred, handler)`.
 macro_rules! routes {
@@ -122,6 +122,7 @@ pub(crate) fn login_envelope(ctx: &Ctx, store: &mut Store, uid: &str) -> Result<
     let user = user_mut(store, uid)?;
     user.no_of_logins += 1;
     user.last_login = Some(ctx.now);
+    ctx.hook("Login", uid);
     let (access, refresh, expires) = store.issue_session(uid, ctx.now, ctx.state.token_ttl());
     Ok(json!({
         "Profile": profile_of(ctx, store, uid)?,

@@ -328,5 +328,6 @@ fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     user.last_password_change = Some(ctx.now);
     set_phone_verified(user, true);
     user.modified = ctx.now;
+    ctx.hook("ResetPassword", &uid);
     Ok(posted())
 }

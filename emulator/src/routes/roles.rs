@@ -172,7 +172,9 @@ fn assign(ctx: &mut Ctx) -> Result<Value, ApiError> {
         }
     }
     user.modified = ctx.now;
-    Ok(json!({ "Roles": user.roles }))
+    let roles = json!({ "Roles": user.roles });
+    ctx.hook("AssignRoles", &uid);
+    Ok(roles)
 }
 
 fn unassign(ctx: &mut Ctx) -> Result<Value, ApiError> {
@@ -183,6 +185,7 @@ fn unassign(ctx: &mut Ctx) -> Result<Value, ApiError> {
     user.roles
         .retain(|r| !roles.iter().any(|x| x.eq_ignore_ascii_case(r)));
     user.modified = ctx.now;
+    ctx.hook("UnassignRoles", &uid);
     Ok(deleted())
 }
 
@@ -276,6 +279,7 @@ where
         })?;
     change(&mut user.role_contexts, index);
     user.modified = ctx.now;
+    ctx.hook("RemoveRoleContext", &uid);
     Ok(deleted())
 }
 

@@ -216,6 +216,7 @@ fn reset_password(ctx: &mut Ctx) -> Result<Value, ApiError> {
     user.password_hash = Some(hash);
     user.last_password_change = Some(ctx.now);
     user.modified = ctx.now;
+    ctx.hook("ResetPassword", &uid);
     Ok(posted())
 }
 

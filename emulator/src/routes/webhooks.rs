@@ -1,6 +1,6 @@
 //! Webhook subscriptions (`/v2/manage/webhooks`): subscribe a target URL to an event, list,
 //! read, change and delete subscriptions, and list the events. The key and the secret travel in
-//! the query (`apikey`, `apisecret`), as the service requires. Deliveries are not sent.
+//! the query (`apikey`, `apisecret`), as the service requires. Deliveries go out through [`deliveries`](crate::deliveries).
 
 use std::collections::BTreeMap;
 

@@ -26,7 +26,9 @@
 //! - Error messages come from the LoginRadius error codes (`loginradius::web::error_response`).
 
 mod csrf;
+pub mod fleet;
 mod handlers;
+pub mod metrics;
 mod render;
 
 use std::net::SocketAddr;
@@ -42,6 +44,7 @@ use loginradius_emulator::{Emulator, EmulatorConfig};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use fleet::FleetOptions;
 pub use render::Templates;
 
 policy! {
@@ -71,6 +74,8 @@ pub struct DemoOptions {
     pub public_url: String,
     /// The emulator's outbox page, shown on the pages that send an email.
     pub outbox_url: Option<String>,
+    /// What this replica shares with the others (nothing by default).
+    pub fleet: FleetOptions,
 }
 
 /// When the demo's cookies are `Secure`: always when its public URL is HTTPS; else the
@@ -86,10 +91,17 @@ fn cookie_security(public_url: &str) -> CookieSecurity {
 
 /// The demo's router over `client`.
 pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginradius::Error> {
-    let session = SessionCookie::generate().with_security(cookie_security(&options.public_url));
-    let authenticator = Authenticator::builder(client)
-        .token_sources(TokenExtractor::none().with(session.token_source()))
-        .build()?;
+    let session = match &options.fleet.session_key {
+        Some(key) => SessionCookie::from_master_key(key)?,
+        None => SessionCookie::generate(),
+    }
+    .with_security(cookie_security(&options.public_url));
+    let mut authenticator = Authenticator::builder(client)
+        .token_sources(TokenExtractor::none().with(session.token_source()));
+    if let Some(state) = &options.fleet.shared_state {
+        authenticator = authenticator.shared_state(Arc::clone(state));
+    }
+    let authenticator = authenticator.build()?;
     let base = options.public_url.trim_end_matches('/');
     let flows = Flows::new(authenticator.clone(), session)
         .map_err(|e| loginradius::Error::Config(e.to_string()))?
@@ -100,6 +112,7 @@ pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginra
                 .passwordless_url(format!("{base}/passwordless/verify#")),
         );
     let templates = Templates::new();
+    let webhooks = fleet::webhook_routes(flows.clone());
     let state = AppState {
         flows,
         templates: templates.clone(),
@@ -118,7 +131,9 @@ pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginra
         // A busy session outlives its first token (renewed before it expires).
         .layer(renew)
         .layer(csrf::origin_layer())
-        .with_state(state))
+        .with_state(state)
+        .merge(webhooks)
+        .merge(metrics::routes()))
 }
 
 /// A running demo: its URL, the in-process emulator when there is one, and the server task.
@@ -150,6 +165,15 @@ pub async fn start_with_emulator(
     config: EmulatorConfig,
     bind: SocketAddr,
 ) -> Result<Running, Box<dyn std::error::Error + Send + Sync>> {
+    start_replica_with_emulator(config, bind, FleetOptions::default()).await
+}
+
+/// Starts the demo on `bind` over the emulator started with `config`, sharing `fleet`.
+pub async fn start_replica_with_emulator(
+    config: EmulatorConfig,
+    bind: SocketAddr,
+    fleet: FleetOptions,
+) -> Result<Running, Box<dyn std::error::Error + Send + Sync>> {
     let emulator = Emulator::start(config).await?;
     let client = LoginRadius::builder()
         .api_key(emulator.api_key())
@@ -157,7 +181,7 @@ pub async fn start_with_emulator(
         .base_url(emulator.base_url())
         .build()?;
     let outbox = format!("{}/emulator", emulator.base_url());
-    let mut running = start(client, bind, Some(outbox)).await?;
+    let mut running = start_replica(client, bind, None, Some(outbox), fleet).await?;
     running.emulator = Some(emulator);
     Ok(running)
 }
@@ -171,14 +195,14 @@ pub async fn start(
     start_at(client, bind, None, outbox_url).await
 }
 
-/// Starts the demo on `bind` over `client`, reachable at `public_url` (default
-/// `http://{bound address}`; set it when the site is behind a proxy or a domain, so that the
-/// email links lead back to it).
-pub async fn start_at(
+/// Starts the demo on `bind` over `client`, reachable at `public_url`, as one replica sharing
+/// `fleet` (see [`fleet`]).
+pub async fn start_replica(
     client: LoginRadius,
     bind: SocketAddr,
     public_url: Option<String>,
     outbox_url: Option<String>,
+    fleet: FleetOptions,
 ) -> Result<Running, Box<dyn std::error::Error + Send + Sync>> {
     let listener = TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
@@ -188,10 +212,12 @@ pub async fn start_at(
         &DemoOptions {
             public_url: url.clone(),
             outbox_url,
+            fleet,
         },
     )?;
     let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
             tracing::error!(error = %e, "the demo server stopped");
         }
     });
@@ -200,6 +226,25 @@ pub async fn start_at(
         emulator: None,
         task,
     })
+}
+
+/// Starts the demo on `bind` over `client`, reachable at `public_url` (default
+/// `http://{bound address}`; set it when the site is behind a proxy or a domain, so that the
+/// email links lead back to it).
+pub async fn start_at(
+    client: LoginRadius,
+    bind: SocketAddr,
+    public_url: Option<String>,
+    outbox_url: Option<String>,
+) -> Result<Running, Box<dyn std::error::Error + Send + Sync>> {
+    start_replica(
+        client,
+        bind,
+        public_url,
+        outbox_url,
+        FleetOptions::default(),
+    )
+    .await
 }
 
 #[cfg(test)]
@@ -222,6 +267,7 @@ mod tests {
             &DemoOptions {
                 public_url: "http://127.0.0.1:5000".into(),
                 outbox_url: None,
+                fleet: FleetOptions::default(),
             },
         )
         .unwrap()

@@ -7,6 +7,10 @@
 //! `DEMO_PUBLIC_URL` is the site's public origin with the real service (where email links lead);
 //! `DEMO_EMAIL_VERIFICATION` and `DEMO_MFA` (`required`, `optional`, `disabled`) change the
 //! emulator's site settings.
+//!
+//! Several replicas (see `demo::fleet`): `DEMO_SESSION_KEY` (128 hex digits) is the cookie key
+//! they share, `DEMO_REDIS_URL` their shared state, and with a LoginRadius configured,
+//! `DEMO_PUBLIC_URL` is where the demo subscribes its webhook receiver at start.
 
 use std::net::SocketAddr;
 
@@ -29,12 +33,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let bind: SocketAddr = std::env::var("DEMO_BIND")
         .unwrap_or_else(|_| "127.0.0.1:5000".to_owned())
         .parse()?;
+    let fleet = match demo::FleetOptions::from_env().await {
+        Ok(fleet) => fleet,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            std::process::exit(2);
+        }
+    };
     let configured = std::env::var_os("LOGINRADIUS_API_KEY").is_some()
         && std::env::var_os("LOGINRADIUS_API_SECRET").is_some();
     let running = if configured {
         let client = LoginRadius::from_env()?;
         let public_url = std::env::var("DEMO_PUBLIC_URL").ok();
-        let running = demo::start_at(client, bind, public_url, None).await?;
+        let running =
+            demo::start_replica(client.clone(), bind, public_url.clone(), None, fleet).await?;
+        if let Some(public_url) = &public_url {
+            let made = demo::fleet::subscribe_webhooks(&client, public_url).await?;
+            println!(
+                "  webhooks:     {public_url}{} ({made} new subscriptions)",
+                demo::fleet::WEBHOOK_PATH
+            );
+        }
         println!(
             "loginradius-rs demo on {} (LoginRadius site {})",
             running.url,
@@ -54,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             )
             .with_email_verification(verification)
             .with_mfa(mfa);
-        let running = demo::start_with_emulator(config, bind).await?;
+        let running = demo::start_replica_with_emulator(config, bind, fleet).await?;
         let emulator = running
             .emulator
             .as_ref()
