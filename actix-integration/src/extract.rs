@@ -47,7 +47,8 @@ impl Lookup {
         self.0
             .get_or_init(|| async {
                 let headers = headers::token_headers(req, authenticator.token_sources());
-                authenticator.authenticate_headers(&headers).await
+                let client = headers::client_addr(req, authenticator);
+                authenticator.authenticate_from(&headers, &client).await
             })
             .await
     }

@@ -60,7 +60,7 @@ pub use extract::{AuthenticatedUser, MaybeUser};
 #[allow(deprecated)]
 pub use guard::RequireLayer;
 pub use guard::{RequireAuth, RequireService};
-pub use layer::{AuthContext, LoginRadiusLayer, LoginRadiusService};
+pub use layer::{AuthContext, LoginRadiusLayer, LoginRadiusService, peer_ip};
 /// The core crate, for what is not re-exported here.
 pub use loginradius;
 pub use loginradius::LoginRadius;

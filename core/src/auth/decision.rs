@@ -72,6 +72,9 @@ pub enum RejectionKind {
     Unavailable,
     /// The server is misconfigured (for example a guard without an authenticator): 500.
     Misconfigured,
+    /// The client sent too many requests that failed (made-up tokens, wrong passwords): 429
+    /// with `Retry-After`.
+    TooManyRequests,
 }
 
 impl RejectionKind {
@@ -84,6 +87,7 @@ impl RejectionKind {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Misconfigured => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -96,6 +100,7 @@ impl RejectionKind {
             Self::Forbidden => "forbidden",
             Self::Unavailable => "unavailable",
             Self::Misconfigured => "misconfigured",
+            Self::TooManyRequests => "too_many_requests",
         }
     }
 
@@ -107,6 +112,7 @@ impl RejectionKind {
             Self::Forbidden => "insufficient role or permission",
             Self::Unavailable => "the identity service is unavailable, try again later",
             Self::Misconfigured => "authentication is misconfigured on this server",
+            Self::TooManyRequests => "too many failed attempts, try again later",
         }
     }
 }
@@ -241,7 +247,9 @@ impl Rejection {
             RejectionKind::MissingToken => None,
             RejectionKind::InvalidToken | RejectionKind::ExpiredToken => Some("invalid_token"),
             RejectionKind::Forbidden => Some("insufficient_scope"),
-            RejectionKind::Unavailable | RejectionKind::Misconfigured => return None,
+            RejectionKind::Unavailable
+            | RejectionKind::Misconfigured
+            | RejectionKind::TooManyRequests => return None,
         };
         let mut value = format!("Bearer realm=\"{}\"", quoted_text(&self.realm));
         if let Some(error) = error {

@@ -54,7 +54,9 @@
 
 mod cookie_security;
 pub mod csrf;
+mod email;
 mod flows;
+pub mod limits;
 #[cfg(feature = "utoipa")]
 pub mod openapi;
 mod qr;
@@ -63,6 +65,7 @@ mod session;
 pub mod webhook;
 
 pub use cookie_security::{CookieSecurity, is_local_request};
+pub use email::{EmailError, account_key, normalize_email};
 pub use flows::{
     BodyFormat, ChangePasswordInput, EmailInput, FlowConfig, FlowResponse, Flows, LinkTokenInput,
     LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput, SessionChange, Submitted,

@@ -24,6 +24,7 @@
 
 mod body;
 mod input;
+mod limited;
 mod mfa;
 mod password;
 mod passwordless;
@@ -40,6 +41,7 @@ use time::OffsetDateTime;
 
 use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, RejectionKind};
 use crate::models::LoginResponse;
+use crate::web::limits::LimitConfig;
 use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
 use crate::web::webhook::WebhookReceiver;
 use crate::{Error, LoginRadius, codes};
@@ -68,6 +70,9 @@ pub struct FlowConfig {
     /// How old a LoginRadius webhook's `Time` may be (default
     /// [`DEFAULT_WEBHOOK_WINDOW`](crate::web::webhook::DEFAULT_WEBHOOK_WINDOW)).
     pub webhook_window: Option<std::time::Duration>,
+    /// The limits on guessing per account and per client, and the wrong codes that end a
+    /// second-factor challenge (see [`crate::web::limits`]).
+    pub limits: LimitConfig,
 }
 
 impl FlowConfig {
@@ -86,6 +91,12 @@ impl FlowConfig {
     /// Sets [`webhook_window`](Self::webhook_window).
     pub fn webhook_window(mut self, window: std::time::Duration) -> Self {
         self.webhook_window = Some(window);
+        self
+    }
+
+    /// Sets [`limits`](Self::limits).
+    pub fn limits(mut self, limits: LimitConfig) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -109,6 +120,7 @@ impl FlowConfig {
 /// | 401 | bad credentials, a wrong or expired code or link, no session | `{"error", "message"}` |
 /// | 403 | unverified or locked account | `{"error", "message"}` |
 /// | 409 | the account already exists | `{"error": "already_exists", "message"}` |
+/// | 429 | too many attempts for the account or from the client ([`Flows::limited`], with `Retry-After`) | `{"error": "too_many_attempts", "message"}` |
 /// | 503 | LoginRadius cannot answer (with `Retry-After`): fail closed, never a 2xx on doubt | `{"error": "unavailable", "message"}` |
 ///
 /// - **No token in any body**: no password, access token, MFA token or link token is written

@@ -182,9 +182,51 @@ pub fn error_response(error: &Error) -> FlowResponse {
             &format!("`{field}` is missing or invalid"),
         ),
         Error::Config(_) => misconfigured(),
-        Error::Api { code, message, .. } => api_error(*code, message),
+        Error::Api {
+            code,
+            message,
+            details,
+            ..
+        } => match lockout(*code, details.data.as_ref()) {
+            Some(locked) => locked,
+            None => api_error(*code, message),
+        },
         _ => FlowResponse::unavailable(None),
     }
+}
+
+/// LoginRadius's own brute-force lockout answers, each with what the user can do: 1198 (locked
+/// for a while; `Retry-After` from `Data.LoginLockedTimeout` when given), 1132 (a CAPTCHA is
+/// now required) and 1148 (the security question is now required).
+fn lockout(code: i64, data: Option<&Value>) -> Option<FlowResponse> {
+    let message = match code {
+        codes::ACCOUNT_LOCKED_SUSPENDED => {
+            "too many failed sign-ins: the account is locked for a while, try again later"
+        }
+        codes::ACCOUNT_LOCKED => {
+            "too many failed sign-ins: the account is locked until it signs in with a CAPTCHA"
+        }
+        codes::ACCOUNT_LOCKED_SECURITY_QUESTION => {
+            "too many failed sign-ins: the account is locked until it answers its security \
+             question"
+        }
+        _ => return None,
+    };
+    let mut r = FlowResponse::error(StatusCode::FORBIDDEN, "account_locked", message);
+    if code == codes::ACCOUNT_LOCKED_SUSPENDED {
+        let until = data
+            .and_then(|d| d.get("LoginLockedTimeout"))
+            .and_then(Value::as_str)
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                    .ok()
+            });
+        let left = until.map(|u| u - time::OffsetDateTime::now_utc());
+        r.retry_after = left
+            .and_then(|l| Duration::try_from(l).ok())
+            .filter(|l| !l.is_zero());
+    }
+    Some(r)
 }
 
 fn misconfigured() -> FlowResponse {

@@ -10,7 +10,23 @@ use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
 use crate::auth::AccessToken;
 use crate::codes;
 use crate::models::MfaLoginOutcome;
+use crate::web::limits::challenge_key;
 use crate::web::session::Session;
+
+/// How long a challenge's wrong codes are remembered when its session says no expiry.
+const DEFAULT_CHALLENGE_LIFETIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// What is left of a pending MFA login (at least its wrong codes must outlive it).
+fn challenge_lifetime(session: &Session) -> std::time::Duration {
+    match session {
+        Session::PendingMfa { expires_at, .. } => {
+            std::time::Duration::try_from(*expires_at - time::OffsetDateTime::now_utc())
+                .unwrap_or(DEFAULT_CHALLENGE_LIFETIME)
+                .min(DEFAULT_CHALLENGE_LIFETIME.saturating_mul(4))
+        }
+        _ => DEFAULT_CHALLENGE_LIFETIME,
+    }
+}
 
 impl Flows {
     /// `POST /login` `{"email", "password"}`: signs in. When MFA applies (LoginRadius answers
@@ -69,7 +85,9 @@ impl Flows {
     }
 
     /// `POST /login/mfa` `{"code"}`: the second MFA step, with the MFA token from the session
-    /// cookie. A wrong code keeps the pending login; an expired one ends it.
+    /// cookie. A wrong code keeps the pending login, until the last allowed one
+    /// ([`LimitConfig::max_wrong_codes`](crate::web::limits::LimitConfig::max_wrong_codes),
+    /// default 5) ends it with 401 `too_many_codes`; an expired one ends it.
     pub async fn login_mfa(&self, headers: &HeaderMap, input: MfaCodeInput) -> FlowResponse {
         let response = self
             .try_login_mfa(headers, input)
@@ -83,11 +101,8 @@ impl Flows {
         headers: &HeaderMap,
         input: MfaCodeInput,
     ) -> FlowResult<FlowResponse> {
-        let Some(mfa_token) = self
-            .session
-            .read(headers)
-            .and_then(|s| s.mfa_token().cloned())
-        else {
+        let pending = self.session.read(headers);
+        let Some(mfa_token) = pending.as_ref().and_then(|s| s.mfa_token().cloned()) else {
             return Err(FlowResponse::error(
                 StatusCode::UNAUTHORIZED,
                 "mfa_expired",
@@ -95,6 +110,10 @@ impl Flows {
             ));
         };
         let code = totp_code(&input.code)?;
+        // A challenge that took its wrong codes is over, here and on every replica.
+        let challenge = challenge_key(&mfa_token);
+        let limiter = self.limiter();
+        limiter.challenge_open(&challenge).await?;
         match self
             .client()
             .mfa()
@@ -110,6 +129,14 @@ impl Flows {
                 ) =>
             {
                 Err(error_response(&e).with_session(SessionChange::End))
+            }
+            Err(e) if e.code() == Some(codes::MFA_CODE_INCORRECT) => {
+                let lifetime = pending
+                    .as_ref()
+                    .map_or(DEFAULT_CHALLENGE_LIFETIME, challenge_lifetime);
+                Err(limiter
+                    .wrong_code(&challenge, lifetime, error_response(&e))
+                    .await)
             }
             Err(e) => Err(error_response(&e)),
         }
