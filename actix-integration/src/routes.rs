@@ -13,6 +13,7 @@
 //! | `POST /forgot-password` | `{"email"}` | [`Flows::forgot_password`] |
 //! | `POST /reset-password` | `{"token", "password"}` | [`Flows::reset_password`] |
 //! | `POST /change-password` | `{"old_password", "new_password"}` | [`Flows::change_password`] |
+//! | `POST /set-password` | `{"password"}` | [`Flows::set_password`] |
 //! | `POST /passwordless/send` | `{"email"}` | [`Flows::passwordless_send`] |
 //! | `POST /passwordless/verify` | `{"token"}` | [`Flows::passwordless_verify`] |
 //! | `GET /mfa/setup` | | [`Flows::mfa_setup`] |
@@ -168,6 +169,7 @@ impl AuthRoutes {
         post!("/forgot-password", forgot_password);
         post!("/reset-password", reset_password);
         post!("/change-password", change_password);
+        post!("/set-password", set_password);
         post!("/passwordless/send", passwordless_send);
         post!("/passwordless/verify", passwordless_verify);
         post!("/mfa/enable", mfa_enable);
@@ -321,6 +323,11 @@ async fn reset_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> Http
 async fn change_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
     with_input(&flows, &req, &body, |i| flows.change_password(&headers, i)).await
+}
+
+async fn set_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.set_password(&headers, i)).await
 }
 
 async fn passwordless_send(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {

@@ -48,6 +48,7 @@
 //! | `POST /forgot-password` | `{"email"}` | `{"sent": true}` |
 //! | `POST /reset-password` | `{"token", "password"}` | `{"password_reset": true}` |
 //! | `POST /change-password` | `{"old_password", "new_password"}` | `{"password_changed": true}` |
+//! | `POST /set-password` | `{"password"}` | `{"password_set": true}`; 409 `password_exists` when the account has one |
 //! | `POST /passwordless/send` | `{"email"}` | `{"sent": true}` |
 //! | `POST /passwordless/verify` | `{"token"}` | `{"signed_in", "uid", "email"}` |
 //! | `GET /mfa/setup` | – | `{"enabled", "otpauth_uri"?, "qr_code"?, "manual_entry_code"?}` |
@@ -173,6 +174,7 @@ where
         .route("/forgot-password", post(forgot_password))
         .route("/reset-password", post(reset_password))
         .route("/change-password", post(change_password))
+        .route("/set-password", post(set_password))
         .route("/passwordless/send", post(passwordless_send))
         .route("/passwordless/verify", post(passwordless_verify))
         .route("/mfa/setup", get(mfa_setup))
@@ -317,6 +319,10 @@ async fn reset_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Resp
 
 async fn change_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
     with_input(&f, &headers, &body, |i| f.change_password(&headers, i)).await
+}
+
+async fn set_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.set_password(&headers, i)).await
 }
 
 async fn passwordless_send(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {

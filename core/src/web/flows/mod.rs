@@ -50,7 +50,7 @@ pub use body::{BodyFormat, Submitted, body_format, read_input};
 use input::FlowResult;
 pub use input::{
     ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
-    ResetPasswordInput,
+    ResetPasswordInput, SetPasswordInput,
 };
 pub use response::{FlowResponse, SessionChange, error_response};
 pub use wiring::{WiringError, check_session_wiring};
@@ -119,7 +119,7 @@ impl FlowConfig {
 /// | 400 | bad input, before any request: a body that is not JSON or a form with the documented fields ([`read_input`]), a malformed email, an empty password | `{"error": "invalid_input", "message"}` |
 /// | 401 | bad credentials, a wrong or expired code or link, no session | `{"error", "message"}` |
 /// | 403 | unverified or locked account | `{"error", "message"}` |
-/// | 409 | the account already exists | `{"error": "already_exists", "message"}` |
+/// | 409 | the account already exists; set password on an account that has one | `{"error": "already_exists" / "password_exists", "message"}` |
 /// | 429 | too many attempts for the account or from the client ([`Flows::limited`], with `Retry-After`) | `{"error": "too_many_attempts", "message"}` |
 /// | 503 | LoginRadius cannot answer (with `Retry-After`): fail closed, never a 2xx on doubt | `{"error": "unavailable", "message"}` |
 ///

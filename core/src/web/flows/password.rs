@@ -1,9 +1,12 @@
-//! Passwords: forgot (email a reset link), reset (with the link's token), change (signed in).
+//! Passwords: forgot (email a reset link), reset (with the link's token), change (signed in),
+//! set (signed in, only for an account without one).
 
 use http::{HeaderMap, StatusCode};
 use serde_json::json;
 
-use super::input::{ChangePasswordInput, EmailInput, ResetPasswordInput, non_empty, valid_email};
+use super::input::{
+    ChangePasswordInput, EmailInput, ResetPasswordInput, SetPasswordInput, non_empty, valid_email,
+};
 use super::{FlowResponse, Flows, error_response, sent_unless_revealing};
 
 impl Flows {
@@ -70,6 +73,40 @@ impl Flows {
                 .await
                 .map_err(|e| error_response(&e))?;
             Ok(FlowResponse::ok(json!({ "password_changed": true })))
+        }
+        .await
+        .unwrap_or_else(|e| e)
+    }
+}
+
+impl Flows {
+    /// `POST /set-password` `{"password"}`: gives the signed-in user a password, only when the
+    /// account has none (an account from a social or email-link sign-in). An account with a
+    /// password is refused with 409 `password_exists` and nothing changes: its password
+    /// changes only through [`change_password`](Self::change_password), with the current one.
+    pub async fn set_password(&self, headers: &HeaderMap, input: SetPasswordInput) -> FlowResponse {
+        async {
+            let user = self.current_user(headers).await?;
+            non_empty("password", &input.password)?;
+            let account = self.client().account();
+            let stored = account
+                .password_hash(user.uid.as_str())
+                .send()
+                .await
+                .map_err(|e| error_response(&e))?;
+            if stored.exists() {
+                return Err(FlowResponse::error(
+                    StatusCode::CONFLICT,
+                    "password_exists",
+                    "this account already has a password: change it with the current one",
+                ));
+            }
+            account
+                .set_password(user.uid.as_str(), input.password)
+                .send()
+                .await
+                .map_err(|e| error_response(&e))?;
+            Ok(FlowResponse::ok(json!({ "password_set": true })))
         }
         .await
         .unwrap_or_else(|e| e)
