@@ -9,13 +9,19 @@ use std::net::TcpListener;
 use std::thread;
 
 use actix_web::rt::System;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
 use loginradius::web::Flows;
 use loginradius_actix::routes::{AuthRoutes, SameOriginWrites};
 use loginradius_test_support::route_flow_scenarios;
 use loginradius_test_support::route_flows::Server;
 
-/// The helpers under `/auth`, trusting `trusted_origin`, served on an ephemeral loopback port
+/// The signed-in user's uid: the guarded route of the scenarios.
+async fn me(user: AuthenticatedUser) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "uid": user.uid.as_str() }))
+}
+
+/// The helpers under `/auth`, trusting `trusted_origin`, and the guarded `GET /api/me`, served on an ephemeral loopback port
 /// by one worker until the scenario ends; then the server is stopped and its thread joined.
 async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -26,7 +32,10 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
             let server = HttpServer::new(move || {
                 let helpers = AuthRoutes::new(flows.clone())
                     .csrf(SameOriginWrites::new().trusted_origin(trusted_origin));
-                App::new().service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
+                App::new()
+                    .app_data(LoginRadiusConfig::from_flows(&flows))
+                    .service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
+                    .route("/api/me", web::get().to(me))
             })
             .workers(1)
             .disable_signals()

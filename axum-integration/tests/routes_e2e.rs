@@ -4,23 +4,38 @@
 //! flow against the LoginRadius emulator, MFA with real TOTP codes, session renewal, logout
 //! eviction, CSRF, fail-closed outages, no secret in any response).
 
-use axum::Router;
+use std::net::SocketAddr;
+
+use axum::routing::get;
+use axum::{Json, Router};
 use loginradius::web::Flows;
 use loginradius_axum::routes::{self, AuthRoutes};
+use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer};
+use serde_json::{Value, json};
 use loginradius_test_support::route_flow_scenarios;
 use loginradius_test_support::route_flows::Server;
 
-/// The helpers under `/auth`, trusting `trusted_origin`, served on an ephemeral loopback port
-/// until the scenario ends.
+/// The helpers under `/auth`, trusting `trusted_origin`, and the guarded `GET /api/me` (the
+/// signed-in user's uid) behind the flows' layer, served with the peer address
+/// (`ConnectInfo`) on an ephemeral loopback port until the scenario ends.
 async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
+    let layer = LoginRadiusLayer::from_flows(&flows);
     let auth = AuthRoutes::new(flows)
         .trusted_origin(trusted_origin)
         .unwrap();
-    let router: Router = Router::new().nest("/auth", routes::router(auth));
+    let router: Router = Router::new()
+        .nest("/auth", routes::router(auth))
+        .route("/api/me", get(me))
+        .layer(layer);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server::new(base, move || server.abort())
+}
+
+async fn me(user: AuthenticatedUser) -> Json<Value> {
+    Json(json!({ "uid": user.uid.as_str() }))
 }
 
 route_flow_scenarios!(serve);

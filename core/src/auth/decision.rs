@@ -194,9 +194,12 @@ impl Rejection {
         self
     }
 
-    /// Sets the `Retry-After` delay of a 503 (ignored for other kinds).
+    /// Sets the `Retry-After` delay of a 503 or a 429 (ignored for other kinds).
     pub fn with_retry_after(mut self, delay: Duration) -> Self {
-        if self.kind == RejectionKind::Unavailable {
+        if matches!(
+            self.kind,
+            RejectionKind::Unavailable | RejectionKind::TooManyRequests
+        ) {
             self.retry_after = Some(delay.max(Duration::from_secs(1)));
         }
         self
@@ -263,7 +266,7 @@ impl Rejection {
     }
 
     /// The response headers: `Content-Type: application/json`, `Cache-Control: no-store`, and
-    /// `WWW-Authenticate` (401/403) or `Retry-After` (503).
+    /// `WWW-Authenticate` (401/403) or `Retry-After` (503/429).
     pub fn headers(&self) -> HeaderMap {
         let mut headers = HeaderMap::with_capacity(3);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
