@@ -796,8 +796,10 @@ impl Authenticator {
         budget: &Budget,
     ) -> Result<Result<CachedUser, Arc<Failure>>, Rejection> {
         let flood = &self.shared.flood;
-        if flood.known_invalid(key).await {
-            return Err(self.reject(RejectionKind::InvalidToken));
+        match flood.refused(key).await {
+            Some(true) => return Err(self.reject(RejectionKind::ExpiredToken)),
+            Some(false) => return Err(self.reject(RejectionKind::InvalidToken)),
+            None => {}
         }
         let fleet = &*self.shared.replica.fleet;
         if let Some(client) = client {
@@ -815,7 +817,9 @@ impl Authenticator {
         if let Err(failure) = &result
             && matches!(**failure, Failure::Invalid | Failure::Expired)
         {
-            flood.remember_invalid(key).await;
+            flood
+                .remember_refused(key, **failure == Failure::Expired)
+                .await;
             if let Some(client) = client
                 && let Err(e) = flood.failed(fleet, client).await
             {

@@ -60,7 +60,8 @@ pub(crate) enum Refused {
 /// The remembered refused tokens and the per-client failure counts.
 #[derive(Debug)]
 pub(crate) struct FloodGuard {
-    invalid: Cache<TokenDigest, ()>,
+    /// Refused tokens: `true` when LoginRadius said expired, `false` invalid.
+    invalid: Cache<TokenDigest, bool>,
     config: FloodConfig,
 }
 
@@ -75,14 +76,15 @@ impl FloodGuard {
         }
     }
 
-    /// Whether LoginRadius refused this token within the memory.
-    pub(crate) async fn known_invalid(&self, digest: &TokenDigest) -> bool {
-        self.invalid.get(digest).await.is_some()
+    /// Whether LoginRadius refused this token within the memory: `Some(true)` as expired,
+    /// `Some(false)` as invalid.
+    pub(crate) async fn refused(&self, digest: &TokenDigest) -> Option<bool> {
+        self.invalid.get(digest).await
     }
 
-    /// Remembers that LoginRadius refused the token `digest`.
-    pub(crate) async fn remember_invalid(&self, digest: &TokenDigest) {
-        self.invalid.insert(*digest, ()).await;
+    /// Remembers that LoginRadius refused the token `digest` (as `expired` or invalid).
+    pub(crate) async fn remember_refused(&self, digest: &TokenDigest, expired: bool) {
+        self.invalid.insert(*digest, expired).await;
     }
 
     /// Whether `client` may make a cold lookup now.
