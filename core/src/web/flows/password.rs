@@ -121,6 +121,42 @@ mod tests {
     use crate::web::{EmailInput, FlowConfig};
 
     #[tokio::test]
+    async fn set_password_only_for_an_account_without_one() {
+        use http::HeaderMap;
+        use serde_json::json;
+
+        use crate::web::SetPasswordInput;
+
+        let (flows, t) = flows();
+        t.reply_json(200, login_reply());
+        let signed_in = flows
+            .login(&HeaderMap::new(), login("a@example.com", "pw"))
+            .await;
+        let h = cookie_headers(&flows, &signed_in);
+        let input = || SetPasswordInput {
+            password: "new-password-7".into(),
+        };
+        // The session's user (validate, profile), then the stored hash: one exists.
+        t.reply_json(200, json!({"access_token": "acc-tok-1", "expires_in": FAR}));
+        t.reply_json(200, login_reply()["Profile"].clone());
+        t.reply_json(200, json!({"PasswordHash": "Rfc2898DeriveBytes$x"}));
+        let r = flows.set_password(&h, input()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(r.body["error"], "password_exists");
+        assert_eq!(t.len(), 4, "nothing set");
+        // No password (a social or email-link account): set.
+        t.reply_json(200, json!({"PasswordHash": null}));
+        t.reply_json(200, json!({"PasswordHash": "Rfc2898DeriveBytes$y"}));
+        let r = flows.set_password(&h, input()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body, json!({"password_set": true}));
+        let sent = t.last().unwrap();
+        assert_eq!(sent.method, http::Method::PUT);
+        assert!(sent.path().ends_with("/manage/account/u-1/password"));
+        assert!(!r.body.to_string().contains("new-password-7"));
+    }
+
+    #[tokio::test]
     async fn forgot_password_without_a_reset_page_is_a_server_misconfiguration() {
         let (flows, t) = flows();
         let flows = flows.config(FlowConfig::default());

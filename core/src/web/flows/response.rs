@@ -363,6 +363,37 @@ mod tests {
     }
 
     #[test]
+    fn loginradius_lockouts_say_what_the_user_can_do() {
+        let locked = |code, data: Option<Value>| Error::Api {
+            status: StatusCode::FORBIDDEN,
+            code,
+            message: "Your account has been locked".into(),
+            description: "d".into(),
+            details: Box::new(crate::error::ApiErrorDetails {
+                data,
+                ..Default::default()
+            }),
+        };
+        let until = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
+        let stamp = until
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let r = error_response(&locked(1198, Some(json!({ "LoginLockedTimeout": stamp }))));
+        assert_eq!((r.status, r.body["error"].as_str()), (StatusCode::FORBIDDEN, Some("account_locked")));
+        assert!(r.body["message"].as_str().unwrap().contains("for a while"));
+        let left = r.retry_after.unwrap();
+        assert!(left > Duration::from_secs(590) && left <= Duration::from_secs(600), "{left:?}");
+        let r = error_response(&locked(1198, None));
+        assert_eq!(r.retry_after, None);
+        let r = error_response(&locked(1132, None));
+        assert!(r.body["message"].as_str().unwrap().contains("CAPTCHA"));
+        let r = error_response(&locked(1148, None));
+        assert!(r.body["message"].as_str().unwrap().contains("security question"));
+        let r = error_response(&locked(991, None));
+        assert_eq!(r.body["message"], "the account is locked or blocked");
+    }
+
+    #[test]
     fn headers_carry_the_json_type_no_store_and_a_rounded_retry_after() {
         let mut flow = FlowResponse::error(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "x");
         flow.retry_after = Some(Duration::from_millis(1500));
