@@ -76,3 +76,4 @@ pub use loginradius::web::openapi;
 pub use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie, WiringError};
 pub use policy::Guarded;
 pub use rejection::{AuthRejection, RejectionHandler, rejection_response};
+pub use routes::Peer;

@@ -247,8 +247,10 @@ where
 
 /// The connection's peer address, from axum's `ConnectInfo` (serve the app with
 /// `into_make_service_with_connect_info::<SocketAddr>()`); `None` without it, and then every
-/// request counts as one client for the limits.
-struct Peer(Option<IpAddr>);
+/// request counts as one client for the limits. For handlers that call core's
+/// [`Flows::limited`] themselves.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Peer {
     type Rejection = std::convert::Infallible;

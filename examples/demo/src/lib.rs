@@ -185,7 +185,9 @@ pub async fn start_at(
         },
     )?;
     let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, router).await {
+        // With the peer address: the route helpers' limits count per client.
+        let app = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "the demo server stopped");
         }
     });

@@ -62,6 +62,7 @@ impl Templates {
             "custom_objects.html",
             "mfa_settings.html",
             "roles.html",
+            "role_confirm.html",
             "error.html",
         );
         Self(Arc::new(env))
