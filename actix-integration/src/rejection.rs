@@ -284,7 +284,10 @@ mod tests {
         let json = TestRequest::get().uri("/admin").to_http_request();
         let response = handler.respond(flood, &json);
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(response.headers().get(CONTENT_TYPE).unwrap(), "application/json");
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
         let response = handler.respond(Rejection::forbidden(), &page);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_eq!(

@@ -291,12 +291,18 @@ async fn login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse 
 
 async fn login_mfa(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    limited_input(&flows, Action::MfaStep, &req, &body, |i| flows.login_mfa(&headers, i)).await
+    limited_input(&flows, Action::MfaStep, &req, &body, |i| {
+        flows.login_mfa(&headers, i)
+    })
+    .await
 }
 
 async fn register(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    limited_input(&flows, Action::Register, &req, &body, |i| flows.register(&headers, i)).await
+    limited_input(&flows, Action::Register, &req, &body, |i| {
+        flows.register(&headers, i)
+    })
+    .await
 }
 
 async fn logout(flows: FlowsData, req: HttpRequest) -> HttpResponse {
@@ -309,11 +315,17 @@ async fn verify_email(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpRe
 }
 
 async fn resend_verification(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
-    limited_input(&flows, Action::ResendVerification, &req, &body, |i| flows.resend_verification(i)).await
+    limited_input(&flows, Action::ResendVerification, &req, &body, |i| {
+        flows.resend_verification(i)
+    })
+    .await
 }
 
 async fn forgot_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
-    limited_input(&flows, Action::ForgotPassword, &req, &body, |i| flows.forgot_password(i)).await
+    limited_input(&flows, Action::ForgotPassword, &req, &body, |i| {
+        flows.forgot_password(i)
+    })
+    .await
 }
 
 async fn reset_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
@@ -331,7 +343,10 @@ async fn set_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpRe
 }
 
 async fn passwordless_send(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
-    limited_input(&flows, Action::PasswordlessSend, &req, &body, |i| flows.passwordless_send(i)).await
+    limited_input(&flows, Action::PasswordlessSend, &req, &body, |i| {
+        flows.passwordless_send(i)
+    })
+    .await
 }
 
 async fn passwordless_verify(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {

@@ -10,9 +10,9 @@ use std::thread;
 
 use actix_web::rt::System;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
 use loginradius::web::Flows;
 use loginradius_actix::routes::{AuthRoutes, SameOriginWrites};
+use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
 use loginradius_test_support::route_flow_scenarios;
 use loginradius_test_support::route_flows::Server;
 

@@ -11,9 +11,9 @@ use axum::{Json, Router};
 use loginradius::web::Flows;
 use loginradius_axum::routes::{self, AuthRoutes};
 use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer};
-use serde_json::{Value, json};
 use loginradius_test_support::route_flow_scenarios;
 use loginradius_test_support::route_flows::Server;
+use serde_json::{Value, json};
 
 /// The helpers under `/auth`, trusting `trusted_origin`, and the guarded `GET /api/me` (the
 /// signed-in user's uid) behind the flows' layer, served with the peer address

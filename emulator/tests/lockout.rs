@@ -29,9 +29,13 @@ async fn wrong_passwords_suspend_the_account_with_1198_until_the_timeout() {
     locked.error(1198, 403);
     assert_eq!(locked.body["Message"], "Your account has been locked");
     let until = locked.body["Data"]["LoginLockedTimeout"].as_str().unwrap();
-    assert!(time::OffsetDateTime::parse(until, &time::format_description::well_known::Rfc3339).is_ok());
+    assert!(
+        time::OffsetDateTime::parse(until, &time::format_description::well_known::Rfc3339).is_ok()
+    );
     // An unknown email is never locked (and tells nothing).
-    h.login("nobody@example.com", "x-password").await.error(966, 401);
+    h.login("nobody@example.com", "x-password")
+        .await
+        .error(966, 401);
     h.emulator.advance_clock(Duration::from_secs(15 * 60 + 1));
     h.login(EMAIL, PASSWORD).await.ok();
 }

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use loginradius::auth::{Authenticator, Require, TokenExtractor};
 use loginradius::fleet::{BusSignal, FleetEvent};
-use loginradius::web::webhook::{SIGNATURE_HEADER, sign_webhook};
 use loginradius::web::limits::LimitConfig;
+use loginradius::web::webhook::{SIGNATURE_HEADER, sign_webhook};
 use loginradius::web::{CookieSecurity, FlowConfig, Flows, Session, SessionCookie};
 use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, SeedUser};
 use serde_json::{Value, json};
@@ -1182,8 +1182,14 @@ pub async fn wrong_passwords_are_slowed_with_429_and_the_owner_gets_in_after_the
     }
     let reached = app.emulator.calls("POST", "/identity/v2/auth/login") - before;
     println!("wrong passwords: {reached} of 300 reached LoginRadius, {slowed} answered 429");
-    assert_eq!(reached, wrong, "only the attempts within the limit reach LoginRadius");
-    assert!(wrong <= 40 && slowed >= 260, "{wrong} wrong, {slowed} slowed");
+    assert_eq!(
+        reached, wrong,
+        "only the attempts within the limit reach LoginRadius"
+    );
+    assert!(
+        wrong <= 40 && slowed >= 260,
+        "{wrong} wrong, {slowed} slowed"
+    );
     // Still blocked right after the flood, even with the right password.
     assert_slowed(
         &app.login(&mut Browser::default(), "vic@example.com", PASSWORD)
@@ -1215,7 +1221,12 @@ pub async fn loginradius_lockouts_reach_the_user_as_clear_messages(serve: impl S
     .await;
     let mut b = Browser::default();
     for _ in 0..2 {
-        assert_eq!(app.login(&mut b, "lou@example.com", "nope-nope-1").await.status, 401);
+        assert_eq!(
+            app.login(&mut b, "lou@example.com", "nope-nope-1")
+                .await
+                .status,
+            401
+        );
     }
     let locked = app.login(&mut b, "lou@example.com", PASSWORD).await;
     assert_eq!(locked.status, 403, "{}", locked.text);
@@ -1250,7 +1261,11 @@ pub async fn wrong_mfa_codes_end_the_challenge_and_the_user_signs_in_again(serve
     let first = app.login(&mut owner, "mia@example.com", PASSWORD).await;
     let manual = first.body["manual_entry_code"].as_str().unwrap().to_owned();
     let done = app
-        .post(&mut owner, "/login/mfa", json!({"code": totp_code(&manual)}))
+        .post(
+            &mut owner,
+            "/login/mfa",
+            json!({"code": totp_code(&manual)}),
+        )
         .await;
     assert_eq!(done.status, 200, "{}", done.text);
 
@@ -1274,7 +1289,10 @@ pub async fn wrong_mfa_codes_end_the_challenge_and_the_user_signs_in_again(serve
             0..4 => {
                 assert_eq!(reply.status, 401, "{}", reply.text);
                 assert_eq!(reply.body["error"], "invalid_code");
-                assert!(attacker.cookie.is_some(), "a wrong code keeps the challenge");
+                assert!(
+                    attacker.cookie.is_some(),
+                    "a wrong code keeps the challenge"
+                );
             }
             4 => {
                 assert_eq!(reply.status, 401, "{}", reply.text);
@@ -1288,22 +1306,42 @@ pub async fn wrong_mfa_codes_end_the_challenge_and_the_user_signs_in_again(serve
             }
         }
     }
-    assert_eq!(app.emulator.calls("PUT", verify) - before, 5, "five codes reached LoginRadius");
+    assert_eq!(
+        app.emulator.calls("PUT", verify) - before,
+        5,
+        "five codes reached LoginRadius"
+    );
     // The right code no longer opens that challenge.
     tokio::time::sleep(MAX_DELAY + Duration::from_millis(100)).await;
     attacker.cookie = Some(stolen);
     let late = app
-        .post(&mut attacker, "/login/mfa", json!({"code": totp_code(&manual)}))
+        .post(
+            &mut attacker,
+            "/login/mfa",
+            json!({"code": totp_code(&manual)}),
+        )
         .await;
-    assert_eq!((late.status, late.body["error"].as_str()), (401, Some("too_many_codes")));
+    assert_eq!(
+        (late.status, late.body["error"].as_str()),
+        (401, Some("too_many_codes"))
+    );
     assert!(late.body.get("signed_in").is_none());
 
     // The user signs in again: password, then the right code.
     let mut again = Browser::default();
     let pending = app.login(&mut again, "mia@example.com", PASSWORD).await;
-    assert_eq!(pending.body, json!({"mfa_required": true}), "{}", pending.text);
+    assert_eq!(
+        pending.body,
+        json!({"mfa_required": true}),
+        "{}",
+        pending.text
+    );
     let done = app
-        .post(&mut again, "/login/mfa", json!({"code": totp_code(&manual)}))
+        .post(
+            &mut again,
+            "/login/mfa",
+            json!({"code": totp_code(&manual)}),
+        )
         .await;
     assert_eq!(done.status, 200, "{}", done.text);
     assert_eq!(done.body["signed_in"], true);
@@ -1327,7 +1365,11 @@ pub async fn look_alike_emails_are_refused_at_registration(serve: impl Serve) {
         ("\u{430}\u{440}\u{440}@example.com", "imitate"),
     ] {
         let reply = app
-            .post(&mut b, "/register", json!({"email": email, "password": PASSWORD}))
+            .post(
+                &mut b,
+                "/register",
+                json!({"email": email, "password": PASSWORD}),
+            )
             .await;
         assert_eq!(reply.status, 400, "{email}: {}", reply.text);
         assert_eq!(reply.body["error"], "invalid_email");
@@ -1337,7 +1379,11 @@ pub async fn look_alike_emails_are_refused_at_registration(serve: impl Serve) {
             reply.text
         );
     }
-    assert_eq!(app.emulator.calls("POST", register), before, "refused before any call");
+    assert_eq!(
+        app.emulator.calls("POST", register),
+        before,
+        "refused before any call"
+    );
     // Full width normalises to the existing account.
     let reply = app
         .post(
@@ -1378,21 +1424,39 @@ pub async fn set_password_is_refused_on_an_account_that_has_one(serve: impl Serv
     )
     .await;
     let mut b = Browser::default();
-    assert_eq!(app.login(&mut b, "sam@example.com", PASSWORD).await.status, 200);
+    assert_eq!(
+        app.login(&mut b, "sam@example.com", PASSWORD).await.status,
+        200
+    );
     let reply = app
-        .post(&mut b, "/set-password", json!({"password": "new-password-7"}))
+        .post(
+            &mut b,
+            "/set-password",
+            json!({"password": "new-password-7"}),
+        )
         .await;
     assert_eq!(reply.status, 409, "{}", reply.text);
     assert_eq!(reply.body["error"], "password_exists");
     let mut other = Browser::default();
     assert_eq!(
-        app.login(&mut other, "sam@example.com", "new-password-7").await.status,
+        app.login(&mut other, "sam@example.com", "new-password-7")
+            .await
+            .status,
         401
     );
-    assert_eq!(app.login(&mut other, "sam@example.com", PASSWORD).await.status, 200);
+    assert_eq!(
+        app.login(&mut other, "sam@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
     // Without a session: 401, nothing called.
     let anonymous = app
-        .post(&mut Browser::default(), "/set-password", json!({"password": "new-password-7"}))
+        .post(
+            &mut Browser::default(),
+            "/set-password",
+            json!({"password": "new-password-7"}),
+        )
         .await;
     assert_eq!(anonymous.status, 401);
 }
@@ -1409,15 +1473,15 @@ pub async fn a_token_flood_costs_few_loginradius_calls_and_signed_in_users_are_n
     )
     .await;
     let mut owner = Browser::default();
-    assert_eq!(app.login(&mut owner, "una@example.com", PASSWORD).await.status, 200);
+    assert_eq!(
+        app.login(&mut owner, "una@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
     let me = format!("{}/api/me", app.server.base);
     let cookie = owner.cookie.clone().unwrap();
-    let owner_get = || {
-        app.http
-            .get(&me)
-            .header("cookie", &cookie)
-            .send()
-    };
+    let owner_get = || app.http.get(&me).header("cookie", &cookie).send();
     assert_eq!(owner_get().await.unwrap().status(), 200);
     let before = upstream_calls(&app.emulator);
     let (mut refused, mut slowed) = (0, 0);
@@ -1449,14 +1513,26 @@ pub async fn a_token_flood_costs_few_loginradius_calls_and_signed_in_users_are_n
         }
     }
     let spent = upstream_calls(&app.emulator) - before;
-    println!("token flood: {spent} LoginRadius calls for 300 made-up tokens ({refused} 401, {slowed} 429)");
-    assert!(spent <= 60, "{spent} LoginRadius calls for 300 made-up tokens");
+    println!(
+        "token flood: {spent} LoginRadius calls for 300 made-up tokens ({refused} 401, {slowed} 429)"
+    );
+    assert!(
+        spent <= 60,
+        "{spent} LoginRadius calls for 300 made-up tokens"
+    );
     assert_eq!(refused + slowed, 300);
     assert!(slowed >= 200, "{refused} refused, {slowed} slowed");
     // The same made-up token again: remembered, no call.
     let again_before = upstream_calls(&app.emulator);
     let bad = "made-up-token-0-0-".to_owned() + &"x".repeat(20);
-    let status = app.http.get(&me).bearer_auth(&bad).send().await.unwrap().status();
+    let status = app
+        .http
+        .get(&me)
+        .bearer_auth(&bad)
+        .send()
+        .await
+        .unwrap()
+        .status();
     assert!(status == 401 || status == 429, "{status}");
     assert_eq!(upstream_calls(&app.emulator), again_before);
 }

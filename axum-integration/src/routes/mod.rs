@@ -281,9 +281,11 @@ async fn login(
     let answer = match read_input::<LoginInput>(&headers, &body) {
         Ok(Submitted { input, format }) => {
             let next = input.next.clone();
-            f.limited(Action::SignIn, peer, &headers, input, |i| f.login(&headers, i))
-                .await
-                .for_form(format, next.as_deref())
+            f.limited(Action::SignIn, peer, &headers, input, |i| {
+                f.login(&headers, i)
+            })
+            .await
+            .for_form(format, next.as_deref())
         }
         Err(invalid) => invalid,
     };
@@ -291,11 +293,17 @@ async fn login(
 }
 
 async fn login_mfa(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
-    limited_input(&f, Action::MfaStep, peer, &headers, &body, |i| f.login_mfa(&headers, i)).await
+    limited_input(&f, Action::MfaStep, peer, &headers, &body, |i| {
+        f.login_mfa(&headers, i)
+    })
+    .await
 }
 
 async fn register(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
-    limited_input(&f, Action::Register, peer, &headers, &body, |i| f.register(&headers, i)).await
+    limited_input(&f, Action::Register, peer, &headers, &body, |i| {
+        f.register(&headers, i)
+    })
+    .await
 }
 
 async fn logout(State(f): Flow, headers: HeaderMap) -> Response {
@@ -307,12 +315,28 @@ async fn verify_email(State(f): Flow, headers: HeaderMap, body: Bytes) -> Respon
     with_input(&f, &headers, &body, |i| f.verify_email(i)).await
 }
 
-async fn resend_verification(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
-    limited_input(&f, Action::ResendVerification, peer, &headers, &body, |i| f.resend_verification(i)).await
+async fn resend_verification(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::ResendVerification, peer, &headers, &body, |i| {
+        f.resend_verification(i)
+    })
+    .await
 }
 
-async fn forgot_password(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
-    limited_input(&f, Action::ForgotPassword, peer, &headers, &body, |i| f.forgot_password(i)).await
+async fn forgot_password(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::ForgotPassword, peer, &headers, &body, |i| {
+        f.forgot_password(i)
+    })
+    .await
 }
 
 async fn reset_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
@@ -327,12 +351,28 @@ async fn set_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Respon
     with_input(&f, &headers, &body, |i| f.set_password(&headers, i)).await
 }
 
-async fn passwordless_send(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
-    limited_input(&f, Action::PasswordlessSend, peer, &headers, &body, |i| f.passwordless_send(i)).await
+async fn passwordless_send(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::PasswordlessSend, peer, &headers, &body, |i| {
+        f.passwordless_send(i)
+    })
+    .await
 }
 
-async fn passwordless_verify(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
-    limited_input(&f, Action::PasswordlessVerify, peer, &headers, &body, |i| f.passwordless_verify(&headers, i)).await
+async fn passwordless_verify(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::PasswordlessVerify, peer, &headers, &body, |i| {
+        f.passwordless_verify(&headers, i)
+    })
+    .await
 }
 
 async fn mfa_setup(State(f): Flow, headers: HeaderMap) -> Response {

@@ -1126,7 +1126,10 @@ impl Authenticator {
     /// ([`upstream_deadline`](AuthenticatorBuilder::upstream_deadline)).
     pub async fn decide(&self, headers: &HeaderMap, require: &Require) -> Decision {
         let budget = self.budget();
-        match self.authenticate_headers_within(headers, None, &budget).await {
+        match self
+            .authenticate_headers_within(headers, None, &budget)
+            .await
+        {
             Ok(user) => match self.authorize_within(&user, require, &budget).await {
                 Ok(()) => Decision::Allow(user),
                 Err(rejection) => Decision::Reject(rejection),

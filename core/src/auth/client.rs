@@ -91,8 +91,10 @@ pub enum ClientAddr {
 }
 
 impl ClientAddr {
-    /// The client of a request from `peer` with `headers`, believing forwarding headers only
-    /// from `trusted` proxies (see the [module docs](self)).
+    /// The client of a request from `peer` with `headers`. `X-Forwarded-For` and `Forwarded`
+    /// are believed only when `peer` is one of the `trusted` proxies; then the client is the
+    /// right-most forwarded address that is not itself a trusted proxy (an unreadable hop stops
+    /// the walk). IPv6 clients are counted by their /64; `None` is [`ClientAddr::Unknown`].
     pub fn resolve(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &TrustedProxies) -> Self {
         let Some(peer) = peer.map(canonical) else {
             return Self::Unknown;
@@ -206,19 +208,13 @@ mod tests {
 
     #[test]
     fn forwarding_headers_are_ignored_without_trusted_proxies() {
-        let h = headers(&[
-            ("x-forwarded-for", "1.2.3.4"),
-            ("forwarded", "for=5.6.7.8"),
-        ]);
+        let h = headers(&[("x-forwarded-for", "1.2.3.4"), ("forwarded", "for=5.6.7.8")]);
         let none = TrustedProxies::none();
         assert_eq!(
             ClientAddr::resolve(ip("9.9.9.9"), &h, &none).to_string(),
             "9.9.9.9"
         );
-        assert_eq!(
-            ClientAddr::resolve(None, &h, &none),
-            ClientAddr::Unknown
-        );
+        assert_eq!(ClientAddr::resolve(None, &h, &none), ClientAddr::Unknown);
     }
 
     #[test]

@@ -113,9 +113,7 @@ impl FloodGuard {
         fleet: &dyn SharedState,
         client: &ClientAddr,
     ) -> Result<(), SharedStateError> {
-        let hits = fleet
-            .hit(&count_key(client), self.config.window)
-            .await?;
+        let hits = fleet.hit(&count_key(client), self.config.window).await?;
         if hits.count >= self.config.max_failures {
             let left = hits.resets_in.max(Duration::from_millis(1));
             tracing::warn!(%client, failures = hits.count, "token flood: cold lookups refused");

@@ -40,11 +40,11 @@ pub use client::{ClientAddr, TrustedProxies};
 pub use decision::{
     DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind, retry_after_value,
 };
-pub use flood::{
-    DEFAULT_FAILED_LOOKUP_WINDOW, DEFAULT_INVALID_TOKEN_MEMORY, DEFAULT_MAX_FAILED_LOOKUPS,
-};
 pub use extract::{
     AmbiguousCookie, CustomSource, Extracted, TokenExtractor, TokenSource, cookie_value,
+};
+pub use flood::{
+    DEFAULT_FAILED_LOOKUP_WINDOW, DEFAULT_INVALID_TOKEN_MEMORY, DEFAULT_MAX_FAILED_LOOKUPS,
 };
 pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
 pub use policy::Policy;

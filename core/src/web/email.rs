@@ -33,8 +33,9 @@ pub enum EmailError {
     Confusable,
 }
 
-/// The address in its one form for a new account, or why it is refused (see the
-/// [module docs](self)).
+/// The address in its one form for a new account, or why it is refused: Unicode NFKC,
+/// trimmed, the domain in lower case; a part before `@` that mixes scripts, or that imitates
+/// an ASCII spelling with other letters (its UTS #39 confusable skeleton is ASCII), is refused.
 ///
 /// ```
 /// use loginradius::web::{EmailError, normalize_email};
@@ -80,14 +81,26 @@ mod tests {
     fn look_alikes_are_refused_and_honest_addresses_kept() {
         for (raw, expected) in [
             ("jane@example.com", Ok("jane@example.com".to_owned())),
-            ("ｊａｎｅ@ＥＸＡＭＰＬＥ.com", Ok("jane@example.com".to_owned())),
-            ("Jane.Doe+x@Example.com", Ok("Jane.Doe+x@example.com".to_owned())),
+            (
+                "ｊａｎｅ@ＥＸＡＭＰＬＥ.com",
+                Ok("jane@example.com".to_owned()),
+            ),
+            (
+                "Jane.Doe+x@Example.com",
+                Ok("Jane.Doe+x@example.com".to_owned()),
+            ),
             // Honest non-Latin addresses.
             ("иван@example.com", Ok("иван@example.com".to_owned())),
             ("josé@example.com", Ok("josé@example.com".to_owned())),
             ("\u{430}dmin@example.com", Err(EmailError::MixedScript)),
-            ("\u{430}\u{501}m\u{456}n@example.com", Err(EmailError::MixedScript)),
-            ("\u{430}\u{440}\u{440}@example.com", Err(EmailError::Confusable)),
+            (
+                "\u{430}\u{501}m\u{456}n@example.com",
+                Err(EmailError::MixedScript),
+            ),
+            (
+                "\u{430}\u{440}\u{440}@example.com",
+                Err(EmailError::Confusable),
+            ),
             ("no-at.example.com", Err(EmailError::Invalid)),
             ("a b@example.com", Err(EmailError::Invalid)),
             ("@example.com", Err(EmailError::Invalid)),

@@ -68,9 +68,8 @@ pub use cookie_security::{CookieSecurity, is_local_request};
 pub use email::{EmailError, account_key, normalize_email};
 pub use flows::{
     BodyFormat, ChangePasswordInput, EmailInput, FlowConfig, FlowResponse, Flows, LinkTokenInput,
-    LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput, SessionChange,
-    SetPasswordInput, Submitted,
-    WiringError, body_format, check_session_wiring, error_response, read_input,
+    LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput, SessionChange, SetPasswordInput,
+    Submitted, WiringError, body_format, check_session_wiring, error_response, read_input,
 };
 pub use qr::{qr_svg, qr_svg_data_uri};
 pub use session::{

@@ -265,6 +265,9 @@ mod tests {
         assert!(!preset.forbidden_page(&Rejection::missing_token(), ["text/html"]));
         assert!(FORBIDDEN_PAGE.contains("403 Forbidden"));
         let page = too_many_requests_page(Some(std::time::Duration::from_millis(1500)));
-        assert!(page.contains("429 Too Many Requests") && page.contains("in 2 s"), "{page}");
+        assert!(
+            page.contains("429 Too Many Requests") && page.contains("in 2 s"),
+            "{page}"
+        );
     }
 }

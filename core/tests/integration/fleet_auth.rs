@@ -460,8 +460,14 @@ async fn failed_token_lookups_are_limited_per_client_across_replicas() {
             .unwrap()
     };
     let (a, b) = (replica(), replica());
-    let attacker = a.client_addr(Some("203.0.113.7".parse().unwrap()), &http::HeaderMap::new());
-    let other = a.client_addr(Some("198.51.100.2".parse().unwrap()), &http::HeaderMap::new());
+    let attacker = a.client_addr(
+        Some("203.0.113.7".parse().unwrap()),
+        &http::HeaderMap::new(),
+    );
+    let other = a.client_addr(
+        Some("198.51.100.2".parse().unwrap()),
+        &http::HeaderMap::new(),
+    );
     for i in 0..3 {
         let r = a
             .authenticate_from(&bearer(&format!("made-up-{i}")), &attacker)

@@ -8,8 +8,8 @@ use axum::routing::{get, post};
 use axum::{Router, http::HeaderMap};
 use http::StatusCode;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
-use loginradius::web::limits::Action;
 use loginradius::models::Role;
+use loginradius::web::limits::Action;
 use loginradius::web::{
     ChangePasswordInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput, MfaCodeInput,
     RegisterInput, ResetPasswordInput, Session, SessionChange, SetPasswordInput, normalize_email,
@@ -468,9 +468,13 @@ async fn forgot_password(
 ) -> Response {
     let out = s
         .flows
-        .limited(Action::ForgotPassword, peer, &headers, email(&f.email), |i| {
-            s.flows.forgot_password(i)
-        })
+        .limited(
+            Action::ForgotPassword,
+            peer,
+            &headers,
+            email(&f.email),
+            |i| s.flows.forgot_password(i),
+        )
         .await;
     flow_reply(
         &s,
@@ -532,9 +536,13 @@ async fn passwordless_send(
 ) -> Response {
     let out = s
         .flows
-        .limited(Action::PasswordlessSend, peer, &headers, email(&f.email), |i| {
-            s.flows.passwordless_send(i)
-        })
+        .limited(
+            Action::PasswordlessSend,
+            peer,
+            &headers,
+            email(&f.email),
+            |i| s.flows.passwordless_send(i),
+        )
         .await;
     flow_reply(
         &s,
@@ -716,7 +724,14 @@ async fn set_password(
             },
         )
         .await;
-    flow_reply(&s, &headers, &out, "/profile", "Your password is set.", "/profile")
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile",
+        "Your password is set.",
+        "/profile",
+    )
 }
 
 const DEFAULT_OBJECT: &str = "notes";

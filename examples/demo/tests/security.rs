@@ -307,7 +307,10 @@ async fn guessing_a_password_gets_a_429_page_that_says_when_to_try_again() {
     // The first wrong passwords go back to the login form with a message.
     for _ in 0..5 {
         let page = b
-            .post("/login", &[("email", &email), ("password", "not-the-password-1")])
+            .post(
+                "/login",
+                &[("email", &email), ("password", "not-the-password-1")],
+            )
             .await;
         assert_eq!(page.status, 303, "{}", page.body);
     }
@@ -350,7 +353,10 @@ async fn set_password_is_refused_for_an_account_that_has_one() {
     let mut b = Browser::new(&running.url);
     b.login(&email, PASSWORD).await;
     let page = b
-        .post("/profile/set-password", &[("password", "Another-password-9")])
+        .post(
+            "/profile/set-password",
+            &[("password", "Another-password-9")],
+        )
         .await;
     assert_eq!(page.status, 303);
     let profile = b.get("/profile").await;

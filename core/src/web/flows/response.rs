@@ -218,8 +218,7 @@ fn lockout(code: i64, data: Option<&Value>) -> Option<FlowResponse> {
             .and_then(|d| d.get("LoginLockedTimeout"))
             .and_then(Value::as_str)
             .and_then(|t| {
-                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
-                    .ok()
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
             });
         let left = until.map(|u| u - time::OffsetDateTime::now_utc());
         r.retry_after = left
@@ -379,16 +378,27 @@ mod tests {
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
         let r = error_response(&locked(1198, Some(json!({ "LoginLockedTimeout": stamp }))));
-        assert_eq!((r.status, r.body["error"].as_str()), (StatusCode::FORBIDDEN, Some("account_locked")));
+        assert_eq!(
+            (r.status, r.body["error"].as_str()),
+            (StatusCode::FORBIDDEN, Some("account_locked"))
+        );
         assert!(r.body["message"].as_str().unwrap().contains("for a while"));
         let left = r.retry_after.unwrap();
-        assert!(left > Duration::from_secs(590) && left <= Duration::from_secs(600), "{left:?}");
+        assert!(
+            left > Duration::from_secs(590) && left <= Duration::from_secs(600),
+            "{left:?}"
+        );
         let r = error_response(&locked(1198, None));
         assert_eq!(r.retry_after, None);
         let r = error_response(&locked(1132, None));
         assert!(r.body["message"].as_str().unwrap().contains("CAPTCHA"));
         let r = error_response(&locked(1148, None));
-        assert!(r.body["message"].as_str().unwrap().contains("security question"));
+        assert!(
+            r.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("security question")
+        );
         let r = error_response(&locked(991, None));
         assert_eq!(r.body["message"], "the account is locked or blocked");
     }

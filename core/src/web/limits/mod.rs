@@ -218,6 +218,9 @@ mod tests {
             per_account: None,
             per_client: None,
         };
-        assert_eq!(c.with_rule(Action::Register, none).rule(Action::Register), none);
+        assert_eq!(
+            c.with_rule(Action::Register, none).rule(Action::Register),
+            none
+        );
     }
 }
