@@ -25,10 +25,15 @@ pub(crate) fn client_addr(
     req: &HttpRequest,
     authenticator: &loginradius::auth::Authenticator,
 ) -> loginradius::auth::ClientAddr {
+    let peer = req.peer_addr().map(|a| a.ip());
+    if authenticator.trusted_proxies().is_empty() {
+        // Nothing forwarded is believed: no copy of the headers on the warm path.
+        return authenticator.client_addr(peer, &http::HeaderMap::new());
+    }
     let forwarding = copy_headers(req.headers(), 0, |name| {
         name == "forwarded" || name == "x-forwarded-for"
     });
-    authenticator.client_addr(req.peer_addr().map(|a| a.ip()), &forwarding)
+    authenticator.client_addr(peer, &forwarding)
 }
 
 /// An actix header map as an `http` 1 map. Names and values are copied byte for byte; nothing

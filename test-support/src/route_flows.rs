@@ -17,7 +17,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use loginradius::auth::{Authenticator, Require, TokenExtractor};
+use loginradius::auth::{Authenticator, Require, TokenExtractor, TrustedProxies};
 use loginradius::fleet::{BusSignal, FleetEvent};
 use loginradius::web::limits::LimitConfig;
 use loginradius::web::webhook::{SIGNATURE_HEADER, sign_webhook};
@@ -55,6 +55,8 @@ macro_rules! route_flow_scenarios {
             look_alike_emails_are_refused_at_registration,
             set_password_is_refused_on_an_account_that_has_one,
             a_token_flood_costs_few_loginradius_calls_and_signed_in_users_are_not_slowed,
+            forwarded_addresses_count_only_from_trusted_proxies,
+            forwarded_addresses_are_ignored_by_default,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -130,6 +132,16 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
 
 /// [`app`] with the route helpers' `limits`.
 async fn app_with(serve: impl Serve, config: EmulatorConfig, limits: LimitConfig) -> App {
+    app_behind(serve, config, limits, TrustedProxies::none()).await
+}
+
+/// [`app_with`] behind the `proxies` the authenticator trusts.
+async fn app_behind(
+    serve: impl Serve,
+    config: EmulatorConfig,
+    limits: LimitConfig,
+    proxies: TrustedProxies,
+) -> App {
     let emulator = Emulator::start(config).await.unwrap();
     let client = client_builder(&emulator)
         .request_timeout(Duration::from_secs(2))
@@ -139,6 +151,7 @@ async fn app_with(serve: impl Serve, config: EmulatorConfig, limits: LimitConfig
     let session = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
     let authenticator = Authenticator::builder(client)
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
+        .trusted_proxies(proxies)
         .build()
         .unwrap();
     let flows = Flows::new(authenticator, session.clone()).unwrap().config(
@@ -1535,4 +1548,86 @@ pub async fn a_token_flood_costs_few_loginradius_calls_and_signed_in_users_are_n
         .status();
     assert!(status == 401 || status == 429, "{status}");
     assert_eq!(upstream_calls(&app.emulator), again_before);
+}
+
+/// Sign-in limited to 3 attempts per client (no account limit), for the forwarding scenarios.
+fn three_per_client() -> LimitConfig {
+    use loginradius::web::limits::{Action, Limit, Rule};
+    fast_limits().with_rule(
+        Action::SignIn,
+        Rule {
+            per_account: None,
+            per_client: Some(Limit::new(3, Duration::from_secs(60))),
+        },
+    )
+}
+
+/// Four wrong sign-ins (each for another account) with `X-Forwarded-For: client`: their statuses.
+async fn four_wrong_sign_ins(app: &App, client: &str) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let reply = app
+            .send(
+                &mut Browser::default(),
+                reqwest::Method::POST,
+                "/login",
+                Some(json!({"email": format!("x{i}@example.com"), "password": "nope-nope-1"})),
+                &[("x-forwarded-for", client)],
+            )
+            .await;
+        statuses.push(reply.status);
+    }
+    statuses
+}
+
+/// Behind a trusted proxy (loopback here), `X-Forwarded-For` names the client: each client has
+/// its own count, and a spoofed left-most entry does not make a new one.
+pub async fn forwarded_addresses_count_only_from_trusted_proxies(serve: impl Serve) {
+    let app = app_behind(
+        serve,
+        EmulatorConfig::default(),
+        three_per_client(),
+        "127.0.0.1".parse().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        four_wrong_sign_ins(&app, "203.0.113.1").await,
+        [401, 401, 401, 429]
+    );
+    // Another client through the proxy: its own count.
+    assert_eq!(
+        four_wrong_sign_ins(&app, "203.0.113.2").await,
+        [401, 401, 401, 429]
+    );
+    // The first client writing a made-up address before its own: still the first client.
+    let spoofed = app
+        .send(
+            &mut Browser::default(),
+            reqwest::Method::POST,
+            "/login",
+            Some(json!({"email": "y@example.com", "password": "nope-nope-1"})),
+            &[("x-forwarded-for", "198.51.100.77, 203.0.113.1")],
+        )
+        .await;
+    assert_slowed(&spoofed);
+}
+
+/// Without trusted proxies (the default), `X-Forwarded-For` changes nothing: the peer is the
+/// client, whatever the header says.
+pub async fn forwarded_addresses_are_ignored_by_default(serve: impl Serve) {
+    let app = app_with(serve, EmulatorConfig::default(), three_per_client()).await;
+    assert_eq!(
+        four_wrong_sign_ins(&app, "203.0.113.1").await,
+        [401, 401, 401, 429]
+    );
+    let other = app
+        .send(
+            &mut Browser::default(),
+            reqwest::Method::POST,
+            "/login",
+            Some(json!({"email": "z@example.com", "password": "nope-nope-1"})),
+            &[("x-forwarded-for", "203.0.113.2")],
+        )
+        .await;
+    assert_slowed(&other);
 }

@@ -567,6 +567,12 @@ impl Authenticator {
         }
     }
 
+    /// The proxies whose forwarding headers name the client
+    /// ([`AuthenticatorBuilder::trusted_proxies`]).
+    pub fn trusted_proxies(&self) -> &TrustedProxies {
+        &self.shared.trusted_proxies
+    }
+
     /// The client of a request from `peer` (the connection's remote address; `None` when the
     /// server does not give it) with `headers`, by the
     /// [trusted proxies](AuthenticatorBuilder::trusted_proxies).
