@@ -47,8 +47,17 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 /// - Token lookups are cached, keyed by the SHA-256 digest of the token. An entry lives no
 ///   longer than the token (its expiry as LoginRadius reports it) nor than
 ///   [`max_token_ttl`](AuthenticatorBuilder::max_token_ttl) (default 5 minutes); reading it never
-///   extends it. Simultaneous lookups of one uncached token make one upstream lookup. Failures
-///   are never cached. [`logout`](Self::logout) evicts at once.
+///   extends it. Simultaneous lookups of one uncached token make one upstream lookup: the
+///   validation, then the profile only for a token LoginRadius accepts, so a made-up token
+///   costs one call. Failures are never cached as users; a token LoginRadius refused is
+///   refused without a call for
+///   [`invalid_token_memory`](AuthenticatorBuilder::invalid_token_memory) (default 1 minute).
+///   [`logout`](Self::logout) evicts at once.
+/// - Made-up tokens from one client: past the
+///   [failed lookup limit](AuthenticatorBuilder::failed_lookup_limit) (default 20 a minute,
+///   counted in the shared state) its cold lookups are 429 with `Retry-After`
+///   ([`authenticate_from`](Self::authenticate_from), the adapters' path); cached users are
+///   not affected.
 /// - Roles (60 s), role contexts (60 s) and role definitions (10 min) come from the Role API,
 ///   each cached; role changes made through the same client evict the affected entries.
 /// - A warm decision is one cache lookup: the role data a cached user was last decided against
