@@ -61,8 +61,13 @@ impl Lookup {
             .user
             .get_or_init(|| async {
                 let headers = headers::token_headers(req, authenticator.token_sources());
+                let client = headers::client_addr(req, authenticator);
                 authenticator
-                    .authenticate_headers_within(&headers, self.budget(authenticator))
+                    .authenticate_headers_within(
+                        &headers,
+                        Some(&client),
+                        self.budget(authenticator),
+                    )
                     .await
             })
             .await

@@ -19,6 +19,23 @@ pub(crate) fn token_headers(
     copy_headers(req.headers(), 0, |name| extractor.reads_header(name))
 }
 
+/// The client of `req` for the limits: its peer address, or with trusted proxies the
+/// address they forwarded (see [`ClientAddr::resolve`](loginradius::auth::ClientAddr::resolve)).
+pub(crate) fn client_addr(
+    req: &HttpRequest,
+    authenticator: &loginradius::auth::Authenticator,
+) -> loginradius::auth::ClientAddr {
+    let peer = req.peer_addr().map(|a| a.ip());
+    if authenticator.trusted_proxies().is_empty() {
+        // Nothing forwarded is believed: no copy of the headers on the warm path.
+        return authenticator.client_addr(peer, &http::HeaderMap::new());
+    }
+    let forwarding = copy_headers(req.headers(), 0, |name| {
+        name == "forwarded" || name == "x-forwarded-for"
+    });
+    authenticator.client_addr(peer, &forwarding)
+}
+
 /// An actix header map as an `http` 1 map. Names and values are copied byte for byte; nothing
 /// that actix accepted can be refused here.
 pub(crate) fn to_core_headers(headers: &ActixHeaderMap) -> http::HeaderMap {

@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse};
 use loginradius::auth::Rejection;
-use loginradius::web::redirect::{FORBIDDEN_PAGE, LoginRedirect};
+use loginradius::web::redirect::{FORBIDDEN_PAGE, LoginRedirect, too_many_requests_page};
 
 use crate::headers;
 
@@ -87,7 +87,8 @@ impl RejectionHandler {
     /// The preset for a site of HTML pages: [`redirect_html_to`](Self::redirect_html_to)'s
     /// redirect of unauthenticated browsers (401) to `login_path?next=…`, and for a browser
     /// that is signed in but lacks the role or permission (403), core's HTML
-    /// [`FORBIDDEN_PAGE`] with status 403 instead of JSON. API clients (no `text/html` in
+    /// [`FORBIDDEN_PAGE`] with status 403 instead of JSON, and for a browser over a limit
+    /// (429) core's [`too_many_requests_page`] with `Retry-After`. API clients (no `text/html` in
     /// `Accept`) and 503s keep the JSON answers. Same behaviour as the axum adapter's preset.
     ///
     /// # Panics
@@ -117,6 +118,16 @@ impl RejectionHandler {
                     .insert_header((LOCATION, preset.location(path_and_query)))
                     .insert_header((CACHE_CONTROL, "no-store"))
                     .finish();
+            }
+            if forbidden_page && preset.too_many_page(&rejection, accept()) {
+                let mut response = HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+                    .body(too_many_requests_page(rejection.retry_after()));
+                headers::append_core_headers(response.headers_mut(), &rejection.headers());
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    actix_web::http::header::HeaderValue::from_static("text/html; charset=utf-8"),
+                );
+                return response;
             }
             rejection_response(&rejection)
         })
@@ -261,6 +272,22 @@ mod tests {
             .uri("/admin")
             .insert_header((ACCEPT, "text/html"))
             .to_http_request();
+        let flood = Rejection::new(loginradius::auth::RejectionKind::TooManyRequests)
+            .with_retry_after(std::time::Duration::from_secs(3));
+        let response = handler.respond(flood.clone(), &page);
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers().get("retry-after").unwrap(), "3");
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "text/html; charset=utf-8"
+        );
+        let json = TestRequest::get().uri("/admin").to_http_request();
+        let response = handler.respond(flood, &json);
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
         let response = handler.respond(Rejection::forbidden(), &page);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_eq!(

@@ -16,6 +16,7 @@
 //! | `POST /forgot-password` | `{"email"}` | [`Flows::forgot_password`] |
 //! | `POST /reset-password` | `{"token", "password"}` | [`Flows::reset_password`] |
 //! | `POST /change-password` | `{"old_password", "new_password"}` | [`Flows::change_password`] |
+//! | `POST /set-password` | `{"password"}` | [`Flows::set_password`] |
 //! | `POST /passwordless/send` | `{"email"}` | [`Flows::passwordless_send`] |
 //! | `POST /passwordless/verify` | `{"token"}` | [`Flows::passwordless_verify`] |
 //! | `GET /mfa/setup` | | [`Flows::mfa_setup`] |
@@ -46,6 +47,10 @@
 //! - A form `POST /login` that signs in answers `303 See Other` to its `next` field when that
 //!   is a same-site path, else to `/`; a JSON login gets the JSON answer.
 //! - Every response carries `Cache-Control: no-store`; a 503 carries `Retry-After`.
+//! - Sign-in, the MFA step, passwordless send and verify, forgot password, registration and
+//!   resend verification are limited per account and per client (the request's `peer_addr`,
+//!   or what the authenticator's trusted proxies forwarded) through core's [`Flows::limited`]:
+//!   past a limit, 429 `too_many_attempts` with `Retry-After`.
 
 mod codes;
 
@@ -60,6 +65,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOK
 use actix_web::web::Bytes;
 use actix_web::{Error, HttpRequest, HttpResponse, web};
 use loginradius::web::csrf::{self, CsrfRejection, TrustedOrigins};
+use loginradius::web::limits::{AccountKey, Action};
 use loginradius::web::webhook::{MAX_WEBHOOK_BODY, WebhookError};
 use loginradius::web::{
     FlowResponse, Flows, LoginInput, Submitted, check_session_wiring, read_input,
@@ -179,6 +185,7 @@ impl AuthRoutes {
         post!("/forgot-password", forgot_password);
         post!("/reset-password", reset_password);
         post!("/change-password", change_password);
+        post!("/set-password", set_password);
         post!("/passwordless/send", passwordless_send);
         post!("/passwordless/verify", passwordless_verify);
         post!("/mfa/enable", mfa_enable);
@@ -304,6 +311,29 @@ where
     flow_response(flows, req, answer)
 }
 
+/// Runs `flow` on the input read from the body within the limits of `action` (core's
+/// [`Flows::limited`], with the peer address of `req`: 429 with `Retry-After` past a limit)
+/// and translates its answer.
+async fn limited_input<T, F>(
+    flows: &Flows,
+    action: Action,
+    req: &HttpRequest,
+    body: &[u8],
+    flow: impl FnOnce(T) -> F,
+) -> HttpResponse
+where
+    T: DeserializeOwned + AccountKey,
+    F: Future<Output = FlowResponse>,
+{
+    let headers = headers::request_headers(req);
+    let peer = req.peer_addr().map(|a| a.ip());
+    let answer = match read_input(&headers, body) {
+        Ok(Submitted { input, .. }) => flows.limited(action, peer, &headers, input, flow).await,
+        Err(invalid) => invalid,
+    };
+    flow_response(flows, req, answer)
+}
+
 /// `POST /login`: a form submission that signs in answers `303 See Other` to its `next` (a
 /// same-site path, else `/`); JSON keeps the JSON answer. Refused with 500 `misconfigured`
 /// when the app's authenticator ([`LoginRadiusConfig`](crate::LoginRadiusConfig)) cannot read
@@ -324,8 +354,11 @@ async fn login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse 
     let answer = match read_input::<LoginInput>(&headers, &body) {
         Ok(Submitted { input, format }) => {
             let next = input.next.clone();
+            let peer = req.peer_addr().map(|a| a.ip());
             flows
-                .login(&headers, input)
+                .limited(Action::SignIn, peer, &headers, input, |i| {
+                    flows.login(&headers, i)
+                })
                 .await
                 .for_form(format, next.as_deref())
         }
@@ -336,12 +369,18 @@ async fn login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse 
 
 async fn login_mfa(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    with_input(&flows, &req, &body, |i| flows.login_mfa(&headers, i)).await
+    limited_input(&flows, Action::MfaStep, &req, &body, |i| {
+        flows.login_mfa(&headers, i)
+    })
+    .await
 }
 
 async fn register(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    with_input(&flows, &req, &body, |i| flows.register(&headers, i)).await
+    limited_input(&flows, Action::Register, &req, &body, |i| {
+        flows.register(&headers, i)
+    })
+    .await
 }
 
 async fn logout(flows: FlowsData, req: HttpRequest) -> HttpResponse {
@@ -354,11 +393,17 @@ async fn verify_email(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpRe
 }
 
 async fn resend_verification(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
-    with_input(&flows, &req, &body, |i| flows.resend_verification(i)).await
+    limited_input(&flows, Action::ResendVerification, &req, &body, |i| {
+        flows.resend_verification(i)
+    })
+    .await
 }
 
 async fn forgot_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
-    with_input(&flows, &req, &body, |i| flows.forgot_password(i)).await
+    limited_input(&flows, Action::ForgotPassword, &req, &body, |i| {
+        flows.forgot_password(i)
+    })
+    .await
 }
 
 async fn reset_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
@@ -370,13 +415,21 @@ async fn change_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> Htt
     with_input(&flows, &req, &body, |i| flows.change_password(&headers, i)).await
 }
 
+async fn set_password(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.set_password(&headers, i)).await
+}
+
 async fn passwordless_send(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
-    with_input(&flows, &req, &body, |i| flows.passwordless_send(i)).await
+    limited_input(&flows, Action::PasswordlessSend, &req, &body, |i| {
+        flows.passwordless_send(i)
+    })
+    .await
 }
 
 async fn passwordless_verify(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    with_input(&flows, &req, &body, |i| {
+    limited_input(&flows, Action::PasswordlessVerify, &req, &body, |i| {
         flows.passwordless_verify(&headers, i)
     })
     .await

@@ -9,15 +9,22 @@ use std::net::TcpListener;
 use std::thread;
 
 use actix_web::rt::System;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use loginradius::web::Flows;
 use loginradius_actix::routes::{self, AuthRoutes, SameOriginWrites};
 use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
 use loginradius_test_support::route_flows::Server;
 use loginradius_test_support::{fleet_session_scenarios, route_flow_scenarios};
 
-/// The helpers under `/auth`, trusting `trusted_origin`, and `GET /me` (the guarded uid),
-/// served on an ephemeral loopback port by one worker until the scenario ends; then the server is stopped and its thread joined.
+/// The signed-in user's uid as JSON: the guarded `GET /api/me` of the scenarios.
+async fn me(user: AuthenticatedUser) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "uid": user.uid.as_str() }))
+}
+
+/// The helpers under `/auth`, trusting `trusted_origin`, the guarded `GET /me` (the uid as
+/// text) and `GET /api/me` (as JSON) behind the session renewal, served on an ephemeral loopback
+/// port by one worker until the scenario ends; then the server is stopped and its thread
+/// joined.
 async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -28,7 +35,7 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
                 let helpers = AuthRoutes::new(flows.clone())
                     .csrf(SameOriginWrites::new().trusted_origin(trusted_origin));
                 App::new()
-                    .app_data(LoginRadiusConfig::new(flows.authenticator().clone()))
+                    .app_data(LoginRadiusConfig::from_flows(&flows))
                     .app_data(web::Data::new(flows.clone()))
                     .wrap(actix_web::middleware::from_fn(routes::renew_session))
                     .route(
@@ -37,6 +44,7 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
                             user.uid.as_str().to_owned()
                         }),
                     )
+                    .route("/api/me", web::get().to(me))
                     .service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
             })
             .workers(1)

@@ -66,6 +66,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  curl -H 'Authorization: Bearer {token}' {base}/admin");
         }
     }
+    // The peer address: failed token lookups are limited per client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).await?;
     Ok(())
 }

@@ -45,6 +45,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let session = SessionCookie::from_master_key(std::env::var("SESSION_KEY")?.as_bytes())?
         .with_security(CookieSecurity::AllowLocalHttp); // plain HTTP on localhost only
     let app = app(LoginRadius::from_env()?, session)?;
-    axum::serve(tokio::net::TcpListener::bind("127.0.0.1:3000").await?, app).await?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+    // The peer address: the route helpers' limits count per client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).await?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! [`LoginRadiusLayer`]: puts a lazy per-request [`AuthContext`] in the request extensions.
 
 use std::fmt;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
@@ -182,10 +183,12 @@ where
     }
 
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        let peer = peer_ip(request.extensions());
         request.extensions_mut().insert(AuthContext {
             inner: Arc::new(ContextInner {
                 budget: self.config.authenticator.budget(),
                 config: self.config.clone(),
+                peer,
                 user: OnceCell::new(),
             }),
         });
@@ -205,6 +208,9 @@ pub struct AuthContext {
 
 struct ContextInner {
     config: Arc<Config>,
+    /// The connection's remote address, when the app is served with
+    /// `into_make_service_with_connect_info::<SocketAddr>()`.
+    peer: Option<IpAddr>,
     user: OnceCell<Result<AuthenticatedUser, Rejection>>,
     /// The request's one upstream budget, shared by the lookup of the user and every later
     /// authorization (guards, extractors) of the request.
@@ -235,10 +241,13 @@ impl AuthContext {
         self.inner
             .user
             .get_or_init(|| {
-                self.inner
-                    .config
-                    .authenticator
-                    .authenticate_headers_within(headers, &self.inner.budget)
+                let authenticator = &self.inner.config.authenticator;
+                let client = authenticator.client_addr(self.inner.peer, headers);
+                async move {
+                    authenticator
+                        .authenticate_headers_within(headers, Some(&client), &self.inner.budget)
+                        .await
+                }
             })
             .await
     }
@@ -273,6 +282,17 @@ impl AuthContext {
     pub fn rejection_handler(&self) -> &RejectionHandler {
         &self.inner.config.on_rejection
     }
+}
+
+/// The peer address axum's `ConnectInfo` put in the extensions (served with
+/// `into_make_service_with_connect_info::<SocketAddr>()`); `None` otherwise, and then every
+/// such request counts as one client for the limits (see [`ClientAddr`]).
+///
+/// [`ClientAddr`]: loginradius::auth::ClientAddr
+pub fn peer_ip(extensions: &http::Extensions) -> Option<IpAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
 }
 
 /// The request's [`AuthContext`], from its extensions; the 500 rejection when no

@@ -60,7 +60,7 @@ pub use extract::{AuthenticatedUser, MaybeUser};
 #[allow(deprecated)]
 pub use guard::RequireLayer;
 pub use guard::{RequireAuth, RequireService};
-pub use layer::{AuthContext, LoginRadiusLayer, LoginRadiusService};
+pub use layer::{AuthContext, LoginRadiusLayer, LoginRadiusService, peer_ip};
 /// The core crate, for what is not re-exported here.
 pub use loginradius;
 pub use loginradius::LoginRadius;
@@ -76,3 +76,4 @@ pub use loginradius::web::openapi;
 pub use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie, WiringError};
 pub use policy::Guarded;
 pub use rejection::{AuthRejection, RejectionHandler, rejection_response};
+pub use routes::Peer;

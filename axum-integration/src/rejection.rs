@@ -11,7 +11,7 @@ use http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
 use loginradius::auth::Rejection;
-use loginradius::web::redirect::{FORBIDDEN_PAGE, LoginRedirect};
+use loginradius::web::redirect::{FORBIDDEN_PAGE, LoginRedirect, too_many_requests_page};
 
 /// The default translation of a [`Rejection`]: its status, its headers (`WWW-Authenticate`,
 /// `Retry-After`, `Content-Type: application/json`, `Cache-Control: no-store`) and its JSON body
@@ -81,7 +81,8 @@ impl RejectionHandler {
     /// The preset for a site of HTML pages: [`redirect_html_to`](Self::redirect_html_to)'s
     /// redirect of unauthenticated browsers (401) to `login_path?next=…`, and for a browser
     /// that is signed in but lacks the role or permission (403), core's HTML
-    /// [`FORBIDDEN_PAGE`] with status 403 instead of JSON. API clients (no `text/html` in
+    /// [`FORBIDDEN_PAGE`] with status 403 instead of JSON, and for a browser over a limit
+    /// (429) core's [`too_many_requests_page`] with `Retry-After`. API clients (no `text/html` in
     /// `Accept`) and 503s keep the JSON answers. Same behaviour as the actix adapter's preset.
     ///
     /// # Panics
@@ -116,6 +117,17 @@ impl RejectionHandler {
                 response
                     .headers_mut()
                     .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                return response;
+            }
+            if forbidden_page && preset.too_many_page(&rejection, accept_values(parts)) {
+                let page = too_many_requests_page(rejection.retry_after());
+                let mut response = Response::new(Body::from(page));
+                *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                *response.headers_mut() = rejection.headers();
+                response.headers_mut().insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                );
                 return response;
             }
             rejection_response(&rejection)
@@ -273,6 +285,14 @@ mod tests {
     fn the_html_pages_preset_answers_forbidden_browsers_with_an_html_403() {
         let handler = RejectionHandler::html_pages("/login");
         let page = html_parts("/admin", "text/html");
+        let flood = Rejection::new(loginradius::auth::RejectionKind::TooManyRequests)
+            .with_retry_after(std::time::Duration::from_secs(3));
+        let response = handler.respond(flood.clone(), &page);
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(response.headers()["retry-after"], "3");
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+        let response = handler.respond(flood, &html_parts("/admin", "application/json"));
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
         let response = handler.respond(Rejection::forbidden(), &page);
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert_eq!(response.headers()[CONTENT_TYPE], "text/html; charset=utf-8");

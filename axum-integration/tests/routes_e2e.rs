@@ -4,18 +4,23 @@
 //! flow against the LoginRadius emulator, MFA with real TOTP codes, session renewal, logout
 //! eviction, CSRF, fail-closed outages, no secret in any response).
 
-use axum::Router;
+use std::net::SocketAddr;
+
 use axum::routing::get;
+use axum::{Json, Router};
 use loginradius::web::Flows;
 use loginradius_axum::routes::{self, AuthRoutes};
 use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer};
 use loginradius_test_support::route_flows::Server;
 use loginradius_test_support::{fleet_session_scenarios, route_flow_scenarios};
+use serde_json::{Value, json};
 
-/// The helpers under `/auth`, trusting `trusted_origin`, and `GET /me` (the guarded uid),
-/// served on an ephemeral loopback port until the scenario ends.
+/// The helpers under `/auth`, trusting `trusted_origin`, the guarded `GET /me` (the signed-in
+/// user's uid as text) and `GET /api/me` (as JSON) behind the flows' layer and the session
+/// renewal, served with the peer address (`ConnectInfo`) on an ephemeral loopback port until
+/// the scenario ends.
 async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
-    let layer = LoginRadiusLayer::new(flows.authenticator().clone());
+    let layer = LoginRadiusLayer::from_flows(&flows);
     let flows_for_renewal = flows.clone();
     let auth = AuthRoutes::new(flows)
         .trusted_origin(trusted_origin)
@@ -25,6 +30,7 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
             "/me",
             get(|user: AuthenticatedUser| async move { user.uid.as_str().to_owned() }),
         )
+        .route("/api/me", get(me))
         .nest("/auth", routes::router(auth))
         .layer(layer)
         .layer(axum::middleware::from_fn_with_state(
@@ -33,8 +39,13 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
         ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = router.into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server::new(base, move || server.abort())
+}
+
+async fn me(user: AuthenticatedUser) -> Json<Value> {
+    Json(json!({ "uid": user.uid.as_str() }))
 }
 
 route_flow_scenarios!(serve);

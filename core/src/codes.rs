@@ -133,8 +133,20 @@ pub const MFA_REQUIRED: &[i64] = &[MFA_ENABLED];
 /// Codes meaning the login credentials were wrong.
 pub const INVALID_CREDENTIALS: &[i64] = &[INVALID_LOGIN, INVALID_PASSWORD];
 
+/// 1148: the account has been locked; signing in needs the answer to the security question.
+pub const ACCOUNT_LOCKED_SECURITY_QUESTION: i64 = 1148;
+/// 1198: the account has been locked for a while (suspend lockout); the error's `Data` carries
+/// `LoginLockedTimeout`.
+pub const ACCOUNT_LOCKED_SUSPENDED: i64 = 1198;
 /// Codes meaning the account is locked or blocked.
-pub const ACCOUNT_LOCKED_CODES: &[i64] = &[ACCOUNT_BLOCKED, ACCOUNT_LOCKED, 1148, 1164, 1198, 1264];
+pub const ACCOUNT_LOCKED_CODES: &[i64] = &[
+    ACCOUNT_BLOCKED,
+    ACCOUNT_LOCKED,
+    ACCOUNT_LOCKED_SECURITY_QUESTION,
+    1164,
+    ACCOUNT_LOCKED_SUSPENDED,
+    1264,
+];
 
 /// 1015: the new password is invalid (a password reset or change with a bad reset token).
 pub const NEW_PASSWORD_INVALID: i64 = 1015;

@@ -1,6 +1,7 @@
 //! Emulator settings: credentials, site behaviour (email verification, MFA), token lifetime,
 //! request signing, and the users and roles to create at start.
 
+use crate::lockout::Lockout;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -268,7 +269,15 @@ pub struct EmulatorConfig {
     /// PIN authentication: a password login answers with a `session_token` (PIN set) or a
     /// `pinAuthToken` (PIN to set) instead of tokens, finished with the PIN calls.
     pub pin_login: bool,
+    /// Brute-force lockout after wrong passwords (off by default; see [`Lockout`]).
+    pub lockout: Option<Lockout>,
+    /// Wrong authenticator codes after which a second-factor login token dies (1103 after
+    /// that); default [`DEFAULT_MFA_WRONG_CODES`].
+    pub mfa_wrong_codes: u32,
 }
+
+/// Default wrong codes a second-factor login token survives.
+pub const DEFAULT_MFA_WRONG_CODES: u32 = 5;
 
 impl fmt::Debug for EmulatorConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -284,6 +293,8 @@ impl fmt::Debug for EmulatorConfig {
             .field("users", &self.users)
             .field("roles", &self.roles)
             .field("pin_login", &self.pin_login)
+            .field("lockout", &self.lockout)
+            .field("mfa_wrong_codes", &self.mfa_wrong_codes)
             .field("import_dir", &self.import_dir)
             .field("seed_file", &self.seed_file)
             .field("deterministic", &self.deterministic)
@@ -310,6 +321,8 @@ impl Default for EmulatorConfig {
             seed_file: None,
             deterministic: false,
             pin_login: false,
+            lockout: None,
+            mfa_wrong_codes: DEFAULT_MFA_WRONG_CODES,
         }
     }
 }
@@ -329,6 +342,19 @@ impl EmulatorConfig {
     /// Sets the email verification mode.
     pub fn with_email_verification(mut self, mode: EmailVerification) -> Self {
         self.email_verification = mode;
+        self
+    }
+
+    /// Turns on the brute-force lockout (see [`Lockout`]).
+    pub fn with_lockout(mut self, lockout: Lockout) -> Self {
+        self.lockout = Some(lockout);
+        self
+    }
+
+    /// Sets how many wrong authenticator codes a second-factor login token survives (at
+    /// least 1).
+    pub fn with_mfa_wrong_codes(mut self, codes: u32) -> Self {
+        self.mfa_wrong_codes = codes.max(1);
         self
     }
 

@@ -82,6 +82,7 @@ mod faults;
 mod ids;
 mod links;
 mod local_only;
+mod lockout;
 mod outbox;
 mod passwords;
 mod profile;
@@ -106,12 +107,13 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use config::{
-    DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_TOKEN_TTL, EmailVerification, EmulatorConfig,
-    MfaMode, SeedRole, SeedRoleContext, SeedUser,
+    DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_MFA_WRONG_CODES, DEFAULT_TOKEN_TTL,
+    EmailVerification, EmulatorConfig, MfaMode, SeedRole, SeedRoleContext, SeedUser,
 };
 pub use coverage::{Coverage, EndpointRef};
 pub use deliveries::WebhookDelivery;
 pub use faults::Fault;
+pub use lockout::{Lockout, LockoutAction};
 pub use outbox::{OutboxMessage, kind as message_kind};
 pub use snapshot::{FORMAT_VERSION, StateFileError};
 

@@ -354,6 +354,8 @@ pub(crate) struct LinkToken {
 pub(crate) struct Challenge {
     pub(crate) uid: String,
     pub(crate) expires: OffsetDateTime,
+    /// Wrong codes given so far.
+    pub(crate) wrong_codes: u32,
 }
 
 /// A custom object record.
@@ -375,6 +377,8 @@ pub(crate) struct Store {
     pub(crate) refresh_tokens: HashMap<String, RefreshRec>,
     pub(crate) links: HashMap<String, LinkToken>,
     pub(crate) challenges: HashMap<String, Challenge>,
+    /// Brute-force lockout state by uid.
+    pub(crate) login_locks: crate::lockout::Locks,
     /// Role name → permission → granted.
     pub(crate) roles: BTreeMap<String, BTreeMap<String, bool>>,
     /// Object name (lowercase) → records.

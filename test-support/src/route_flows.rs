@@ -19,8 +19,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use loginradius::auth::{Authenticator, Require, TokenExtractor};
+use loginradius::auth::{Authenticator, Require, TokenExtractor, TrustedProxies};
 use loginradius::fleet::{BusSignal, FleetEvent};
+use loginradius::web::limits::LimitConfig;
 use loginradius::web::webhook::{SIGNATURE_HEADER, sign_webhook};
 use loginradius::web::{CookieSecurity, FlowConfig, Flows, Session, SessionCookie};
 use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, SeedUser};
@@ -58,6 +59,14 @@ macro_rules! route_flow_scenarios {
             phone_sign_in_with_a_texted_code,
             sms_and_email_codes_as_second_factor_end_to_end,
             bad_phone_and_code_input_is_400_before_any_upstream_call,
+            wrong_passwords_are_slowed_with_429_and_the_owner_gets_in_after_the_delay,
+            loginradius_lockouts_reach_the_user_as_clear_messages,
+            wrong_mfa_codes_end_the_challenge_and_the_user_signs_in_again,
+            look_alike_emails_are_refused_at_registration,
+            set_password_is_refused_on_an_account_that_has_one,
+            a_token_flood_costs_few_loginradius_calls_and_signed_in_users_are_not_slowed,
+            forwarded_addresses_count_only_from_trusted_proxies,
+            forwarded_addresses_are_ignored_by_default,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -74,8 +83,10 @@ pub const TRUSTED_ORIGIN: &str = "https://app.example.com";
 const PASSWORD: &str = "correct-horse-9";
 
 /// How an adapter serves the route helpers: given the flows and the origin to trust for
-/// cross-origin writes, start the app on loopback with the helpers mounted under `/auth` and
-/// return its [`Server`]. Implemented by any `async fn(Flows, &'static str) -> Server`.
+/// cross-origin writes, start the app on loopback with the helpers mounted under `/auth`, a
+/// guarded `GET /api/me` answering `{"uid"}` for the signed-in user (the adapter's layer or
+/// config from the flows), the connection's peer address given to both, and return its
+/// [`Server`]. Implemented by any `async fn(Flows, &'static str) -> Server`.
 pub trait Serve {
     /// Starts the app.
     fn serve(self, flows: Flows, trusted_origin: &'static str) -> impl Future<Output = Server>;
@@ -131,6 +142,21 @@ struct App {
 }
 
 async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
+    app_with(serve, config, LimitConfig::default()).await
+}
+
+/// [`app`] with the route helpers' `limits`.
+async fn app_with(serve: impl Serve, config: EmulatorConfig, limits: LimitConfig) -> App {
+    app_behind(serve, config, limits, TrustedProxies::none()).await
+}
+
+/// [`app_with`] behind the `proxies` the authenticator trusts.
+async fn app_behind(
+    serve: impl Serve,
+    config: EmulatorConfig,
+    limits: LimitConfig,
+    proxies: TrustedProxies,
+) -> App {
     let emulator = Emulator::start(config).await.unwrap();
     let client = client_builder(&emulator)
         .request_timeout(Duration::from_secs(2))
@@ -140,6 +166,7 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
     let session = SessionCookie::generate().with_security(CookieSecurity::AllowLocalHttp);
     let authenticator = Authenticator::builder(client)
         .token_sources(TokenExtractor::bearer().with(session.token_source()))
+        .trusted_proxies(proxies)
         .build()
         .unwrap();
     let flows = Flows::new(authenticator, session.clone()).unwrap().config(
@@ -147,7 +174,8 @@ async fn app(serve: impl Serve, config: EmulatorConfig) -> App {
             .reset_password_url("http://127.0.0.1/reset")
             .verification_url("http://127.0.0.1/verify")
             .passwordless_url("http://127.0.0.1/passwordless")
-            .admin(Require::role("admin")),
+            .admin(Require::role("admin"))
+            .limits(limits),
     );
     let server = serve.serve(flows.clone(), TRUSTED_ORIGIN).await;
     App {
@@ -1874,4 +1902,496 @@ pub async fn bad_phone_and_code_input_is_400_before_any_upstream_call(serve: imp
         app.read(pending.cookie.as_ref().unwrap()).unwrap(),
         Session::PendingMfa { .. }
     ));
+}
+
+/// Limits with short delays (the defaults, waited for in milliseconds).
+fn fast_limits() -> LimitConfig {
+    LimitConfig::default().delays(FIRST_DELAY, MAX_DELAY)
+}
+
+const FIRST_DELAY: Duration = Duration::from_millis(300);
+const MAX_DELAY: Duration = Duration::from_millis(600);
+
+/// Every request the emulator answered so far.
+fn upstream_calls(emulator: &Emulator) -> u64 {
+    emulator.stats().values().sum()
+}
+
+/// A refusal by a limit: 429 `too_many_attempts` with a whole-second `Retry-After`.
+fn assert_slowed(reply: &Reply) {
+    assert_eq!(reply.status, 429, "{}", reply.text);
+    assert_eq!(reply.body["error"], "too_many_attempts", "{}", reply.text);
+    let retry: u64 = reply
+        .retry_after
+        .as_deref()
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!(retry >= 1, "{retry}");
+}
+
+/// 300 wrong passwords for one account: the first few reach LoginRadius, then 429 with
+/// `Retry-After` and growing delays; nothing signs in; the owner gets in once the delay is over.
+pub async fn wrong_passwords_are_slowed_with_429_and_the_owner_gets_in_after_the_delay(
+    serve: impl Serve,
+) {
+    let app = app_with(
+        serve,
+        EmulatorConfig::default().with_user(user("vic@example.com")),
+        fast_limits(),
+    )
+    .await;
+    let before = app.emulator.calls("POST", "/identity/v2/auth/login");
+    let mut attacker = Browser::default();
+    let (mut wrong, mut slowed) = (0, 0);
+    for i in 0..300 {
+        let reply = app
+            .login(&mut attacker, "VIC@example.com", &format!("guess-{i}-x"))
+            .await;
+        match reply.status {
+            401 => wrong += 1,
+            _ => {
+                assert_slowed(&reply);
+                slowed += 1;
+            }
+        }
+        assert!(attacker.cookie.is_none(), "no session for a wrong password");
+    }
+    let reached = app.emulator.calls("POST", "/identity/v2/auth/login") - before;
+    println!("wrong passwords: {reached} of 300 reached LoginRadius, {slowed} answered 429");
+    assert_eq!(
+        reached, wrong,
+        "only the attempts within the limit reach LoginRadius"
+    );
+    assert!(
+        wrong <= 40 && slowed >= 260,
+        "{wrong} wrong, {slowed} slowed"
+    );
+    // Still blocked right after the flood, even with the right password.
+    assert_slowed(
+        &app.login(&mut Browser::default(), "vic@example.com", PASSWORD)
+            .await,
+    );
+    // The owner gets in once the delay is over.
+    tokio::time::sleep(MAX_DELAY + Duration::from_millis(100)).await;
+    let mut owner = Browser::default();
+    let reply = app.login(&mut owner, "vic@example.com", PASSWORD).await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["signed_in"], true);
+}
+
+/// LoginRadius's own lockout answer (1198, suspended with `LoginLockedTimeout`) reaches the
+/// user as a clear 403 with `Retry-After` (1132 and 1148 are mapped the same way; their
+/// messages are checked in core).
+pub async fn loginradius_lockouts_reach_the_user_as_clear_messages(serve: impl Serve) {
+    use loginradius_emulator::Lockout;
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_user(user("lou@example.com"))
+            .with_lockout(Lockout::suspend(
+                2,
+                Duration::from_secs(60),
+                Duration::from_secs(600),
+            )),
+    )
+    .await;
+    let mut b = Browser::default();
+    for _ in 0..2 {
+        assert_eq!(
+            app.login(&mut b, "lou@example.com", "nope-nope-1")
+                .await
+                .status,
+            401
+        );
+    }
+    let locked = app.login(&mut b, "lou@example.com", PASSWORD).await;
+    assert_eq!(locked.status, 403, "{}", locked.text);
+    assert_eq!(locked.body["error"], "account_locked");
+    assert!(
+        locked.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("locked for a while"),
+        "{}",
+        locked.text
+    );
+    let retry: u64 = locked.retry_after.as_deref().unwrap().parse().unwrap();
+    assert!((590..=600).contains(&retry), "{retry}");
+    assert!(b.cookie.is_none());
+}
+
+/// 300 wrong codes on one pending MFA sign-in: the fifth ends the challenge (401
+/// `too_many_codes`, the pending session dropped), the replayed cookie is refused without a call
+/// to LoginRadius, even with the right code; the user signs in again and gets in.
+pub async fn wrong_mfa_codes_end_the_challenge_and_the_user_signs_in_again(serve: impl Serve) {
+    let app = app_with(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Required)
+            .with_user(user("mia@example.com")),
+        fast_limits(),
+    )
+    .await;
+    // Set up the authenticator on the first sign-in.
+    let mut owner = Browser::default();
+    let first = app.login(&mut owner, "mia@example.com", PASSWORD).await;
+    let manual = first.body["manual_entry_code"].as_str().unwrap().to_owned();
+    let done = app
+        .post(
+            &mut owner,
+            "/login/mfa",
+            json!({"code": totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+
+    // The attacker knows the password and keeps the pending session's cookie.
+    let mut attacker = Browser::default();
+    let pending = app.login(&mut attacker, "mia@example.com", PASSWORD).await;
+    assert_eq!(pending.body, json!({"mfa_required": true}));
+    let stolen = attacker.cookie.clone().unwrap();
+    let verify = "/identity/v2/auth/login/2fa/verification/authenticatorcode";
+    let before = app.emulator.calls("PUT", verify);
+    for i in 0..300 {
+        attacker.cookie = Some(stolen.clone());
+        let reply = app
+            .post(
+                &mut attacker,
+                "/login/mfa",
+                json!({"code": wrong_totp_code(&manual)}),
+            )
+            .await;
+        match i {
+            0..4 => {
+                assert_eq!(reply.status, 401, "{}", reply.text);
+                assert_eq!(reply.body["error"], "invalid_code");
+                assert!(
+                    attacker.cookie.is_some(),
+                    "a wrong code keeps the challenge"
+                );
+            }
+            4 => {
+                assert_eq!(reply.status, 401, "{}", reply.text);
+                assert_eq!(reply.body["error"], "too_many_codes");
+                assert!(attacker.cookie.is_none(), "the pending sign-in is dropped");
+            }
+            _ if reply.status == 429 => assert_slowed(&reply),
+            _ => {
+                assert_eq!(reply.status, 401, "{}", reply.text);
+                assert_eq!(reply.body["error"], "too_many_codes");
+            }
+        }
+    }
+    assert_eq!(
+        app.emulator.calls("PUT", verify) - before,
+        5,
+        "five codes reached LoginRadius"
+    );
+    // The right code no longer opens that challenge.
+    tokio::time::sleep(MAX_DELAY + Duration::from_millis(100)).await;
+    attacker.cookie = Some(stolen);
+    let late = app
+        .post(
+            &mut attacker,
+            "/login/mfa",
+            json!({"code": totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(
+        (late.status, late.body["error"].as_str()),
+        (401, Some("too_many_codes"))
+    );
+    assert!(late.body.get("signed_in").is_none());
+
+    // The user signs in again: password, then the right code.
+    let mut again = Browser::default();
+    let pending = app.login(&mut again, "mia@example.com", PASSWORD).await;
+    assert_eq!(
+        pending.body,
+        json!({"mfa_required": true}),
+        "{}",
+        pending.text
+    );
+    let done = app
+        .post(
+            &mut again,
+            "/login/mfa",
+            json!({"code": totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+}
+
+/// Look-alike addresses are refused at registration with a clear message before any call;
+/// a full-width spelling is the same account as its ASCII form.
+pub async fn look_alike_emails_are_refused_at_registration(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_email_verification(EmailVerification::Disabled)
+            .with_user(user("admin@example.com")),
+    )
+    .await;
+    let register = "/identity/v2/auth/register";
+    let before = app.emulator.calls("POST", register);
+    let mut b = Browser::default();
+    for (email, says) in [
+        ("\u{430}dmin@example.com", "alphabets"),
+        ("\u{430}\u{440}\u{440}@example.com", "imitate"),
+    ] {
+        let reply = app
+            .post(
+                &mut b,
+                "/register",
+                json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(reply.status, 400, "{email}: {}", reply.text);
+        assert_eq!(reply.body["error"], "invalid_email");
+        assert!(
+            reply.body["message"].as_str().unwrap().contains(says),
+            "{}",
+            reply.text
+        );
+    }
+    assert_eq!(
+        app.emulator.calls("POST", register),
+        before,
+        "refused before any call"
+    );
+    // Full width normalises to the existing account.
+    let reply = app
+        .post(
+            &mut b,
+            "/register",
+            json!({"email": "\u{ff41}dmin@EXAMPLE.com", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.text);
+    assert!(b.cookie.is_none());
+    // An honest address registers, with its domain in lower case.
+    let reply = app
+        .post(
+            &mut b,
+            "/register",
+            json!({"email": "New.User@Example.COM", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(reply.body["signed_in"], true);
+    let me = app.get(&mut b, "/mfa/setup").await;
+    assert_eq!(me.status, 200, "{}", me.text);
+    let admin = client_builder(&app.emulator).build().unwrap();
+    let profile = admin
+        .account()
+        .by_email("New.User@example.com")
+        .await
+        .unwrap();
+    assert_eq!(profile.primary_email(), Some("New.User@example.com"));
+}
+
+/// Set password on an account that has one is refused (409) and changes nothing: the old
+/// password still signs in, the new one does not.
+pub async fn set_password_is_refused_on_an_account_that_has_one(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("sam@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(
+        app.login(&mut b, "sam@example.com", PASSWORD).await.status,
+        200
+    );
+    let reply = app
+        .post(
+            &mut b,
+            "/set-password",
+            json!({"password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(reply.status, 409, "{}", reply.text);
+    assert_eq!(reply.body["error"], "password_exists");
+    let mut other = Browser::default();
+    assert_eq!(
+        app.login(&mut other, "sam@example.com", "new-password-7")
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        app.login(&mut other, "sam@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    // Without a session: 401, nothing called.
+    let anonymous = app
+        .post(
+            &mut Browser::default(),
+            "/set-password",
+            json!({"password": "new-password-7"}),
+        )
+        .await;
+    assert_eq!(anonymous.status, 401);
+}
+
+/// 300 made-up Bearer tokens from one client on a guarded route cost at most 60 LoginRadius
+/// calls (one per token until the client's failed lookups pass the limit, then 429 with
+/// `Retry-After`), and a signed-in user on the same route gets 200s throughout.
+pub async fn a_token_flood_costs_few_loginradius_calls_and_signed_in_users_are_not_slowed(
+    serve: impl Serve,
+) {
+    let app = app(
+        serve,
+        EmulatorConfig::default().with_user(user("una@example.com")),
+    )
+    .await;
+    let mut owner = Browser::default();
+    assert_eq!(
+        app.login(&mut owner, "una@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    let me = format!("{}/api/me", app.server.base);
+    let cookie = owner.cookie.clone().unwrap();
+    let owner_get = || app.http.get(&me).header("cookie", &cookie).send();
+    assert_eq!(owner_get().await.unwrap().status(), 200);
+    let before = upstream_calls(&app.emulator);
+    let (mut refused, mut slowed) = (0, 0);
+    for round in 0..30 {
+        let mut flood = tokio::task::JoinSet::new();
+        for i in 0..10 {
+            let request = app
+                .http
+                .get(&me)
+                .bearer_auth(format!("made-up-token-{round}-{i}-{}", "x".repeat(20)));
+            flood.spawn(async move {
+                let response = request.send().await.unwrap();
+                let retry = response.headers().get("retry-after").cloned();
+                (response.status().as_u16(), retry)
+            });
+        }
+        // The signed-in user, during the flood.
+        let mine = owner_get().await.unwrap();
+        assert_eq!(mine.status(), 200, "round {round}");
+        while let Some(answer) = flood.join_next().await {
+            match answer.unwrap() {
+                (401, _) => refused += 1,
+                (429, Some(retry)) => {
+                    assert!(retry.to_str().unwrap().parse::<u64>().unwrap() >= 1);
+                    slowed += 1;
+                }
+                other => panic!("unexpected answer to a made-up token: {other:?}"),
+            }
+        }
+    }
+    let spent = upstream_calls(&app.emulator) - before;
+    println!(
+        "token flood: {spent} LoginRadius calls for 300 made-up tokens ({refused} 401, {slowed} 429)"
+    );
+    assert!(
+        spent <= 60,
+        "{spent} LoginRadius calls for 300 made-up tokens"
+    );
+    assert_eq!(refused + slowed, 300);
+    assert!(slowed >= 200, "{refused} refused, {slowed} slowed");
+    // The same made-up token again: remembered, no call.
+    let again_before = upstream_calls(&app.emulator);
+    let bad = "made-up-token-0-0-".to_owned() + &"x".repeat(20);
+    let status = app
+        .http
+        .get(&me)
+        .bearer_auth(&bad)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status == 401 || status == 429, "{status}");
+    assert_eq!(upstream_calls(&app.emulator), again_before);
+}
+
+/// Sign-in limited to 3 attempts per client (no account limit), for the forwarding scenarios.
+fn three_per_client() -> LimitConfig {
+    use loginradius::web::limits::{Action, Limit, Rule};
+    fast_limits().with_rule(
+        Action::SignIn,
+        Rule {
+            per_account: None,
+            per_client: Some(Limit::new(3, Duration::from_secs(60))),
+        },
+    )
+}
+
+/// Four wrong sign-ins (each for another account) with `X-Forwarded-For: client`: their statuses.
+async fn four_wrong_sign_ins(app: &App, client: &str) -> Vec<u16> {
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let reply = app
+            .send(
+                &mut Browser::default(),
+                reqwest::Method::POST,
+                "/login",
+                Some(json!({"email": format!("x{i}@example.com"), "password": "nope-nope-1"})),
+                &[("x-forwarded-for", client)],
+            )
+            .await;
+        statuses.push(reply.status);
+    }
+    statuses
+}
+
+/// Behind a trusted proxy (loopback here), `X-Forwarded-For` names the client: each client has
+/// its own count, and a spoofed left-most entry does not make a new one.
+pub async fn forwarded_addresses_count_only_from_trusted_proxies(serve: impl Serve) {
+    let app = app_behind(
+        serve,
+        EmulatorConfig::default(),
+        three_per_client(),
+        "127.0.0.1".parse().unwrap(),
+    )
+    .await;
+    assert_eq!(
+        four_wrong_sign_ins(&app, "203.0.113.1").await,
+        [401, 401, 401, 429]
+    );
+    // Another client through the proxy: its own count.
+    assert_eq!(
+        four_wrong_sign_ins(&app, "203.0.113.2").await,
+        [401, 401, 401, 429]
+    );
+    // The first client writing a made-up address before its own: still the first client.
+    let spoofed = app
+        .send(
+            &mut Browser::default(),
+            reqwest::Method::POST,
+            "/login",
+            Some(json!({"email": "y@example.com", "password": "nope-nope-1"})),
+            &[("x-forwarded-for", "198.51.100.77, 203.0.113.1")],
+        )
+        .await;
+    assert_slowed(&spoofed);
+}
+
+/// Without trusted proxies (the default), `X-Forwarded-For` changes nothing: the peer is the
+/// client, whatever the header says.
+pub async fn forwarded_addresses_are_ignored_by_default(serve: impl Serve) {
+    let app = app_with(serve, EmulatorConfig::default(), three_per_client()).await;
+    assert_eq!(
+        four_wrong_sign_ins(&app, "203.0.113.1").await,
+        [401, 401, 401, 429]
+    );
+    let other = app
+        .send(
+            &mut Browser::default(),
+            reqwest::Method::POST,
+            "/login",
+            Some(json!({"email": "z@example.com", "password": "nope-nope-1"})),
+            &[("x-forwarded-for", "203.0.113.2")],
+        )
+        .await;
+    assert_slowed(&other);
 }

@@ -17,8 +17,15 @@
 //!   else to `/`. A JSON login always gets the JSON answer.
 //! - **Answers** are JSON. Errors are `{"error": code, "message": text}`: 400 bad input, 401
 //!   bad credentials or code, 403 unverified or locked account (or a cross-origin write), 409
-//!   already exists, 503 with `Retry-After` when LoginRadius cannot answer (never a 2xx on
-//!   doubt); see [`loginradius::web::error_response`].
+//!   already exists, 429 `too_many_attempts` with `Retry-After` past a limit, 503 with
+//!   `Retry-After` when LoginRadius cannot answer (never a 2xx on doubt); see
+//!   [`loginradius::web::error_response`].
+//! - **Limits**: sign-in, the MFA step, passwordless send and verify, forgot password,
+//!   registration and resend verification are limited per account and per client
+//!   ([`loginradius::web::limits`], through [`Flows::limited`]). The client is the connection's
+//!   peer: serve the app with `into_make_service_with_connect_info::<SocketAddr>()` (without
+//!   it every request counts as one client). `X-Forwarded-For`/`Forwarded` count only from the
+//!   authenticator's trusted proxies.
 //! - **No token in any body**: the access token lives in the encrypted session cookie only.
 //!   An API client that needs a Bearer token signs in with LoginRadius itself (for example
 //!   `client.auth().login_by_email(..)`) and sends `Authorization: Bearer <access_token>`;
@@ -44,6 +51,7 @@
 //! | `POST /forgot-password` | `{"email"}` | `{"sent": true}` |
 //! | `POST /reset-password` | `{"token", "password"}` | `{"password_reset": true}` |
 //! | `POST /change-password` | `{"old_password", "new_password"}` | `{"password_changed": true}` |
+//! | `POST /set-password` | `{"password"}` | `{"password_set": true}`; 409 `password_exists` when the account has one |
 //! | `POST /passwordless/send` | `{"email"}` | `{"sent": true}` |
 //! | `POST /passwordless/verify` | `{"token"}` | `{"signed_in", "uid", "email"}` |
 //! | `GET /mfa/setup` | – | `{"enabled", "otpauth_uri"?, "qr_code"?, "manual_entry_code"?}` |
@@ -94,6 +102,11 @@
 mod codes;
 
 use std::future::Future;
+use std::net::IpAddr;
+
+use axum::extract::FromRequestParts;
+use http::request::Parts;
+use loginradius::web::limits::{AccountKey, Action};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Path;
@@ -178,6 +191,7 @@ where
         .route("/forgot-password", post(forgot_password))
         .route("/reset-password", post(reset_password))
         .route("/change-password", post(change_password))
+        .route("/set-password", post(set_password))
         .route("/passwordless/send", post(passwordless_send))
         .route("/passwordless/verify", post(passwordless_verify))
         .route("/mfa/setup", get(mfa_setup))
@@ -277,8 +291,45 @@ where
 /// same-site path, else `/`); JSON keeps the JSON answer. Refused with 500 `misconfigured`
 /// when the [`LoginRadiusLayer`](crate::LoginRadiusLayer) above the routes has an
 /// authenticator that cannot read the session the login would start.
+/// Runs `flow` on the input read from the body within the limits of `action` (core's
+/// [`Flows::limited`]: 429 with `Retry-After` past a limit) and translates its answer.
+async fn limited_input<T, F>(
+    flows: &Flows,
+    action: Action,
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    body: &Bytes,
+    flow: impl FnOnce(T) -> F,
+) -> Response
+where
+    T: DeserializeOwned + AccountKey,
+    F: Future<Output = FlowResponse>,
+{
+    let answer = match read_input(headers, body) {
+        Ok(Submitted { input, .. }) => flows.limited(action, peer, headers, input, flow).await,
+        Err(invalid) => invalid,
+    };
+    flow_response(flows, headers, answer)
+}
+
+/// The connection's peer address, from axum's `ConnectInfo` (serve the app with
+/// `into_make_service_with_connect_info::<SocketAddr>()`); `None` without it, and then every
+/// request counts as one client for the limits. For handlers that call core's
+/// [`Flows::limited`] themselves.
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(crate::peer_ip(&parts.extensions)))
+    }
+}
+
 async fn login(
     State(f): Flow,
+    Peer(peer): Peer,
     context: Option<Extension<AuthContext>>,
     headers: HeaderMap,
     body: Bytes,
@@ -297,21 +348,29 @@ async fn login(
     let answer = match read_input::<LoginInput>(&headers, &body) {
         Ok(Submitted { input, format }) => {
             let next = input.next.clone();
-            f.login(&headers, input)
-                .await
-                .for_form(format, next.as_deref())
+            f.limited(Action::SignIn, peer, &headers, input, |i| {
+                f.login(&headers, i)
+            })
+            .await
+            .for_form(format, next.as_deref())
         }
         Err(invalid) => invalid,
     };
     flow_response(&f, &headers, answer)
 }
 
-async fn login_mfa(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.login_mfa(&headers, i)).await
+async fn login_mfa(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
+    limited_input(&f, Action::MfaStep, peer, &headers, &body, |i| {
+        f.login_mfa(&headers, i)
+    })
+    .await
 }
 
-async fn register(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.register(&headers, i)).await
+async fn register(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {
+    limited_input(&f, Action::Register, peer, &headers, &body, |i| {
+        f.register(&headers, i)
+    })
+    .await
 }
 
 async fn logout(State(f): Flow, headers: HeaderMap) -> Response {
@@ -323,12 +382,28 @@ async fn verify_email(State(f): Flow, headers: HeaderMap, body: Bytes) -> Respon
     with_input(&f, &headers, &body, |i| f.verify_email(i)).await
 }
 
-async fn resend_verification(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.resend_verification(i)).await
+async fn resend_verification(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::ResendVerification, peer, &headers, &body, |i| {
+        f.resend_verification(i)
+    })
+    .await
 }
 
-async fn forgot_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.forgot_password(i)).await
+async fn forgot_password(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::ForgotPassword, peer, &headers, &body, |i| {
+        f.forgot_password(i)
+    })
+    .await
 }
 
 async fn reset_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
@@ -339,12 +414,32 @@ async fn change_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Res
     with_input(&f, &headers, &body, |i| f.change_password(&headers, i)).await
 }
 
-async fn passwordless_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.passwordless_send(i)).await
+async fn set_password(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.set_password(&headers, i)).await
 }
 
-async fn passwordless_verify(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.passwordless_verify(&headers, i)).await
+async fn passwordless_send(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::PasswordlessSend, peer, &headers, &body, |i| {
+        f.passwordless_send(i)
+    })
+    .await
+}
+
+async fn passwordless_verify(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::PasswordlessVerify, peer, &headers, &body, |i| {
+        f.passwordless_verify(&headers, i)
+    })
+    .await
 }
 
 async fn mfa_setup(State(f): Flow, headers: HeaderMap) -> Response {

@@ -14,6 +14,7 @@ use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, 
 use super::cold::{self, MemoKey, Recalled};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
 use super::extract::{self, Extracted, TokenExtractor};
+use super::flood::{FloodConfig, FloodGuard, Refused};
 use super::grants::{Grants, Needs};
 use super::memo::{GrantsMemo, Recall};
 use super::permissions::{
@@ -23,10 +24,13 @@ use super::replica::{self, DEFAULT_BUS_LOSS_TRUST, Replica};
 use super::sessions::{SessionGate, SessionRefused, SessionTimeouts};
 use super::token::TokenDigest;
 use super::upstream::{
-    self, Budget, DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, Group, Upstream,
+    Budget, DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, Group, Upstream,
     UpstreamConfig, UpstreamError, UpstreamHealth,
 };
-use super::{AccessToken, AuthenticatedUser, Decision, Rejection, RejectionKind, Require, Uid};
+use super::{
+    AccessToken, AuthenticatedUser, ClientAddr, Decision, Rejection, RejectionKind, Require,
+    TrustedProxies, Uid,
+};
 use crate::client::role_events::RoleChangeListener;
 use crate::config::Clock;
 use crate::fleet::{
@@ -46,8 +50,17 @@ pub const MAX_CACHE_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 /// - Token lookups are cached, keyed by the SHA-256 digest of the token. An entry lives no
 ///   longer than the token (its expiry as LoginRadius reports it) nor than
 ///   [`max_token_ttl`](AuthenticatorBuilder::max_token_ttl) (default 5 minutes); reading it never
-///   extends it. Simultaneous lookups of one uncached token make one upstream lookup. Failures
-///   are never cached. [`logout`](Self::logout) evicts at once.
+///   extends it. Simultaneous lookups of one uncached token make one upstream lookup: the
+///   validation, then the profile only for a token LoginRadius accepts, so a made-up token
+///   costs one call. Failures are never cached as users; a token LoginRadius refused is
+///   refused without a call for
+///   [`invalid_token_memory`](AuthenticatorBuilder::invalid_token_memory) (default 1 minute).
+///   [`logout`](Self::logout) evicts at once.
+/// - Made-up tokens from one client: past the
+///   [failed lookup limit](AuthenticatorBuilder::failed_lookup_limit) (default 20 a minute,
+///   counted in the shared state) its cold lookups are 429 with `Retry-After`
+///   ([`authenticate_from`](Self::authenticate_from), the adapters' path); cached users are
+///   not affected.
 /// - Roles (60 s), role contexts (60 s) and role definitions (10 min) come from the Role API,
 ///   each cached; role changes made through the same client evict the affected entries.
 /// - A warm decision is one cache lookup: the role data a cached user was last decided against
@@ -175,6 +188,10 @@ struct Shared {
     clock: Clock,
     validate_tokens: bool,
     verbose: bool,
+    /// The proxies whose forwarding headers name the client.
+    trusted_proxies: TrustedProxies,
+    /// Remembered refused tokens and failed lookups per client.
+    flood: FloodGuard,
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -217,6 +234,8 @@ pub struct AuthenticatorBuilder {
     max_upstream_lookups: usize,
     failure_threshold: u32,
     cool_down: Duration,
+    trusted_proxies: TrustedProxies,
+    flood: FloodConfig,
 }
 
 impl AuthenticatorBuilder {
@@ -353,6 +372,32 @@ impl AuthenticatorBuilder {
         self
     }
 
+    /// The proxies whose `X-Forwarded-For` / `Forwarded` headers name the client (default:
+    /// none, the client is the connection's peer). See [`ClientAddr::resolve`].
+    pub fn trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = proxies;
+        self
+    }
+
+    /// At most `max` failed token lookups per client in `window` (default
+    /// [`DEFAULT_MAX_FAILED_LOOKUPS`](super::DEFAULT_MAX_FAILED_LOOKUPS) in
+    /// [`DEFAULT_FAILED_LOOKUP_WINDOW`](super::DEFAULT_FAILED_LOOKUP_WINDOW)); past it, the
+    /// client's cold lookups are refused with 429 and `Retry-After` until the window ends.
+    /// Counted in the shared state, so the limit holds for a fleet. Applies to
+    /// [`Authenticator::authenticate_from`] (the adapters' path).
+    pub fn failed_lookup_limit(mut self, max: u64, window: Duration) -> Self {
+        self.flood.max_failures = max;
+        self.flood.window = window;
+        self
+    }
+
+    /// How long a token LoginRadius refused is refused without asking again (default
+    /// [`DEFAULT_INVALID_TOKEN_MEMORY`](super::DEFAULT_INVALID_TOKEN_MEMORY)).
+    pub fn invalid_token_memory(mut self, memory: Duration) -> Self {
+        self.flood.memory = memory;
+        self
+    }
+
     /// Checks the settings and builds the authenticator. Sends nothing; inside a Tokio runtime,
     /// spawns the listener of the shared state's bus.
     pub fn build(self) -> Result<Authenticator, Error> {
@@ -385,6 +430,13 @@ impl AuthenticatorBuilder {
         lifetime("session idle timeout", self.session_timeouts.idle)?;
         lifetime("session absolute timeout", self.session_timeouts.absolute)?;
         lifetime("circuit breaker cool-down", self.cool_down)?;
+        lifetime("failed lookup window", self.flood.window)?;
+        lifetime("invalid token memory", self.flood.memory)?;
+        if self.flood.max_failures == 0 {
+            return Err(Error::Config(
+                "the authenticator's failed lookup limit must be positive".into(),
+            ));
+        }
         if self.max_upstream_lookups == 0
             || self.max_upstream_lookups > tokio::sync::Semaphore::MAX_PERMITS
             || self.failure_threshold == 0
@@ -468,6 +520,8 @@ impl AuthenticatorBuilder {
                 clock,
                 validate_tokens: self.validate_tokens,
                 verbose: self.verbose,
+                trusted_proxies: self.trusted_proxies,
+                flood: FloodGuard::new(self.flood),
             }),
         })
     }
@@ -527,16 +581,6 @@ impl Failure {
             _ => Self::Unavailable(None),
         }
     }
-
-    /// Of two failures, the one that decides: a certain 401 first.
-    fn rank(&self) -> u8 {
-        match self {
-            Self::Expired => 0,
-            Self::Invalid => 1,
-            Self::Misconfigured(_) => 2,
-            Self::Unavailable(_) => 3,
-        }
-    }
 }
 
 impl Authenticator {
@@ -564,7 +608,22 @@ impl Authenticator {
             max_upstream_lookups: DEFAULT_MAX_UPSTREAM_LOOKUPS,
             failure_threshold: DEFAULT_FAILURE_THRESHOLD,
             cool_down: DEFAULT_COOL_DOWN,
+            trusted_proxies: TrustedProxies::none(),
+            flood: FloodConfig::default(),
         }
+    }
+
+    /// The proxies whose forwarding headers name the client
+    /// ([`AuthenticatorBuilder::trusted_proxies`]).
+    pub fn trusted_proxies(&self) -> &TrustedProxies {
+        &self.shared.trusted_proxies
+    }
+
+    /// The client of a request from `peer` (the connection's remote address; `None` when the
+    /// server does not give it) with `headers`, by the
+    /// [trusted proxies](AuthenticatorBuilder::trusted_proxies).
+    pub fn client_addr(&self, peer: Option<std::net::IpAddr>, headers: &HeaderMap) -> ClientAddr {
+        ClientAddr::resolve(peer, headers, &self.shared.trusted_proxies)
     }
 
     /// The client it calls.
@@ -672,7 +731,23 @@ impl Authenticator {
         &self,
         headers: &HeaderMap,
     ) -> Result<AuthenticatedUser, Rejection> {
-        self.authenticate_headers_within(headers, &self.budget())
+        self.authenticate_headers_within(headers, None, &self.budget())
+            .await
+    }
+
+    /// [`authenticate_headers`](Self::authenticate_headers) for a request of `client` (see
+    /// [`client_addr`](Self::client_addr)), with the token-flood defences: a token LoginRadius
+    /// refused recently is refused without a call, and past the
+    /// [failed lookup limit](AuthenticatorBuilder::failed_lookup_limit) the client's cold
+    /// lookups are 429 with `Retry-After` (503 when the shared state cannot say). A cached
+    /// valid token is served as by `authenticate_headers`, with no shared-state call. The
+    /// adapters' layer, extractors and guards use this.
+    pub async fn authenticate_from(
+        &self,
+        headers: &HeaderMap,
+        client: &ClientAddr,
+    ) -> Result<AuthenticatedUser, Rejection> {
+        self.authenticate_headers_within(headers, Some(client), &self.budget())
             .await
     }
 
@@ -681,17 +756,23 @@ impl Authenticator {
     pub async fn authenticate_headers_within(
         &self,
         headers: &HeaderMap,
+        client: Option<&ClientAddr>,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
         match self.extract_claimed(headers)? {
             // The extracted token is moved into the user: no copy of it.
-            Some((token, None)) => self.authenticate_token(Cow::Owned(token), budget).await,
+            Some((token, None)) => {
+                self.authenticate_token(Cow::Owned(token), client, budget)
+                    .await
+            }
             Some((token, Some(claim))) => {
                 // An ended session is refused before its token costs an upstream lookup.
                 self.check_session(&claim)
                     .await
                     .map_err(|refused| self.reject_session(&refused))?;
-                let user = self.authenticate_token(Cow::Owned(token), budget).await?;
+                let user = self
+                    .authenticate_token(Cow::Owned(token), client, budget)
+                    .await?;
                 if user.uid.as_str() != claim.uid {
                     tracing::warn!("a session's token belongs to another user: refused");
                     return Err(self.reject(RejectionKind::InvalidToken));
@@ -739,7 +820,7 @@ impl Authenticator {
         if !extract::is_acceptable(token.expose()) {
             return Err(self.reject(RejectionKind::InvalidToken));
         }
-        self.authenticate_token(Cow::Borrowed(token), &self.budget())
+        self.authenticate_token(Cow::Borrowed(token), None, &self.budget())
             .await
     }
 
@@ -748,6 +829,7 @@ impl Authenticator {
     async fn authenticate_token(
         &self,
         token: Cow<'_, AccessToken>,
+        client: Option<&ClientAddr>,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
         let span = tracing::debug_span!(
@@ -757,12 +839,12 @@ impl Authenticator {
         );
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
-            let result = self.authenticate_inner(token, &span, budget).await;
+            let result = self.authenticate_inner(token, client, &span, budget).await;
             record_decision(crate::metrics::Stage::Authenticate, &result);
             return result;
         }
         let result = self
-            .authenticate_inner(token, &span, budget)
+            .authenticate_inner(token, client, &span, budget)
             .instrument(span.clone())
             .await;
         record_decision(crate::metrics::Stage::Authenticate, &result);
@@ -776,6 +858,7 @@ impl Authenticator {
     async fn authenticate_inner(
         &self,
         token: Cow<'_, AccessToken>,
+        client: Option<&ClientAddr>,
         span: &tracing::Span,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
@@ -793,7 +876,7 @@ impl Authenticator {
             {
                 crate::metrics::token_cache(false);
                 self.shared.users.invalidate(&key).await;
-                Box::pin(self.fetch_user(&key, &token, span, budget)).await
+                Box::pin(self.fetch_cold(&key, &token, client, span, budget)).await?
             }
             Some(entry) => {
                 crate::metrics::token_cache(true);
@@ -804,7 +887,7 @@ impl Authenticator {
             }
             None => {
                 crate::metrics::token_cache(false);
-                Box::pin(self.fetch_user(&key, &token, span, budget)).await
+                Box::pin(self.fetch_cold(&key, &token, client, span, budget)).await?
             }
         };
         match result {
@@ -820,6 +903,53 @@ impl Authenticator {
             }
             Err(failure) => Err(self.reject_for(&failure)),
         }
+    }
+
+    /// A token the cache does not hold: refused at once when LoginRadius refused it recently;
+    /// for a counted `client`, refused with 429 past its failed-lookup limit (503 when the
+    /// shared state cannot say); else [`fetch_user`](Self::fetch_user), a failure counted
+    /// against the client and a refused token remembered. The outer `Err` is the answer; the
+    /// inner result is the lookup's.
+    async fn fetch_cold(
+        &self,
+        key: &TokenDigest,
+        token: &AccessToken,
+        client: Option<&ClientAddr>,
+        span: &tracing::Span,
+        budget: &Budget,
+    ) -> Result<Result<CachedUser, Arc<Failure>>, Rejection> {
+        let flood = &self.shared.flood;
+        match flood.refused(key).await {
+            Some(true) => return Err(self.reject(RejectionKind::ExpiredToken)),
+            Some(false) => return Err(self.reject(RejectionKind::InvalidToken)),
+            None => {}
+        }
+        let fleet = &*self.shared.replica.fleet;
+        if let Some(client) = client {
+            match flood.admit(fleet, client).await {
+                Ok(()) => {}
+                Err(Refused::TooMany(left)) => {
+                    return Err(self
+                        .reject(RejectionKind::TooManyRequests)
+                        .with_retry_after(left));
+                }
+                Err(Refused::Unavailable) => return Err(self.reject(RejectionKind::Unavailable)),
+            }
+        }
+        let result = self.fetch_user(key, token, span, budget).await;
+        if let Err(failure) = &result
+            && matches!(**failure, Failure::Invalid | Failure::Expired)
+        {
+            flood
+                .remember_refused(key, **failure == Failure::Expired)
+                .await;
+            if let Some(client) = client
+                && let Err(e) = flood.failed(fleet, client).await
+            {
+                tracing::warn!(error = %e, "could not count a failed token lookup");
+            }
+        }
+        Ok(result)
     }
 
     /// The cached entry of `key`, or one lookup of `token` shared by every simultaneous caller
@@ -965,30 +1095,23 @@ impl Authenticator {
             .deadline(deadline)
             .send();
         let (profile, expires_at) = if self.shared.validate_tokens {
-            let validated = auth
-                .validate_token(token.as_secret().clone())
-                .deadline(deadline)
-                .send();
-            // Both calls are one unit for the circuit (a half-open circuit's probe is the
-            // whole lookup) and take two places in the bulkhead.
-            let both = upstream
-                .guard(
+            // Validation first, the profile only for a token LoginRadius accepts: a made-up
+            // token costs one call, not two (a flood of them spends half the quota it would).
+            let validated = upstream
+                .call(
                     Group::Tokens,
                     deadline,
-                    2,
-                    async { tokio::join!(validated, profile) },
-                    |(a, b)| upstream::outcome(a).and(upstream::outcome(b)),
+                    auth.validate_token(token.as_secret().clone())
+                        .deadline(deadline)
+                        .send(),
                 )
                 .await
                 .map_err(|e| Failure::of_token_upstream(&e))?;
-            match both {
-                (Ok(validated), Ok(profile)) => (profile, validated.expires_in),
-                (Err(a), Err(b)) => {
-                    let (a, b) = (Failure::of_token_call(&a), Failure::of_token_call(&b));
-                    return Err(if a.rank() <= b.rank() { a } else { b });
-                }
-                (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(Failure::of_token_call(&e)),
-            }
+            let profile = upstream
+                .call(Group::Tokens, deadline, profile)
+                .await
+                .map_err(|e| Failure::of_token_upstream(&e))?;
+            (profile, validated.expires_in)
         } else {
             let profile = upstream
                 .call(Group::Tokens, deadline, profile)
@@ -1130,7 +1253,10 @@ impl Authenticator {
     /// ([`upstream_deadline`](AuthenticatorBuilder::upstream_deadline)).
     pub async fn decide(&self, headers: &HeaderMap, require: &Require) -> Decision {
         let budget = self.budget();
-        match self.authenticate_headers_within(headers, &budget).await {
+        match self
+            .authenticate_headers_within(headers, None, &budget)
+            .await
+        {
             Ok(user) => match self.authorize_within(&user, require, &budget).await {
                 Ok(()) => Decision::Allow(user),
                 Err(rejection) => Decision::Reject(rejection),

@@ -196,18 +196,6 @@ impl CircuitBreaker {
     }
 }
 
-impl Outcome {
-    /// The outcome of two calls made as one: a failure if either failed, else an answer if
-    /// either was answered.
-    pub(crate) fn and(self, other: Self) -> Self {
-        match (self, other) {
-            (Self::Failed, _) | (_, Self::Failed) => Self::Failed,
-            (Self::Answered, _) | (_, Self::Answered) => Self::Answered,
-            _ => Self::Neutral,
-        }
-    }
-}
-
 impl Admission<'_> {
     /// Reports how the call ended.
     pub(crate) fn record(mut self, outcome: Outcome) {

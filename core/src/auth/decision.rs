@@ -72,6 +72,9 @@ pub enum RejectionKind {
     Unavailable,
     /// The server is misconfigured (for example a guard without an authenticator): 500.
     Misconfigured,
+    /// The client sent too many requests that failed (made-up tokens, wrong passwords): 429
+    /// with `Retry-After`.
+    TooManyRequests,
 }
 
 impl RejectionKind {
@@ -84,6 +87,7 @@ impl RejectionKind {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Misconfigured => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -96,6 +100,7 @@ impl RejectionKind {
             Self::Forbidden => "forbidden",
             Self::Unavailable => "unavailable",
             Self::Misconfigured => "misconfigured",
+            Self::TooManyRequests => "too_many_requests",
         }
     }
 
@@ -107,6 +112,7 @@ impl RejectionKind {
             Self::Forbidden => "insufficient role or permission",
             Self::Unavailable => "the identity service is unavailable, try again later",
             Self::Misconfigured => "authentication is misconfigured on this server",
+            Self::TooManyRequests => "too many failed attempts, try again later",
         }
     }
 }
@@ -188,9 +194,12 @@ impl Rejection {
         self
     }
 
-    /// Sets the `Retry-After` delay of a 503 (ignored for other kinds).
+    /// Sets the `Retry-After` delay of a 503 or a 429 (ignored for other kinds).
     pub fn with_retry_after(mut self, delay: Duration) -> Self {
-        if self.kind == RejectionKind::Unavailable {
+        if matches!(
+            self.kind,
+            RejectionKind::Unavailable | RejectionKind::TooManyRequests
+        ) {
             self.retry_after = Some(delay.max(Duration::from_secs(1)));
         }
         self
@@ -241,7 +250,9 @@ impl Rejection {
             RejectionKind::MissingToken => None,
             RejectionKind::InvalidToken | RejectionKind::ExpiredToken => Some("invalid_token"),
             RejectionKind::Forbidden => Some("insufficient_scope"),
-            RejectionKind::Unavailable | RejectionKind::Misconfigured => return None,
+            RejectionKind::Unavailable
+            | RejectionKind::Misconfigured
+            | RejectionKind::TooManyRequests => return None,
         };
         let mut value = format!("Bearer realm=\"{}\"", quoted_text(&self.realm));
         if let Some(error) = error {
@@ -255,7 +266,7 @@ impl Rejection {
     }
 
     /// The response headers: `Content-Type: application/json`, `Cache-Control: no-store`, and
-    /// `WWW-Authenticate` (401/403) or `Retry-After` (503).
+    /// `WWW-Authenticate` (401/403) or `Retry-After` (503/429).
     pub fn headers(&self) -> HeaderMap {
         let mut headers = HeaderMap::with_capacity(3);
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));

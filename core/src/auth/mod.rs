@@ -18,9 +18,11 @@
 mod authenticator;
 mod breaker;
 mod cache;
+mod client;
 mod cold;
 mod decision;
 mod extract;
+pub(crate) mod flood;
 mod grants;
 mod memo;
 mod permissions;
@@ -35,11 +37,15 @@ mod user;
 pub use authenticator::{Authenticator, AuthenticatorBuilder, DEFAULT_MAX_USERS, MAX_CACHE_TTL};
 pub use breaker::{CircuitState, DEFAULT_COOL_DOWN, DEFAULT_FAILURE_THRESHOLD};
 pub use cache::{DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS};
+pub use client::{ClientAddr, TrustedProxies};
 pub use decision::{
     DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind, retry_after_value,
 };
 pub use extract::{
     AmbiguousCookie, CustomSource, Extracted, TokenExtractor, TokenSource, cookie_value,
+};
+pub use flood::{
+    DEFAULT_FAILED_LOOKUP_WINDOW, DEFAULT_INVALID_TOKEN_MEMORY, DEFAULT_MAX_FAILED_LOOKUPS,
 };
 pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
 pub use policy::Policy;

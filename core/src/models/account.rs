@@ -121,9 +121,23 @@ impl NewAccount {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordHash {
     /// `PasswordHash`. Kept secret: never printed.
-    #[serde(rename = "PasswordHash")]
+    /// Empty for an account without a password (LoginRadius answers `null`: an account from
+    /// a social or email-link sign-in).
+    #[serde(rename = "PasswordHash", default, deserialize_with = "null_as_empty")]
     #[serde(serialize_with = "crate::secret::exposed")]
     pub hash: Secret,
+}
+
+impl PasswordHash {
+    /// Whether the account has a password.
+    pub fn exists(&self) -> bool {
+        !self.hash.expose().is_empty()
+    }
+}
+
+/// A string that may be `null`, as a secret (empty for `null`).
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+    Option::<String>::deserialize(deserializer).map(|s| Secret::from(s.unwrap_or_default()))
 }
 
 /// `{"VerificationToken": …, "expires_in": …}`: an email-verification token made for an

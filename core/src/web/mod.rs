@@ -54,7 +54,9 @@
 
 mod cookie_security;
 pub mod csrf;
+mod email;
 mod flows;
+pub mod limits;
 #[cfg(feature = "utoipa")]
 pub mod openapi;
 mod qr;
@@ -63,11 +65,12 @@ mod session;
 pub mod webhook;
 
 pub use cookie_security::{CookieSecurity, is_local_request};
+pub use email::{EmailError, account_key, normalize_email};
 pub use flows::{
     BodyFormat, ChangePasswordInput, DEFAULT_RENEW_BEFORE, EmailInput, FlowConfig, FlowResponse,
     Flows, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput,
-    SessionChange, Submitted, WiringError, body_format, check_session_wiring, error_response,
-    read_input,
+    SessionChange, SetPasswordInput, Submitted, WiringError, body_format, check_session_wiring,
+    error_response, read_input,
 };
 pub use flows::{PhoneInput, PhoneLoginInput, SecondFactor, SendCodeInput};
 pub use qr::{qr_svg, qr_svg_data_uri};

@@ -74,6 +74,17 @@ impl LoginRedirect {
         rejection.status() == http::StatusCode::FORBIDDEN && accepts_html(accept)
     }
 
+    /// True when `rejection` should be answered with the HTML [`too_many_requests_page`]
+    /// (status 429, `Retry-After`): a client over a limit (made-up tokens) whose request
+    /// accepts `text/html`. API clients keep the JSON 429.
+    pub fn too_many_page<'a>(
+        &self,
+        rejection: &Rejection,
+        accept: impl IntoIterator<Item = &'a str>,
+    ) -> bool {
+        rejection.status() == http::StatusCode::TOO_MANY_REQUESTS && accepts_html(accept)
+    }
+
     /// The redirect target for a request whose original path and query is `path_and_query`:
     /// `login_path?next=<safe_next(path_and_query)>` (or `&next=` when the login path already
     /// has a query).
@@ -93,6 +104,21 @@ pub const FORBIDDEN_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta
 <title>403 Forbidden</title></head><body><h1>403 Forbidden</h1>\
 <p>You are signed in, but your account may not open this page.</p>\
 <p><a href=\"/\">Home</a></p></body></html>\n";
+
+/// The page of the preset's HTML 429 (`Content-Type: text/html; charset=utf-8`): when to try
+/// again, in the whole seconds of `Retry-After`.
+pub fn too_many_requests_page(retry_after: Option<std::time::Duration>) -> String {
+    let when = retry_after.map_or_else(
+        || "in a moment".to_owned(),
+        |d| format!("in {} s", d.as_secs() + u64::from(d.subsec_nanos() > 0)),
+    );
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<title>429 Too Many Requests</title></head><body><h1>429 Too Many Requests</h1>\
+<p>Too many failed attempts from your network. Try again {when}.</p>\
+<p><a href=\"/\">Home</a></p></body></html>\n"
+    )
+}
 
 /// True for `/x…`: a path on this site (not `//host`, not `/\host`, which browsers read as a
 /// network path), without control characters.
@@ -238,5 +264,10 @@ mod tests {
         assert!(!preset.forbidden_page(&Rejection::forbidden(), ["application/json"]));
         assert!(!preset.forbidden_page(&Rejection::missing_token(), ["text/html"]));
         assert!(FORBIDDEN_PAGE.contains("403 Forbidden"));
+        let page = too_many_requests_page(Some(std::time::Duration::from_millis(1500)));
+        assert!(
+            page.contains("429 Too Many Requests") && page.contains("in 2 s"),
+            "{page}"
+        );
     }
 }

@@ -129,7 +129,8 @@ async fn a_token_already_expired_is_rejected_and_not_cached() {
         let r = auth.authenticate(&token("old")).await.unwrap_err();
         assert_eq!(r.kind(), RejectionKind::ExpiredToken);
     }
-    assert_eq!(upstream.count(PROFILE), 2);
+    // Not cached as a user; remembered as refused, so the second answer cost nothing.
+    assert_eq!(upstream.count(PROFILE), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -172,15 +173,25 @@ async fn failures_are_never_cached() {
 }
 
 #[tokio::test]
-async fn invalid_tokens_are_not_cached_either() {
+async fn an_invalid_token_costs_one_call_and_is_remembered_briefly_by_digest() {
     let upstream = Upstream::new();
     upstream.always(VALIDATE, lr_error(403, 905, "Access token is invalid"));
     upstream.always(PROFILE, lr_error(403, 905, "Access token is invalid"));
-    let auth = builder(&upstream).build().unwrap();
+    let auth = builder(&upstream)
+        .invalid_token_memory(Duration::from_millis(200))
+        .build()
+        .unwrap();
     for _ in 0..3 {
         let r = auth.authenticate(&token("bad")).await.unwrap_err();
         assert_eq!(r.kind(), RejectionKind::InvalidToken);
     }
+    // One call: the validation; the profile is not asked for a token LoginRadius refused.
+    assert_eq!((upstream.count(VALIDATE), upstream.count(PROFILE)), (1, 0));
+    // Another made-up token is one more call; after the memory, the first is asked again.
+    auth.authenticate(&token("bad-2")).await.unwrap_err();
+    assert_eq!(upstream.count(VALIDATE), 2);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    auth.authenticate(&token("bad")).await.unwrap_err();
     assert_eq!(upstream.count(VALIDATE), 3);
 }
 

@@ -585,3 +585,81 @@ async fn sessions_before_not_before_are_refused_and_an_unreachable_registry_is_5
     assert!(refused.retry_after().is_some());
     assert!(down.authenticate(&token("from-session")).await.is_ok());
 }
+
+#[tokio::test]
+async fn failed_token_lookups_are_limited_per_client_across_replicas() {
+    let upstream = Upstream::new();
+    upstream.tokens_fail(invalid_token());
+    let state = in_process();
+    let replica = || {
+        builder(&upstream)
+            .shared_state(Arc::clone(&state))
+            .failed_lookup_limit(3, Duration::from_secs(60))
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (replica(), replica());
+    let attacker = a.client_addr(
+        Some("203.0.113.7".parse().unwrap()),
+        &http::HeaderMap::new(),
+    );
+    let other = a.client_addr(
+        Some("198.51.100.2".parse().unwrap()),
+        &http::HeaderMap::new(),
+    );
+    for i in 0..3 {
+        let r = a
+            .authenticate_from(&bearer(&format!("made-up-{i}")), &attacker)
+            .await
+            .unwrap_err();
+        assert_eq!(r.kind(), RejectionKind::InvalidToken);
+    }
+    assert_eq!(upstream.count(VALIDATE), 3, "one call per made-up token");
+    // The other replica knows: 429 with Retry-After, no call.
+    let r = b
+        .authenticate_from(&bearer("made-up-4"), &attacker)
+        .await
+        .unwrap_err();
+    assert_eq!(r.kind(), RejectionKind::TooManyRequests);
+    assert_eq!(r.status(), http::StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.retry_after().unwrap() >= Duration::from_secs(1));
+    assert!(r.headers().contains_key(http::header::RETRY_AFTER));
+    assert_eq!(upstream.count(VALIDATE), 3);
+    // Another client is not limited.
+    let r = b
+        .authenticate_from(&bearer("made-up-5"), &other)
+        .await
+        .unwrap_err();
+    assert_eq!(r.kind(), RejectionKind::InvalidToken);
+    assert_eq!(upstream.count(VALIDATE), 4);
+}
+
+#[tokio::test]
+async fn with_the_shared_state_down_cold_lookups_of_a_client_fail_closed_and_cached_users_pass() {
+    let upstream = Upstream::new();
+    upstream.user(&[]);
+    let auth = builder(&upstream)
+        .shared_state(Arc::new(Unreachable(InProcess::new())))
+        .build()
+        .unwrap();
+    // Cached before (through a path without client limits).
+    auth.authenticate(&token("known")).await.unwrap();
+    let client = auth.client_addr(Some("192.0.2.9".parse().unwrap()), &http::HeaderMap::new());
+    // The warm path never asks the shared state.
+    for _ in 0..3 {
+        assert_eq!(
+            auth.authenticate_from(&bearer("known"), &client)
+                .await
+                .unwrap()
+                .uid,
+            UID
+        );
+    }
+    let calls = upstream.count(VALIDATE);
+    let r = auth
+        .authenticate_from(&bearer("never-seen"), &client)
+        .await
+        .unwrap_err();
+    assert_eq!(r.kind(), RejectionKind::Unavailable);
+    assert_eq!(upstream.count(VALIDATE), calls, "refused before any call");
+}

@@ -11,6 +11,7 @@ use crate::config::{EmailVerification, MfaMode};
 use loginradius::codes;
 
 use crate::errors::ApiError;
+use crate::lockout;
 use crate::passwords;
 use crate::profile;
 use crate::request::{Ctx, str_ci};
@@ -71,7 +72,19 @@ pub(crate) fn authenticate(ctx: &Ctx, body: &Map<String, Value>) -> Result<Strin
     drop(store);
     // Hash outside the lock; an unknown login is hashed too (against a dummy), so the time of
     // the answer does not tell which logins exist.
-    if !passwords::verify_or_dummy(&password, hash.as_deref()) {
+    let right = passwords::verify_or_dummy(&password, hash.as_deref());
+    let lockout = ctx.state.config.lockout;
+    if let (Some(uid), Some(lockout)) = (&uid, &lockout) {
+        // A locked account is refused whatever the password; a wrong one counts.
+        let mut store = ctx.state.store();
+        lockout::check(&mut store.login_locks, uid, body, ctx.now)?;
+        if right {
+            lockout::clear(&mut store.login_locks, uid);
+        } else {
+            lockout::failed(&mut store.login_locks, lockout, uid, ctx.now);
+        }
+    }
+    if !right {
         return Err(ApiError::new(codes::INVALID_LOGIN));
     }
     let uid = uid.ok_or_else(|| ApiError::new(codes::INVALID_LOGIN))?;

@@ -78,9 +78,9 @@ fn unlock(ctx: &mut Ctx) -> Result<Value, ApiError> {
     } else {
         captcha(&body)?;
     }
-    // The emulator keeps no login-lock state (it never locks an account after failed
-    // logins), so a passed challenge leaves the account as it is; an account an admin blocked
-    // (`IsActive: false`) stays blocked, as this call does not lift a block.
+    // A passed challenge lifts the brute-force lock (see `lockout`); an account an admin
+    // blocked (`IsActive: false`) stays blocked, as this call does not lift a block.
+    crate::lockout::clear(&mut store.login_locks, &uid);
     user_mut(&mut store, &uid)?.modified = ctx.now;
     Ok(posted())
 }

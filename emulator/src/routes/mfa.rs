@@ -131,6 +131,7 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
         Challenge {
             uid: uid.clone(),
             expires,
+            wrong_codes: 0,
         },
     );
     let mut challenge = serde_json::Map::new();
@@ -201,9 +202,24 @@ fn verify_code(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let code_text = authenticator_code(ctx)?;
     let mut store = ctx.state.store();
     let (token, uid) = challenge_uid(ctx, &mut store)?;
-    check_code(ctx, user_mut(&mut store, &uid)?, &code_text)?;
+    if let Err(wrong) = check_code(ctx, user_mut(&mut store, &uid)?, &code_text) {
+        count_wrong_code(ctx, &mut store, &token);
+        return Err(wrong);
+    }
     store.challenges.remove(&token);
     login_envelope(ctx, &mut store, &uid)
+}
+
+/// A wrong code on the challenge `token`: the last one it survives removes it, so the next
+/// attempt is 1103 (as LoginRadius ends a second-factor token after its allowed wrong codes).
+fn count_wrong_code(ctx: &Ctx, store: &mut Store, token: &str) {
+    let limit = ctx.state.config.mfa_wrong_codes.max(1);
+    if let Some(challenge) = store.challenges.get_mut(token) {
+        challenge.wrong_codes += 1;
+        if challenge.wrong_codes >= limit {
+            store.challenges.remove(token);
+        }
+    }
 }
 
 fn verify_backup_code(ctx: &mut Ctx) -> Result<Value, ApiError> {

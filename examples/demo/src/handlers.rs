@@ -6,14 +6,16 @@ use axum::extract::{Extension, Form, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Router, http::HeaderMap};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use http::StatusCode;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use loginradius::models::Role;
+use loginradius::web::limits::Action;
 use loginradius::web::{
     ChangePasswordInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput, MfaCodeInput,
     PhoneInput, PhoneLoginInput, RegisterInput, ResetPasswordInput, SendCodeInput, Session,
-    SessionChange, qr_svg_data_uri,
+    SessionChange, SetPasswordInput, normalize_email, qr_svg_data_uri,
 };
-use loginradius_axum::{AuthenticatedUser, Guarded};
+use loginradius_axum::{AuthenticatedUser, Guarded, Peer};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -88,6 +90,9 @@ fn flow_reply(
     ok_text: &str,
     error_to: &str,
 ) -> Response {
+    if out.status == StatusCode::TOO_MANY_REQUESTS {
+        return too_many_attempts(state, out);
+    }
     let (to, flash) = if out.status.is_success() {
         (ok_to, Flash::ok(ok_text))
     } else {
@@ -97,6 +102,24 @@ fn flow_reply(
         .cookie(out.set_cookie(state.flows.session(), headers))
         .flash(state, headers, flash)
         .into_response()
+}
+
+/// A limit's 429 as a page: what happened and when to try again, with `Retry-After`.
+fn too_many_attempts(state: &AppState, out: &FlowResponse) -> Response {
+    let message = format!(
+        "Too many attempts. To protect this account, try again in {} s.",
+        out.headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("a few")
+    );
+    let mut response = state
+        .templates
+        .error_page(StatusCode::TOO_MANY_REQUESTS, &message);
+    if let Some(retry) = out.headers().get(RETRY_AFTER) {
+        response.headers_mut().insert(RETRY_AFTER, retry.clone());
+    }
+    response
 }
 
 fn done(
@@ -188,8 +211,18 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(s): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    let out = s.flows.login(&headers, f.input).await;
+async fn login(
+    State(s): St,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let out = s
+        .flows
+        .limited(Action::SignIn, peer, &headers, f.input, |i| {
+            s.flows.login(&headers, i)
+        })
+        .await;
     let next = safe_next(f.next.as_deref().filter(|n| !n.is_empty()));
     if !out.status.is_success() {
         let back = if next == "/profile" {
@@ -266,8 +299,18 @@ async fn mfa_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) -> Re
     )
 }
 
-async fn mfa_login(State(s): St, headers: HeaderMap, Form(f): Form<MfaCodeInput>) -> Response {
-    let out = s.flows.login_mfa(&headers, f).await;
+async fn mfa_login(
+    State(s): St,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(f): Form<MfaCodeInput>,
+) -> Response {
+    let out = s
+        .flows
+        .limited(Action::MfaStep, peer, &headers, f, |i| {
+            s.flows.login_mfa(&headers, i)
+        })
+        .await;
     if out.status.is_success() {
         let next = safe_next(mfa_setup(&s, &headers).and_then(|m| m.next).as_deref());
         return Reply::redirect(&next)
@@ -358,7 +401,12 @@ fn non_blank(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
 }
 
-async fn register(State(s): St, headers: HeaderMap, Form(f): Form<RegisterForm>) -> Response {
+async fn register(
+    State(s): St,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(f): Form<RegisterForm>,
+) -> Response {
     if f.confirm_password
         .as_deref()
         .is_some_and(|c| c != f.password)
@@ -377,7 +425,12 @@ async fn register(State(s): St, headers: HeaderMap, Form(f): Form<RegisterForm>)
         password: f.password.into(),
         ..RegisterInput::default()
     };
-    let out = s.flows.register(&headers, input).await;
+    let out = s
+        .flows
+        .limited(Action::Register, peer, &headers, input, |i| {
+            s.flows.register(&headers, i)
+        })
+        .await;
     if out.status.is_success() && out.body["email_verification_required"] == json!(true) {
         return flow_reply(
             &s,
@@ -459,10 +512,20 @@ struct EmailForm {
 
 async fn resend_verification(
     State(s): St,
+    Peer(peer): Peer,
     headers: HeaderMap,
     Form(f): Form<EmailForm>,
 ) -> Response {
-    let out = s.flows.resend_verification(email(&f.email)).await;
+    let out = s
+        .flows
+        .limited(
+            Action::ResendVerification,
+            peer,
+            &headers,
+            email(&f.email),
+            |i| s.flows.resend_verification(i),
+        )
+        .await;
     flow_reply(
         &s,
         &headers,
@@ -477,8 +540,22 @@ async fn forgot_page(State(s): St, Extension(csrf): Csrf, headers: HeaderMap) ->
     page(&s, &headers, &csrf, None, "forgot.html", json!({}))
 }
 
-async fn forgot_password(State(s): St, headers: HeaderMap, Form(f): Form<EmailForm>) -> Response {
-    let out = s.flows.forgot_password(email(&f.email)).await;
+async fn forgot_password(
+    State(s): St,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(f): Form<EmailForm>,
+) -> Response {
+    let out = s
+        .flows
+        .limited(
+            Action::ForgotPassword,
+            peer,
+            &headers,
+            email(&f.email),
+            |i| s.flows.forgot_password(i),
+        )
+        .await;
     flow_reply(
         &s,
         &headers,
@@ -531,8 +608,22 @@ async fn passwordless_page(State(s): St, Extension(csrf): Csrf, headers: HeaderM
     page(&s, &headers, &csrf, None, "passwordless.html", json!({}))
 }
 
-async fn passwordless_send(State(s): St, headers: HeaderMap, Form(f): Form<EmailForm>) -> Response {
-    let out = s.flows.passwordless_send(email(&f.email)).await;
+async fn passwordless_send(
+    State(s): St,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(f): Form<EmailForm>,
+) -> Response {
+    let out = s
+        .flows
+        .limited(
+            Action::PasswordlessSend,
+            peer,
+            &headers,
+            email(&f.email),
+            |i| s.flows.passwordless_send(i),
+        )
+        .await;
     flow_reply(
         &s,
         &headers,
@@ -561,12 +652,19 @@ async fn passwordless_verify_page(
 
 async fn passwordless_verify(
     State(s): St,
+    Peer(peer): Peer,
     headers: HeaderMap,
     Form(f): Form<TokenForm>,
 ) -> Response {
     let out = s
         .flows
-        .passwordless_verify(&headers, link_token(&f.token))
+        .limited(
+            Action::PasswordlessVerify,
+            peer,
+            &headers,
+            link_token(&f.token),
+            |i| s.flows.passwordless_verify(&headers, i),
+        )
         .await;
     flow_reply(
         &s,
@@ -690,21 +788,30 @@ struct SetPasswordForm {
 async fn set_password(
     State(s): St,
     headers: HeaderMap,
-    user: AuthenticatedUser,
+    _signed_in: AuthenticatedUser,
     Form(f): Form<SetPasswordForm>,
 ) -> Response {
     if f.password.trim().is_empty() {
         return done(&s, &headers, "/profile", Err("Enter a password.".into()));
     }
-    let result = s
-        .client()
-        .account()
-        .set_password(&user.uid, f.password)
-        .send()
-        .await
-        .map(|_| "Your password is set.".to_owned())
-        .map_err(|e| error_message(&e));
-    done(&s, &headers, "/profile", result)
+    // Only for an account without a password; otherwise change it with the current one.
+    let out = s
+        .flows
+        .set_password(
+            &headers,
+            SetPasswordInput {
+                password: f.password.into(),
+            },
+        )
+        .await;
+    flow_reply(
+        &s,
+        &headers,
+        &out,
+        "/profile",
+        "Your password is set.",
+        "/profile",
+    )
 }
 
 const DEFAULT_OBJECT: &str = "notes";
@@ -1180,25 +1287,49 @@ async fn role_delete(
 struct AssignForm {
     email: String,
     role: String,
+    /// Set by the confirmation page: the account the admin saw and confirmed.
+    #[serde(default)]
+    uid: Option<String>,
 }
 
+/// Assigns a role in two steps: the typed email (normalised; a look-alike is refused) is looked
+/// up and the confirmation page shows the uid and the stored email it will change; only the
+/// confirmed uid gets the role.
 async fn role_assign(
     State(s): St,
+    Extension(csrf): Csrf,
     headers: HeaderMap,
-    _admin: Guarded<AdminOnly>,
+    admin: Guarded<AdminOnly>,
     Form(f): Form<AssignForm>,
 ) -> Response {
-    let (email, role) = (f.email.trim(), f.role.trim());
+    let role = f.role.trim();
     let client = s.client();
-    let result = match client.account().by_email(email).send().await {
-        Ok(account) => client
+    if let Some(uid) = f.uid.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        let result = client
             .roles()
-            .assign(&account.uid, [role])
+            .assign(uid, [role])
             .send()
             .await
-            .map(|_| format!("Role {role} assigned to {email}."))
-            .map_err(|e| error_message(&e)),
-        Err(e) => Err(error_message(&e)),
+            .map(|_| format!("Role {role} assigned to {} (uid {uid}).", f.email.trim()))
+            .map_err(|e| error_message(&e));
+        return done(&s, &headers, "/admin/roles", result);
+    }
+    let email = match normalize_email(&f.email) {
+        Ok(email) => email,
+        Err(e) => return done(&s, &headers, "/admin/roles", Err(e.to_string())),
     };
-    done(&s, &headers, "/admin/roles", result)
+    match client.account().by_email(&email).send().await {
+        Ok(account) => {
+            let stored = account.primary_email().unwrap_or(&email).to_owned();
+            page(
+                &s,
+                &headers,
+                &csrf,
+                Some(&*admin),
+                "role_confirm.html",
+                json!({ "uid": account.uid, "email": stored, "role": role }),
+            )
+        }
+        Err(e) => done(&s, &headers, "/admin/roles", Err(error_message(&e))),
+    }
 }

@@ -216,8 +216,9 @@ pub async fn start_replica(
         },
     )?;
     let task = tokio::spawn(async move {
-        let service = router.into_make_service_with_connect_info::<SocketAddr>();
-        if let Err(e) = axum::serve(listener, service).await {
+        // With the peer address: the route helpers' limits count per client.
+        let app = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, app).await {
             tracing::error!(error = %e, "the demo server stopped");
         }
     });

@@ -64,6 +64,7 @@ impl Templates {
             "mfa_settings.html",
             "sessions.html",
             "roles.html",
+            "role_confirm.html",
             "error.html",
         );
         Self(Arc::new(env))

@@ -448,9 +448,21 @@ async fn journey(
         .await
         .unwrap();
     site.click("#role-assign").await;
+    // The confirmation shows the uid and the stored email it will change before it does.
+    let confirm = site.text("#assign-confirm").await;
+    assert!(
+        confirm.contains(&email) && confirm.contains("tester"),
+        "{confirm}"
+    );
+    assert!(!site.text("#assign-uid").await.trim().is_empty());
+    site.shot("08-roles-confirm").await;
+    site.click("#role-assign-confirm").await;
     site.wait_path("/admin/roles").await;
     let flash = site.flash().await;
-    assert!(flash.contains("assigned"), "{flash}");
+    assert!(
+        flash.contains("assigned") && flash.contains("uid"),
+        "{flash}"
+    );
     site.fill("#lookup-email", &email).await;
     site.click("#role-lookup").await;
     let lookup = site.text("#lookup-roles").await;

@@ -165,12 +165,21 @@ async fn another_users_uid_in_a_form_changes_nothing() {
         .send()
         .await
         .expect("bob's password is unchanged");
+    // Alice has a password: set password is refused (change it with the current one).
     client
         .auth()
-        .login_by_email("alice@example.com", "Pwned-by-alice-1")
+        .login_by_email("alice@example.com", PASSWORD)
         .send()
         .await
-        .expect("alice's password was set");
+        .expect("alice's password is unchanged");
+    assert!(
+        client
+            .auth()
+            .login_by_email("alice@example.com", "Pwned-by-alice-1")
+            .send()
+            .await
+            .is_err()
+    );
     let bobs = client
         .custom_objects()
         .list_for_user("uid-bob", "notes")
@@ -288,4 +297,74 @@ async fn no_url_the_site_hands_out_carries_a_token_or_a_password() {
         }
     }
     running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_a_password_gets_a_429_page_that_says_when_to_try_again() {
+    let email = unique_email("guessed");
+    let running = start_demo(vec![SeedUser::new(&email, PASSWORD)]).await;
+    let mut b = Browser::new(&running.url);
+    // The first wrong passwords go back to the login form with a message.
+    for _ in 0..5 {
+        let page = b
+            .post(
+                "/login",
+                &[("email", &email), ("password", "not-the-password-1")],
+            )
+            .await;
+        assert_eq!(page.status, 303, "{}", page.body);
+    }
+    // Then the site slows the guessing down: a 429 page with Retry-After, even for the right
+    // password, and no session.
+    for password in ["not-the-password-1", PASSWORD] {
+        let response = b
+            .http
+            .post(format!("{}/login", running.url))
+            .header("accept", "text/html")
+            .header("origin", &running.url)
+            .header("sec-fetch-site", "same-origin")
+            .form(&[
+                ("email", email.as_str()),
+                ("password", password),
+                ("csrf_token", &support::csrf_of(&b.get("/login").await.body)),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 429);
+        let retry: u64 = response.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=60).contains(&retry), "{retry}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Too many attempts"), "{body}");
+        assert!(body.contains(&format!("try again in {retry} s")), "{body}");
+    }
+    let profile = b.get("/profile").await;
+    assert_eq!(profile.status, 303, "still signed out");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_password_is_refused_for_an_account_that_has_one() {
+    let email = unique_email("haspw");
+    let running = start_demo(vec![SeedUser::new(&email, PASSWORD)]).await;
+    let mut b = Browser::new(&running.url);
+    b.login(&email, PASSWORD).await;
+    let page = b
+        .post(
+            "/profile/set-password",
+            &[("password", "Another-password-9")],
+        )
+        .await;
+    assert_eq!(page.status, 303);
+    let profile = b.get("/profile").await;
+    assert!(
+        profile.body.contains("already has a password"),
+        "{}",
+        profile.body
+    );
+    let mut other = Browser::new(&running.url);
+    other.login(&email, PASSWORD).await;
 }

@@ -72,6 +72,13 @@ pub struct ChangePasswordInput {
     pub new_password: Secret,
 }
 
+/// `POST /set-password`: `{"password"}`, for an account without a password.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SetPasswordInput {
+    /// The new password.
+    pub password: Secret,
+}
+
 /// `POST /register`: `{"email", "password", "first_name"?, "last_name"?, "user_name"?,
 /// "profile"?}`.
 #[derive(Debug, Clone, Default, Deserialize)]

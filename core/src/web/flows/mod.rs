@@ -27,6 +27,7 @@
 mod body;
 mod code_factors;
 mod input;
+mod limited;
 mod mfa;
 mod password;
 mod passwordless;
@@ -48,6 +49,7 @@ use time::OffsetDateTime;
 use crate::auth::{AccessToken, AuthenticatedUser, Authenticator, Rejection, RejectionKind};
 use crate::fleet::{ProofMethod, SessionId};
 use crate::models::LoginResponse;
+use crate::web::limits::LimitConfig;
 use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
 use crate::web::webhook::WebhookReceiver;
 use crate::{Error, LoginRadius, codes};
@@ -56,7 +58,7 @@ pub use body::{BodyFormat, Submitted, body_format, read_input};
 use input::FlowResult;
 pub use input::{
     ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
-    ResetPasswordInput,
+    ResetPasswordInput, SetPasswordInput,
 };
 pub use phone::{PhoneInput, PhoneLoginInput};
 pub use renew::DEFAULT_RENEW_BEFORE;
@@ -86,6 +88,9 @@ pub struct FlowConfig {
     /// What an administrator must meet to end all sessions of a user
     /// ([`Flows::end_user_sessions`]); without it that helper refuses everyone (403).
     pub admin: Option<crate::auth::Require>,
+    /// The limits on guessing per account and per client, and the wrong codes that end a
+    /// second-factor challenge (see [`crate::web::limits`]).
+    pub limits: LimitConfig,
 }
 
 impl FlowConfig {
@@ -119,6 +124,12 @@ impl FlowConfig {
         self
     }
 
+    /// Sets [`limits`](Self::limits).
+    pub fn limits(mut self, limits: LimitConfig) -> Self {
+        self.limits = limits;
+        self
+    }
+
     /// Sets [`passwordless_url`](Self::passwordless_url).
     pub fn passwordless_url(mut self, url: impl Into<String>) -> Self {
         self.passwordless_url = Some(url.into());
@@ -138,7 +149,8 @@ impl FlowConfig {
 /// | 400 | bad input, before any request: a body that is not JSON or a form with the documented fields ([`read_input`]), a malformed email, an empty password | `{"error": "invalid_input", "message"}` |
 /// | 401 | bad credentials, a wrong or expired code or link, no session | `{"error", "message"}` |
 /// | 403 | unverified or locked account | `{"error", "message"}` |
-/// | 409 | the account already exists | `{"error": "already_exists", "message"}` |
+/// | 409 | the account already exists; set password on an account that has one | `{"error": "already_exists" / "password_exists", "message"}` |
+/// | 429 | too many attempts for the account or from the client ([`Flows::limited`], with `Retry-After`) | `{"error": "too_many_attempts", "message"}` |
 /// | 503 | LoginRadius cannot answer (with `Retry-After`): fail closed, never a 2xx on doubt | `{"error": "unavailable", "message"}` |
 ///
 /// - **No token in any body**: no password, access token, MFA token or link token is written

@@ -1,9 +1,12 @@
-//! Passwords: forgot (email a reset link), reset (with the link's token), change (signed in).
+//! Passwords: forgot (email a reset link), reset (with the link's token), change (signed in),
+//! set (signed in, only for an account without one).
 
 use http::{HeaderMap, StatusCode};
 use serde_json::json;
 
-use super::input::{ChangePasswordInput, EmailInput, ResetPasswordInput, non_empty, valid_email};
+use super::input::{
+    ChangePasswordInput, EmailInput, ResetPasswordInput, SetPasswordInput, non_empty, valid_email,
+};
 use super::{FlowResponse, Flows, error_response, sent_unless_revealing};
 use crate::fleet::ProofMethod;
 
@@ -81,12 +84,82 @@ impl Flows {
     }
 }
 
+impl Flows {
+    /// `POST /set-password` `{"password"}`: gives the signed-in user a password, only when the
+    /// account has none (an account from a social or email-link sign-in). An account with a
+    /// password is refused with 409 `password_exists` and nothing changes: its password
+    /// changes only through [`change_password`](Self::change_password), with the current one.
+    pub async fn set_password(&self, headers: &HeaderMap, input: SetPasswordInput) -> FlowResponse {
+        async {
+            let user = self.current_user(headers).await?;
+            non_empty("password", &input.password)?;
+            let account = self.client().account();
+            let stored = account
+                .password_hash(user.uid.as_str())
+                .send()
+                .await
+                .map_err(|e| error_response(&e))?;
+            if stored.exists() {
+                return Err(FlowResponse::error(
+                    StatusCode::CONFLICT,
+                    "password_exists",
+                    "this account already has a password: change it with the current one",
+                ));
+            }
+            account
+                .set_password(user.uid.as_str(), input.password)
+                .send()
+                .await
+                .map_err(|e| error_response(&e))?;
+            Ok(FlowResponse::ok(json!({ "password_set": true })))
+        }
+        .await
+        .unwrap_or_else(|e| e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use http::StatusCode;
 
     use super::super::test_support::*;
     use crate::web::{EmailInput, FlowConfig};
+
+    #[tokio::test]
+    async fn set_password_only_for_an_account_without_one() {
+        use http::HeaderMap;
+        use serde_json::json;
+
+        use crate::web::SetPasswordInput;
+
+        let (flows, t) = flows();
+        t.reply_json(200, login_reply());
+        let signed_in = flows
+            .login(&HeaderMap::new(), login("a@example.com", "pw"))
+            .await;
+        let h = cookie_headers(&flows, &signed_in);
+        let input = || SetPasswordInput {
+            password: "new-password-7".into(),
+        };
+        // The session's user (validate, profile), then the stored hash: one exists.
+        t.reply_json(200, json!({"access_token": "acc-tok-1", "expires_in": FAR}));
+        t.reply_json(200, login_reply()["Profile"].clone());
+        t.reply_json(200, json!({"PasswordHash": "Rfc2898DeriveBytes$x"}));
+        let r = flows.set_password(&h, input()).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+        assert_eq!(r.body["error"], "password_exists");
+        assert_eq!(t.len(), 4, "nothing set");
+        // No password (a social or email-link account): set.
+        t.reply_json(200, json!({"PasswordHash": null}));
+        t.reply_json(200, json!({"PasswordHash": "Rfc2898DeriveBytes$y"}));
+        let r = flows.set_password(&h, input()).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body, json!({"password_set": true}));
+        let sent = t.last().unwrap();
+        assert_eq!(sent.method, http::Method::PUT);
+        assert!(sent.path().ends_with("/manage/account/u-1/password"));
+        assert!(!r.body.to_string().contains("new-password-7"));
+    }
 
     #[tokio::test]
     async fn forgot_password_without_a_reset_page_is_a_server_misconfiguration() {

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::input::{EmailInput, FlowResult, LinkTokenInput, RegisterInput, non_empty, valid_email};
 use super::{FlowResponse, Flows, error_response, sent_unless_revealing};
 use crate::models::Registration;
+use crate::web::normalize_email;
 
 /// How long the SOTT made for a registration is valid.
 const SOTT_VALIDITY: Duration = Duration::from_secs(600);
@@ -26,7 +27,11 @@ impl Flows {
 
     async fn try_register(&self, input: RegisterInput) -> FlowResult<FlowResponse> {
         input.check()?;
-        let mut user = Registration::new(input.email, input.password);
+        // One form per address; look-alikes of another address are refused.
+        let email = normalize_email(&input.email).map_err(|e| {
+            FlowResponse::error(StatusCode::BAD_REQUEST, "invalid_email", &e.to_string())
+        })?;
+        let mut user = Registration::new(email, input.password);
         user.first_name = input.first_name;
         user.last_name = input.last_name;
         user.user_name = input.user_name;

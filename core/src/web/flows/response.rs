@@ -182,9 +182,50 @@ pub fn error_response(error: &Error) -> FlowResponse {
             &format!("`{field}` is missing or invalid"),
         ),
         Error::Config(_) => misconfigured(),
-        Error::Api { code, message, .. } => api_error(*code, message),
+        Error::Api {
+            code,
+            message,
+            details,
+            ..
+        } => match lockout(*code, details.data.as_ref()) {
+            Some(locked) => locked,
+            None => api_error(*code, message),
+        },
         _ => FlowResponse::unavailable(None),
     }
+}
+
+/// LoginRadius's own brute-force lockout answers, each with what the user can do: 1198 (locked
+/// for a while; `Retry-After` from `Data.LoginLockedTimeout` when given), 1132 (a CAPTCHA is
+/// now required) and 1148 (the security question is now required).
+fn lockout(code: i64, data: Option<&Value>) -> Option<FlowResponse> {
+    let message = match code {
+        codes::ACCOUNT_LOCKED_SUSPENDED => {
+            "too many failed sign-ins: the account is locked for a while, try again later"
+        }
+        codes::ACCOUNT_LOCKED => {
+            "too many failed sign-ins: the account is locked until it signs in with a CAPTCHA"
+        }
+        codes::ACCOUNT_LOCKED_SECURITY_QUESTION => {
+            "too many failed sign-ins: the account is locked until it answers its security \
+             question"
+        }
+        _ => return None,
+    };
+    let mut r = FlowResponse::error(StatusCode::FORBIDDEN, "account_locked", message);
+    if code == codes::ACCOUNT_LOCKED_SUSPENDED {
+        let until = data
+            .and_then(|d| d.get("LoginLockedTimeout"))
+            .and_then(Value::as_str)
+            .and_then(|t| {
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339).ok()
+            });
+        let left = until.map(|u| u - time::OffsetDateTime::now_utc());
+        r.retry_after = left
+            .and_then(|l| Duration::try_from(l).ok())
+            .filter(|l| !l.is_zero());
+    }
+    Some(r)
 }
 
 fn misconfigured() -> FlowResponse {
@@ -330,6 +371,48 @@ mod tests {
         });
         assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(r.retry_after, Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn loginradius_lockouts_say_what_the_user_can_do() {
+        let locked = |code, data: Option<Value>| Error::Api {
+            status: StatusCode::FORBIDDEN,
+            code,
+            message: "Your account has been locked".into(),
+            description: "d".into(),
+            details: Box::new(crate::error::ApiErrorDetails {
+                data,
+                ..Default::default()
+            }),
+        };
+        let until = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
+        let stamp = until
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let r = error_response(&locked(1198, Some(json!({ "LoginLockedTimeout": stamp }))));
+        assert_eq!(
+            (r.status, r.body["error"].as_str()),
+            (StatusCode::FORBIDDEN, Some("account_locked"))
+        );
+        assert!(r.body["message"].as_str().unwrap().contains("for a while"));
+        let left = r.retry_after.unwrap();
+        assert!(
+            left > Duration::from_secs(590) && left <= Duration::from_secs(600),
+            "{left:?}"
+        );
+        let r = error_response(&locked(1198, None));
+        assert_eq!(r.retry_after, None);
+        let r = error_response(&locked(1132, None));
+        assert!(r.body["message"].as_str().unwrap().contains("CAPTCHA"));
+        let r = error_response(&locked(1148, None));
+        assert!(
+            r.body["message"]
+                .as_str()
+                .unwrap()
+                .contains("security question")
+        );
+        let r = error_response(&locked(991, None));
+        assert_eq!(r.body["message"], "the account is locked or blocked");
     }
 
     #[test]

@@ -11,7 +11,23 @@ use super::second_factor::methods_set_up;
 use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
 use crate::auth::AccessToken;
 use crate::models::MfaLoginOutcome;
+use crate::web::limits::challenge_key;
 use crate::web::session::Session;
+
+/// How long a challenge's wrong codes are remembered when its session says no expiry.
+const DEFAULT_CHALLENGE_LIFETIME: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// What is left of a pending MFA login (at least its wrong codes must outlive it).
+fn challenge_lifetime(session: &Session) -> std::time::Duration {
+    match session {
+        Session::PendingMfa { expires_at, .. } => {
+            std::time::Duration::try_from(*expires_at - time::OffsetDateTime::now_utc())
+                .unwrap_or(DEFAULT_CHALLENGE_LIFETIME)
+                .min(DEFAULT_CHALLENGE_LIFETIME.saturating_mul(4))
+        }
+        _ => DEFAULT_CHALLENGE_LIFETIME,
+    }
+}
 
 impl Flows {
     /// `POST /login` `{"email", "password"}`: signs in. When MFA applies (LoginRadius answers
@@ -81,7 +97,9 @@ impl Flows {
     /// `POST /login/mfa` `{"code", "method"?}`: the second MFA step, with the MFA token from
     /// the session cookie: a code of the authenticator app (the default), or with `"method":
     /// "sms"` or `"email"` a one-time code sent by [`login_mfa_send`](Self::login_mfa_send). A
-    /// wrong code keeps the pending login; an expired one ends it.
+    /// wrong code keeps the pending login, until the last allowed one
+    /// ([`LimitConfig::max_wrong_codes`](crate::web::limits::LimitConfig::max_wrong_codes),
+    /// default 5) ends it with 401 `too_many_codes`; an expired one ends it.
     pub async fn login_mfa(&self, headers: &HeaderMap, input: MfaCodeInput) -> FlowResponse {
         let response = self
             .try_login_mfa(headers, input)
@@ -97,8 +115,25 @@ impl Flows {
         input: MfaCodeInput,
     ) -> FlowResult<FlowResponse> {
         let pending = self.pending_mfa(headers)?;
-        let login = self.verify_second_factor(&pending, &input).await?;
-        self.start(&login)
+        // A challenge that took its wrong codes is over, here and on every replica.
+        let challenge = challenge_key(&pending.mfa_token);
+        let limiter = self.limiter();
+        limiter.challenge_open(&challenge).await?;
+        match self.verify_second_factor(&pending, &input).await {
+            Ok(login) => self.start(&login),
+            Err(wrong)
+                if wrong.status == StatusCode::UNAUTHORIZED
+                    && wrong.body["error"] == "invalid_code" =>
+            {
+                let lifetime = self
+                    .session
+                    .read(headers)
+                    .as_ref()
+                    .map_or(DEFAULT_CHALLENGE_LIFETIME, challenge_lifetime);
+                Err(limiter.wrong_code(&challenge, lifetime, wrong).await)
+            }
+            Err(refused) => Err(refused),
+        }
     }
 
     /// `POST /logout`: invalidates the token at LoginRadius, evicts it from the
