@@ -67,6 +67,7 @@ macro_rules! route_flow_scenarios {
             a_token_flood_costs_few_loginradius_calls_and_signed_in_users_are_not_slowed,
             forwarded_addresses_count_only_from_trusted_proxies,
             forwarded_addresses_are_ignored_by_default,
+            phone_codes_are_limited_per_number_and_the_owner_gets_in_after_the_delay,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -2049,7 +2050,10 @@ pub async fn wrong_mfa_codes_end_the_challenge_and_the_user_signs_in_again(serve
     // The attacker knows the password and keeps the pending session's cookie.
     let mut attacker = Browser::default();
     let pending = app.login(&mut attacker, "mia@example.com", PASSWORD).await;
-    assert_eq!(pending.body, json!({"mfa_required": true}));
+    assert_eq!(
+        pending.body,
+        json!({"mfa_required": true, "methods": ["authenticator"]})
+    );
     let stolen = attacker.cookie.clone().unwrap();
     let verify = "/identity/v2/auth/login/2fa/verification/authenticatorcode";
     let before = app.emulator.calls("PUT", verify);
@@ -2109,7 +2113,7 @@ pub async fn wrong_mfa_codes_end_the_challenge_and_the_user_signs_in_again(serve
     let pending = app.login(&mut again, "mia@example.com", PASSWORD).await;
     assert_eq!(
         pending.body,
-        json!({"mfa_required": true}),
+        json!({"mfa_required": true, "methods": ["authenticator"]}),
         "{}",
         pending.text
     );
@@ -2394,4 +2398,85 @@ pub async fn forwarded_addresses_are_ignored_by_default(serve: impl Serve) {
         )
         .await;
     assert_slowed(&other);
+}
+
+/// Sign-in by texted code is limited like the password sign-in: texts to one number stop after
+/// the limit, 300 guessed codes mostly never reach LoginRadius (429
+/// with `Retry-After`), and the owner signs in with the texted code once the delay is over.
+pub async fn phone_codes_are_limited_per_number_and_the_owner_gets_in_after_the_delay(
+    serve: impl Serve,
+) {
+    const PHONE: &str = "+15550100003";
+    const VERIFY: &str = "/identity/v2/auth/login/passwordlesslogin/otp/verify";
+    let app = app_with(
+        serve,
+        EmulatorConfig::default().with_user(user("pam@example.com").phone(PHONE)),
+        fast_limits(),
+    )
+    .await;
+    let mut b = Browser::default();
+    for number in [PHONE, PHONE, PHONE] {
+        let sent = app
+            .post(&mut b, "/phone/send", json!({"phone": number}))
+            .await;
+        assert_eq!(sent.status, 200, "{number}: {}", sent.text);
+    }
+    let texts = |app: &App| {
+        app.emulator
+            .outbox()
+            .iter()
+            .filter(|m| m.to == PHONE)
+            .count()
+    };
+    let sent = texts(&app);
+    let refused = app
+        .post(&mut b, "/phone/send", json!({"phone": PHONE}))
+        .await;
+    assert_slowed(&refused);
+    assert_eq!(texts(&app), sent, "nothing texted past the limit");
+
+    let code = app.outbox_code(PHONE, "sms_passwordless_login");
+    let before = app.emulator.calls("PUT", VERIFY);
+    let (mut wrong, mut slowed) = (0, 0);
+    for i in 0..300 {
+        let guess = format!("{:06}", (i * 7919) % 1_000_000);
+        if guess == code {
+            continue;
+        }
+        let reply = app
+            .post(
+                &mut Browser::default(),
+                "/phone/login",
+                json!({"phone": PHONE, "code": guess}),
+            )
+            .await;
+        match reply.status {
+            401 => wrong += 1,
+            _ => {
+                assert_slowed(&reply);
+                slowed += 1;
+            }
+        }
+    }
+    let reached = app.emulator.calls("PUT", VERIFY) - before;
+    assert_eq!(
+        reached, wrong,
+        "only attempts within the limit reach LoginRadius"
+    );
+    assert!(
+        wrong <= 40 && slowed >= 250,
+        "{wrong} wrong, {slowed} slowed"
+    );
+
+    tokio::time::sleep(MAX_DELAY + Duration::from_millis(100)).await;
+    let mut owner = Browser::default();
+    let reply = app
+        .post(
+            &mut owner,
+            "/phone/login",
+            json!({"phone": PHONE, "code": code}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(reply.body["signed_in"], true);
 }

@@ -3,25 +3,32 @@
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
+use loginradius::web::limits::Action;
 use loginradius::web::{PhoneLoginInput, Submitted, read_input};
 
-use super::{FlowsData, flow_response, with_input};
+use super::{FlowsData, flow_response, limited_input, with_input};
 use crate::headers;
 
-/// `POST /phone/send`.
+/// `POST /phone/send` (limited per number and per client).
 pub(super) async fn phone_send(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
-    with_input(&flows, &req, &body, |i| flows.phone_send(i)).await
+    limited_input(&flows, Action::PhoneSend, &req, &body, |i| {
+        flows.phone_send(i)
+    })
+    .await
 }
 
-/// `POST /phone/login`: like `POST /login`, a form submission that signs in answers `303 See
-/// Other` to its `next` (a same-site path, else `/`).
+/// `POST /phone/login` (limited per number and per client): like `POST /login`, a form
+/// submission that signs in answers `303 See Other` to its `next` (a same-site path, else `/`).
 pub(super) async fn phone_login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
     let answer = match read_input::<PhoneLoginInput>(&headers, &body) {
         Ok(Submitted { input, format }) => {
             let next = input.next.clone();
+            let peer = req.peer_addr().map(|a| a.ip());
             flows
-                .phone_login(&headers, input)
+                .limited(Action::PhoneLogin, peer, &headers, input, |i| {
+                    flows.phone_login(&headers, i)
+                })
                 .await
                 .for_form(format, next.as_deref())
         }
@@ -30,14 +37,17 @@ pub(super) async fn phone_login(flows: FlowsData, req: HttpRequest, body: Bytes)
     flow_response(&flows, &req, answer)
 }
 
-/// `POST /login/mfa/send`.
+/// `POST /login/mfa/send` (limited per client).
 pub(super) async fn login_mfa_send(
     flows: FlowsData,
     req: HttpRequest,
     body: Bytes,
 ) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    with_input(&flows, &req, &body, |i| flows.login_mfa_send(&headers, i)).await
+    limited_input(&flows, Action::MfaCodeSend, &req, &body, |i| {
+        flows.login_mfa_send(&headers, i)
+    })
+    .await
 }
 
 /// `GET /mfa/factors`.

@@ -5,33 +5,57 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
 use http::HeaderMap;
+use loginradius::web::limits::Action;
 use loginradius::web::{PhoneLoginInput, Submitted, read_input};
 
-use super::{Flow, flow_response, with_input};
+use super::{Flow, Peer, flow_response, limited_input, with_input};
 
-/// `POST /phone/send`.
-pub(super) async fn phone_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.phone_send(i)).await
+/// `POST /phone/send` (limited per number and per client).
+pub(super) async fn phone_send(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::PhoneSend, peer, &headers, &body, |i| {
+        f.phone_send(i)
+    })
+    .await
 }
 
-/// `POST /phone/login`: like `POST /login`, a form submission that signs in answers `303 See
-/// Other` to its `next` (a same-site path, else `/`).
-pub(super) async fn phone_login(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+/// `POST /phone/login` (limited per number and per client): like `POST /login`, a form
+/// submission that signs in answers `303 See Other` to its `next` (a same-site path, else `/`).
+pub(super) async fn phone_login(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let answer = match read_input::<PhoneLoginInput>(&headers, &body) {
         Ok(Submitted { input, format }) => {
             let next = input.next.clone();
-            f.phone_login(&headers, input)
-                .await
-                .for_form(format, next.as_deref())
+            f.limited(Action::PhoneLogin, peer, &headers, input, |i| {
+                f.phone_login(&headers, i)
+            })
+            .await
+            .for_form(format, next.as_deref())
         }
         Err(invalid) => invalid,
     };
     flow_response(&f, &headers, answer)
 }
 
-/// `POST /login/mfa/send`.
-pub(super) async fn login_mfa_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
-    with_input(&f, &headers, &body, |i| f.login_mfa_send(&headers, i)).await
+/// `POST /login/mfa/send` (limited per client).
+pub(super) async fn login_mfa_send(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    limited_input(&f, Action::MfaCodeSend, peer, &headers, &body, |i| {
+        f.login_mfa_send(&headers, i)
+    })
+    .await
 }
 
 /// `GET /mfa/factors`.

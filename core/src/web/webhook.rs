@@ -206,7 +206,7 @@ impl WebhookReceiver {
         if time < now - self.window || time > now + FUTURE_SKEW {
             return Err(WebhookError::Stale);
         }
-        let events = events(&parsed.hook_name, &parsed.data, now)?;
+        let events = events(&parsed.hook_name, &parsed.data, time, now)?;
         Ok(Webhook {
             hook_name: parsed.hook_name,
             hook_id: parsed.hook_id,
@@ -251,10 +251,15 @@ impl WebhookReceiver {
                 .publish(event)
                 .await
                 .map_err(|_| WebhookError::Unavailable)?;
-            if let (FleetEvent::UserSessionsEnded { uid, .. }, Some(cookie)) =
+            if let (FleetEvent::UserSessionsEnded { uid, not_before }, Some(cookie)) =
                 (event, &self.sessions)
             {
-                end_sessions_of(&self.authenticator, cookie, uid, None)
+                // A credential change ends the sessions made before it, keeping their tokens
+                // at LoginRadius (the route helpers re-issue the session of the change with
+                // its token); a blocked, deleted or renamed account ends every session and
+                // invalidates their tokens.
+                let before = is_credential_change(&hook.hook_name).then_some(*not_before);
+                end_sessions_of(&self.authenticator, cookie, uid, None, before)
                     .await
                     .map_err(|_| WebhookError::Unavailable)?;
             }
@@ -291,8 +296,27 @@ fn parse_time(value: &Value) -> Option<OffsetDateTime> {
     }
 }
 
-/// The events of hook `name` with `data`, at `now`.
-fn events(name: &str, data: &Value, now: OffsetDateTime) -> Result<Vec<FleetEvent>, WebhookError> {
+/// Whether hook `name` tells of a changed password.
+fn is_credential_change(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "changepassword" | "resetpassword" | "setpassword"
+    )
+}
+
+/// The events of hook `name` with `data`, sent at `time` and received at `now`.
+///
+/// A credential change (`ChangePassword`, `ResetPassword`, `SetPassword`) ends the sessions made
+/// before it (`not_before` = the hook's `Time`): the session in which a user changed their
+/// password through the route helpers, re-issued right after the change, and sessions signed in
+/// with the new password stay. A blocked, deleted or renamed account ends every session up to
+/// the hook's reception.
+fn events(
+    name: &str,
+    data: &Value,
+    time: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<Vec<FleetEvent>, WebhookError> {
     let uid = || {
         [&data["Uid"], &data["Profile"]["Uid"]]
             .into_iter()
@@ -304,8 +328,11 @@ fn events(name: &str, data: &Value, now: OffsetDateTime) -> Result<Vec<FleetEven
     Ok(match name.to_ascii_lowercase().as_str() {
         "assignroles" | "unassignroles" => vec![FleetEvent::RolesChanged { uid: uid()? }],
         "removerolecontext" => vec![FleetEvent::RoleContextsChanged { uid: uid()? }],
-        "changepassword" | "resetpassword" | "setpassword" | "blockaccount" | "deleteaccount"
-        | "updateuid" => vec![FleetEvent::UserSessionsEnded {
+        _ if is_credential_change(name) => vec![FleetEvent::UserSessionsEnded {
+            uid: uid()?,
+            not_before: time.min(now),
+        }],
+        "blockaccount" | "deleteaccount" | "updateuid" => vec![FleetEvent::UserSessionsEnded {
             uid: uid()?,
             not_before: now,
         }],
@@ -335,6 +362,35 @@ mod tests {
     use crate::transport::RecordingTransport;
 
     const SECRET: &str = "webhook-secret";
+
+    #[test]
+    fn a_credential_change_ends_the_sessions_made_before_it_and_a_block_every_session() {
+        let data = serde_json::json!({"Uid": "u-1"});
+        let sent = OffsetDateTime::now_utc() - time::Duration::seconds(3);
+        let now = OffsetDateTime::now_utc();
+        for name in ["ChangePassword", "resetpassword", "SetPassword"] {
+            assert_eq!(
+                events(name, &data, sent, now).unwrap(),
+                vec![FleetEvent::UserSessionsEnded {
+                    uid: "u-1".into(),
+                    not_before: sent
+                }],
+                "{name}"
+            );
+        }
+        // A `Time` ahead of this clock never reaches past the reception.
+        let ahead = now + time::Duration::seconds(30);
+        assert!(matches!(
+            events("ChangePassword", &data, ahead, now).unwrap().as_slice(),
+            [FleetEvent::UserSessionsEnded { not_before, .. }] if *not_before == now
+        ));
+        for name in ["BlockAccount", "DeleteAccount", "UpdateUid"] {
+            assert!(matches!(
+                events(name, &data, sent, now).unwrap().as_slice(),
+                [FleetEvent::UserSessionsEnded { not_before, .. }] if *not_before == now
+            ));
+        }
+    }
 
     fn receiver() -> WebhookReceiver {
         let client = LoginRadius::builder()
@@ -418,26 +474,26 @@ mod tests {
         let data = json!({"Profile": {"Uid": "u"}});
         let uid = || "u".to_owned();
         assert_eq!(
-            events("RemoveRoleContext", &data, now).unwrap(),
+            events("RemoveRoleContext", &data, now, now).unwrap(),
             [FleetEvent::RoleContextsChanged { uid: uid() }]
         );
         assert_eq!(
-            events("UpdateProfile", &data, now).unwrap(),
+            events("UpdateProfile", &data, now, now).unwrap(),
             [FleetEvent::ProfileChanged { uid: uid() }]
         );
         assert_eq!(
-            events("SetPassword", &data, now).unwrap(),
+            events("SetPassword", &data, now, now).unwrap(),
             [FleetEvent::UserSessionsEnded {
                 uid: uid(),
                 not_before: now
             }]
         );
-        assert!(events("Login", &data, now).unwrap().is_empty());
+        assert!(events("Login", &data, now, now).unwrap().is_empty());
         assert_eq!(
-            events("unassignroles", &data, now).unwrap(),
+            events("unassignroles", &data, now, now).unwrap(),
             [FleetEvent::RolesChanged { uid: uid() }]
         );
-        assert!(events("AssignRoles", &json!({}), now).is_err());
+        assert!(events("AssignRoles", &json!({}), now, now).is_err());
         let t = parse_time(&json!(1_700_000_000)).unwrap();
         assert_eq!(parse_time(&json!(1_700_000_000_000_i64)), Some(t));
         assert_eq!(parse_time(&json!("2023-11-14T22:13:20Z")), Some(t));

@@ -7,6 +7,8 @@ use std::net::IpAddr;
 use http::HeaderMap;
 
 use super::input::{EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput};
+use super::phone::{PhoneInput, PhoneLoginInput};
+use super::second_factor::SendCodeInput;
 use super::{FlowResponse, Flows, SessionChange};
 use crate::web::limits::{AccountKey, Action, Limiter};
 
@@ -29,6 +31,31 @@ impl AccountKey for RegisterInput {
 }
 
 impl AccountKey for MfaCodeInput {
+    fn account(&self) -> Option<String> {
+        None
+    }
+}
+
+/// A phone number's account key: its digits (so `+1 555-0100` and `+15550100` count as one),
+/// apart from email keys.
+fn phone_account(phone: &str) -> Option<String> {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    (!digits.is_empty()).then(|| format!("phone:{digits}"))
+}
+
+impl AccountKey for PhoneInput {
+    fn account(&self) -> Option<String> {
+        phone_account(&self.phone)
+    }
+}
+
+impl AccountKey for PhoneLoginInput {
+    fn account(&self) -> Option<String> {
+        phone_account(&self.phone)
+    }
+}
+
+impl AccountKey for SendCodeInput {
     fn account(&self) -> Option<String> {
         None
     }

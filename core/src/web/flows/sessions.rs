@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, HeaderValue, StatusCode, header::USER_AGENT};
 use serde_json::json;
+use time::OffsetDateTime;
 
 use super::input::FlowResult;
 use super::{FlowResponse, Flows, SessionChange};
@@ -190,6 +191,7 @@ impl Flows {
             &self.session,
             &current.uid,
             Some(&current.id),
+            None,
         )
         .await
         .map_err(unavailable)?;
@@ -238,7 +240,7 @@ impl Flows {
         // The other sessions' tokens are invalidated; this one's lives on in the renewed
         // session. Best effort: the "not before" already refuses the old entries.
         if let Err(error) =
-            end_sessions_of(&self.authenticator, &self.session, uid, Some(&id)).await
+            end_sessions_of(&self.authenticator, &self.session, uid, Some(&id), None).await
         {
             tracing::warn!(target: "loginradius::web", "ending the other sessions: {error}");
         }
@@ -290,7 +292,7 @@ impl Flows {
                 not_before: now,
             })
             .await?;
-        end_sessions_of(&self.authenticator, &self.session, uid, None).await
+        end_sessions_of(&self.authenticator, &self.session, uid, None, None).await
     }
 }
 
@@ -319,6 +321,17 @@ async fn end_session(
     record: &SessionRecord,
 ) -> Result<(), SharedStateError> {
     remove_and_announce(authenticator, &record.id, &record.uid).await?;
+    invalidate_token(authenticator, cookie, record).await;
+    Ok(())
+}
+
+/// Invalidates the LoginRadius token of `record` (opened with `cookie`'s key) at LoginRadius
+/// and on every replica; a failure upstream is logged.
+async fn invalidate_token(
+    authenticator: &Authenticator,
+    cookie: &SessionCookie,
+    record: &SessionRecord,
+) {
     let token = record
         .sealed_token
         .as_deref()
@@ -327,22 +340,36 @@ async fn end_session(
         // `logout` evicts first, logs an upstream failure itself and publishes TokenRevoked.
         let _ = authenticator.logout(&token).await;
     }
-    Ok(())
 }
 
 /// Ends every session of `uid` but `keep` (if any) on every replica, invalidating their
 /// LoginRadius tokens; how many were ended. The one path of a password change, a change of
 /// second factor, an administrator's end, "end all others" and the account webhooks.
+///
+/// With `before` (a webhook telling of a change at that instant) only the sessions created
+/// before it end, and their tokens are evicted on every replica (the bus's
+/// `UserSessionsEnded`) but not invalidated at LoginRadius: when the change was made through
+/// the route helpers, the webhook can arrive while the helper re-issues its own session with
+/// the same token, which must live on. A session's token is only ever in its encrypted cookie
+/// and sealed in its entry, so an ended session's token is of no use to its cookie's holder.
 pub(crate) async fn end_sessions_of(
     authenticator: &Authenticator,
     cookie: &SessionCookie,
     uid: &str,
     keep: Option<&SessionId>,
+    before: Option<OffsetDateTime>,
 ) -> Result<usize, SharedStateError> {
     let all = authenticator.shared_state().sessions_of(uid).await?;
     let mut ended = 0;
-    for record in all.iter().filter(|r| Some(&r.id) != keep) {
-        end_session(authenticator, cookie, record).await?;
+    let ends = |r: &&SessionRecord| {
+        Some(&r.id) != keep && before.is_none_or(|before| r.created_at < before)
+    };
+    for record in all.iter().filter(ends) {
+        if before.is_some() {
+            remove_and_announce(authenticator, &record.id, &record.uid).await?;
+        } else {
+            end_session(authenticator, cookie, record).await?;
+        }
         ended += 1;
     }
     Ok(ended)

@@ -41,11 +41,17 @@ pub enum Action {
     Register,
     /// `POST /resend-verification`.
     ResendVerification,
+    /// `POST /phone/send`: a sign-in code texted to a phone.
+    PhoneSend,
+    /// `POST /phone/login`: sign-in with a texted code.
+    PhoneLogin,
+    /// `POST /login/mfa/send`: a second-factor code texted or emailed for a pending sign-in.
+    MfaCodeSend,
 }
 
 impl Action {
     /// Every limited flow.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 10] = [
         Action::SignIn,
         Action::MfaStep,
         Action::PasswordlessSend,
@@ -53,6 +59,9 @@ impl Action {
         Action::ForgotPassword,
         Action::Register,
         Action::ResendVerification,
+        Action::PhoneSend,
+        Action::PhoneLogin,
+        Action::MfaCodeSend,
     ];
 
     /// The flow's name in shared-state keys and logs.
@@ -65,6 +74,9 @@ impl Action {
             Self::ForgotPassword => "forgot_password",
             Self::Register => "register",
             Self::ResendVerification => "resend_verification",
+            Self::PhoneSend => "phone_send",
+            Self::PhoneLogin => "phone_login",
+            Self::MfaCodeSend => "mfa_code_send",
         }
     }
 }
@@ -88,7 +100,7 @@ impl Limit {
 /// The limits of one flow: per account and per client; `None` is no limit of that kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rule {
-    /// Per account (the normalised email).
+    /// Per account (the normalised email, or the phone number's digits).
     pub per_account: Option<Limit>,
     /// Per client address.
     pub per_client: Option<Limit>,
@@ -101,12 +113,15 @@ impl Rule {
     /// against").
     pub const fn default_for(action: Action) -> Rule {
         let (account, client) = match action {
-            Action::SignIn => (Some(Limit::new(5, Duration::from_secs(5 * 60))), 50),
-            Action::MfaStep => (None, 30),
-            Action::PasswordlessVerify => (None, 30),
-            Action::PasswordlessSend | Action::ForgotPassword | Action::ResendVerification => {
-                (Some(Limit::new(3, Duration::from_secs(15 * 60))), 30)
+            Action::SignIn | Action::PhoneLogin => {
+                (Some(Limit::new(5, Duration::from_secs(5 * 60))), 50)
             }
+            Action::MfaStep | Action::MfaCodeSend => (None, 30),
+            Action::PasswordlessVerify => (None, 30),
+            Action::PasswordlessSend
+            | Action::ForgotPassword
+            | Action::ResendVerification
+            | Action::PhoneSend => (Some(Limit::new(3, Duration::from_secs(15 * 60))), 30),
             Action::Register => (Some(Limit::new(3, Duration::from_secs(60 * 60))), 20),
         };
         Rule {
@@ -128,7 +143,7 @@ pub const DEFAULT_MAX_WRONG_CODES: u64 = 5;
 /// The limits of the route helpers ([`FlowConfig::limits`](crate::web::FlowConfig::limits)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitConfig {
-    rules: [Rule; 7],
+    rules: [Rule; Action::ALL.len()],
     first_delay: Duration,
     max_delay: Duration,
     strike_memory: Duration,
