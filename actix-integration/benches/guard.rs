@@ -89,7 +89,10 @@ async fn floor_guard(
 }
 
 /// The peers measured beside our guard.
-const PEERS: [Route; 2] = [Route::Peer("actix-web-grants"), Route::Peer("actix-session")];
+const PEERS: [Route; 2] = [
+    Route::Peer("actix-web-grants"),
+    Route::Peer("actix-session"),
+];
 
 /// The claims of the JWT peer's tokens that its extractor reads.
 #[derive(serde::Deserialize)]
@@ -435,7 +438,7 @@ fn ratio_over_http(
 ) -> paired::Setting {
     let clients = guard_bench::clients(connections);
     // Requests per round, the same on each connection.
-    const PER_ROUND: u32 = 480;
+    const PER_ROUND: u32 = 960;
     paired::report(
         "actix",
         match connections {

@@ -117,7 +117,7 @@ struct JwtClaims {
 /// in axum's `from_fn`, doing what its layer does per request: `extract_token`, then
 /// `check_auth` (header, key by `kid`, RS256 signature, expiry, the role check), the token data
 /// kept as a request extension.
-async fn jwt_authorizer(rt: &Runtime) -> Router {
+fn jwt_authorizer(rt: &Runtime) -> Router {
     let authorizer: Authorizer<JwtClaims> = rt
         .block_on(
             JwtAuthorizer::from_jwks(guard_bench::JWKS_PATH)
@@ -125,9 +125,12 @@ async fn jwt_authorizer(rt: &Runtime) -> Router {
                 .build(),
         )
         .unwrap();
-    Router::new().route("/r", get(handler)).route_layer(
-        middleware::from_fn_with_state(Arc::new(authorizer), jwt_authorizer_guard),
-    )
+    Router::new()
+        .route("/r", get(handler))
+        .route_layer(middleware::from_fn_with_state(
+            Arc::new(authorizer),
+            jwt_authorizer_guard,
+        ))
 }
 
 async fn jwt_authorizer_guard(
@@ -190,10 +193,7 @@ impl AuthnBackend for LoginBackend {
 impl AuthzBackend for LoginBackend {
     type Permission = String;
 
-    async fn get_user_permissions(
-        &self,
-        user: &LoginUser,
-    ) -> Result<HashSet<String>, Infallible> {
+    async fn get_user_permissions(&self, user: &LoginUser) -> Result<HashSet<String>, Infallible> {
         Ok(user.roles.clone())
     }
 }
@@ -229,7 +229,9 @@ fn axum_login(rt: &Runtime) -> (Router, (&'static str, String)) {
         )
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    let set_cookie = response.headers()[http::header::SET_COOKIE].to_str().unwrap();
+    let set_cookie = response.headers()[http::header::SET_COOKIE]
+        .to_str()
+        .unwrap();
     let cookie = set_cookie.split(';').next().unwrap().to_owned();
     (app, ("cookie", cookie))
 }
@@ -250,7 +252,7 @@ impl Apps {
                 (Route::PassThrough, pass_through_only(), bearer.clone()),
                 (Route::Floor, floor_only(), bearer.clone()),
                 (Route::Protected, protected(rt), bearer),
-                (PEERS[0], rt.block_on(jwt_authorizer(rt)), jwt),
+                (PEERS[0], jwt_authorizer(rt), jwt),
                 (PEERS[1], login_app, login_cookie),
             ],
         };
@@ -349,10 +351,15 @@ fn ratio(rt: &Runtime, apps: &Apps) -> paired::Setting {
 /// HTTP clients, server and clients on one current-thread runtime (so each request's whole CPU
 /// cost is on one core and no request waits for a wake-up on another thread): the ratio as an
 /// application sees it.
-fn ratio_over_http(rt: &Runtime, apps: &Apps, urls: &[String], connections: usize) -> paired::Setting {
+fn ratio_over_http(
+    rt: &Runtime,
+    apps: &Apps,
+    urls: &[String],
+    connections: usize,
+) -> paired::Setting {
     let clients = guard_bench::clients(connections);
     // Requests per round, the same on each connection.
-    const PER_ROUND: u32 = 480;
+    const PER_ROUND: u32 = 960;
     let routes = apps.routes();
     paired::report(
         "axum",
@@ -370,7 +377,12 @@ fn ratio_over_http(rt: &Runtime, apps: &Apps, urls: &[String], connections: usiz
         |route| {
             let index = routes.iter().position(|&r| r == route).unwrap();
             let (_, header) = apps.get(route);
-            rt.block_on(guard_bench::http_round(&clients, &urls[index], header, PER_ROUND))
+            rt.block_on(guard_bench::http_round(
+                &clients,
+                &urls[index],
+                header,
+                PER_ROUND,
+            ))
         },
     )
 }

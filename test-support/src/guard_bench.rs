@@ -143,7 +143,8 @@ pub fn jwt() -> String {
         .as_secs();
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
     header.kid = Some(JWT_KID.to_owned());
-    let claims = serde_json::json!({"sub": "u-1", "iat": now, "exp": now + 3600, "roles": ["admin"]});
+    let claims =
+        serde_json::json!({"sub": "u-1", "iat": now, "exp": now + 3600, "roles": ["admin"]});
     let key = jsonwebtoken::EncodingKey::from_rsa_pem(RS256_PRIVATE_PEM.as_bytes()).unwrap();
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }
@@ -194,7 +195,12 @@ pub async fn http_round(
 }
 
 /// `count` sequential GETs of `url` with `header` on `client`, each answered 200 and read whole.
-async fn requests(client: reqwest::Client, url: String, header: (&'static str, String), count: u32) {
+async fn requests(
+    client: reqwest::Client,
+    url: String,
+    header: (&'static str, String),
+    count: u32,
+) {
     for _ in 0..count {
         let response = client
             .get(&url)
