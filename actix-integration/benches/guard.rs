@@ -1,8 +1,9 @@
 //! A protected route with a warm cache vs the same route unprotected, both in process through
 //! `actix_web::test::call_service` on a prebuilt service. After the criterion group, paired
-//! timing loops print the throughput ratio protected/unprotected, in process and over loopback
-//! HTTP. `core_decide_only` measures
-//! core's decision alone (no actix), to tell the adapter's share of the cost from core's.
+//! timing loops print each route's throughput and its ratio to the unprotected route's, in
+//! process and over loopback HTTP, then the protected route's ratio to the floor's and to each
+//! peer's. `core_decide_only` measures core's decision alone (no actix), to tell the adapter's
+//! share of the cost from core's.
 //!
 //! Each paired run also measures a reference: the same route behind actix-web's own
 //! pass-through middleware (`middleware::from_fn` calling `next.call`). It is the least any

@@ -1,6 +1,7 @@
 //! A protected route with a warm cache vs the same route unprotected, both in process through
-//! `oneshot` on a prebuilt `Router`. After the criterion groups, paired timing loops print the
-//! throughput ratio protected/unprotected (target ≥ 0.95), in process and over loopback HTTP.
+//! `oneshot` on a prebuilt `Router`. After the criterion group, paired timing loops print each
+//! route's throughput and its ratio to the unprotected route's, in process and over loopback
+//! HTTP, then the protected route's ratio to the floor's and to each peer's.
 //!
 //! Each paired run also measures a reference: the same route behind axum's own pass-through
 //! middleware (`middleware::from_fn` calling `next.run`). It is the least any route layer
