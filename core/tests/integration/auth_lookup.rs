@@ -134,14 +134,14 @@ async fn a_token_already_expired_is_rejected_and_not_cached() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn sixty_four_simultaneous_misses_make_one_upstream_lookup() {
+async fn a_thousand_simultaneous_misses_make_one_upstream_lookup() {
     let upstream = Upstream::new();
     upstream.user_until("u-1", in_an_hour());
     upstream.set_delay(Duration::from_millis(200));
     let auth = builder(&upstream).build().unwrap();
 
-    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(64));
-    let tasks: Vec<_> = (0..64)
+    let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(1000));
+    let tasks: Vec<_> = (0..1000)
         .map(|_| {
             let auth = auth.clone();
             let barrier = barrier.clone();
