@@ -89,6 +89,8 @@ impl Flows {
     /// account has none (an account from a social or email-link sign-in). An account with a
     /// password is refused with 409 `password_exists` and nothing changes: its password
     /// changes only through [`change_password`](Self::change_password), with the current one.
+    /// Once set, the user's other sessions end on every replica and this one is re-issued, as
+    /// after a password change.
     pub async fn set_password(&self, headers: &HeaderMap, input: SetPasswordInput) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
@@ -111,7 +113,11 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            Ok(FlowResponse::ok(json!({ "password_set": true })))
+            // A new credential: the user's other sessions end, on every replica.
+            let session = self
+                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::Password)
+                .await?;
+            Ok(FlowResponse::ok(json!({ "password_set": true })).with_session(session))
         }
         .await
         .unwrap_or_else(|e| e)
