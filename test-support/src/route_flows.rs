@@ -45,6 +45,7 @@ macro_rules! route_flow_scenarios {
             forgot_and_reset_password,
             change_password_for_the_signed_in_user,
             passwordless_login_by_email_link,
+            an_email_link_is_one_factor_for_a_user_with_an_authenticator_app,
             mfa_enable_login_with_a_totp_code_and_disable,
             required_mfa_returns_setup_data_on_first_login_and_verifies_a_real_code,
             cross_site_posts_are_refused_without_any_state_change,
@@ -767,6 +768,76 @@ pub async fn passwordless_login_by_email_link(serve: impl Serve) {
     assert!(!verified.text.contains(&token));
     assert!(b.cookie.is_some());
     assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 200);
+}
+
+/// The first attack: for a user with the authenticator app on, an opened email link
+/// is one factor only. It answers the MFA answer, with no session (the guarded route is 401,
+/// the MFA helpers too); a wrong code is refused; the right code signs the user in.
+pub async fn an_email_link_is_one_factor_for_a_user_with_an_authenticator_app(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user("ola@example.com")),
+    )
+    .await;
+    let mut owner = Browser::default();
+    assert_eq!(
+        app.login(&mut owner, "ola@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    let setup = app.get(&mut owner, "/mfa/setup").await;
+    let manual = setup.body["manual_entry_code"].as_str().unwrap().to_owned();
+    let enabled = app
+        .post(
+            &mut owner,
+            "/mfa/enable",
+            json!({"code": totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(enabled.body, json!({"enabled": true}), "{}", enabled.text);
+
+    let mut b = Browser::default();
+    app.send_to_known_and_unknown(&mut b, "/passwordless/send", "ola@example.com")
+        .await;
+    let token = app.outbox_token("ola@example.com", "passwordless_login");
+    let opened = app
+        .post(&mut b, "/passwordless/verify", json!({"token": token}))
+        .await;
+    assert_eq!(opened.status, 200, "{}", opened.text);
+    assert_eq!(
+        opened.body,
+        json!({"mfa_required": true, "methods": ["authenticator"]})
+    );
+    assert!(!opened.text.contains(&token));
+    assert!(matches!(
+        app.read(b.cookie.as_ref().unwrap()).unwrap(),
+        Session::PendingMfa { .. }
+    ));
+    assert_eq!(app.me(&b).await, 401, "no session before the second factor");
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 401);
+    assert_eq!(
+        app.post(&mut b, "/mfa/disable", json!({})).await.status,
+        401,
+        "the attack: the app cannot be removed from an email link alone"
+    );
+    let wrong = app
+        .post(
+            &mut b,
+            "/login/mfa",
+            json!({"code": wrong_totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(app.me(&b).await, 401);
+    let done = app
+        .post(&mut b, "/login/mfa", json!({"code": totp_code(&manual)}))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert_eq!(app.me(&b).await, 200);
 }
 
 /// Optional MFA: enabling it with a real TOTP code (a wrong one refused), the two-step login it
