@@ -238,33 +238,9 @@ impl Flows {
         code: &str,
         email: &str,
     ) -> FlowResult<LoginResponse> {
-        let token = pending.mfa_token.as_secret().clone();
-        let deadline = self.sign_in_deadline();
-        let reauth = self.client().reauth();
-        match method {
-            SecondFactor::Authenticator => {
-                reauth
-                    .verify_authenticator_code(token, code)
-                    .deadline(deadline)
-                    .send()
-                    .await
-            }
-            SecondFactor::Sms => {
-                reauth
-                    .verify_otp(token, code)
-                    .deadline(deadline)
-                    .send()
-                    .await
-            }
-            SecondFactor::Email => {
-                reauth
-                    .verify_email_otp(token, email, code)
-                    .deadline(deadline)
-                    .send()
-                    .await
-            }
-        }
-        .map_err(|e| mfa_step_error(&e))?;
+        self.reauth_with_code(pending.mfa_token.as_secret().clone(), method, code, email)
+            .await
+            .map_err(|e| mfa_step_error(&e))?;
         let user = self
             .authenticator
             .authenticate(&pending.mfa_token)
@@ -314,20 +290,32 @@ impl Flows {
         Ok(FlowResponse::ok(body).with_session(SessionChange::PendingMfa(session)))
     }
 
-    /// The second factors set up on the account of a one-factor sign-in (none on a site
-    /// without MFA). When LoginRadius cannot tell, its error, and the sign-in's token is
-    /// logged out (fail closed).
-    async fn second_factors_of(&self, login: &LoginResponse) -> FlowResult<Vec<SecondFactor>> {
+    /// The second factors set up on the account of the user of `token` (none on a site
+    /// without MFA); LoginRadius's error when it cannot tell.
+    pub(super) async fn second_factors_set_up(
+        &self,
+        token: Secret,
+    ) -> Result<Vec<SecondFactor>, Error> {
         let settings = self
             .client()
             .mfa()
-            .settings(login.access_token.clone())
+            .settings(token)
             .deadline(self.sign_in_deadline())
             .send()
             .await;
         match settings {
             Ok(settings) => Ok(methods_set_up(&settings)),
             Err(e) if e.code() == Some(codes::MFA_NOT_ENABLED) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The second factors set up on the account of a one-factor sign-in (none on a site
+    /// without MFA). When LoginRadius cannot tell, its error, and the sign-in's token is
+    /// logged out (fail closed).
+    async fn second_factors_of(&self, login: &LoginResponse) -> FlowResult<Vec<SecondFactor>> {
+        match self.second_factors_set_up(login.access_token.clone()).await {
+            Ok(methods) => Ok(methods),
             Err(e) => {
                 let token = AccessToken::from(login.access_token.clone());
                 // `logout` evicts first and logs an upstream failure itself.
@@ -335,6 +323,83 @@ impl Flows {
                 Err(error_response(&e))
             }
         }
+    }
+}
+
+impl Flows {
+    /// Re-authenticates `token` at LoginRadius with `code` of `method` (`email`: the address
+    /// an emailed code went to): the step of a one-factor sign-in and of `POST /reauth`.
+    pub(super) async fn reauth_with_code(
+        &self,
+        token: Secret,
+        method: SecondFactor,
+        code: &str,
+        email: &str,
+    ) -> Result<(), Error> {
+        let deadline = self.sign_in_deadline();
+        let reauth = self.client().reauth();
+        match method {
+            SecondFactor::Authenticator => {
+                reauth
+                    .verify_authenticator_code(token, code)
+                    .deadline(deadline)
+                    .send()
+                    .await
+            }
+            SecondFactor::Sms => {
+                reauth
+                    .verify_otp(token, code)
+                    .deadline(deadline)
+                    .send()
+                    .await
+            }
+            SecondFactor::Email => {
+                reauth
+                    .verify_email_otp(token, email, code)
+                    .deadline(deadline)
+                    .send()
+                    .await
+            }
+        }
+        .map(drop)
+    }
+
+    /// Sends the re-authentication code of `method` for `token`: `sms` texts it to the MFA
+    /// phone (LoginRadius's step-up start), `email` emails it to `email`. The authenticator
+    /// app makes its own codes (400).
+    pub(super) async fn send_reauth_code(
+        &self,
+        token: Secret,
+        method: SecondFactor,
+        email: Option<&str>,
+    ) -> FlowResult<()> {
+        let deadline = self.sign_in_deadline();
+        let sent = match method {
+            SecondFactor::Authenticator => {
+                return Err(invalid(
+                    "the authenticator app makes its own codes: `method` must be `sms` or `email`",
+                ));
+            }
+            SecondFactor::Sms => self
+                .client()
+                .reauth()
+                .start(token)
+                .deadline(deadline)
+                .send()
+                .await
+                .map(drop),
+            SecondFactor::Email => {
+                let email = email.ok_or_else(no_address)?;
+                self.client()
+                    .reauth()
+                    .send_email_otp(token, email)
+                    .deadline(deadline)
+                    .send()
+                    .await
+                    .map(drop)
+            }
+        };
+        sent.map_err(|e| mfa_step_error(&e))
     }
 }
 
