@@ -208,6 +208,8 @@ impl AuthRoutes {
         post!("/mfa/email/send", codes::mfa_email_send);
         post!("/mfa/email/enable", codes::mfa_email_enable);
         post!("/mfa/email/disable", codes::mfa_email_disable);
+        post!("/reauth", codes::reauth);
+        post!("/reauth/send", codes::reauth_send);
         cfg.service(web::resource("/mfa/factors").route(web::get().to(codes::mfa_factors)));
         // Server to server: LoginRadius sends no `Origin`; the signature is the protection.
         cfg.service(web::resource("/webhooks/loginradius").route(web::post().to(webhook)));

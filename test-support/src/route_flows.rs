@@ -23,7 +23,9 @@ use loginradius::auth::{Authenticator, Require, TokenExtractor, TrustedProxies};
 use loginradius::fleet::{BusSignal, FleetEvent};
 use loginradius::web::limits::LimitConfig;
 use loginradius::web::webhook::{SIGNATURE_HEADER, sign_webhook};
-use loginradius::web::{CookieSecurity, FlowConfig, Flows, Session, SessionCookie};
+use loginradius::web::{
+    CookieSecurity, DEFAULT_REAUTH_WITHIN, FlowConfig, Flows, Session, SessionCookie,
+};
 use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, SeedUser};
 use serde_json::{Value, json};
 
@@ -45,6 +47,9 @@ macro_rules! route_flow_scenarios {
             forgot_and_reset_password,
             change_password_for_the_signed_in_user,
             passwordless_login_by_email_link,
+            an_email_link_is_one_factor_for_a_user_with_an_authenticator_app,
+            a_stale_session_re_authenticates_with_its_password_before_a_password_change,
+            an_mfa_user_re_authenticates_with_the_second_factor_not_the_password,
             mfa_enable_login_with_a_totp_code_and_disable,
             required_mfa_returns_setup_data_on_first_login_and_verifies_a_real_code,
             cross_site_posts_are_refused_without_any_state_change,
@@ -151,12 +156,35 @@ async fn app_with(serve: impl Serve, config: EmulatorConfig, limits: LimitConfig
     app_behind(serve, config, limits, TrustedProxies::none()).await
 }
 
+/// [`app`] whose sensitive helpers require a proof within `reauth_within`.
+async fn app_reauth(serve: impl Serve, config: EmulatorConfig, reauth_within: Duration) -> App {
+    app_configured(
+        serve,
+        config,
+        LimitConfig::default(),
+        TrustedProxies::none(),
+        reauth_within,
+    )
+    .await
+}
+
 /// [`app_with`] behind the `proxies` the authenticator trusts.
 async fn app_behind(
     serve: impl Serve,
     config: EmulatorConfig,
     limits: LimitConfig,
     proxies: TrustedProxies,
+) -> App {
+    app_configured(serve, config, limits, proxies, DEFAULT_REAUTH_WITHIN).await
+}
+
+/// [`app_behind`] with the window of fresh proofs.
+async fn app_configured(
+    serve: impl Serve,
+    config: EmulatorConfig,
+    limits: LimitConfig,
+    proxies: TrustedProxies,
+    reauth_within: Duration,
 ) -> App {
     let emulator = Emulator::start(config).await.unwrap();
     let client = client_builder(&emulator)
@@ -176,6 +204,7 @@ async fn app_behind(
             .verification_url("http://127.0.0.1/verify")
             .passwordless_url("http://127.0.0.1/passwordless")
             .admin(Require::role("admin"))
+            .reauth_within(reauth_within)
             .limits(limits),
     );
     let server = serve.serve(flows.clone(), TRUSTED_ORIGIN).await;
@@ -767,6 +796,198 @@ pub async fn passwordless_login_by_email_link(serve: impl Serve) {
     assert!(!verified.text.contains(&token));
     assert!(b.cookie.is_some());
     assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 200);
+}
+
+/// The first attack: for a user with the authenticator app on, an opened email link
+/// is one factor only. It answers the MFA answer, with no session (the guarded route is 401,
+/// the MFA helpers too); a wrong code is refused; the right code signs the user in.
+pub async fn an_email_link_is_one_factor_for_a_user_with_an_authenticator_app(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user("ola@example.com")),
+    )
+    .await;
+    let mut owner = Browser::default();
+    assert_eq!(
+        app.login(&mut owner, "ola@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    let setup = app.get(&mut owner, "/mfa/setup").await;
+    let manual = setup.body["manual_entry_code"].as_str().unwrap().to_owned();
+    let enabled = app
+        .post(
+            &mut owner,
+            "/mfa/enable",
+            json!({"code": totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(enabled.body, json!({"enabled": true}), "{}", enabled.text);
+
+    let mut b = Browser::default();
+    app.send_to_known_and_unknown(&mut b, "/passwordless/send", "ola@example.com")
+        .await;
+    let token = app.outbox_token("ola@example.com", "passwordless_login");
+    let opened = app
+        .post(&mut b, "/passwordless/verify", json!({"token": token}))
+        .await;
+    assert_eq!(opened.status, 200, "{}", opened.text);
+    assert_eq!(
+        opened.body,
+        json!({"mfa_required": true, "methods": ["authenticator"]})
+    );
+    assert!(!opened.text.contains(&token));
+    assert!(matches!(
+        app.read(b.cookie.as_ref().unwrap()).unwrap(),
+        Session::PendingMfa { .. }
+    ));
+    assert_eq!(app.me(&b).await, 401, "no session before the second factor");
+    assert_eq!(app.get(&mut b, "/mfa/setup").await.status, 401);
+    assert_eq!(
+        app.post(&mut b, "/mfa/disable", json!({})).await.status,
+        401,
+        "the attack: the app cannot be removed from an email link alone"
+    );
+    let wrong = app
+        .post(
+            &mut b,
+            "/login/mfa",
+            json!({"code": wrong_totp_code(&manual)}),
+        )
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(app.me(&b).await, 401);
+    let done = app
+        .post(&mut b, "/login/mfa", json!({"code": totp_code(&manual)}))
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert_eq!(app.me(&b).await, 200);
+}
+
+/// Step-up: past the window of fresh proofs (1 s here), changing the password is 403
+/// `reauth_required`; `POST /reauth` with a wrong password is 401 and changes nothing, with the
+/// right one 200; the change then goes through.
+pub async fn a_stale_session_re_authenticates_with_its_password_before_a_password_change(
+    serve: impl Serve,
+) {
+    let app = app_reauth(
+        serve,
+        EmulatorConfig::default().with_user(user("rex@example.com")),
+        Duration::from_secs(1),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(
+        app.login(&mut b, "rex@example.com", PASSWORD).await.status,
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let change = json!({"old_password": PASSWORD, "new_password": "new-password-7"});
+    let stale = app.post(&mut b, "/change-password", change.clone()).await;
+    assert_eq!(stale.status, 403, "{}", stale.text);
+    assert_eq!(stale.body["error"], "reauth_required");
+    assert_eq!(stale.body["methods"], json!([]));
+    for other in ["/sessions/end-others", "/mfa/disable"] {
+        let r = app.post(&mut b, other, json!({})).await;
+        assert_eq!(r.body["error"], "reauth_required", "{other}: {}", r.text);
+    }
+    let bad = app.post(&mut b, "/reauth", json!({})).await;
+    assert_eq!(bad.status, 400, "{}", bad.text);
+    let wrong = app
+        .post(&mut b, "/reauth", json!({"password": "wrong-one-1"}))
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert!(!wrong.text.contains("wrong-one-1"));
+    let still = app.post(&mut b, "/change-password", change.clone()).await;
+    assert_eq!(still.status, 403, "a wrong password proves nothing");
+    let right = app
+        .post(&mut b, "/reauth", json!({"password": PASSWORD}))
+        .await;
+    assert_eq!(right.status, 200, "{}", right.text);
+    assert_eq!(right.body, json!({"reauthenticated": true}));
+    let changed = app.post(&mut b, "/change-password", change).await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_eq!(
+        app.login(&mut Browser::default(), "rex@example.com", "new-password-7")
+            .await
+            .status,
+        200
+    );
+    // Without a session cookie (a Bearer token) there is no proof to be fresh.
+    let unsigned = app
+        .post(
+            &mut Browser::default(),
+            "/reauth",
+            json!({"password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(unsigned.status, 401, "{}", unsigned.text);
+}
+
+/// Step-up for a user with the authenticator app: past the window, removing the app and
+/// setting a password are 403 `reauth_required` naming the app; the password alone does not
+/// re-authenticate (403), a wrong code is 401, the right code does, and the app can then be
+/// removed.
+pub async fn an_mfa_user_re_authenticates_with_the_second_factor_not_the_password(
+    serve: impl Serve,
+) {
+    let app = app_reauth(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user("una@example.com")),
+        Duration::from_secs(1),
+    )
+    .await;
+    let mut b = Browser::default();
+    assert_eq!(
+        app.login(&mut b, "una@example.com", PASSWORD).await.status,
+        200
+    );
+    let setup = app.get(&mut b, "/mfa/setup").await;
+    let manual = setup.body["manual_entry_code"].as_str().unwrap().to_owned();
+    let enabled = app
+        .post(&mut b, "/mfa/enable", json!({"code": totp_code(&manual)}))
+        .await;
+    assert_eq!(enabled.body, json!({"enabled": true}), "{}", enabled.text);
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    for (path, body) in [
+        ("/mfa/disable", json!({})),
+        ("/set-password", json!({"password": "new-password-7"})),
+    ] {
+        let r = app.post(&mut b, path, body).await;
+        assert_eq!(r.status, 403, "{path}: {}", r.text);
+        assert_eq!(r.body["error"], "reauth_required");
+        assert_eq!(r.body["methods"], json!(["authenticator"]));
+    }
+    let password = app
+        .post(&mut b, "/reauth", json!({"password": PASSWORD}))
+        .await;
+    assert_eq!(password.status, 403, "{}", password.text);
+    assert_eq!(password.body["error"], "reauth_required");
+    let wrong = app
+        .post(&mut b, "/reauth", json!({"code": wrong_totp_code(&manual)}))
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    assert_eq!(
+        app.post(&mut b, "/mfa/disable", json!({})).await.status,
+        403
+    );
+    let right = app
+        .post(
+            &mut b,
+            "/reauth",
+            json!({"code": totp_code(&manual), "method": "authenticator"}),
+        )
+        .await;
+    assert_eq!(right.status, 200, "{}", right.text);
+    let disabled = app.post(&mut b, "/mfa/disable", json!({})).await;
+    assert_eq!(disabled.status, 200, "{}", disabled.text);
+    assert_eq!(disabled.body, json!({"enabled": false}));
 }
 
 /// Optional MFA: enabling it with a real TOTP code (a wrong one refused), the two-step login it

@@ -101,3 +101,17 @@ pub(super) async fn mfa_email_disable(flows: FlowsData, req: HttpRequest) -> Htt
         .await;
     flow_response(&flows, &req, flow)
 }
+
+/// `POST /reauth`: proves the session again (core's [`Flows::reauth`](loginradius::web::Flows::reauth),
+/// limited per client and per user).
+pub(super) async fn reauth(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let peer = req.peer_addr().map(|a| a.ip());
+    with_input(&flows, &req, &body, |i| flows.reauth(peer, &headers, i)).await
+}
+
+/// `POST /reauth/send`.
+pub(super) async fn reauth_send(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    with_input(&flows, &req, &body, |i| flows.reauth_send(&headers, i)).await
+}

@@ -96,3 +96,19 @@ pub(super) async fn mfa_email_disable(State(f): Flow, headers: HeaderMap) -> Res
     let out = f.mfa_email_disable(&headers).await;
     flow_response(&f, &headers, out)
 }
+
+/// `POST /reauth`: proves the session again (core's [`Flows::reauth`](loginradius::web::Flows::reauth),
+/// limited per client and per user).
+pub(super) async fn reauth(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    with_input(&f, &headers, &body, |i| f.reauth(peer, &headers, i)).await
+}
+
+/// `POST /reauth/send`.
+pub(super) async fn reauth_send(State(f): Flow, headers: HeaderMap, body: Bytes) -> Response {
+    with_input(&f, &headers, &body, |i| f.reauth_send(&headers, i)).await
+}

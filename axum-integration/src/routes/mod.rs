@@ -212,6 +212,8 @@ where
         .route("/sessions/end-others", post(end_other_sessions))
         .route("/sessions/{id}", delete(end_session))
         .route("/admin/users/{uid}/sessions/end", post(end_user_sessions))
+        .route("/reauth", post(codes::reauth))
+        .route("/reauth/send", post(codes::reauth_send))
         .with_state(config.flows)
         .layer(csrf)
 }

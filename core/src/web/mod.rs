@@ -72,7 +72,10 @@ pub use flows::{
     SessionChange, SetPasswordInput, Submitted, WiringError, body_format, check_session_wiring,
     error_response, read_input,
 };
-pub use flows::{PhoneInput, PhoneLoginInput, SecondFactor, SendCodeInput};
+pub use flows::{
+    DEFAULT_REAUTH_WITHIN, PhoneInput, PhoneLoginInput, ReauthInput, ReauthSendInput, SecondFactor,
+    SendCodeInput,
+};
 pub use qr::{qr_svg, qr_svg_data_uri};
 pub use session::{
     DEFAULT_COOKIE_NAME, DEFAULT_SESSION_TTL, Key, MAX_COOKIE_BYTES, Session, SessionCookie,

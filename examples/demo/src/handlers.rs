@@ -12,8 +12,8 @@ use loginradius::models::Role;
 use loginradius::web::limits::Action;
 use loginradius::web::{
     ChangePasswordInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput, MfaCodeInput,
-    PhoneInput, PhoneLoginInput, RegisterInput, ResetPasswordInput, SendCodeInput, Session,
-    SessionChange, SetPasswordInput, normalize_email, qr_svg_data_uri,
+    PhoneInput, PhoneLoginInput, ReauthInput, RegisterInput, ResetPasswordInput, SendCodeInput,
+    Session, SessionChange, SetPasswordInput, normalize_email, qr_svg_data_uri,
 };
 use loginradius_axum::{AuthenticatedUser, Guarded, Peer};
 use serde::Deserialize;
@@ -74,6 +74,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/profile/mfa/email/send", post(email_send))
         .route("/profile/mfa/email/enable", post(email_enable))
         .route("/profile/mfa/email/disable", post(email_disable))
+        .route("/reauth", get(reauth_page).post(reauth))
         .route("/admin/roles", get(roles_page))
         .route("/admin/roles/create", post(role_create))
         .route("/admin/roles/delete", post(role_delete))
@@ -92,6 +93,18 @@ fn flow_reply(
 ) -> Response {
     if out.status == StatusCode::TOO_MANY_REQUESTS {
         return too_many_attempts(state, out);
+    }
+    if out.status == StatusCode::FORBIDDEN && out.body["error"] == "reauth_required" {
+        // A sensitive change needs a fresh proof: confirm on the re-authentication page,
+        // then come back to the form.
+        return Reply::redirect(&reauth_location(error_to))
+            .cookie(out.set_cookie(state.flows.session(), headers))
+            .flash(
+                state,
+                headers,
+                Flash::error("Confirm it is you to continue."),
+            )
+            .into_response();
     }
     let (to, flash) = if out.status.is_success() {
         (ok_to, Flash::ok(ok_text))
@@ -666,6 +679,10 @@ async fn passwordless_verify(
             |i| s.flows.passwordless_verify(&headers, i),
         )
         .await;
+    // An email link is one factor: an account with MFA goes on to the second step.
+    if matches!(out.session, SessionChange::PendingMfa(_)) {
+        return to_mfa_step(&s, &headers, &out, "/profile".to_owned());
+    }
     flow_reply(
         &s,
         &headers,
@@ -1332,4 +1349,72 @@ async fn role_assign(
         }
         Err(e) => done(&s, &headers, "/admin/roles", Err(error_message(&e))),
     }
+}
+
+/// The re-authentication page, returning to `next` (a same-site path) once confirmed.
+fn reauth_location(next: &str) -> String {
+    let next: String =
+        url::form_urlencoded::byte_serialize(safe_next(Some(next)).as_bytes()).collect();
+    format!("/reauth?next={next}")
+}
+
+/// `GET /reauth?next=…`: confirm it is you (the password, or a code of the authenticator app
+/// for a user with MFA) before a sensitive change.
+async fn reauth_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    user: AuthenticatedUser,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    let next = safe_next(q.next.as_deref());
+    page(
+        &s,
+        &headers,
+        &csrf,
+        Some(&user),
+        "reauth.html",
+        json!({ "next": next }),
+    )
+}
+
+#[derive(Deserialize)]
+struct ReauthForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /reauth`: core's re-authentication (limited like sign-in); back to `next` when
+/// confirmed, else to the page with the reason.
+async fn reauth(
+    State(s): St,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    _user: AuthenticatedUser,
+    Form(f): Form<ReauthForm>,
+) -> Response {
+    let next = safe_next(f.next.as_deref());
+    let mut input = ReauthInput::default();
+    if f.code.trim().is_empty() {
+        input.password = Some(f.password.into());
+    } else {
+        input.code = Some(f.code.into());
+    }
+    let out = s.flows.reauth(peer, &headers, input).await;
+    let again = reauth_location(&next);
+    let out = if out.body["error"] == "reauth_required" {
+        // A password for an account with MFA: ask for the code instead.
+        FlowResponse::error(
+            StatusCode::UNAUTHORIZED,
+            "second_factor_required",
+            "This account has two-step verification: enter a code from your authenticator app.",
+        )
+    } else {
+        out
+    };
+    flow_reply(&s, &headers, &out, &next, "Confirmed.", &again)
 }

@@ -56,6 +56,7 @@ impl Templates {
             "forgot.html",
             "reset.html",
             "verify.html",
+            "reauth.html",
             "passwordless.html",
             "passwordless_verify.html",
             "phone.html",

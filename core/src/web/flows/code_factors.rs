@@ -12,6 +12,7 @@ use super::second_factor::{SecondFactor, methods_set_up, one_time_code};
 use super::{FlowResponse, Flows, error_response};
 use crate::auth::AuthenticatedUser;
 use crate::codes;
+use crate::fleet::ProofMethod;
 
 impl Flows {
     /// `GET /mfa/factors` for the signed-in user: `{"authenticator", "sms", "email"}` (which
@@ -62,12 +63,14 @@ impl Flows {
         async {
             let code = one_time_code(&input.code)?;
             let user = self.current_user(headers).await?;
+            self.require_fresh_proof(headers, &user).await?;
             self.client()
                 .mfa()
                 .enable_sms_otp(user.token.as_secret().clone(), code)
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
+            self.mark_proven(headers, ProofMethod::SecondFactor).await?;
             Ok(FlowResponse::ok(json!({ "sms": true })))
         }
         .await
@@ -79,6 +82,7 @@ impl Flows {
     pub async fn mfa_sms_disable(&self, headers: &HeaderMap) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
+            self.require_fresh_proof(headers, &user).await?;
             match self
                 .client()
                 .mfa()
@@ -122,12 +126,14 @@ impl Flows {
             let code = one_time_code(&input.code)?;
             let user = self.current_user(headers).await?;
             let email = account_email(&user)?;
+            self.require_fresh_proof(headers, &user).await?;
             self.client()
                 .mfa()
                 .enable_email_otp(user.token.as_secret().clone(), email, code)
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
+            self.mark_proven(headers, ProofMethod::SecondFactor).await?;
             Ok(FlowResponse::ok(json!({ "email": true })))
         }
         .await
@@ -139,6 +145,7 @@ impl Flows {
     pub async fn mfa_email_disable(&self, headers: &HeaderMap) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
+            self.require_fresh_proof(headers, &user).await?;
             match self
                 .client()
                 .mfa()

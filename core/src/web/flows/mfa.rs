@@ -42,6 +42,7 @@ impl Flows {
         async {
             let user = self.current_user(headers).await?;
             let code = totp_code(&input.code)?;
+            self.require_fresh_proof(headers, &user).await?;
             self.client()
                 .mfa()
                 .enable_authenticator(user.token.as_secret().clone(), code)
@@ -62,6 +63,7 @@ impl Flows {
     pub async fn mfa_disable(&self, headers: &HeaderMap) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
+            self.require_fresh_proof(headers, &user).await?;
             self.client()
                 .mfa()
                 .reset_authenticator(user.token.as_secret().clone())

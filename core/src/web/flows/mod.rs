@@ -38,6 +38,7 @@ mod response;
 mod second_factor;
 mod sessions;
 mod sign_in;
+mod step_up;
 #[cfg(test)]
 mod test_support;
 mod wiring;
@@ -65,6 +66,7 @@ pub use renew::DEFAULT_RENEW_BEFORE;
 pub use response::{FlowResponse, SessionChange, error_response};
 pub use second_factor::{SecondFactor, SendCodeInput};
 pub(crate) use sessions::end_sessions_of;
+pub use step_up::{DEFAULT_REAUTH_WITHIN, ReauthInput, ReauthSendInput};
 pub use wiring::{WiringError, check_session_wiring};
 
 /// Settings of the flows.
@@ -85,6 +87,11 @@ pub struct FlowConfig {
     /// How long before its token expires a session is renewed (default
     /// [`DEFAULT_RENEW_BEFORE`], 5 minutes; see [`Flows::renew_session`]).
     pub renew_before: Option<std::time::Duration>,
+    /// How recently a session must have been proven (signed in or re-authenticated with
+    /// [`Flows::reauth`]) for the sensitive helpers: change and set password, MFA enable and
+    /// disable, ending all other sessions, an administrator ending a user's sessions (default
+    /// [`DEFAULT_REAUTH_WITHIN`], 5 minutes). Older, they answer 403 `reauth_required`.
+    pub reauth_within: Option<std::time::Duration>,
     /// What an administrator must meet to end all sessions of a user
     /// ([`Flows::end_user_sessions`]); without it that helper refuses everyone (403).
     pub admin: Option<crate::auth::Require>,
@@ -94,6 +101,12 @@ pub struct FlowConfig {
 }
 
 impl FlowConfig {
+    /// Sets [`reauth_within`](Self::reauth_within).
+    pub fn reauth_within(mut self, within: std::time::Duration) -> Self {
+        self.reauth_within = Some(within);
+        self
+    }
+
     /// Sets [`renew_before`](Self::renew_before).
     pub fn renew_before(mut self, before: std::time::Duration) -> Self {
         self.renew_before = Some(before);

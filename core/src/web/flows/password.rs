@@ -64,6 +64,7 @@ impl Flows {
             let user = self.current_user(headers).await?;
             non_empty("old_password", &input.old_password)?;
             non_empty("new_password", &input.new_password)?;
+            self.require_fresh_proof(headers, &user).await?;
             self.client()
                 .auth()
                 .change_password(
@@ -95,6 +96,7 @@ impl Flows {
         async {
             let user = self.current_user(headers).await?;
             non_empty("password", &input.password)?;
+            self.require_fresh_proof(headers, &user).await?;
             let account = self.client().account();
             let stored = account
                 .password_hash(user.uid.as_str())
@@ -147,15 +149,18 @@ mod tests {
         let input = || SetPasswordInput {
             password: "new-password-7".into(),
         };
-        // The session's user (validate, profile), then the stored hash: one exists.
+        // The session's user (validate, profile), its second factors (none: the fresh
+        // password sign-in is proof enough), then the stored hash: one exists.
         t.reply_json(200, json!({"access_token": "acc-tok-1", "expires_in": FAR}));
         t.reply_json(200, login_reply()["Profile"].clone());
+        t.reply_json(403, lr_error(crate::codes::MFA_NOT_ENABLED));
         t.reply_json(200, json!({"PasswordHash": "Rfc2898DeriveBytes$x"}));
         let r = flows.set_password(&h, input()).await;
         assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
         assert_eq!(r.body["error"], "password_exists");
-        assert_eq!(t.len(), 4, "nothing set");
+        assert_eq!(t.len(), 5, "nothing set");
         // No password (a social or email-link account): set.
+        t.reply_json(403, lr_error(crate::codes::MFA_NOT_ENABLED));
         t.reply_json(200, json!({"PasswordHash": null}));
         t.reply_json(200, json!({"PasswordHash": "Rfc2898DeriveBytes$y"}));
         let r = flows.set_password(&h, input()).await;

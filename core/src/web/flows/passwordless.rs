@@ -25,6 +25,11 @@ impl Flows {
     /// `POST /passwordless/verify` `{"token"}`: signs in with the token of the login link
     /// (ending a session it replaces, as [`login`](Self::login) does; `headers` are the
     /// request's).
+    ///
+    /// An email link proves one factor (the mailbox). For an account with a second factor
+    /// set up, the answer is the MFA answer of [`login`](Self::login) and the second step is
+    /// the same ([`login_mfa`](Self::login_mfa)): no session exists until the second factor is
+    /// given, as for [`phone_login`](Self::phone_login).
     pub async fn passwordless_verify(
         &self,
         headers: &HeaderMap,
@@ -40,7 +45,7 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            self.start(&login)
+            self.start_one_factor(&login).await
         }
         .await
         .unwrap_or_else(|e| e);

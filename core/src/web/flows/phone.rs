@@ -4,19 +4,11 @@
 use http::HeaderMap;
 use serde::Deserialize;
 use serde_json::json;
-use time::{Duration, OffsetDateTime};
 
 use super::input::{FlowResult, invalid};
-use super::second_factor::{SecondFactor, methods_set_up, one_time_code};
-use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
-use crate::auth::AccessToken;
-use crate::models::LoginResponse;
-use crate::web::session::Session;
+use super::second_factor::one_time_code;
+use super::{FlowResponse, Flows, error_response};
 use crate::{Secret, codes};
-
-/// How long a one-factor sign-in waits for its second factor (as long as LoginRadius's MFA
-/// token lives).
-const STEP_UP_TTL: Duration = Duration::minutes(10);
 
 /// `POST /phone/send`: `{"phone"}`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -113,45 +105,7 @@ impl Flows {
             .send()
             .await
             .map_err(|e| error_response(&e))?;
-        let methods = self.second_factors_of(&login).await?;
-        if methods.is_empty() {
-            return self.start(&login);
-        }
-        let session = Session::PendingMfa {
-            mfa_token: AccessToken::from(login.access_token.clone()),
-            expires_at: expiry(login.expires_in).min(OffsetDateTime::now_utc() + STEP_UP_TTL),
-            email: login
-                .profile
-                .as_ref()
-                .and_then(|p| p.primary_email())
-                .map(str::to_owned),
-            step_up: true,
-        };
-        let body = json!({ "mfa_required": true, "methods": methods });
-        Ok(FlowResponse::ok(body).with_session(SessionChange::PendingMfa(session)))
-    }
-
-    /// The second factors set up on the account of a one-factor sign-in (none on a site
-    /// without MFA). When LoginRadius cannot tell, its error, and the sign-in's token is
-    /// logged out (fail closed).
-    async fn second_factors_of(&self, login: &LoginResponse) -> FlowResult<Vec<SecondFactor>> {
-        let settings = self
-            .client()
-            .mfa()
-            .settings(login.access_token.clone())
-            .deadline(self.sign_in_deadline())
-            .send()
-            .await;
-        match settings {
-            Ok(settings) => Ok(methods_set_up(&settings)),
-            Err(e) if e.code() == Some(codes::MFA_NOT_ENABLED) => Ok(Vec::new()),
-            Err(e) => {
-                let token = AccessToken::from(login.access_token.clone());
-                // `logout` evicts first and logs an upstream failure itself.
-                let _ = self.authenticator.logout(&token).await;
-                Err(error_response(&e))
-            }
-        }
+        self.start_one_factor(&login).await
     }
 }
 

@@ -8,13 +8,18 @@
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use time::{Duration, OffsetDateTime};
 
 use super::input::{FlowResult, MfaCodeInput, invalid, totp_code};
-use super::{FlowResponse, Flows, SessionChange, error_response};
+use super::{FlowResponse, Flows, SessionChange, error_response, expiry};
 use crate::auth::AccessToken;
 use crate::models::{LoginResponse, MfaSettings};
 use crate::web::session::Session;
 use crate::{Error, Secret, codes};
+
+/// How long a one-factor sign-in waits for its second factor (as long as LoginRadius's MFA
+/// token lives).
+const STEP_UP_TTL: Duration = Duration::minutes(10);
 
 /// A second factor of an MFA login, named in JSON as `authenticator`, `sms` or `email`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -233,7 +238,104 @@ impl Flows {
         code: &str,
         email: &str,
     ) -> FlowResult<LoginResponse> {
-        let token = pending.mfa_token.as_secret().clone();
+        self.reauth_with_code(pending.mfa_token.as_secret().clone(), method, code, email)
+            .await
+            .map_err(|e| mfa_step_error(&e))?;
+        let user = self
+            .authenticator
+            .authenticate(&pending.mfa_token)
+            .await
+            .map_err(|r| {
+                let response = FlowResponse::from_rejection(&r);
+                if response.status == StatusCode::UNAUTHORIZED {
+                    response.with_session(SessionChange::End)
+                } else {
+                    response
+                }
+            })?;
+        Ok(LoginResponse {
+            profile: Some((*user.profile).clone()),
+            access_token: user.token.as_secret().clone(),
+            refresh_token: None,
+            expires_in: user.expires_at,
+            extra: Default::default(),
+        })
+    }
+}
+
+impl Flows {
+    /// Starts the session of a one-factor sign-in (a texted code, an email link): for an
+    /// account with no second factor, the session at once ([`start`](Self::start)); for one
+    /// with a second factor set up, the MFA answer `{"mfa_required": true, "methods": [..]}`
+    /// with the sign-in's access token held in the pending step-up state of the cookie, no
+    /// session for the guards, until LoginRadius re-authenticates it with a code of the second
+    /// factor ([`login_mfa`](Self::login_mfa)). When whether the account has one cannot be
+    /// told, the sign-in fails closed (its token logged out).
+    pub(super) async fn start_one_factor(&self, login: &LoginResponse) -> FlowResult<FlowResponse> {
+        let methods = self.second_factors_of(login).await?;
+        if methods.is_empty() {
+            return self.start(login);
+        }
+        let session = Session::PendingMfa {
+            mfa_token: AccessToken::from(login.access_token.clone()),
+            expires_at: expiry(login.expires_in).min(OffsetDateTime::now_utc() + STEP_UP_TTL),
+            email: login
+                .profile
+                .as_ref()
+                .and_then(|p| p.primary_email())
+                .map(str::to_owned),
+            step_up: true,
+        };
+        let body = json!({ "mfa_required": true, "methods": methods });
+        Ok(FlowResponse::ok(body).with_session(SessionChange::PendingMfa(session)))
+    }
+
+    /// The second factors set up on the account of the user of `token` (none on a site
+    /// without MFA); LoginRadius's error when it cannot tell.
+    pub(super) async fn second_factors_set_up(
+        &self,
+        token: Secret,
+    ) -> Result<Vec<SecondFactor>, Error> {
+        let settings = self
+            .client()
+            .mfa()
+            .settings(token)
+            .deadline(self.sign_in_deadline())
+            .send()
+            .await;
+        match settings {
+            Ok(settings) => Ok(methods_set_up(&settings)),
+            Err(e) if e.code() == Some(codes::MFA_NOT_ENABLED) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The second factors set up on the account of a one-factor sign-in (none on a site
+    /// without MFA). When LoginRadius cannot tell, its error, and the sign-in's token is
+    /// logged out (fail closed).
+    async fn second_factors_of(&self, login: &LoginResponse) -> FlowResult<Vec<SecondFactor>> {
+        match self.second_factors_set_up(login.access_token.clone()).await {
+            Ok(methods) => Ok(methods),
+            Err(e) => {
+                let token = AccessToken::from(login.access_token.clone());
+                // `logout` evicts first and logs an upstream failure itself.
+                let _ = self.authenticator.logout(&token).await;
+                Err(error_response(&e))
+            }
+        }
+    }
+}
+
+impl Flows {
+    /// Re-authenticates `token` at LoginRadius with `code` of `method` (`email`: the address
+    /// an emailed code went to): the step of a one-factor sign-in and of `POST /reauth`.
+    pub(super) async fn reauth_with_code(
+        &self,
+        token: Secret,
+        method: SecondFactor,
+        code: &str,
+        email: &str,
+    ) -> Result<(), Error> {
         let deadline = self.sign_in_deadline();
         let reauth = self.client().reauth();
         match method {
@@ -259,26 +361,45 @@ impl Flows {
                     .await
             }
         }
-        .map_err(|e| mfa_step_error(&e))?;
-        let user = self
-            .authenticator
-            .authenticate(&pending.mfa_token)
-            .await
-            .map_err(|r| {
-                let response = FlowResponse::from_rejection(&r);
-                if response.status == StatusCode::UNAUTHORIZED {
-                    response.with_session(SessionChange::End)
-                } else {
-                    response
-                }
-            })?;
-        Ok(LoginResponse {
-            profile: Some((*user.profile).clone()),
-            access_token: user.token.as_secret().clone(),
-            refresh_token: None,
-            expires_in: user.expires_at,
-            extra: Default::default(),
-        })
+        .map(drop)
+    }
+
+    /// Sends the re-authentication code of `method` for `token`: `sms` texts it to the MFA
+    /// phone (LoginRadius's step-up start), `email` emails it to `email`. The authenticator
+    /// app makes its own codes (400).
+    pub(super) async fn send_reauth_code(
+        &self,
+        token: Secret,
+        method: SecondFactor,
+        email: Option<&str>,
+    ) -> FlowResult<()> {
+        let deadline = self.sign_in_deadline();
+        let sent = match method {
+            SecondFactor::Authenticator => {
+                return Err(invalid(
+                    "the authenticator app makes its own codes: `method` must be `sms` or `email`",
+                ));
+            }
+            SecondFactor::Sms => self
+                .client()
+                .reauth()
+                .start(token)
+                .deadline(deadline)
+                .send()
+                .await
+                .map(drop),
+            SecondFactor::Email => {
+                let email = email.ok_or_else(no_address)?;
+                self.client()
+                    .reauth()
+                    .send_email_otp(token, email)
+                    .deadline(deadline)
+                    .send()
+                    .await
+                    .map(drop)
+            }
+        };
+        sent.map_err(|e| mfa_step_error(&e))
     }
 }
 

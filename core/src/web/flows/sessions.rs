@@ -185,6 +185,8 @@ impl Flows {
     }
 
     async fn try_end_other_sessions(&self, headers: &HeaderMap) -> FlowResult<FlowResponse> {
+        let user = self.current_user(headers).await?;
+        self.require_fresh_proof(headers, &user).await?;
         let current = self.current_session(headers).await?;
         let ended = end_sessions_of(
             &self.authenticator,
@@ -273,6 +275,13 @@ impl Flows {
         };
         if let Decision::Reject(rejection) = self.authenticator.decide(headers, require).await {
             return FlowResponse::from_rejection(&rejection);
+        }
+        let fresh = async {
+            let admin = self.current_user(headers).await?;
+            self.require_fresh_proof(headers, &admin).await
+        };
+        if let Err(refused) = fresh.await {
+            return refused;
         }
         match self.end_all_sessions_of(uid).await {
             Ok(ended) => FlowResponse::ok(json!({ "ended": ended })),
@@ -376,7 +385,7 @@ pub(crate) async fn end_sessions_of(
 }
 
 /// The 503 of a registry that cannot answer (fail closed).
-fn unavailable(error: SharedStateError) -> FlowResponse {
+pub(super) fn unavailable(error: SharedStateError) -> FlowResponse {
     tracing::warn!(target: "loginradius::web", "session registry: {error}");
     let mut r = FlowResponse::error(
         StatusCode::SERVICE_UNAVAILABLE,

@@ -47,11 +47,14 @@ pub enum Action {
     PhoneLogin,
     /// `POST /login/mfa/send`: a second-factor code texted or emailed for a pending sign-in.
     MfaCodeSend,
+    /// `POST /reauth` (re-authentication of a signed-in session; its account is the
+    /// session's user).
+    Reauth,
 }
 
 impl Action {
     /// Every limited flow.
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::SignIn,
         Action::MfaStep,
         Action::PasswordlessSend,
@@ -62,6 +65,7 @@ impl Action {
         Action::PhoneSend,
         Action::PhoneLogin,
         Action::MfaCodeSend,
+        Action::Reauth,
     ];
 
     /// The flow's name in shared-state keys and logs.
@@ -77,6 +81,7 @@ impl Action {
             Self::PhoneSend => "phone_send",
             Self::PhoneLogin => "phone_login",
             Self::MfaCodeSend => "mfa_code_send",
+            Self::Reauth => "reauth",
         }
     }
 }
@@ -113,7 +118,7 @@ impl Rule {
     /// against").
     pub const fn default_for(action: Action) -> Rule {
         let (account, client) = match action {
-            Action::SignIn | Action::PhoneLogin => {
+            Action::SignIn | Action::PhoneLogin | Action::Reauth => {
                 (Some(Limit::new(5, Duration::from_secs(5 * 60))), 50)
             }
             Action::MfaStep | Action::MfaCodeSend => (None, 30),
