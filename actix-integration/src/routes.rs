@@ -14,7 +14,7 @@
 //! | `POST /verify-email` | `{"token"}` | [`Flows::verify_email`] |
 //! | `POST /resend-verification` | `{"email"}` | [`Flows::resend_verification`] |
 //! | `POST /forgot-password` | `{"email"}` | [`Flows::forgot_password`] |
-//! | `POST /reset-password` | `{"token", "password"}` | [`Flows::reset_password`] |
+//! | `POST /reset-password` | `{"token", "password", "email"?}` | [`Flows::reset_password`] |
 //! | `POST /change-password` | `{"old_password", "new_password"}` | [`Flows::change_password`] |
 //! | `POST /set-password` | `{"password"}` | [`Flows::set_password`] |
 //! | `POST /passwordless/send` | `{"email"}` | [`Flows::passwordless_send`] |

@@ -690,13 +690,22 @@ pub async fn registration_without_verification_signs_in(serve: impl Serve) {
 }
 
 /// Forgot-password answers alike for known and unknown emails; the mailed token resets the
-/// password.
+/// password, and naming the account (`email`) ends the session signed in before the reset.
 pub async fn forgot_and_reset_password(serve: impl Serve) {
     let app = app(
         serve,
         EmulatorConfig::default().with_user(user("gil@example.com")),
     )
     .await;
+    // A session signed in before the reset (another device).
+    let mut before = Browser::default();
+    assert_eq!(
+        app.login(&mut before, "gil@example.com", PASSWORD)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(app.me(&before).await, 200);
     let mut b = Browser::default();
     app.send_to_known_and_unknown(&mut b, "/forgot-password", "gil@example.com")
         .await;
@@ -714,12 +723,18 @@ pub async fn forgot_and_reset_password(serve: impl Serve) {
         .post(
             &mut b,
             "/reset-password",
-            json!({"token": token, "password": "new-password-7"}),
+            json!({"token": token, "password": "new-password-7", "email": "gil@example.com"}),
         )
         .await;
     assert_eq!(reset.status, 200, "{}", reset.text);
     assert_eq!(reset.body, json!({"password_reset": true}));
     assert!(!reset.text.contains(&token));
+    // The reset named the account: its earlier session is over on every replica.
+    assert_eq!(
+        app.me(&before).await,
+        401,
+        "the session from before the reset"
+    );
     assert_eq!(
         app.login(&mut b, "gil@example.com", PASSWORD).await.status,
         401

@@ -49,7 +49,7 @@
 //! | `POST /verify-email` | `{"token"}` | `{"verified": true}` |
 //! | `POST /resend-verification` | `{"email"}` | `{"sent": true}` |
 //! | `POST /forgot-password` | `{"email"}` | `{"sent": true}` |
-//! | `POST /reset-password` | `{"token", "password"}` | `{"password_reset": true}` |
+//! | `POST /reset-password` | `{"token", "password", "email"?}` | `{"password_reset": true}`; with `email`, the account's sessions end once the new password signs it in |
 //! | `POST /change-password` | `{"old_password", "new_password"}` | `{"password_changed": true}` |
 //! | `POST /set-password` | `{"password"}` | `{"password_set": true}`; 409 `password_exists` when the account has one |
 //! | `POST /passwordless/send` | `{"email"}` | `{"sent": true}` |

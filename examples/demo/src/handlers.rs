@@ -599,12 +599,17 @@ async fn reset_page(
 struct ResetForm {
     token: String,
     password: String,
+    /// Optional: naming the account signs out its other devices once the reset is done.
+    #[serde(default)]
+    email: String,
 }
 
 async fn reset_password(State(s): St, headers: HeaderMap, Form(f): Form<ResetForm>) -> Response {
+    let email = f.email.trim();
     let input = ResetPasswordInput {
         token: f.token.trim().into(),
         password: f.password.into(),
+        email: (!email.is_empty()).then(|| email.to_owned()),
     };
     let out = s.flows.reset_password(input).await;
     flow_reply(

@@ -61,6 +61,11 @@ pub struct ResetPasswordInput {
     pub token: Secret,
     /// The new password.
     pub password: Secret,
+    /// The account's email, when the reset form asks for it: then the account's sessions end
+    /// on every replica once the new password is shown to be the account's (see
+    /// [`Flows::reset_password`](super::Flows::reset_password)).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// `POST /change-password`: `{"old_password", "new_password"}`.
@@ -196,6 +201,7 @@ mod tests {
             ResetPasswordInput {
                 token: "tok-secret-2".into(),
                 password: "pw-secret-3".into(),
+                email: None,
             },
             MfaCodeInput {
                 code: "123456".into(),

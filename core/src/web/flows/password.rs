@@ -35,22 +35,70 @@ impl Flows {
         sent_unless_revealing(sent)
     }
 
-    /// `POST /reset-password` `{"token", "password"}`: sets a new password with the token of
-    /// the reset link.
+    /// `POST /reset-password` `{"token", "password", "email"?}`: sets a new password with the
+    /// token of the reset link.
+    ///
+    /// LoginRadius's answer names no account. With `email`, the account's sessions end on every
+    /// replica (their tokens invalidated) once the new password is shown to sign that email
+    /// in: a sign-in with it is made and logged out at once (for an account with a second
+    /// factor, LoginRadius's "second factor required" answer is the proof, and the uid comes
+    /// from the Account API). An email the new password does not sign in ends nothing. Without
+    /// `email`, only the `ResetPassword` webhook ends them (see
+    /// [`webhook`](crate::web::webhook)).
     pub async fn reset_password(&self, input: ResetPasswordInput) -> FlowResponse {
         async {
             non_empty("token", &input.token)?;
             non_empty("password", &input.password)?;
+            if let Some(email) = &input.email {
+                valid_email(email)?;
+            }
+            let password = input.password;
             self.client()
                 .auth()
-                .reset_password(input.token, input.password)
+                .reset_password(input.token, password.clone())
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
+            if let Some(email) = input.email
+                && let Some(uid) = self.uid_signed_in_by(&email, password).await
+                && let Err(error) = self.end_all_sessions_of(&uid).await
+            {
+                tracing::warn!(target: "loginradius::web", "ending the sessions after a reset: {error}");
+            }
             Ok(FlowResponse::ok(json!({ "password_reset": true })))
         }
         .await
         .unwrap_or_else(|e| e)
+    }
+
+    /// The uid of the account `password` signs `email` in to, if it does: a sign-in made and
+    /// logged out at once, or, for an account with a second factor, LoginRadius's "second factor
+    /// required" answer and the Account API.
+    async fn uid_signed_in_by(&self, email: &str, password: crate::Secret) -> Option<String> {
+        match self
+            .client()
+            .auth()
+            .login_by_email(email, password)
+            .deadline(self.sign_in_deadline())
+            .send()
+            .await
+        {
+            Ok(login) => {
+                let token = crate::auth::AccessToken::from(login.access_token.clone());
+                let _ = self.authenticator.logout(&token).await;
+                login.profile.map(|p| p.uid).filter(|uid| !uid.is_empty())
+            }
+            Err(e) if e.is_mfa_required() => self
+                .client()
+                .account()
+                .by_email(email)
+                .send()
+                .await
+                .ok()
+                .map(|p| p.uid)
+                .filter(|uid| !uid.is_empty()),
+            Err(_) => None,
+        }
     }
 
     /// `POST /change-password` `{"old_password", "new_password"}` for the signed-in user. Ends

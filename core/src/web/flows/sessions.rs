@@ -289,7 +289,9 @@ impl Flows {
         }
     }
 
-    async fn end_all_sessions_of(&self, uid: &str) -> Result<usize, SharedStateError> {
+    /// Ends every session of `uid` on every replica (a "not before" of now, and each entry
+    /// ended with its LoginRadius token); how many there were.
+    pub(super) async fn end_all_sessions_of(&self, uid: &str) -> Result<usize, SharedStateError> {
         let fleet = self.authenticator.shared_state();
         let now = self.authenticator.now();
         fleet
