@@ -1910,6 +1910,9 @@ pub async fn sms_and_email_codes_as_second_factor_end_to_end(serve: impl Serve) 
     .await;
     let mut b = Browser::default();
     assert_eq!(app.login(&mut b, EMAIL, PASSWORD).await.status, 200);
+    // Another device, signed in before the second factor changes.
+    let mut other = Browser::default();
+    assert_eq!(app.login(&mut other, EMAIL, PASSWORD).await.status, 200);
     let factors = app.get(&mut b, "/mfa/factors").await;
     assert_eq!(factors.status, 200, "{}", factors.text);
     assert_eq!(
@@ -1939,6 +1942,9 @@ pub async fn sms_and_email_codes_as_second_factor_end_to_end(serve: impl Serve) 
         .post(&mut b, "/mfa/sms/enable", json!({"code": code}))
         .await;
     assert_eq!(on.body, json!({"sms": true}), "{}", on.text);
+    // A new second factor ends the other sessions; this one goes on.
+    assert_eq!(app.me(&other).await, 401, "the other device's session");
+    assert_eq!(app.me(&b).await, 200);
     // Email: a code to the account's address, on.
     assert_eq!(
         app.post(&mut b, "/mfa/email/send", json!({})).await.status,

@@ -58,7 +58,8 @@ impl Flows {
     }
 
     /// `POST /mfa/sms/enable` `{"code"}`: turns SMS codes on with the code texted by
-    /// [`mfa_sms_phone`](Self::mfa_sms_phone).
+    /// [`mfa_sms_phone`](Self::mfa_sms_phone). Ends the user's other sessions on every replica
+    /// and re-issues this one, as enabling the authenticator app does.
     pub async fn mfa_sms_enable(&self, headers: &HeaderMap, input: MfaCodeInput) -> FlowResponse {
         async {
             let code = one_time_code(&input.code)?;
@@ -70,8 +71,10 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            self.mark_proven(headers, ProofMethod::SecondFactor).await?;
-            Ok(FlowResponse::ok(json!({ "sms": true })))
+            let session = self
+                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::SecondFactor)
+                .await?;
+            Ok(FlowResponse::ok(json!({ "sms": true })).with_session(session))
         }
         .await
         .unwrap_or_else(|e| e)
@@ -120,7 +123,8 @@ impl Flows {
     }
 
     /// `POST /mfa/email/enable` `{"code"}`: turns email codes on with the code emailed by
-    /// [`mfa_email_send`](Self::mfa_email_send).
+    /// [`mfa_email_send`](Self::mfa_email_send). Ends the user's other sessions on every
+    /// replica and re-issues this one.
     pub async fn mfa_email_enable(&self, headers: &HeaderMap, input: MfaCodeInput) -> FlowResponse {
         async {
             let code = one_time_code(&input.code)?;
@@ -133,8 +137,10 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            self.mark_proven(headers, ProofMethod::SecondFactor).await?;
-            Ok(FlowResponse::ok(json!({ "email": true })))
+            let session = self
+                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::SecondFactor)
+                .await?;
+            Ok(FlowResponse::ok(json!({ "email": true })).with_session(session))
         }
         .await
         .unwrap_or_else(|e| e)

@@ -209,21 +209,6 @@ impl Flows {
         Ok(FlowResponse::ok(json!({ "reauthenticated": true })))
     }
 
-    /// Records in the registry that the request's session was proven by `proof` now (a
-    /// second factor just set up with its code, say). A request without a cookie session
-    /// (a Bearer token) has nothing to record.
-    pub(super) async fn mark_proven(
-        &self,
-        headers: &HeaderMap,
-        proof: ProofMethod,
-    ) -> FlowResult<()> {
-        match self.proven_session(headers).await {
-            Ok(record) => self.record_proof(record, proof).await,
-            Err(r) if r.status == StatusCode::FORBIDDEN => Ok(()),
-            Err(r) => Err(r),
-        }
-    }
-
     /// Saves `record` proven by `proof` now (only while it exists: a session ended meanwhile
     /// stays ended, 401).
     async fn record_proof(&self, mut record: SessionRecord, proof: ProofMethod) -> FlowResult<()> {
