@@ -1,5 +1,6 @@
 //! The demo as a fleet: two demo processes (the built binary, spawned twice on their own ports)
-//! sharing one Redis, one cookie key and one standalone emulator process. Replica A subscribes
+//! sharing one Redis, one cookie key and one emulator (in the test's
+//! process, so that the test needs no second build of it). Replica A subscribes
 //! its webhook receiver (`DEMO_PUBLIC_URL`); B does not, so what B learns from a webhook it
 //! learns through Redis.
 //!
@@ -8,11 +9,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, MfaMode};
 use loginradius_test_support::redis_server::RedisServer;
 use reqwest::cookie::{CookieStore as _, Jar};
 use serde_json::{Value, json};
@@ -61,25 +62,6 @@ fn spawn_until(mut command: Command, ready: &str) -> (Process, Vec<String>) {
     (child, lines)
 }
 
-/// The emulator binary next to the demo's, built (or found up to date) first: it is not one of
-/// this package's binaries, so Cargo does not build it for this test.
-fn emulator_binary() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "-p",
-            "loginradius-emulator",
-            "--bin",
-            "loginradius-emulator",
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "the emulator binary builds");
-    PathBuf::from(env!("CARGO_BIN_EXE_demo")).with_file_name("loginradius-emulator")
-}
-
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -96,32 +78,23 @@ struct Fleet {
     a: String,
     b: String,
     _processes: Vec<Process>,
+    _emulator: Emulator,
     _redis: RedisServer,
 }
 
 /// The emulator, then replica A (subscribing its receiver) and replica B.
-fn start_fleet() -> Fleet {
+async fn start_fleet() -> Fleet {
     let redis = RedisServer::start();
-    let mut emulator = Command::new(emulator_binary());
-    emulator.args([
-        "--bind",
-        "127.0.0.1:0",
-        "--api-key",
-        KEY,
-        "--api-secret",
-        SECRET,
-        "--email-verification",
-        "optional",
-        "--mfa",
-        "disabled",
-        "--demo-data",
-    ]);
-    let (emulator, lines) = spawn_until(emulator, "outbox:");
-    let base = lines
-        .iter()
-        .find_map(|l| l.strip_prefix("LoginRadius emulator listening on "))
-        .expect("the emulator's URL")
-        .to_owned();
+    let emulator = Emulator::start(
+        EmulatorConfig::default()
+            .with_credentials(KEY, SECRET)
+            .with_email_verification(EmailVerification::Optional)
+            .with_mfa(MfaMode::Disabled)
+            .with_demo_admin(),
+    )
+    .await
+    .expect("the emulator starts");
+    let base = emulator.base_url().to_owned();
     let session_key = "5a".repeat(64);
     let replica = |public: Option<&str>, port: u16| {
         let mut demo = Command::new(env!("CARGO_BIN_EXE_demo"));
@@ -152,7 +125,8 @@ fn start_fleet() -> Fleet {
         emulator: base,
         a,
         b,
-        _processes: vec![emulator, replica_a, replica_b],
+        _processes: vec![replica_a, replica_b],
+        _emulator: emulator,
         _redis: redis,
     }
 }
@@ -304,7 +278,7 @@ async fn refused_after(cookies: &str, base: &str, path: &str, since: Instant) ->
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_demo_processes_on_one_redis_refuse_what_either_or_the_emulator_ended() {
-    let fleet = start_fleet();
+    let fleet = start_fleet().await;
     let mut latencies = Vec::new();
 
     // A session made on A is read by B (one cookie key).
