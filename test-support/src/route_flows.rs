@@ -2037,13 +2037,38 @@ pub async fn sms_and_email_codes_as_second_factor_end_to_end(serve: impl Serve) 
     assert_eq!(done.status, 200, "{}", done.text);
     assert_eq!(done.body["signed_in"], true);
 
-    // Off again: the next sign-in is one step.
+    // Off again: each change ends the other device's session (signed in with the email
+    // code), this one goes on; the next sign-in is one step.
+    let mut other = Browser::default();
+    let pending = app.login(&mut other, EMAIL, PASSWORD).await;
+    assert_eq!(pending.body["mfa_required"], true, "{}", pending.text);
+    app.post(&mut other, "/login/mfa/send", json!({"method": "email"}))
+        .await;
+    let code = app.outbox_code(EMAIL, "email_second_factor");
+    let other_in = app
+        .post(
+            &mut other,
+            "/login/mfa",
+            json!({"code": code, "method": "email"}),
+        )
+        .await;
+    assert_eq!(other_in.body["signed_in"], true, "{}", other_in.text);
     let off = app.post(&mut b, "/mfa/sms/disable", json!({})).await;
     assert_eq!(off.body, json!({"sms": false}), "{}", off.text);
+    assert_eq!(app.me(&other).await, 401, "the other device, after SMS off");
+    assert_eq!(app.me(&b).await, 200);
+    // The re-issued session is still proven by its sign-in with an email code (not stamped as
+    // proven by a password now), so email codes, still on, can be turned off without a
+    // re-authentication.
     let off = app.post(&mut b, "/mfa/email/disable", json!({})).await;
     assert_eq!(off.body, json!({"email": false}), "{}", off.text);
-    let again = app.login(&mut Browser::default(), EMAIL, PASSWORD).await;
+    assert_eq!(app.me(&b).await, 200);
+    let again = app.login(&mut other, EMAIL, PASSWORD).await;
     assert_eq!(again.body["signed_in"], true, "{}", again.text);
+    // Already off: nothing changes, the other session stays.
+    let off = app.post(&mut b, "/mfa/sms/disable", json!({})).await;
+    assert_eq!(off.body, json!({"sms": false}), "{}", off.text);
+    assert_eq!(app.me(&other).await, 200);
 }
 
 /// Empty or malformed phone numbers, codes that are not digits and unknown methods are 400

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::input::{FlowResult, MfaCodeInput, invalid};
 use super::phone::{PhoneInput, valid_phone};
 use super::second_factor::{SecondFactor, methods_set_up, one_time_code};
-use super::{FlowResponse, Flows, error_response};
+use super::{FlowResponse, Flows, Reproof, error_response};
 use crate::auth::AuthenticatedUser;
 use crate::codes;
 use crate::fleet::ProofMethod;
@@ -72,7 +72,11 @@ impl Flows {
                 .await
                 .map_err(|e| error_response(&e))?;
             let session = self
-                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::SecondFactor)
+                .end_sessions_but_this_one(
+                    headers,
+                    &user.uid,
+                    Reproof::Now(ProofMethod::SecondFactor),
+                )
                 .await?;
             Ok(FlowResponse::ok(json!({ "sms": true })).with_session(session))
         }
@@ -81,7 +85,8 @@ impl Flows {
     }
 
     /// `POST /mfa/sms/disable`: turns the signed-in user's SMS codes off (and forgets the
-    /// number). Already off is no error.
+    /// number). Ends the user's other sessions on every replica and re-issues this one, still
+    /// proven as it was. Already off is no error and ends nothing.
     pub async fn mfa_sms_disable(&self, headers: &HeaderMap) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
@@ -93,10 +98,16 @@ impl Flows {
                 .send()
                 .await
             {
-                Err(e) if e.code() != Some(codes::SMS_OTP_MFA_NOT_ENABLED) => {
-                    Err(error_response(&e))
+                Err(e) if e.code() == Some(codes::SMS_OTP_MFA_NOT_ENABLED) => {
+                    Ok(FlowResponse::ok(json!({ "sms": false })))
                 }
-                _ => Ok(FlowResponse::ok(json!({ "sms": false }))),
+                Err(e) => Err(error_response(&e)),
+                Ok(_) => {
+                    let session = self
+                        .end_sessions_but_this_one(headers, &user.uid, Reproof::Kept)
+                        .await?;
+                    Ok(FlowResponse::ok(json!({ "sms": false })).with_session(session))
+                }
             }
         }
         .await
@@ -138,7 +149,11 @@ impl Flows {
                 .await
                 .map_err(|e| error_response(&e))?;
             let session = self
-                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::SecondFactor)
+                .end_sessions_but_this_one(
+                    headers,
+                    &user.uid,
+                    Reproof::Now(ProofMethod::SecondFactor),
+                )
                 .await?;
             Ok(FlowResponse::ok(json!({ "email": true })).with_session(session))
         }
@@ -146,8 +161,9 @@ impl Flows {
         .unwrap_or_else(|e| e)
     }
 
-    /// `POST /mfa/email/disable`: turns the signed-in user's email codes off. Already off is
-    /// no error.
+    /// `POST /mfa/email/disable`: turns the signed-in user's email codes off. Ends the user's
+    /// other sessions on every replica and re-issues this one, still proven as it was. Already
+    /// off is no error and ends nothing.
     pub async fn mfa_email_disable(&self, headers: &HeaderMap) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
@@ -159,10 +175,16 @@ impl Flows {
                 .send()
                 .await
             {
-                Err(e) if e.code() != Some(codes::EMAIL_OTP_MFA_NOT_ENABLED) => {
-                    Err(error_response(&e))
+                Err(e) if e.code() == Some(codes::EMAIL_OTP_MFA_NOT_ENABLED) => {
+                    Ok(FlowResponse::ok(json!({ "email": false })))
                 }
-                _ => Ok(FlowResponse::ok(json!({ "email": false }))),
+                Err(e) => Err(error_response(&e)),
+                Ok(_) => {
+                    let session = self
+                        .end_sessions_but_this_one(headers, &user.uid, Reproof::Kept)
+                        .await?;
+                    Ok(FlowResponse::ok(json!({ "email": false })).with_session(session))
+                }
             }
         }
         .await

@@ -6,7 +6,7 @@ use http::HeaderMap;
 use serde_json::{Value, json};
 
 use super::input::{MfaCodeInput, totp_code};
-use super::{FlowResponse, Flows, error_response};
+use super::{FlowResponse, Flows, Reproof, error_response};
 use crate::models::MfaSettings;
 use crate::web::qr::qr_svg_data_uri;
 
@@ -50,7 +50,11 @@ impl Flows {
                 .await
                 .map_err(|e| error_response(&e))?;
             let session = self
-                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::SecondFactor)
+                .end_sessions_but_this_one(
+                    headers,
+                    &user.uid,
+                    Reproof::Now(ProofMethod::SecondFactor),
+                )
                 .await?;
             Ok(FlowResponse::ok(json!({ "enabled": true })).with_session(session))
         }
@@ -59,7 +63,7 @@ impl Flows {
     }
 
     /// `POST /mfa/disable`: removes the signed-in user's authenticator app. Ends the user's
-    /// other sessions on every replica and re-issues this one.
+    /// other sessions on every replica and re-issues this one, still proven as it was.
     pub async fn mfa_disable(&self, headers: &HeaderMap) -> FlowResponse {
         async {
             let user = self.current_user(headers).await?;
@@ -71,7 +75,7 @@ impl Flows {
                 .await
                 .map_err(|e| error_response(&e))?;
             let session = self
-                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::Password)
+                .end_sessions_but_this_one(headers, &user.uid, Reproof::Kept)
                 .await?;
             Ok(FlowResponse::ok(json!({ "enabled": false })).with_session(session))
         }

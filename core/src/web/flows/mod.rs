@@ -65,6 +65,7 @@ pub use phone::{PhoneInput, PhoneLoginInput};
 pub use renew::DEFAULT_RENEW_BEFORE;
 pub use response::{FlowResponse, SessionChange, error_response};
 pub use second_factor::{SecondFactor, SendCodeInput};
+use sessions::Reproof;
 pub(crate) use sessions::end_sessions_of;
 pub use step_up::{DEFAULT_REAUTH_WITHIN, ReauthInput, ReauthSendInput};
 pub use wiring::{WiringError, check_session_wiring};
@@ -365,7 +366,10 @@ impl Flows {
                 "the session does not fit in a cookie on this server",
             );
         }
-        if let Err(error) = self.register_session(headers, new, proof).await {
+        if let Err(error) = self
+            .register_session(headers, new, proof, self.authenticator.now())
+            .await
+        {
             tracing::warn!(target: "loginradius::web", "session registry: {error}");
             if let Some(token) = new.access_token() {
                 let _ = self.authenticator.logout(token).await;

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::input::{
     ChangePasswordInput, EmailInput, ResetPasswordInput, SetPasswordInput, non_empty, valid_email,
 };
-use super::{FlowResponse, Flows, error_response, sent_unless_revealing};
+use super::{FlowResponse, Flows, Reproof, error_response, sent_unless_revealing};
 use crate::fleet::ProofMethod;
 
 impl Flows {
@@ -124,7 +124,7 @@ impl Flows {
                 .await
                 .map_err(|e| error_response(&e))?;
             let session = self
-                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::Password)
+                .end_sessions_but_this_one(headers, &user.uid, Reproof::Now(ProofMethod::Password))
                 .await?;
             Ok(FlowResponse::ok(json!({ "password_changed": true })).with_session(session))
         }
@@ -165,7 +165,7 @@ impl Flows {
                 .map_err(|e| error_response(&e))?;
             // A new credential: the user's other sessions end, on every replica.
             let session = self
-                .end_sessions_but_this_one(headers, &user.uid, ProofMethod::Password)
+                .end_sessions_but_this_one(headers, &user.uid, Reproof::Now(ProofMethod::Password))
                 .await?;
             Ok(FlowResponse::ok(json!({ "password_set": true })).with_session(session))
         }

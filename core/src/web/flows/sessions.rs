@@ -20,12 +20,14 @@ use crate::web::session::{Session, SessionCookie};
 const MAX_AGENT_LEN: usize = 48;
 
 impl Flows {
-    /// Saves the registry entry of the new signed-in session `session`, proven by `proof`.
+    /// Saves the registry entry of the new signed-in session `session`, proven by `proof` at
+    /// `proven_at`.
     pub(super) async fn register_session(
         &self,
         headers: &HeaderMap,
         session: &Session,
         proof: ProofMethod,
+        proven_at: OffsetDateTime,
     ) -> Result<(), SharedStateError> {
         let (Some(id), Session::SignedIn { uid, .. }) = (session.id(), session) else {
             return Ok(());
@@ -38,7 +40,7 @@ impl Flows {
             last_seen: now,
             user_agent: user_agent_summary(headers.get(USER_AGENT)),
             proof,
-            proven_at: now,
+            proven_at,
             sealed_token: session
                 .access_token()
                 .map(|token| self.session.seal_registry_token(id, token)),
@@ -201,17 +203,29 @@ impl Flows {
     }
 }
 
+/// How the session re-issued after a change of credentials is proven.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Reproof {
+    /// Proven now, by this method (the change itself was a proof: a code of the new second
+    /// factor, the current password).
+    Now(ProofMethod),
+    /// As the session was: its method and time carry over (a second factor turned off proves
+    /// nothing new, and must not make the session look freshly proven).
+    Kept,
+}
+
 impl Flows {
     /// After a change of credentials (password changed, second factor enabled or disabled):
     /// ends every session and cached token of `uid` on every replica (a "not before" of now in
     /// the shared state and [`FleetEvent::UserSessionsEnded`]), and re-issues the request's
-    /// session under a new id, created now and proven by `proof`, so it stays signed in.
+    /// session under a new id, created now and proven as `reproof` says, so it stays signed
+    /// in. 401 (and the cookie ended) when the request's session is no longer in the registry;
     /// 503 when the registry cannot answer.
     pub(super) async fn end_sessions_but_this_one(
         &self,
         headers: &HeaderMap,
         uid: &str,
-        proof: ProofMethod,
+        reproof: Reproof,
     ) -> FlowResult<SessionChange> {
         let fleet = self.authenticator.shared_state();
         let now = self.authenticator.now();
@@ -239,6 +253,20 @@ impl Flows {
             // Signed in by `Authorization: Bearer`: no session to keep.
             return Ok(SessionChange::Keep);
         };
+        let (proof, proven_at) = match reproof {
+            Reproof::Now(method) => (method, now),
+            Reproof::Kept => match fleet.session(&id).await.map_err(unavailable)? {
+                Some(record) if record.uid == uid => (record.proof, record.proven_at),
+                _ => {
+                    return Err(FlowResponse::error(
+                        StatusCode::UNAUTHORIZED,
+                        "session_ended",
+                        "the session has ended, sign in again",
+                    )
+                    .with_session(SessionChange::End));
+                }
+            },
+        };
         // The other sessions' tokens are invalidated; this one's lives on in the renewed
         // session. Best effort: the "not before" already refuses the old entries.
         if let Err(error) =
@@ -253,7 +281,7 @@ impl Flows {
             expires_at,
             id: SessionId::generate(),
         };
-        self.register_session(headers, &renewed, proof)
+        self.register_session(headers, &renewed, proof, proven_at)
             .await
             .map_err(unavailable)?;
         Ok(SessionChange::Start(renewed))
