@@ -3,6 +3,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use loginradius::auth::{Authenticator, Rejection};
 use loginradius::web::Flows;
+use loginradius::web::redirect::LoginRedirect;
 
 use crate::rejection::{AuthRejection, RejectionHandler};
 
@@ -86,7 +87,7 @@ impl LoginRadiusConfig {
     ///
     /// # Panics
     /// When `login_path` is not a same-site path such as `/login`.
-    pub fn redirect_html_to(self, login_path: impl Into<String>) -> Self {
+    pub fn redirect_html_to(self, login_path: impl Into<LoginRedirect>) -> Self {
         self.with_handler(RejectionHandler::redirect_html_to(login_path))
     }
 
@@ -95,9 +96,15 @@ impl LoginRadiusConfig {
     /// browsers without the role or permission; API clients keep the JSON answers. The same
     /// name as the axum adapter's `LoginRadiusLayer::html_pages`.
     ///
+    /// A session whose proof falls short of a step-up requirement
+    /// ([`Require::second_factor`](loginradius::auth::Require::second_factor),
+    /// [`Require::proven_within`](loginradius::auth::Require::proven_within)) is redirected to
+    /// the preset's [re-authentication page](LoginRedirect::reauth_path) (for example
+    /// `LoginRedirect::new("/login").reauth_path("/reauth")`), or to the login path.
+    ///
     /// # Panics
     /// When `login_path` is not a same-site path such as `/login`.
-    pub fn html_pages(self, login_path: impl Into<String>) -> Self {
+    pub fn html_pages(self, login_path: impl Into<LoginRedirect>) -> Self {
         self.with_handler(RejectionHandler::html_pages(login_path))
     }
 

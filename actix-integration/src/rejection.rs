@@ -80,8 +80,8 @@ impl RejectionHandler {
     /// # Panics
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
-    pub fn redirect_html_to(login_path: impl Into<String>) -> Self {
-        Self::login_preset(LoginRedirect::new(login_path), false)
+    pub fn redirect_html_to(login_path: impl Into<LoginRedirect>) -> Self {
+        Self::login_preset(login_path.into(), false)
     }
 
     /// The preset for a site of HTML pages: [`redirect_html_to`](Self::redirect_html_to)'s
@@ -91,11 +91,17 @@ impl RejectionHandler {
     /// (429) core's [`too_many_requests_page`] with `Retry-After`. API clients (no `text/html` in
     /// `Accept`) and 503s keep the JSON answers. Same behaviour as the axum adapter's preset.
     ///
+    /// A signed-in browser whose session proof falls short of a step-up requirement
+    /// ([`Require::second_factor`](loginradius::auth::Require::second_factor),
+    /// [`Require::proven_within`](loginradius::auth::Require::proven_within); 403
+    /// `reauth_required`) is redirected to the preset's
+    /// [re-authentication path](LoginRedirect::reauth_path), or to the login path without one.
+    ///
     /// # Panics
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
-    pub fn html_pages(login_path: impl Into<String>) -> Self {
-        Self::login_preset(LoginRedirect::new(login_path), true)
+    pub fn html_pages(login_path: impl Into<LoginRedirect>) -> Self {
+        Self::login_preset(login_path.into(), true)
     }
 
     /// The login presets: the redirect, and the HTML 403 when `forbidden_page`.
@@ -115,7 +121,7 @@ impl RejectionHandler {
             if preset.applies(&rejection, accept()) {
                 let path_and_query = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
                 return HttpResponse::build(StatusCode::SEE_OTHER)
-                    .insert_header((LOCATION, preset.location(path_and_query)))
+                    .insert_header((LOCATION, preset.location_for(&rejection, path_and_query)))
                     .insert_header((CACHE_CONTROL, "no-store"))
                     .finish();
             }
@@ -317,6 +323,55 @@ mod tests {
         assert_eq!(
             response.headers().get(CONTENT_TYPE).unwrap(),
             "application/json"
+        );
+    }
+
+    #[test]
+    fn browsers_without_a_fresh_proof_are_sent_to_re_authenticate_and_apis_get_json() {
+        use loginradius::auth::RejectionKind;
+        use loginradius::web::redirect::LoginRedirect;
+        let stale = Rejection::new(RejectionKind::ReauthRequired);
+        let page = TestRequest::get()
+            .uri("/payouts?x=1")
+            .insert_header((ACCEPT, "text/html"))
+            .to_http_request();
+        let handler =
+            RejectionHandler::html_pages(LoginRedirect::new("/login").reauth_path("/reauth"));
+        let response = handler.respond(stale.clone(), &page);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers().get(LOCATION).unwrap(),
+            "/reauth?next=/payouts%3Fx%3D1"
+        );
+        // Without a re-authentication page: a new sign-in proves the session too.
+        let response = RejectionHandler::html_pages("/login").respond(stale.clone(), &page);
+        assert_eq!(
+            response.headers().get(LOCATION).unwrap(),
+            "/login?next=/payouts%3Fx%3D1"
+        );
+        // API clients keep the JSON 403 and its challenge.
+        let api = TestRequest::get().uri("/payouts").to_http_request();
+        let response = handler.respond(stale, &api);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
+        assert!(
+            response
+                .headers()
+                .get("www-authenticate")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains(r#"error="insufficient_user_authentication""#)
+        );
+        // A missing role is no reason to re-authenticate: the HTML 403 page.
+        let response = handler.respond(Rejection::forbidden(), &page);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            response.headers().get(CONTENT_TYPE).unwrap(),
+            "text/html; charset=utf-8"
         );
     }
 }

@@ -12,13 +12,18 @@ use actix_web::rt::System;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use loginradius::web::Flows;
 use loginradius_actix::routes::{self, AuthRoutes, SameOriginWrites};
-use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig};
-use loginradius_test_support::route_flows::Server;
+use loginradius_actix::{AuthenticatedUser, LoginRadiusConfig, Require, RequireAuth};
+use loginradius_test_support::route_flows::{STEP_UP_WINDOW, Server};
 use loginradius_test_support::{fleet_session_scenarios, route_flow_scenarios};
 
 /// The signed-in user's uid as JSON: the guarded `GET /api/me` of the scenarios.
 async fn me(user: AuthenticatedUser) -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "uid": user.uid.as_str() }))
+}
+
+/// The signed-in user's uid as text: the step-up routes of the scenarios.
+async fn uid(user: AuthenticatedUser) -> String {
+    user.uid.as_str().to_owned()
 }
 
 /// The helpers under `/auth`, trusting `trusted_origin`, the guarded `GET /me` (the uid as
@@ -45,6 +50,16 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
                         }),
                     )
                     .route("/api/me", web::get().to(me))
+                    .service(
+                        web::resource("/step-up/fresh")
+                            .wrap(RequireAuth::new(Require::proven_within(STEP_UP_WINDOW)))
+                            .route(web::get().to(uid)),
+                    )
+                    .service(
+                        web::resource("/step-up/second-factor")
+                            .wrap(RequireAuth::new(Require::second_factor()))
+                            .route(web::get().to(uid)),
+                    )
                     .service(web::scope("/auth").configure(|cfg| helpers.configure(cfg)))
             })
             .workers(1)

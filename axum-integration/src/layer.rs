@@ -8,6 +8,7 @@ use std::task::{Context, Poll};
 use http::{HeaderMap, Request};
 use loginradius::auth::{AuthenticatedUser, Authenticator, Budget, Rejection, Require};
 use loginradius::web::Flows;
+use loginradius::web::redirect::LoginRedirect;
 use tokio::sync::OnceCell;
 use tower::{Layer, Service};
 
@@ -97,7 +98,7 @@ impl LoginRadiusLayer {
     /// # Panics
     /// When `login_path` is not a same-site path such as `/login` (a programming error,
     /// caught at startup).
-    pub fn redirect_html_to(self, login_path: impl Into<String>) -> Self {
+    pub fn redirect_html_to(self, login_path: impl Into<LoginRedirect>) -> Self {
         self.on_rejection(RejectionHandler::redirect_html_to(login_path))
     }
 
@@ -106,9 +107,15 @@ impl LoginRadiusLayer {
     /// browsers without the role or permission; API clients keep the JSON answers. The same
     /// name as the actix adapter's `LoginRadiusConfig::html_pages`.
     ///
+    /// A session whose proof falls short of a step-up requirement
+    /// ([`Require::second_factor`](loginradius::auth::Require::second_factor),
+    /// [`Require::proven_within`](loginradius::auth::Require::proven_within)) is redirected to
+    /// the preset's [re-authentication page](LoginRedirect::reauth_path) (for example
+    /// `LoginRedirect::new("/login").reauth_path("/reauth")`), or to the login path.
+    ///
     /// # Panics
     /// When `login_path` is not a same-site path such as `/login`.
-    pub fn html_pages(self, login_path: impl Into<String>) -> Self {
+    pub fn html_pages(self, login_path: impl Into<LoginRedirect>) -> Self {
         self.on_rejection(RejectionHandler::html_pages(login_path))
     }
 

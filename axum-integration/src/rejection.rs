@@ -74,8 +74,8 @@ impl RejectionHandler {
     /// # Panics
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
-    pub fn redirect_html_to(login_path: impl Into<String>) -> Self {
-        Self::login_preset(LoginRedirect::new(login_path), false)
+    pub fn redirect_html_to(login_path: impl Into<LoginRedirect>) -> Self {
+        Self::login_preset(login_path.into(), false)
     }
 
     /// The preset for a site of HTML pages: [`redirect_html_to`](Self::redirect_html_to)'s
@@ -85,18 +85,24 @@ impl RejectionHandler {
     /// (429) core's [`too_many_requests_page`] with `Retry-After`. API clients (no `text/html` in
     /// `Accept`) and 503s keep the JSON answers. Same behaviour as the actix adapter's preset.
     ///
+    /// A signed-in browser whose session proof falls short of a step-up requirement
+    /// ([`Require::second_factor`](loginradius::auth::Require::second_factor),
+    /// [`Require::proven_within`](loginradius::auth::Require::proven_within); 403
+    /// `reauth_required`) is redirected to the preset's
+    /// [re-authentication path](LoginRedirect::reauth_path), or to the login path without one.
+    ///
     /// # Panics
     /// When `login_path` is not a same-site absolute path (`/login`, not `https://…` or
     /// `//host/…`): that is a programming error, caught at startup.
-    pub fn html_pages(login_path: impl Into<String>) -> Self {
-        Self::login_preset(LoginRedirect::new(login_path), true)
+    pub fn html_pages(login_path: impl Into<LoginRedirect>) -> Self {
+        Self::login_preset(login_path.into(), true)
     }
 
     /// The login presets: the redirect, and the HTML 403 when `forbidden_page`.
     fn login_preset(preset: LoginRedirect, forbidden_page: bool) -> Self {
         Self::new(move |rejection, parts| {
             if preset.applies(&rejection, accept_values(parts)) {
-                let location = preset.location(&original_path_and_query(parts));
+                let location = preset.location_for(&rejection, &original_path_and_query(parts));
                 if let Ok(location) = HeaderValue::from_str(&location) {
                     let mut response = Response::new(Body::empty());
                     *response.status_mut() = StatusCode::SEE_OTHER;
@@ -308,5 +314,39 @@ mod tests {
         let response =
             RejectionHandler::redirect_html_to("/login").respond(Rejection::forbidden(), &page);
         assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+    }
+
+    #[test]
+    fn browsers_without_a_fresh_proof_are_sent_to_re_authenticate_and_apis_get_json() {
+        use loginradius::auth::RejectionKind;
+        use loginradius::web::redirect::LoginRedirect;
+        let stale = Rejection::new(RejectionKind::ReauthRequired);
+        let page = html_parts("/payouts?x=1", "text/html");
+        let handler =
+            RejectionHandler::html_pages(LoginRedirect::new("/login").reauth_path("/reauth"));
+        let response = handler.respond(stale.clone(), &page);
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            response.headers()[LOCATION],
+            "/reauth?next=/payouts%3Fx%3D1"
+        );
+        // Without a re-authentication page: a new sign-in proves the session too.
+        let response = RejectionHandler::html_pages("/login").respond(stale.clone(), &page);
+        assert_eq!(response.headers()[LOCATION], "/login?next=/payouts%3Fx%3D1");
+        // API clients keep the JSON 403 and its challenge.
+        let api = html_parts("/payouts", "application/json");
+        let response = handler.respond(stale, &api);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+        assert!(
+            response.headers()["www-authenticate"]
+                .to_str()
+                .unwrap()
+                .contains(r#"error="insufficient_user_authentication""#)
+        );
+        // A missing role is no reason to re-authenticate: the HTML 403 page.
+        let response = handler.respond(Rejection::forbidden(), &page);
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert_eq!(response.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
     }
 }

@@ -8,10 +8,11 @@ use std::net::SocketAddr;
 
 use axum::routing::get;
 use axum::{Json, Router};
+use loginradius::auth::Require;
 use loginradius::web::Flows;
 use loginradius_axum::routes::{self, AuthRoutes};
-use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer};
-use loginradius_test_support::route_flows::Server;
+use loginradius_axum::{AuthenticatedUser, LoginRadiusLayer, RequireAuth};
+use loginradius_test_support::route_flows::{STEP_UP_WINDOW, Server};
 use loginradius_test_support::{fleet_session_scenarios, route_flow_scenarios};
 use serde_json::{Value, json};
 
@@ -31,6 +32,7 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
             get(|user: AuthenticatedUser| async move { user.uid.as_str().to_owned() }),
         )
         .route("/api/me", get(me))
+        .merge(step_up_routes())
         .nest("/auth", routes::router(auth))
         .layer(layer)
         .layer(axum::middleware::from_fn_with_state(
@@ -42,6 +44,20 @@ async fn serve(flows: Flows, trusted_origin: &'static str) -> Server {
     let app = router.into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Server::new(base, move || server.abort())
+}
+
+/// `GET /step-up/fresh` and `GET /step-up/second-factor`, each behind its step-up guard.
+fn step_up_routes() -> Router {
+    let uid = |user: AuthenticatedUser| async move { user.uid.as_str().to_owned() };
+    Router::new()
+        .route(
+            "/step-up/fresh",
+            get(uid).route_layer(RequireAuth::new(Require::proven_within(STEP_UP_WINDOW))),
+        )
+        .route(
+            "/step-up/second-factor",
+            get(uid).route_layer(RequireAuth::new(Require::second_factor())),
+        )
 }
 
 async fn me(user: AuthenticatedUser) -> Json<Value> {

@@ -102,6 +102,7 @@ pub(crate) fn bus_event(event: &FleetEvent) {
     let name = match event {
         FleetEvent::TokenRevoked { .. } => "token_revoked",
         FleetEvent::SessionEnded { .. } => "session_ended",
+        FleetEvent::SessionProven { .. } => "session_proven",
         FleetEvent::UserSessionsEnded { not_before, .. } => {
             let lag = OffsetDateTime::now_utc() - *not_before;
             if lag.is_positive() {

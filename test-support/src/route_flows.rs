@@ -73,6 +73,7 @@ macro_rules! route_flow_scenarios {
             forwarded_addresses_count_only_from_trusted_proxies,
             forwarded_addresses_are_ignored_by_default,
             phone_codes_are_limited_per_number_and_the_owner_gets_in_after_the_delay,
+            step_up_guards_follow_how_and_when_the_session_was_proven,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -82,6 +83,9 @@ macro_rules! route_flow_scenarios {
         }
     )+};
 }
+
+/// The window of `GET /step-up/fresh`'s `Require::proven_within` (see [`Serve`]).
+pub const STEP_UP_WINDOW: Duration = Duration::from_secs(2);
 
 /// The one origin other than the app's own that the helpers must trust for writes.
 pub const TRUSTED_ORIGIN: &str = "https://app.example.com";
@@ -93,6 +97,10 @@ const PASSWORD: &str = "correct-horse-9";
 /// guarded `GET /api/me` answering `{"uid"}` for the signed-in user (the adapter's layer or
 /// config from the flows), the connection's peer address given to both, and return its
 /// [`Server`]. Implemented by any `async fn(Flows, &'static str) -> Server`.
+///
+/// The app also guards, with the adapter's guard, `GET /step-up/fresh` by
+/// `Require::proven_within(STEP_UP_WINDOW)` and `GET /step-up/second-factor` by
+/// `Require::second_factor()`, each answering the uid as text.
 pub trait Serve {
     /// Starts the app.
     fn serve(self, flows: Flows, trusted_origin: &'static str) -> impl Future<Output = Server>;
@@ -413,6 +421,31 @@ impl App {
         request.send().await.unwrap().status().as_u16()
     }
 
+    /// `GET path` of the app (not of the helpers) with the browser's cookie, or with `bearer`
+    /// instead: the status, the JSON body (`Null` when it is not JSON) and `WWW-Authenticate`.
+    async fn guarded(
+        &self,
+        browser: &Browser,
+        path: &str,
+        bearer: Option<&str>,
+    ) -> (u16, Value, Option<String>) {
+        let mut request = self.http.get(format!("{}{path}", self.server.base));
+        match (bearer, &browser.cookie) {
+            (Some(token), _) => request = request.bearer_auth(token),
+            (None, Some(cookie)) => request = request.header("cookie", cookie),
+            (None, None) => {}
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let challenge = response
+            .headers()
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.json().await.unwrap_or(Value::Null);
+        (status, body, challenge)
+    }
+
     fn outbox_token(&self, to: &str, kind: &str) -> String {
         let message = self
             .emulator
@@ -567,6 +600,10 @@ pub async fn bad_credentials_unverified_accounts_and_bad_input(serve: impl Serve
     assert!(wrong.set_cookie.is_none());
     let unknown = app.login(&mut b, "who@example.com", PASSWORD).await;
     assert_eq!(unknown.status, 401, "{}", unknown.text);
+    // An unregistered email is answered exactly as a wrong password (enumeration); the time of
+    // both is compared by the `signin_timing` bench.
+    assert_eq!(unknown.text, wrong.text);
+    assert!(unknown.set_cookie.is_none());
     let unverified = app.login(&mut b, "new@example.com", PASSWORD).await;
     assert_eq!(unverified.status, 403);
     assert_eq!(unverified.body["error"], "email_not_verified");
@@ -2758,4 +2795,77 @@ pub async fn phone_codes_are_limited_per_number_and_the_owner_gets_in_after_the_
         .await;
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.body["signed_in"], true);
+}
+
+/// Step-up requirements on the app's own guarded routes: a password sign-in is fresh but no
+/// second factor (403 `reauth_required`, RFC 9470's `insufficient_user_authentication`); the
+/// same token as a Bearer carries no proof at all; past the window the session is stale until
+/// `POST /reauth`, after which the guard accepts it at once; a code of the authenticator app
+/// proves the second factor.
+pub async fn step_up_guards_follow_how_and_when_the_session_was_proven(serve: impl Serve) {
+    let app = app(
+        serve,
+        EmulatorConfig::default()
+            .with_mfa(MfaMode::Optional)
+            .with_user(user("sol@example.com")),
+    )
+    .await;
+    let mut b = Browser::default();
+    let signed_in = app.login(&mut b, "sol@example.com", PASSWORD).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+    let refused_for_proof = |(status, body, challenge): (u16, Value, Option<String>)| {
+        assert_eq!(status, 403, "{body}");
+        assert_eq!(body["error"], "reauth_required", "{body}");
+        let challenge = challenge.expect("a WWW-Authenticate challenge");
+        assert!(
+            challenge.contains(r#"error="insufficient_user_authentication""#),
+            "{challenge}"
+        );
+    };
+    assert_eq!(app.guarded(&b, "/step-up/fresh", None).await.0, 200);
+    refused_for_proof(app.guarded(&b, "/step-up/second-factor", None).await);
+
+    // The session's token sent as a Bearer: a valid user, but no session, so no proof.
+    let token = match b.cookie.as_deref().and_then(|c| app.read(c)) {
+        Some(Session::SignedIn { access_token, .. }) => access_token.expose().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(app.me_with_bearer(&token).await, 200);
+    refused_for_proof(app.guarded(&b, "/step-up/fresh", Some(&token)).await);
+
+    // Past the window: stale, until the session is proven again; then accepted at once (the
+    // re-authentication tells every replica's guard).
+    tokio::time::sleep(STEP_UP_WINDOW + Duration::from_millis(100)).await;
+    refused_for_proof(app.guarded(&b, "/step-up/fresh", None).await);
+    let wrong = app
+        .post(&mut b, "/reauth", json!({"password": "wrong-one-1"}))
+        .await;
+    assert_eq!(wrong.status, 401, "{}", wrong.text);
+    refused_for_proof(app.guarded(&b, "/step-up/fresh", None).await);
+    let right = app
+        .post(&mut b, "/reauth", json!({"password": PASSWORD}))
+        .await;
+    assert_eq!(
+        right.body,
+        json!({"reauthenticated": true}),
+        "{}",
+        right.text
+    );
+    assert_eq!(app.guarded(&b, "/step-up/fresh", None).await.0, 200);
+    refused_for_proof(app.guarded(&b, "/step-up/second-factor", None).await);
+
+    // A code of the authenticator app (turning it on) proves the second factor.
+    let setup = app.get(&mut b, "/mfa/setup").await;
+    let manual = setup.body["manual_entry_code"].as_str().unwrap().to_owned();
+    let enabled = app
+        .post(&mut b, "/mfa/enable", json!({"code": totp_code(&manual)}))
+        .await;
+    assert_eq!(enabled.body, json!({"enabled": true}), "{}", enabled.text);
+    let (status, _, _) = app.guarded(&b, "/step-up/second-factor", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.guarded(&b, "/step-up/fresh", None).await.0, 200);
+    // Signed out: 401, not a re-authentication.
+    assert_eq!(app.post(&mut b, "/logout", json!({})).await.status, 200);
+    let (status, _, _) = app.guarded(&b, "/step-up/second-factor", None).await;
+    assert_eq!(status, 401);
 }

@@ -21,6 +21,7 @@ use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
 };
 use super::replica::{self, DEFAULT_BUS_LOSS_TRUST, Replica};
+use super::require::{Facts, Outcome};
 use super::sessions::{SessionGate, SessionRefused, SessionTimeouts};
 use super::token::TokenDigest;
 use super::upstream::{
@@ -29,7 +30,7 @@ use super::upstream::{
 };
 use super::{
     AccessToken, AuthenticatedUser, ClientAddr, Decision, Rejection, RejectionKind, Require,
-    TrustedProxies, Uid,
+    SessionProof, TrustedProxies, Uid,
 };
 use crate::client::role_events::RoleChangeListener;
 use crate::config::Clock;
@@ -767,16 +768,18 @@ impl Authenticator {
             }
             Some((token, Some(claim))) => {
                 // An ended session is refused before its token costs an upstream lookup.
-                self.check_session(&claim)
+                let record = self
+                    .check_session(&claim)
                     .await
                     .map_err(|refused| self.reject_session(&refused))?;
-                let user = self
+                let mut user = self
                     .authenticate_token(Cow::Owned(token), client, budget)
                     .await?;
                 if user.uid.as_str() != claim.uid {
                     tracing::warn!("a session's token belongs to another user: refused");
                     return Err(self.reject(RejectionKind::InvalidToken));
                 }
+                user.session = Some(SessionProof::of(&record));
                 Ok(user)
             }
             None => Err(self.reject(RejectionKind::MissingToken)),
@@ -1187,8 +1190,13 @@ impl Authenticator {
             return Err(self.reject(RejectionKind::ExpiredToken));
         }
         let needs = require.needs();
-        let met = if needs == Needs::default() {
-            require.is_met(&Grants::default(), now)
+        let facts = |now| Facts {
+            proof: user.session.as_ref(),
+            now,
+            assume_proven: false,
+        };
+        let outcome = if needs == Needs::default() {
+            require.outcome(&Grants::default(), facts(now))
         } else {
             let recall = Recall {
                 generation: self.shared.roles.generation(),
@@ -1197,23 +1205,25 @@ impl Authenticator {
             };
             // The warm path: the role data this user was last decided against, still live.
             let remembered = user.grants.decide(&user.uid, &needs, recall, |grants| {
-                require.is_met(grants, now)
+                require.outcome(grants, facts(now))
             });
             match remembered {
-                Some(met) => met,
+                Some(outcome) => outcome,
                 None => {
                     let grants = Box::pin(self.read_grants(user, &needs, budget)).await?;
                     // Role-context expiry is judged at decision time, after the reads.
                     now = self.shared.clock.now();
-                    require.is_met(&grants, now)
+                    require.outcome(&grants, facts(now))
                 }
             }
         };
-        if met {
-            return Ok(());
-        }
-        tracing::debug!(requirement = %require, "requirement not met");
-        let rejection = self.reject(RejectionKind::Forbidden);
+        let kind = match outcome {
+            Outcome::Met => return Ok(()),
+            Outcome::NeedsProof => RejectionKind::ReauthRequired,
+            Outcome::Unmet => RejectionKind::Forbidden,
+        };
+        tracing::debug!(requirement = %require, code = kind.code(), "requirement not met");
+        let rejection = self.reject(kind);
         Err(if self.shared.verbose {
             rejection.with_message(format!("requires {require}"))
         } else {

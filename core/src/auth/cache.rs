@@ -44,6 +44,7 @@ impl CachedUser {
             profile: self.profile,
             token,
             expires_at: self.expires_at,
+            session: None,
             grants: self.grants,
         }
     }

@@ -75,6 +75,10 @@ pub enum RejectionKind {
     /// The client sent too many requests that failed (made-up tokens, wrong passwords): 429
     /// with `Retry-After`.
     TooManyRequests,
+    /// The session's proof is not enough ([`Require::second_factor`](super::Require::second_factor),
+    /// [`Require::proven_within`](super::Require::proven_within)), and a re-authentication
+    /// would lift the refusal: 403, `error="insufficient_user_authentication"` (RFC 9470).
+    ReauthRequired,
 }
 
 impl RejectionKind {
@@ -84,7 +88,7 @@ impl RejectionKind {
             Self::MissingToken | Self::InvalidToken | Self::ExpiredToken => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::ReauthRequired => StatusCode::FORBIDDEN,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Misconfigured => StatusCode::INTERNAL_SERVER_ERROR,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -101,6 +105,7 @@ impl RejectionKind {
             Self::Unavailable => "unavailable",
             Self::Misconfigured => "misconfigured",
             Self::TooManyRequests => "too_many_requests",
+            Self::ReauthRequired => "reauth_required",
         }
     }
 
@@ -113,6 +118,7 @@ impl RejectionKind {
             Self::Unavailable => "the identity service is unavailable, try again later",
             Self::Misconfigured => "authentication is misconfigured on this server",
             Self::TooManyRequests => "too many failed attempts, try again later",
+            Self::ReauthRequired => "confirm it is you: sign in again or re-authenticate",
         }
     }
 }
@@ -250,6 +256,7 @@ impl Rejection {
             RejectionKind::MissingToken => None,
             RejectionKind::InvalidToken | RejectionKind::ExpiredToken => Some("invalid_token"),
             RejectionKind::Forbidden => Some("insufficient_scope"),
+            RejectionKind::ReauthRequired => Some("insufficient_user_authentication"),
             RejectionKind::Unavailable
             | RejectionKind::Misconfigured
             | RejectionKind::TooManyRequests => return None,

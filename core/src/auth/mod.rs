@@ -58,4 +58,4 @@ pub use token::{AccessToken, MAX_TOKEN_LEN, Uid};
 pub use upstream::{
     Budget, DEFAULT_MAX_UPSTREAM_LOOKUPS, DEFAULT_UPSTREAM_DEADLINE, UpstreamHealth,
 };
-pub use user::AuthenticatedUser;
+pub use user::{AuthenticatedUser, SessionProof};

@@ -4,7 +4,8 @@
 //! keeps them current. One task per authenticator receives the bus and applies each
 //! [`BusSignal`]:
 //!
-//! - [`FleetEvent::SessionEnded`] forgets that session's "live" answer, and
+//! - [`FleetEvent::SessionEnded`] and [`FleetEvent::SessionProven`] forget that session's
+//!   "live" answer (with how it was proven), and
 //!   [`FleetEvent::UserSessionsEnded`] those of every session of the user;
 //! - [`FleetEvent::TokenRevoked`] evicts that token's cached user;
 //! - [`FleetEvent::UserSessionsEnded`] and [`FleetEvent::ProfileChanged`] evict every cached
@@ -237,7 +238,10 @@ impl Replica {
             FleetEvent::ProfileChanged { uid } => {
                 self.evicting_users(async { self.evict_uid(uid) }).await;
             }
-            FleetEvent::SessionEnded { session, .. } => self.sessions.evict(session).await,
+            FleetEvent::SessionEnded { session, .. }
+            | FleetEvent::SessionProven { session, .. } => {
+                self.sessions.evict(session).await;
+            }
             FleetEvent::RolesChanged { .. }
             | FleetEvent::RoleContextsChanged { .. }
             | FleetEvent::RoleDefinitionsChanged => {}

@@ -2,10 +2,12 @@
 //! combined, stored in a guard and evaluated against a user's roles and permissions.
 
 use std::fmt;
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
 use super::grants::{Grants, Needs};
+use super::user::SessionProof;
 
 /// A requirement on the signed-in user: roles, permissions, their combinations, optionally
 /// within a role context.
@@ -55,6 +57,31 @@ enum Node {
     All(Vec<Node>),
     Any(Vec<Node>),
     InContext(String, Box<Node>),
+    SecondFactor,
+    ProvenWithin(Duration),
+}
+
+/// What a decision reads besides the role data: the request's session proof and the time.
+#[derive(Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    /// The proof of the request's session; `None` for a Bearer token.
+    pub(crate) proof: Option<&'a SessionProof>,
+    /// Now: role-context expiry and the age of the proof are judged at it.
+    pub(crate) now: OffsetDateTime,
+    /// Decide as if the session had just been proven with a second factor: tells a refusal
+    /// that a re-authentication would lift from one it would not.
+    pub(crate) assume_proven: bool,
+}
+
+/// The outcome of a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Met.
+    Met,
+    /// Not met, but would be after a re-authentication (with a second factor).
+    NeedsProof,
+    /// Not met (a role or permission is missing).
+    Unmet,
 }
 
 impl Require {
@@ -147,15 +174,56 @@ impl Require {
     }
 
     /// The role data needed to decide.
+    /// The request's session was proven with a second factor (a sign-in or re-authentication
+    /// with an authenticator, SMS or email code). Only a session from the session cookie can
+    /// meet it: a Bearer token carries no proof. Unmet: 403 `reauth_required`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use loginradius::auth::Require;
+    ///
+    /// // Changing the payout account: an admin, proven with a second factor in the last 5 minutes.
+    /// let payouts = Require::role("admin")
+    ///     .and(Require::second_factor())
+    ///     .and(Require::proven_within(Duration::from_secs(300)));
+    /// assert_eq!(
+    ///     payouts.to_string(),
+    ///     r#"(role "admin" and second factor and proven within 300 s)"#
+    /// );
+    /// ```
+    pub fn second_factor() -> Self {
+        Self(Node::SecondFactor)
+    }
+
+    /// The request's session was proven (signed in, or re-authenticated through the
+    /// re-authentication route helper) within `window`. Only a session from the session cookie
+    /// can meet it. Unmet: 403 `reauth_required`.
+    pub fn proven_within(window: Duration) -> Self {
+        Self(Node::ProvenWithin(window))
+    }
+
     pub(crate) fn needs(&self) -> Needs {
         let mut needs = Needs::default();
         self.0.needs(false, &mut needs);
         needs
     }
 
-    /// Decides against the user's role data, at `now` (for role-context expiry).
-    pub(crate) fn is_met(&self, grants: &Grants, now: OffsetDateTime) -> bool {
-        self.0.is_met(grants, None, now)
+    /// Decides against the user's role data and `facts`.
+    pub(crate) fn outcome(&self, grants: &Grants, facts: Facts<'_>) -> Outcome {
+        if self.0.is_met(grants, None, facts) {
+            Outcome::Met
+        } else if self.0.is_met(
+            grants,
+            None,
+            Facts {
+                assume_proven: true,
+                ..facts
+            },
+        ) {
+            Outcome::NeedsProof
+        } else {
+            Outcome::Unmet
+        }
     }
 }
 
@@ -177,17 +245,30 @@ impl Node {
                 items.iter().for_each(|n| n.needs(in_context, needs));
             }
             Self::InContext(_, inner) => inner.needs(true, needs),
+            Self::SecondFactor | Self::ProvenWithin(_) => {}
         }
     }
 
-    fn is_met(&self, grants: &Grants, context: Option<&str>, now: OffsetDateTime) -> bool {
+    fn is_met(&self, grants: &Grants, context: Option<&str>, facts: Facts<'_>) -> bool {
+        let now = facts.now;
         match self {
             Self::Authenticated => true,
             Self::Role(role) => grants.has_role(context, role, now),
             Self::Permission(permission) => grants.has_permission(context, permission, now),
-            Self::All(items) => items.iter().all(|n| n.is_met(grants, context, now)),
-            Self::Any(items) => items.iter().any(|n| n.is_met(grants, context, now)),
-            Self::InContext(name, inner) => inner.is_met(grants, Some(name), now),
+            Self::All(items) => items.iter().all(|n| n.is_met(grants, context, facts)),
+            Self::Any(items) => items.iter().any(|n| n.is_met(grants, context, facts)),
+            Self::InContext(name, inner) => inner.is_met(grants, Some(name), facts),
+            Self::SecondFactor => {
+                facts.assume_proven || facts.proof.is_some_and(|p| p.method.has_second_factor())
+            }
+            Self::ProvenWithin(window) => {
+                facts.assume_proven
+                    || facts.proof.is_some_and(|p| {
+                        let age = now - p.proven_at;
+                        // A proof from the future (clock skew between replicas) counts as now.
+                        age.whole_milliseconds() <= window.as_millis() as i128
+                    })
+            }
         }
     }
 
@@ -217,6 +298,8 @@ impl Node {
                 inner.write(f)?;
                 write!(f, " in context {name:?}")
             }
+            Self::SecondFactor => f.write_str("second factor"),
+            Self::ProvenWithin(window) => write!(f, "proven within {} s", window.as_secs()),
         }
     }
 }

@@ -7,7 +7,34 @@ use time::OffsetDateTime;
 
 use super::memo::GrantsMemo;
 use super::{AccessToken, Uid};
+use crate::fleet::{ProofMethod, SessionId, SessionRecord};
 use crate::models::Profile;
+
+/// How and when the session a request's token came from was proven, as the session registry
+/// says (sign-in or re-authentication). Read by the step-up requirements
+/// [`Require::second_factor`](super::Require::second_factor) and
+/// [`Require::proven_within`](super::Require::proven_within).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SessionProof {
+    /// The session.
+    pub session: SessionId,
+    /// How it was last proven.
+    pub method: ProofMethod,
+    /// When it was last proven.
+    pub proven_at: OffsetDateTime,
+}
+
+impl SessionProof {
+    /// The proof of a registry entry.
+    pub fn of(record: &SessionRecord) -> Self {
+        Self {
+            session: record.id.clone(),
+            method: record.proof,
+            proven_at: record.proven_at,
+        }
+    }
+}
 
 /// The user a valid access token belongs to, as resolved by an
 /// [`Authenticator`](super::Authenticator).
@@ -42,6 +69,10 @@ pub struct AuthenticatedUser {
     /// When the token expires, when LoginRadius said so. The engine never trusts a cached user
     /// past this instant.
     pub expires_at: Option<OffsetDateTime>,
+    /// How the request's session was proven, when the token came from a session (the session
+    /// cookie's token source) found live in the registry; `None` for a token sent by the
+    /// client itself (`Authorization: Bearer`), which no step-up requirement accepts.
+    pub session: Option<SessionProof>,
     /// The role data this user was last decided against, shared with the cached entry.
     pub(crate) grants: GrantsMemo,
 }
@@ -54,6 +85,7 @@ impl AuthenticatedUser {
             profile: Arc::new(profile),
             token,
             expires_at,
+            session: None,
             grants: GrantsMemo::default(),
         }
     }

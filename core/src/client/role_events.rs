@@ -55,6 +55,7 @@ impl RoleChange {
             FleetEvent::RoleDefinitionsChanged => Some(Self::RoleDeleted),
             FleetEvent::TokenRevoked { .. }
             | FleetEvent::SessionEnded { .. }
+            | FleetEvent::SessionProven { .. }
             | FleetEvent::UserSessionsEnded { .. }
             | FleetEvent::ProfileChanged { .. } => None,
         }

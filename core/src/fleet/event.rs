@@ -29,6 +29,14 @@ pub enum FleetEvent {
         /// Its user.
         uid: String,
     },
+    /// One session was proven again (re-authentication): what replicas cached about it (how
+    /// and when it was proven) is stale.
+    SessionProven {
+        /// The session.
+        session: SessionId,
+        /// Its user.
+        uid: String,
+    },
     /// Every session and token of a user issued before `not_before` is no longer valid
     /// (password changed, set or reset; second factor changed; account blocked or deleted;
     /// an administrator ended them).
@@ -70,6 +78,7 @@ impl FleetEvent {
     pub fn uid(&self) -> Option<&str> {
         match self {
             Self::SessionEnded { uid, .. }
+            | Self::SessionProven { uid, .. }
             | Self::UserSessionsEnded { uid, .. }
             | Self::RolesChanged { uid }
             | Self::RoleContextsChanged { uid }
@@ -127,6 +136,10 @@ mod tests {
         let events = [
             FleetEvent::token_revoked("secret-token"),
             FleetEvent::SessionEnded {
+                session: SessionId::from_string("abc").expect("id"),
+                uid: "u".into(),
+            },
+            FleetEvent::SessionProven {
                 session: SessionId::from_string("abc").expect("id"),
                 uid: "u".into(),
             },

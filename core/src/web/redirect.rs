@@ -16,7 +16,7 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::auth::Rejection;
+use crate::auth::{Rejection, RejectionKind};
 
 /// The login-redirect preset: a same-site login path and the rules of when and where to
 /// redirect. The adapters build their framework's `303 See Other` response (with
@@ -25,7 +25,7 @@ use crate::auth::Rejection;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginRedirect {
     login_path: String,
-    separator: char,
+    reauth_path: Option<String>,
 }
 
 impl LoginRedirect {
@@ -40,11 +40,41 @@ impl LoginRedirect {
             is_local_path(&login_path),
             "the login path must be a same-site path such as \"/login\", not {login_path:?}"
         );
-        let separator = if login_path.contains('?') { '&' } else { '?' };
         Self {
             login_path,
-            separator,
+            reauth_path: None,
         }
+    }
+
+    /// Sends browsers refused for an insufficient proof of their session
+    /// ([`RejectionKind::ReauthRequired`]: [`Require::second_factor`](crate::auth::Require::second_factor),
+    /// [`Require::proven_within`](crate::auth::Require::proven_within)) to `reauth_path?next=…`,
+    /// a page where a signed-in user proves it is them again (the route helpers'
+    /// re-authentication). Without it they are sent to the login path: a new sign-in is a
+    /// fresh proof too.
+    ///
+    /// ```
+    /// use loginradius::auth::{Rejection, RejectionKind};
+    /// use loginradius::web::redirect::LoginRedirect;
+    ///
+    /// let preset = LoginRedirect::new("/login").reauth_path("/reauth");
+    /// let stale = Rejection::new(RejectionKind::ReauthRequired);
+    /// assert!(preset.applies(&stale, ["text/html"]));
+    /// assert_eq!(preset.location_for(&stale, "/payouts"), "/reauth?next=/payouts");
+    /// let anonymous = Rejection::missing_token();
+    /// assert_eq!(preset.location_for(&anonymous, "/payouts"), "/login?next=/payouts");
+    /// ```
+    ///
+    /// # Panics
+    /// When `reauth_path` is not a same-site absolute path, as [`new`](Self::new).
+    pub fn reauth_path(mut self, reauth_path: impl Into<String>) -> Self {
+        let reauth_path = reauth_path.into();
+        assert!(
+            is_local_path(&reauth_path),
+            "the re-authentication path must be a same-site path such as \"/reauth\", not {reauth_path:?}"
+        );
+        self.reauth_path = Some(reauth_path);
+        self
     }
 
     /// The login path.
@@ -53,14 +83,16 @@ impl LoginRedirect {
     }
 
     /// True when `rejection` should become a redirect: it is unauthenticated (401: no token,
-    /// invalid or expired token) and the request's `Accept` values (`accept`, the header's
-    /// values that are valid text) list `text/html` (see [`accepts_html`]).
+    /// invalid or expired token) or asks for a re-authentication
+    /// ([`RejectionKind::ReauthRequired`]), and the request's `Accept` values (`accept`, the
+    /// header's values that are valid text) list `text/html` (see [`accepts_html`]).
     pub fn applies<'a>(
         &self,
         rejection: &Rejection,
         accept: impl IntoIterator<Item = &'a str>,
     ) -> bool {
-        rejection.is_unauthenticated() && accepts_html(accept)
+        (rejection.is_unauthenticated() || rejection.kind() == RejectionKind::ReauthRequired)
+            && accepts_html(accept)
     }
 
     /// True when `rejection` should be answered with the HTML [`FORBIDDEN_PAGE`] (status 403):
@@ -71,7 +103,7 @@ impl LoginRedirect {
         rejection: &Rejection,
         accept: impl IntoIterator<Item = &'a str>,
     ) -> bool {
-        rejection.status() == http::StatusCode::FORBIDDEN && accepts_html(accept)
+        rejection.kind() == RejectionKind::Forbidden && accepts_html(accept)
     }
 
     /// True when `rejection` should be answered with the HTML [`too_many_requests_page`]
@@ -89,13 +121,38 @@ impl LoginRedirect {
     /// `login_path?next=<safe_next(path_and_query)>` (or `&next=` when the login path already
     /// has a query).
     pub fn location(&self, path_and_query: &str) -> String {
-        format!(
-            "{}{}next={}",
-            self.login_path,
-            self.separator,
-            safe_next(path_and_query)
-        )
+        with_next(&self.login_path, path_and_query)
     }
+
+    /// The redirect target for `rejection`: the [re-authentication
+    /// path](Self::reauth_path) for [`RejectionKind::ReauthRequired`] when there is one,
+    /// otherwise [`location`](Self::location).
+    pub fn location_for(&self, rejection: &Rejection, path_and_query: &str) -> String {
+        match (&self.reauth_path, rejection.kind()) {
+            (Some(reauth), RejectionKind::ReauthRequired) => with_next(reauth, path_and_query),
+            _ => self.location(path_and_query),
+        }
+    }
+}
+
+impl From<&str> for LoginRedirect {
+    /// [`LoginRedirect::new`] (which panics on a path that is not same-site).
+    fn from(login_path: &str) -> Self {
+        Self::new(login_path)
+    }
+}
+
+impl From<String> for LoginRedirect {
+    /// [`LoginRedirect::new`] (which panics on a path that is not same-site).
+    fn from(login_path: String) -> Self {
+        Self::new(login_path)
+    }
+}
+
+/// `path?next=<safe_next(path_and_query)>` (or `&next=` when `path` has a query already).
+fn with_next(path: &str, path_and_query: &str) -> String {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{separator}next={}", safe_next(path_and_query))
 }
 
 /// The page of the preset's HTML 403 (`Content-Type: text/html; charset=utf-8`): a browser

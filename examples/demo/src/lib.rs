@@ -48,8 +48,10 @@ pub use fleet::FleetOptions;
 pub use render::Templates;
 
 policy! {
-    /// Administrators only: the role management pages.
-    pub AdminOnly = Require::role("admin");
+    /// Administrators only, signed in or re-authenticated within the last 15 minutes: the role
+    /// management pages. A stale session is sent to `/reauth?next=…`.
+    pub AdminOnly = Require::role("admin")
+        .and(Require::proven_within(std::time::Duration::from_secs(15 * 60)));
 }
 
 /// The application state shared by every handler. Cheap to clone.

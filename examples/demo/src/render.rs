@@ -7,8 +7,8 @@ use axum::response::{Html, IntoResponse, Response};
 use cookie::{Cookie, CookieJar, SameSite};
 use http::header::{ACCEPT, CACHE_CONTROL, CONTENT_TYPE, LOCATION, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
-use loginradius::auth::AuthenticatedUser;
-use loginradius::web::redirect;
+use loginradius::auth::{AuthenticatedUser, RejectionKind};
+use loginradius::web::redirect::{self, LoginRedirect};
 use loginradius_axum::RejectionHandler;
 use minijinja::Environment;
 use serde::{Deserialize, Serialize};
@@ -325,14 +325,16 @@ pub(crate) fn error_message(error: &loginradius::Error) -> String {
     message_of(&loginradius::web::error_response(error).body)
 }
 
-/// Rejections as pages: unauthenticated browsers go to `/login?next=…` (the preset from
-/// `loginradius-axum`); a missing role is a 403 page, an outage a 503 page with `Retry-After`
-/// that says when to try again.
+/// Rejections as pages: unauthenticated browsers go to `/login?next=…`, sessions whose proof
+/// is too old to `/reauth?next=…` (the preset from `loginradius-axum`); a missing role is a 403
+/// page, an outage a 503 page with `Retry-After` that says when to try again.
 pub(crate) fn rejection_handler(templates: Templates) -> RejectionHandler {
-    let login = RejectionHandler::redirect_html_to("/login");
+    let login =
+        RejectionHandler::redirect_html_to(LoginRedirect::new("/login").reauth_path("/reauth"));
     RejectionHandler::new(move |rejection, parts| {
         let accept = parts.headers.get_all(ACCEPT);
         if rejection.is_unauthenticated()
+            || rejection.kind() == RejectionKind::ReauthRequired
             || !redirect::accepts_html(accept.iter().filter_map(|v| v.to_str().ok()))
         {
             return login.respond(rejection, parts);

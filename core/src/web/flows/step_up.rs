@@ -16,7 +16,7 @@ use super::second_factor::{SecondFactor, one_time_code};
 use super::{FlowResponse, Flows, SessionChange, error_response};
 use crate::Secret;
 use crate::auth::AuthenticatedUser;
-use crate::fleet::{ProofMethod, SessionRecord};
+use crate::fleet::{FleetEvent, ProofMethod, SessionRecord};
 use crate::web::limits::Action;
 use crate::web::session::Session;
 
@@ -225,7 +225,19 @@ impl Flows {
             .touch_session(&record, ttl)
             .await
             .map_err(super::sessions::unavailable)?;
-        if kept { Ok(()) } else { Err(session_ended()) }
+        if !kept {
+            return Err(session_ended());
+        }
+        // Every replica forgets how it last saw the session proven, so that the step-up
+        // requirements of the guards see this proof at once.
+        self.authenticator
+            .publish(&FleetEvent::SessionProven {
+                session: record.id,
+                uid: record.uid,
+            })
+            .await
+            .map_err(super::sessions::unavailable)?;
+        Ok(())
     }
 
     /// `POST /reauth/send` `{"method"}`: sends the re-authentication code of `method` (`sms`
