@@ -181,9 +181,11 @@ async fn receiver_app(authenticator: loginradius::auth::Authenticator) -> String
     format!("http://{addr}/hooks")
 }
 
-/// Waits (up to 5 s) until the emulator has recorded `n` deliveries that are no longer queued.
+/// Waits until the emulator has recorded `n` deliveries that are no longer queued: up to 15 s,
+/// three times the emulator's delivery timeout (5 s), so that a delivery that takes its whole
+/// timeout on a loaded machine still settles before the test gives up.
 async fn settled_deliveries(emulator: &Emulator, n: usize) -> Vec<WebhookDelivery> {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
         let all = emulator.webhook_deliveries();
         if all.len() >= n && all.iter().all(|d| d.outcome != "queued") {
