@@ -263,11 +263,15 @@ pub(crate) fn enqueue(
                 body,
                 hook_id: id,
             };
-            if let Err(why) = deliveries.send(job) {
-                record.outcome = "dropped".to_owned();
-                record.error = Some(why.to_owned());
-            }
+            // Recorded before the worker can see the job: a post that fails at once settles a
+            // record that exists (the other order left it "queued" for good).
+            let hook_id = record.hook_id.clone();
             deliveries.log.push(record);
+            if let Err(why) = deliveries.send(job) {
+                deliveries
+                    .log
+                    .settle(&hook_id, "dropped", None, Some(why.to_owned()));
+            }
         }
     }
 }
