@@ -326,7 +326,11 @@ mod tests {
         let nested = json!({"ErrorCode": 1226, "Data": {"consenttoken": "ct-2"}});
         let err = parse_envelope(StatusCode::FORBIDDEN, &nested).unwrap();
         assert_eq!(err.consent_token().map(Secret::expose), Some("ct-2"));
-        let none = parse_envelope(StatusCode::FORBIDDEN, &json!({"ErrorCode": 1226, "ConsentToken": " "})).unwrap();
+        let none = parse_envelope(
+            StatusCode::FORBIDDEN,
+            &json!({"ErrorCode": 1226, "ConsentToken": " "}),
+        )
+        .unwrap();
         assert!(none.is_consent_required() && none.consent_token().is_none());
         let other = parse_envelope(StatusCode::FORBIDDEN, &json!({"ErrorCode": 966})).unwrap();
         assert!(!other.is_consent_required() && other.consent_token().is_none());

@@ -230,7 +230,11 @@ async fn a_sign_in_waiting_for_consent_is_a_typed_error_whose_token_finishes_it_
             .with_user(user(EMAIL)),
     )
     .await;
-    let waiting = client2.auth().login_by_email(EMAIL, PASSWORD).await.unwrap_err();
+    let waiting = client2
+        .auth()
+        .login_by_email(EMAIL, PASSWORD)
+        .await
+        .unwrap_err();
     emulator2.advance_clock(std::time::Duration::from_secs(11 * 60));
     expect_code(
         client2

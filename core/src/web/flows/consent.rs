@@ -186,8 +186,7 @@ impl Flows {
         headers: &HeaderMap,
         input: ConsentInput,
     ) -> FlowResult<FlowResponse> {
-        let Some(Session::PendingConsent { consent_token, .. }) = self.session.read(headers)
-        else {
+        let Some(Session::PendingConsent { consent_token, .. }) = self.session.read(headers) else {
             return Err(no_consent_step());
         };
         let form = self
