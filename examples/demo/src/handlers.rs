@@ -11,9 +11,9 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use loginradius::models::Role;
 use loginradius::web::limits::Action;
 use loginradius::web::{
-    ChangePasswordInput, ConsentInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput, MfaCodeInput,
-    PhoneInput, PhoneLoginInput, ReauthInput, RegisterInput, ResetPasswordInput, SendCodeInput,
-    Session, SessionChange, SetPasswordInput, normalize_email, qr_svg_data_uri,
+    ChangePasswordInput, ConsentInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput,
+    MfaCodeInput, PhoneInput, PhoneLoginInput, ReauthInput, RegisterInput, ResetPasswordInput,
+    SendCodeInput, Session, SessionChange, SetPasswordInput, normalize_email, qr_svg_data_uri,
 };
 use loginradius_axum::{AuthenticatedUser, Guarded, Peer};
 use serde::Deserialize;

@@ -100,7 +100,8 @@ async fn a_site_that_asks_for_consent_shows_its_options_once_then_signs_in() {
     assert_eq!(page.status, 200);
     for id in ["email_consent", "sms_consent", "marketing_consent"] {
         assert!(
-            page.body.contains(&format!("value=\"{id}\" id=\"consent-{id}\"")),
+            page.body
+                .contains(&format!("value=\"{id}\" id=\"consent-{id}\"")),
             "a checkbox for {id}: {}",
             page.body
         );
