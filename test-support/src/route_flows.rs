@@ -10,7 +10,9 @@
 //! email verification, resend, forgot/reset and change password, passwordless login by email
 //! link, MFA enable, TOTP login and disable, required MFA with setup data, sign-in by a texted
 //! code, SMS and email codes as second factor (set up, used, crossed, turned off), bad phone
-//! and code input refused before any upstream call, cross-site POSTs
+//! and code input refused before any upstream call, consent as a sign-in step (the options
+//! shown, the choices recorded, asked once; forged, replayed and expired steps refused),
+//! cross-site POSTs
 //! refused with no state change, and upstream faults failing closed with 503. Every response is checked for
 //! `Cache-Control: no-store`, a JSON content type, no redirect, and no password or session
 //! token in its body. HTML form logins are checked apart: `303 See Other` to a same-site
