@@ -7,6 +7,7 @@
 //! | `POST /login` | `{"email", "password", "next"?}` | [`Flows::login`] |
 //! | `POST /login/mfa` | `{"code", "method"?}` | [`Flows::login_mfa`] |
 //! | `POST /login/mfa/send` | `{"method"}` | [`Flows::login_mfa_send`] |
+//! | `POST /login/consent` | `{"accepted": [..], "next"?}` | [`Flows::login_consent`] |
 //! | `POST /phone/send` | `{"phone"}` | [`Flows::phone_send`] |
 //! | `POST /phone/login` | `{"phone", "code", "next"?}` | [`Flows::phone_login`] |
 //! | `POST /register` | `{"email", "password", …}` | [`Flows::register`] |
@@ -47,7 +48,7 @@
 //! - A form `POST /login` that signs in answers `303 See Other` to its `next` field when that
 //!   is a same-site path, else to `/`; a JSON login gets the JSON answer.
 //! - Every response carries `Cache-Control: no-store`; a 503 carries `Retry-After`.
-//! - Sign-in, the MFA step, passwordless send and verify, forgot password, registration and
+//! - Sign-in, the MFA and consent steps, passwordless send and verify, forgot password, registration and
 //!   resend verification are limited per account and per client (the request's `peer_addr`,
 //!   or what the authenticator's trusted proxies forwarded) through core's [`Flows::limited`]:
 //!   past a limit, 429 `too_many_attempts` with `Retry-After`.
@@ -178,6 +179,7 @@ impl AuthRoutes {
         }
         post!("/login", login);
         post!("/login/mfa", login_mfa);
+        post!("/login/consent", codes::login_consent);
         post!("/register", register);
         post!("/logout", logout);
         post!("/verify-email", verify_email);

@@ -234,8 +234,14 @@ pub const PIN_SESSION_TOKEN_EXPIRED: i64 = 1246;
 pub const CONSENT_FORM_NOT_AVAILABLE: i64 = 1224;
 /// 1225: the consent form validation failed.
 pub const CONSENT_FORM_VALIDATION_FAILED: i64 = 1225;
+/// 1226: the consent form is not submitted. A sign-in answers it, with a consent token, when
+/// the user has to accept the site's consent form first (see
+/// [`Error::consent_token`](crate::Error::consent_token)).
+pub const CONSENT_FORM_NOT_SUBMITTED: i64 = 1226;
 /// 1229: the consent token is invalid.
 pub const CONSENT_TOKEN_INVALID: i64 = 1229;
+/// 1230: the consent token has expired.
+pub const CONSENT_TOKEN_EXPIRED: i64 = 1230;
 /// 1222: the current privacy policy is already accepted.
 pub const PRIVACY_POLICY_ALREADY_ACCEPTED: i64 = 1222;
 
@@ -431,7 +437,12 @@ mod tests {
                 super::CONSENT_FORM_VALIDATION_FAILED,
                 "consent form validation failed",
             ),
+            (
+                super::CONSENT_FORM_NOT_SUBMITTED,
+                "consent form not submitted",
+            ),
             (super::CONSENT_TOKEN_INVALID, "consent token is invalid"),
+            (super::CONSENT_TOKEN_EXPIRED, "consent token has expired"),
             (super::PRIVACY_POLICY_ALREADY_ACCEPTED, "already accepted"),
             (super::CLIENT_GUID_NOT_UNIQUE, "client guid must be unique"),
             (super::SMART_LINK_ALREADY_VERIFIED, "already been verified"),

@@ -5,6 +5,7 @@ use std::time::Duration;
 use http::StatusCode;
 use serde_json::Value;
 
+use crate::Secret;
 use crate::codes;
 use crate::transport::TransportError;
 
@@ -109,6 +110,9 @@ pub struct ApiErrorDetails {
     pub field_errors: Vec<FieldError>,
     /// `Data`: extra data, for example `LoginLockedTimeout` on 1198.
     pub data: Option<Value>,
+    /// `ConsentToken`: on error 1226 of a sign-in, the token that submits the user's consent
+    /// and finishes the sign-in (see [`Error::consent_token`]). Never shown by `Debug`.
+    pub consent_token: Option<Secret>,
 }
 
 /// One entry of the envelope's `Errors` list.
@@ -171,6 +175,41 @@ impl Error {
     /// The account is locked or blocked (991, 1132, 1148, 1164, 1198, 1264).
     pub fn is_account_locked(&self) -> bool {
         self.code_in(codes::ACCOUNT_LOCKED_CODES)
+    }
+
+    /// The sign-in waits for the user's consent (1226: the site's consent form has a version
+    /// the user has not accepted). Show the consent options and submit the choices with
+    /// [`Consent::submit_with_consent_token`](crate::api::Consent::submit_with_consent_token)
+    /// and [`Error::consent_token`]; that answers the login.
+    pub fn is_consent_required(&self) -> bool {
+        self.code_in(&[codes::CONSENT_FORM_NOT_SUBMITTED])
+    }
+
+    /// The consent token of a sign-in that waits for the user's consent ([`is_consent_required`](
+    /// Self::is_consent_required)), when LoginRadius sent one.
+    ///
+    /// ```
+    /// # async fn demo(client: loginradius::LoginRadius) -> Result<(), loginradius::Error> {
+    /// use loginradius::models::{ConsentChoice, ConsentEvent, ConsentSubmission};
+    /// let login = match client.auth().login_by_email("a@example.com", "pw").await {
+    ///     Err(e) if e.is_consent_required() => {
+    ///         let Some(token) = e.consent_token() else { return Err(e) };
+    ///         // Ask the user, then submit what they chose for the Login form.
+    ///         let form = ConsentSubmission::new(
+    ///             [ConsentChoice::accept("email_consent")],
+    ///             [ConsentEvent::new("Login")],
+    ///         );
+    ///         client.consent().submit_with_consent_token(token.clone(), &form).await?
+    ///     }
+    ///     other => other?,
+    /// };
+    /// # let _ = login; Ok(()) }
+    /// ```
+    pub fn consent_token(&self) -> Option<&Secret> {
+        match self {
+            Self::Api { details, .. } => details.consent_token.as_ref(),
+            _ => None,
+        }
     }
 
     /// The email address has not been verified yet (970).
@@ -249,15 +288,53 @@ pub(crate) fn parse_envelope(status: StatusCode, body: &Value) -> Option<Error> 
                 .and_then(Value::as_str)
                 .map(str::to_owned),
             field_errors,
+            consent_token: consent_token(get("ConsentToken"), get("Data")),
             data: get("Data").filter(|v| !v.is_null()).cloned(),
         }),
     })
+}
+
+/// The consent token of a 1226 answer: `ConsentToken` beside the envelope's fields, or inside
+/// `Data` (LoginRadius documents the token "along with" the error but publishes no sample, so
+/// both places are read), keys in any casing; `None` when absent or blank.
+fn consent_token(top: Option<&Value>, data: Option<&Value>) -> Option<Secret> {
+    let in_data = || {
+        data?
+            .as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("ConsentToken"))
+            .map(|(_, v)| v)
+    };
+    top.or_else(in_data)
+        .and_then(Value::as_str)
+        .map(Secret::new)
+        .filter(|t| !t.is_blank())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_consent_step_carries_its_token_and_never_shows_it() {
+        let body = json!({"ErrorCode": 1226, "Message": "Consent form not submitted", "ConsentToken": "ct-secret-1"});
+        let err = parse_envelope(StatusCode::FORBIDDEN, &body).expect("envelope");
+        assert!(err.is_consent_required());
+        assert_eq!(err.consent_token().map(Secret::expose), Some("ct-secret-1"));
+        assert!(!format!("{err:?} {err}").contains("ct-secret-1"));
+        let nested = json!({"ErrorCode": 1226, "Data": {"consenttoken": "ct-2"}});
+        let err = parse_envelope(StatusCode::FORBIDDEN, &nested).unwrap();
+        assert_eq!(err.consent_token().map(Secret::expose), Some("ct-2"));
+        let none = parse_envelope(
+            StatusCode::FORBIDDEN,
+            &json!({"ErrorCode": 1226, "ConsentToken": " "}),
+        )
+        .unwrap();
+        assert!(none.is_consent_required() && none.consent_token().is_none());
+        let other = parse_envelope(StatusCode::FORBIDDEN, &json!({"ErrorCode": 966})).unwrap();
+        assert!(!other.is_consent_required() && other.consent_token().is_none());
+    }
 
     #[test]
     fn envelope_keys_are_case_insensitive() {

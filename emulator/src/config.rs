@@ -269,6 +269,11 @@ pub struct EmulatorConfig {
     /// PIN authentication: a password login answers with a `session_token` (PIN set) or a
     /// `pinAuthToken` (PIN to set) instead of tokens, finished with the PIN calls.
     pub pin_login: bool,
+    /// Consent as a login step: a password sign-in (email, username or phone) of a user who
+    /// has not accepted the current version of the site's `Login` consent form answers error
+    /// 1226 with a `ConsentToken` instead of a session; `POST /identity/v2/auth/consent?consentToken=`
+    /// with the user's choices records them and answers the login. Off by default.
+    pub login_consent: bool,
     /// Brute-force lockout after wrong passwords (off by default; see [`Lockout`]).
     pub lockout: Option<Lockout>,
     /// Wrong authenticator codes after which a second-factor login token dies (1103 after
@@ -293,6 +298,7 @@ impl fmt::Debug for EmulatorConfig {
             .field("users", &self.users)
             .field("roles", &self.roles)
             .field("pin_login", &self.pin_login)
+            .field("login_consent", &self.login_consent)
             .field("lockout", &self.lockout)
             .field("mfa_wrong_codes", &self.mfa_wrong_codes)
             .field("import_dir", &self.import_dir)
@@ -321,6 +327,7 @@ impl Default for EmulatorConfig {
             seed_file: None,
             deterministic: false,
             pin_login: false,
+            login_consent: false,
             lockout: None,
             mfa_wrong_codes: DEFAULT_MFA_WRONG_CODES,
         }
@@ -397,6 +404,12 @@ impl EmulatorConfig {
     /// Turns PIN authentication on (see [`EmulatorConfig::pin_login`]).
     pub fn with_pin_login(mut self) -> Self {
         self.pin_login = true;
+        self
+    }
+
+    /// Makes consent a login step (see [`EmulatorConfig::login_consent`]).
+    pub fn with_login_consent(mut self) -> Self {
+        self.login_consent = true;
         self
     }
 

@@ -124,8 +124,9 @@ pub(crate) struct Extras {
     pub(crate) consent_logs: HashMap<String, Vec<Value>>,
     /// uid → privacy-policy acceptances, oldest first.
     pub(crate) policy_acceptances: HashMap<String, Vec<Value>>,
-    /// Consent tokens → uid (none are issued yet: no emulated site makes consent a login step).
-    pub(crate) consent_tokens: HashMap<String, String>,
+    /// Consent tokens of sign-ins waiting for the user's consent (see
+    /// [`EmulatorConfig::login_consent`](crate::EmulatorConfig::login_consent)).
+    pub(crate) consent_tokens: HashMap<String, ConsentToken>,
     /// One-touch and smart-login requests by client GUID.
     pub(crate) client_guids: HashMap<String, ClientGuid>,
     /// Tokens the emulated social providers issued (provider access tokens, codes and
@@ -133,6 +134,15 @@ pub(crate) struct Extras {
     pub(crate) provider_grants: HashMap<String, ProviderGrant>,
     /// Social sign-ins waiting for a ping, by client GUID.
     pub(crate) ping_grants: HashMap<String, ProviderGrant>,
+}
+
+/// A consent token: a sign-in of `uid` that ends once the user submits the consent form.
+#[derive(Debug, Clone)]
+pub(crate) struct ConsentToken {
+    /// The user signing in.
+    pub(crate) uid: String,
+    /// When the token stops working (1230 after that).
+    pub(crate) expires: OffsetDateTime,
 }
 
 /// An identity an emulated social provider vouches for.
@@ -235,6 +245,7 @@ impl Extras {
         self.pins.remove(uid);
         self.pin_tokens.retain(|_, t| t.uid != uid);
         self.reauth_tokens.retain(|_, t| t.uid != uid);
+        self.consent_tokens.retain(|_, t| t.uid != uid);
         self.consent_logs.remove(uid);
         self.policy_acceptances.remove(uid);
         self.client_guids.retain(|_, g| g.uid != uid);

@@ -68,6 +68,11 @@ struct Args {
     /// clock standing at 2030-01-01T00:00:00Z until moved.
     #[arg(long, env = "LOGINRADIUS_EMULATOR_DETERMINISTIC")]
     deterministic: bool,
+    /// Consent as a login step: a password sign-in of a user who has not accepted the current
+    /// Login consent form answers error 1226 with a ConsentToken, to submit with
+    /// POST /identity/v2/auth/consent?consentToken=.
+    #[arg(long, env = "LOGINRADIUS_EMULATOR_LOGIN_CONSENT")]
+    login_consent: bool,
 }
 
 #[tokio::main]
@@ -101,6 +106,9 @@ async fn main() -> std::process::ExitCode {
     }
     if args.deterministic {
         config = config.deterministic();
+    }
+    if args.login_consent {
+        config = config.with_login_consent();
     }
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
@@ -211,6 +219,9 @@ fn banner(emulator: &Emulator, default_secret: bool, demo_data: bool) -> String 
         "  outbox:             {}/emulator",
         emulator.base_url()
     ));
+    if c.login_consent {
+        line("  login consent:      asked at sign-in until the Login form is accepted".to_owned());
+    }
     if c.deterministic {
         line("  deterministic:      fixed ids and codes; clock at 2030-01-01T00:00:00Z".to_owned());
     }

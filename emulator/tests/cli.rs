@@ -125,3 +125,38 @@ async fn a_closed_stdout_does_not_end_the_server_and_ctrl_c_shuts_it_down_cleanl
     let status = child.0.wait().expect("exits");
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test]
+async fn the_login_consent_flag_makes_consent_a_sign_in_step() {
+    let (_child, base, _) = start(
+        &["--bind", "127.0.0.1:0", "--demo-data", "--login-consent"],
+        &[],
+    );
+    let key = loginradius_emulator::DEFAULT_API_KEY;
+    let client = reqwest::Client::new();
+    let login = client
+        .post(format!("{base}/identity/v2/auth/login?apikey={key}"))
+        .header("content-type", "application/json")
+        .body(r#"{"email":"admin@example.com","password":"password123"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 403);
+    let body: serde_json::Value = serde_json::from_str(&login.text().await.unwrap()).unwrap();
+    assert_eq!(body["ErrorCode"], 1226);
+    let token = body["ConsentToken"].as_str().expect("a consent token");
+    let consent = client
+        .post(format!(
+            "{base}/identity/v2/auth/consent?apikey={key}&consentToken={token}"
+        ))
+        .header("content-type", "application/json")
+        .body(
+            r#"{"Data":[{"ConsentOptionId":"email_consent","IsAccepted":true}],"Events":[{"Event":"Login","IsCustom":false}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(consent.status(), 200);
+    let body: serde_json::Value = serde_json::from_str(&consent.text().await.unwrap()).unwrap();
+    assert!(body["access_token"].is_string(), "{body}");
+}

@@ -10,7 +10,9 @@
 //! email verification, resend, forgot/reset and change password, passwordless login by email
 //! link, MFA enable, TOTP login and disable, required MFA with setup data, sign-in by a texted
 //! code, SMS and email codes as second factor (set up, used, crossed, turned off), bad phone
-//! and code input refused before any upstream call, cross-site POSTs
+//! and code input refused before any upstream call, consent as a sign-in step (the options
+//! shown, the choices recorded, asked once; forged, replayed and expired steps refused),
+//! cross-site POSTs
 //! refused with no state change, and upstream faults failing closed with 503. Every response is checked for
 //! `Cache-Control: no-store`, a JSON content type, no redirect, and no password or session
 //! token in its body. HTML form logins are checked apart: `303 See Other` to a same-site
@@ -24,7 +26,8 @@ use loginradius::fleet::{BusSignal, FleetEvent};
 use loginradius::web::limits::LimitConfig;
 use loginradius::web::webhook::{SIGNATURE_HEADER, sign_webhook};
 use loginradius::web::{
-    CookieSecurity, DEFAULT_REAUTH_WITHIN, FlowConfig, Flows, Session, SessionCookie,
+    ConsentForm, ConsentOption, CookieSecurity, DEFAULT_REAUTH_WITHIN, FlowConfig, Flows, Session,
+    SessionCookie,
 };
 use loginradius_emulator::{EmailVerification, Emulator, EmulatorConfig, Fault, MfaMode, SeedUser};
 use serde_json::{Value, json};
@@ -74,6 +77,7 @@ macro_rules! route_flow_scenarios {
             forwarded_addresses_are_ignored_by_default,
             phone_codes_are_limited_per_number_and_the_owner_gets_in_after_the_delay,
             step_up_guards_follow_how_and_when_the_session_was_proven,
+            a_sign_in_waits_for_consent_then_signs_in_and_asks_no_more,
         );
     };
     (@tests $serve:path; $($scenario:ident),+ $(,)?) => {$(
@@ -213,7 +217,8 @@ async fn app_configured(
             .passwordless_url("http://127.0.0.1/passwordless")
             .admin(Require::role("admin"))
             .reauth_within(reauth_within)
-            .limits(limits),
+            .limits(limits)
+            .consent_form(consent_form()),
     );
     let server = serve.serve(flows.clone(), TRUSTED_ORIGIN).await;
     App {
@@ -226,6 +231,16 @@ async fn app_configured(
         session,
         flows,
     }
+}
+
+/// The emulator's `Login` consent form, as the app shows it.
+fn consent_form() -> ConsentForm {
+    ConsentForm::login([
+        ConsentOption::new("email_consent", "Emails about my account"),
+        ConsentOption::new("sms_consent", "Text messages"),
+        ConsentOption::new("marketing_consent", "Offers and news")
+            .description("Now and then; stop whenever you like"),
+    ])
 }
 
 fn user(email: &str) -> SeedUser {
@@ -308,6 +323,7 @@ impl App {
             let token = match &session {
                 Session::SignedIn { access_token, .. } => access_token.expose().to_owned(),
                 Session::PendingMfa { mfa_token, .. } => mfa_token.expose().to_owned(),
+                Session::PendingConsent { consent_token, .. } => consent_token.expose().to_owned(),
             };
             assert!(!text.contains(&token), "{path}: {text}");
         }
@@ -2878,4 +2894,170 @@ pub async fn step_up_guards_follow_how_and_when_the_session_was_proven(serve: im
     assert_eq!(app.post(&mut b, "/logout", json!({})).await.status, 200);
     let (status, _, _) = app.guarded(&b, "/step-up/second-factor", None).await;
     assert_eq!(status, 401);
+}
+
+/// Consent as a sign-in step (`EmulatorConfig::with_login_consent`): the password sign-in of a
+/// user who has not accepted the `Login` form answers `{"consent_required": true, "options"}`
+/// with the consent token kept in the session cookie (no session yet); `POST /login/consent`
+/// records the choices and signs in; the next sign-in asks no more. A consent step with no
+/// waiting sign-in, a made-up cookie, a replayed (used) step, an expired one and a cross-site
+/// post are refused with no session; the step is limited per client like the MFA step.
+pub async fn a_sign_in_waits_for_consent_then_signs_in_and_asks_no_more(serve: impl Serve) {
+    use loginradius::web::limits::{Action, Limit, Rule};
+    const CLEO: &str = "cleo@example.com";
+    const DORA: &str = "dora@example.com";
+    let limits = LimitConfig::default().with_rule(
+        Action::ConsentStep,
+        Rule {
+            per_account: None,
+            per_client: Some(Limit::new(12, Duration::from_secs(300))),
+        },
+    );
+    let app = app_with(
+        serve,
+        EmulatorConfig::default()
+            .with_login_consent()
+            .with_user(user(CLEO))
+            .with_user(user(DORA)),
+        limits,
+    )
+    .await;
+    let accept = json!({"accepted": ["email_consent", "marketing_consent"]});
+
+    // No sign-in waiting, or a cookie we did not seal: refused, nothing sent upstream.
+    let calls = app.upstream_calls();
+    let mut b = Browser::default();
+    let none = app.post(&mut b, "/login/consent", accept.clone()).await;
+    assert_eq!(none.status, 401, "{}", none.text);
+    assert_eq!(none.body["error"], "consent_expired");
+    assert!(b.cookie.is_none());
+    let mut forged = Browser {
+        cookie: Some(format!("{}=made-up", app.session.cookie_name())),
+    };
+    let refused = app
+        .post(&mut forged, "/login/consent", accept.clone())
+        .await;
+    assert_eq!(refused.status, 401, "{}", refused.text);
+    assert_eq!(app.me(&forged).await, 401);
+    assert_eq!(app.upstream_calls(), calls);
+
+    // The sign-in waits for consent: the options, the token in the cookie only, no session.
+    let step = app.login(&mut b, CLEO, PASSWORD).await;
+    assert_eq!(step.status, 200, "{}", step.text);
+    assert_eq!(step.body["consent_required"], true);
+    assert_eq!(step.body["event"], "Login");
+    let ids: Vec<&str> = step.body["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["email_consent", "sms_consent", "marketing_consent"]);
+    assert_eq!(step.body["options"][2]["title"], "Offers and news");
+    assert!(step.body.get("signed_in").is_none());
+    assert!(matches!(
+        app.read(b.cookie.as_ref().unwrap()),
+        Some(Session::PendingConsent { .. })
+    ));
+    assert_eq!(app.me(&b).await, 401, "no session before consent");
+    let waiting = b.clone();
+
+    // A cross-site post is refused and leaves the step as it was; an unknown option is 400.
+    let cross = app
+        .send(
+            &mut b,
+            reqwest::Method::POST,
+            "/login/consent",
+            Some(accept.clone()),
+            &[("sec-fetch-site", "cross-site")],
+        )
+        .await;
+    assert_eq!(cross.status, 403, "{}", cross.text);
+    assert_eq!(cross.body["error"], "csrf");
+    assert!(cross.set_cookie.is_none());
+    let unknown = app
+        .post(
+            &mut b,
+            "/login/consent",
+            json!({"accepted": ["no_such_option"]}),
+        )
+        .await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text);
+    assert_eq!(b.cookie, waiting.cookie);
+
+    // Accepted: signed in, the choices recorded at LoginRadius.
+    let done = app.post(&mut b, "/login/consent", accept.clone()).await;
+    assert_eq!(done.status, 200, "{}", done.text);
+    assert_eq!(done.body["signed_in"], true);
+    assert_eq!(done.body["email"], CLEO);
+    let Some(Session::SignedIn { access_token, .. }) = app.read(b.cookie.as_ref().unwrap()) else {
+        panic!("a signed-in session after consent");
+    };
+    assert_eq!(app.me(&b).await, 200);
+    let client = app.flows.authenticator().client();
+    let profile = client
+        .auth()
+        .profile(access_token.expose())
+        .send_json()
+        .await
+        .unwrap();
+    let given: Vec<(String, bool)> = profile["ConsentProfile"]["Consents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["ConsentOptionId"].as_str().unwrap().to_owned(),
+                c["IsAccepted"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        given,
+        [
+            ("email_consent".to_owned(), true),
+            ("sms_consent".to_owned(), false),
+            ("marketing_consent".to_owned(), true),
+        ]
+    );
+
+    // The used step, replayed from the old cookie: refused, the step ended, no session.
+    let mut replay = waiting.clone();
+    let again = app
+        .post(&mut replay, "/login/consent", accept.clone())
+        .await;
+    assert_eq!(again.status, 401, "{}", again.text);
+    assert_eq!(again.body["error"], "consent_expired");
+    assert!(replay.cookie.is_none());
+
+    // The next sign-in asks no more.
+    let mut second = Browser::default();
+    let signed_in = app.login(&mut second, CLEO, PASSWORD).await;
+    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+    assert_eq!(signed_in.body["signed_in"], true);
+
+    // An expired step (LoginRadius's token outlived) is refused with no session.
+    let mut late = Browser::default();
+    let step = app.login(&mut late, DORA, PASSWORD).await;
+    assert_eq!(step.body["consent_required"], true, "{}", step.text);
+    app.emulator.advance_clock(Duration::from_secs(11 * 60));
+    let expired = app.post(&mut late, "/login/consent", accept.clone()).await;
+    assert_eq!(expired.status, 401, "{}", expired.text);
+    assert_eq!(expired.body["error"], "consent_expired");
+    assert!(late.cookie.is_none());
+
+    // Limited per client like the MFA step: past the limit, 429 with Retry-After.
+    let mut prober = Browser::default();
+    let mut slowed = None;
+    for _ in 0..12 {
+        let reply = app
+            .post(&mut prober, "/login/consent", accept.clone())
+            .await;
+        if reply.status == 429 {
+            slowed = Some(reply);
+            break;
+        }
+        assert_eq!(reply.status, 401, "{}", reply.text);
+    }
+    assert_slowed(&slowed.expect("the consent step is limited"));
 }

@@ -19,6 +19,8 @@
 //   LOGINRADIUS_BASE_URL, LOGINRADIUS_API_KEY, LOGINRADIUS_API_SECRET, LOGINRADIUS_EMAIL,
 //   LOGINRADIUS_PASSWORD, LOGINRADIUS_OTP_EMAIL (a second user, for the email code),
 //   LOGINRADIUS_PIN_BASE_URL, LOGINRADIUS_PIN_EMAIL (a user of the PIN emulator)
+//   LOGINRADIUS_CONSENT_BASE_URL, LOGINRADIUS_CONSENT_EMAIL (a user of an emulator that asks
+//   for consent at sign-in)
 // Every result is asserted; the script exits non-zero on the first failure.
 'use strict';
 
@@ -42,7 +44,9 @@ const password = env('LOGINRADIUS_PASSWORD');
 const pinBase = new URL(env('LOGINRADIUS_PIN_BASE_URL'));
 const otpEmail = env('LOGINRADIUS_OTP_EMAIL');
 const pinEmail = env('LOGINRADIUS_PIN_EMAIL');
-const emulators = [base.host, pinBase.host];
+const consentBase = new URL(env('LOGINRADIUS_CONSENT_BASE_URL'));
+const consentEmail = env('LOGINRADIUS_CONSENT_EMAIL');
+const emulators = [base.host, pinBase.host, consentBase.host];
 
 https.request = function (options, callback) {
   // The SDK puts `apiDomain` (here the emulator's `host:port`) in `options.hostname`.
@@ -225,6 +229,45 @@ async function pinFlow() {
   await expectError(pin.pinLogin({ pin: '4321' }, third.session_token), 1245, 'a revoked session token');
 }
 
+// A site that asks for consent at sign-in: the login is error 1226 with a ConsentToken, which
+// submitConsentByConsentToken turns into the login.
+async function consentTokenFlow() {
+  console.log(`==> consent at sign-in: ${consentEmail} accepts the Login form, then signs in`);
+  const consentLr = sdk(consentBase);
+  let waiting;
+  try {
+    waiting = await consentLr.authenticationApi.loginByEmail({ email: consentEmail, password });
+  } catch (error) {
+    waiting = error;
+  }
+  assert.strictEqual(waiting && waiting.ErrorCode, 1226, JSON.stringify(waiting));
+  assert.ok(waiting.ConsentToken, `the error carries a ConsentToken: ${JSON.stringify(waiting)}`);
+  assert.ok(!waiting.access_token, 'no access token before consent');
+  ok('authenticationApi.loginByEmail (error 1226 with a ConsentToken)');
+  const form = {
+    data: [
+      { consentOptionId: 'email_consent', isAccepted: true },
+      { consentOptionId: 'marketing_consent', isAccepted: false }
+    ],
+    events: [{ event: 'Login', isCustom: false }]
+  };
+  const cm = consentLr.consentManagementApi;
+  await expectError(cm.submitConsentByConsentToken('not-a-token', form), 1229, 'an unknown consent token');
+  const login = await cm.submitConsentByConsentToken(waiting.ConsentToken, form);
+  assert.ok(login.access_token, JSON.stringify(login));
+  assert.strictEqual(login.Profile.Email[0].Value, consentEmail);
+  assert.deepStrictEqual(
+    login.Profile.ConsentProfile.AcceptedConsentVersions.map((v) => v.Event),
+    ['Login'],
+    JSON.stringify(login.Profile.ConsentProfile)
+  );
+  ok('consentManagementApi.submitConsentByConsentToken (signed in)');
+  await expectError(cm.submitConsentByConsentToken(waiting.ConsentToken, form), 1229, 'the consent token again');
+  const again = await consentLr.authenticationApi.loginByEmail({ email: consentEmail, password });
+  assert.ok(again.access_token, `the next login asks no more: ${JSON.stringify(again)}`);
+  ok('authenticationApi.loginByEmail (consent given before)');
+}
+
 async function consentFlow(accessToken, uid) {
   console.log('==> consent: submit, verify, update and the logs');
   const consent = lr.consentManagementApi;
@@ -328,6 +371,7 @@ async function main() {
   await phoneFlow('+16045552368');
   await emailOtpMfaFlow(otpEmail);
   await pinFlow();
+  await consentTokenFlow();
 
   console.log('all official Node SDK flows passed');
 }

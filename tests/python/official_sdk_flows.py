@@ -5,7 +5,8 @@ unchanged, against the LoginRadius emulator through the SDK's custom-domain sett
 Flows: registration with a SOTT and email verification through the emulator outbox, login,
 profile, consent (submit, verify, update, logs), MFA login with an authenticator (TOTP) code,
 phone registration, SMS-code verification and phone login, an email one-time code as the second
-factor, PIN (set, then log in with it) on a PIN-login emulator, roles (create, assign, get), and
+factor, PIN (set, then log in with it) on a PIN-login emulator, consent at sign-in (error 1226
+with a ConsentToken, submitted with the token) on an emulator that asks for it, roles (create, assign, get), and
 signed `/manage` calls (API_REQUEST_SIGNING = True) against an emulator that requires signing.
 One-time codes are read from the emulator outbox (`GET /emulator/outbox`, field `otp`).
 
@@ -17,6 +18,8 @@ Driven by `tests/tests/python_sdk.rs`, which starts the emulators and passes:
   --signing-base-url / LOGINRADIUS_SIGNING_BASE_URL  emulator that requires request signing
   --pin-base-url / LOGINRADIUS_PIN_BASE_URL          emulator with PIN login
   --pin-email / LOGINRADIUS_PIN_EMAIL                a verified user of the PIN emulator
+  --consent-base-url / LOGINRADIUS_CONSENT_BASE_URL  emulator that asks for consent at sign-in
+  --consent-email / LOGINRADIUS_CONSENT_EMAIL        a verified user of that emulator
   --api-key / LOGINRADIUS_API_KEY, --api-secret / LOGINRADIUS_API_SECRET  (same for both)
 """
 
@@ -343,6 +346,33 @@ def pin_flow(base_url, api_key, api_secret, email):
           "a revoked session token")
 
 
+def consent_token_flow(base_url, api_key, api_secret, email):
+    step(f"consent at sign-in: {email} accepts the Login form, then signs in")
+    lr = sdk(base_url, api_key, api_secret)
+    waiting = error(lr.authentication.login_by_email({"email": email, "password": PASSWORD}), 1226,
+                    "authentication.login_by_email (waits for consent)")
+    token = waiting.get("ConsentToken")
+    check(token, f"the error carries a ConsentToken: {json.dumps(waiting)}")
+    form = {
+        "data": [
+            {"consentOptionId": "email_consent", "isAccepted": True},
+            {"consentOptionId": "sms_consent", "isAccepted": False},
+        ],
+        "events": [{"event": "Login", "isCustom": False}],
+    }
+    cm = lr.consent_management
+    error(cm.submit_consent_by_consent_token("not-a-token", form), 1229, "an unknown consent token")
+    login = ok(cm.submit_consent_by_consent_token(token, form),
+               "consent_management.submit_consent_by_consent_token (signed in)")
+    check(login.get("access_token"), f"the consent answers the login: {sorted(login)}")
+    versions = [v.get("Event") for v in login["Profile"]["ConsentProfile"]["AcceptedConsentVersions"]]
+    check(versions == ["Login"], f"the Login form is accepted: {versions}")
+    error(cm.submit_consent_by_consent_token(token, form), 1229, "the consent token again")
+    again = ok(lr.authentication.login_by_email({"email": email, "password": PASSWORD}),
+               "authentication.login_by_email (consent given before)")
+    check(again.get("access_token"), "the next login asks no more")
+
+
 def consent_flow(lr, email, uid):
     step(f"consent: submit, verify, update and the logs of {email}")
     access_token = ok(lr.authentication.login_by_email({"email": email, "password": PASSWORD}),
@@ -424,10 +454,13 @@ def main():
     parser.add_argument("--signing-base-url", default=os.environ.get("LOGINRADIUS_SIGNING_BASE_URL"))
     parser.add_argument("--pin-base-url", default=os.environ.get("LOGINRADIUS_PIN_BASE_URL"))
     parser.add_argument("--pin-email", default=os.environ.get("LOGINRADIUS_PIN_EMAIL"))
+    parser.add_argument("--consent-base-url", default=os.environ.get("LOGINRADIUS_CONSENT_BASE_URL"))
+    parser.add_argument("--consent-email", default=os.environ.get("LOGINRADIUS_CONSENT_EMAIL"))
     parser.add_argument("--api-key", default=os.environ.get("LOGINRADIUS_API_KEY"))
     parser.add_argument("--api-secret", default=os.environ.get("LOGINRADIUS_API_SECRET"))
     args = parser.parse_args()
-    missing = [n for n in ("base_url", "signing_base_url", "pin_base_url", "pin_email", "api_key", "api_secret") if not getattr(args, n)]
+    missing = [n for n in ("base_url", "signing_base_url", "pin_base_url", "pin_email", "consent_base_url",
+                           "consent_email", "api_key", "api_secret") if not getattr(args, n)]
     if missing:
         parser.error("missing: " + ", ".join(missing))
 
@@ -444,6 +477,7 @@ def main():
         local_sott_registration(lr, args.base_url, "python-email-otp@example.com")
         email_otp_mfa_flow(lr, args.base_url, "python-email-otp@example.com")
         pin_flow(args.pin_base_url, args.api_key, args.api_secret, args.pin_email)
+        consent_token_flow(args.consent_base_url, args.api_key, args.api_secret, args.consent_email)
         signed_flow(args.signing_base_url, args.api_key, args.api_secret)
     except FlowFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr, flush=True)

@@ -4,7 +4,7 @@
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use loginradius::web::limits::Action;
-use loginradius::web::{PhoneLoginInput, Submitted, read_input};
+use loginradius::web::{ConsentInput, PhoneLoginInput, Submitted, read_input};
 
 use super::{FlowsData, flow_response, limited_input, with_input};
 use crate::headers;
@@ -28,6 +28,26 @@ pub(super) async fn phone_login(flows: FlowsData, req: HttpRequest, body: Bytes)
             flows
                 .limited(Action::PhoneLogin, peer, &headers, input, |i| {
                     flows.phone_login(&headers, i)
+                })
+                .await
+                .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(&flows, &req, answer)
+}
+
+/// `POST /login/consent` (limited per client, like the MFA step): like `POST /login`, a form
+/// submission that signs in answers `303 See Other` to its `next`.
+pub(super) async fn login_consent(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
+    let headers = headers::request_headers(&req);
+    let answer = match read_input::<ConsentInput>(&headers, &body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next.clone();
+            let peer = req.peer_addr().map(|a| a.ip());
+            flows
+                .limited(Action::ConsentStep, peer, &headers, input, |i| {
+                    flows.login_consent(&headers, i)
                 })
                 .await
                 .for_form(format, next.as_deref())

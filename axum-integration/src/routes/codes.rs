@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use http::HeaderMap;
 use loginradius::web::limits::Action;
-use loginradius::web::{PhoneLoginInput, Submitted, read_input};
+use loginradius::web::{ConsentInput, PhoneLoginInput, Submitted, read_input};
 
 use super::{Flow, Peer, flow_response, limited_input, with_input};
 
@@ -36,6 +36,28 @@ pub(super) async fn phone_login(
             let next = input.next.clone();
             f.limited(Action::PhoneLogin, peer, &headers, input, |i| {
                 f.phone_login(&headers, i)
+            })
+            .await
+            .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(&f, &headers, answer)
+}
+
+/// `POST /login/consent` (limited per client, like the MFA step): like `POST /login`, a form
+/// submission that signs in answers `303 See Other` to its `next`.
+pub(super) async fn login_consent(
+    State(f): Flow,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let answer = match read_input::<ConsentInput>(&headers, &body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next.clone();
+            f.limited(Action::ConsentStep, peer, &headers, input, |i| {
+                f.login_consent(&headers, i)
             })
             .await
             .for_form(format, next.as_deref())

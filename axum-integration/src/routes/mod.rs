@@ -20,7 +20,7 @@
 //!   already exists, 429 `too_many_attempts` with `Retry-After` past a limit, 503 with
 //!   `Retry-After` when LoginRadius cannot answer (never a 2xx on doubt); see
 //!   [`loginradius::web::error_response`].
-//! - **Limits**: sign-in, the MFA step, passwordless send and verify, forgot password,
+//! - **Limits**: sign-in, the MFA and consent steps, passwordless send and verify, forgot password,
 //!   registration and resend verification are limited per account and per client
 //!   ([`loginradius::web::limits`], through [`Flows::limited`]). The client is the connection's
 //!   peer: serve the app with `into_make_service_with_connect_info::<SocketAddr>()` (without
@@ -39,8 +39,9 @@
 //!
 //! | Method and path | Body | Answer |
 //! |---|---|---|
-//! | `POST /login` | `{"email", "password", "next"?}` | `{"signed_in", "uid", "email"}` or `{"mfa_required": true, …}`; a form: 303 to `next` |
+//! | `POST /login` | `{"email", "password", "next"?}` | `{"signed_in", "uid", "email"}`, `{"mfa_required": true, …}` or `{"consent_required": true, …}`; a form: 303 to `next` |
 //! | `POST /login/mfa` | `{"code", "method"?}` (`authenticator` by default, `sms`, `email`) | `{"signed_in", "uid", "email"}` |
+//! | `POST /login/consent` | `{"accepted": ["option id", …], "next"?}` (a form: one comma-separated `accepted`) | `{"signed_in", "uid", "email"}`: the consent step after `POST /login` answered `{"consent_required": true, "event", "options": [{"id", "title", "description"}]}` (the consent token stays in the session cookie); a form: 303 to `next` |
 //! | `POST /login/mfa/send` | `{"method"}` (`sms` or `email`) | `{"sent": true}`: the code of the pending MFA login, to the registered number or the address signed in with |
 //! | `POST /phone/send` | `{"phone"}` | `{"sent": true}` (also for unknown numbers) |
 //! | `POST /phone/login` | `{"phone", "code", "next"?}` | `{"signed_in", "uid", "email"}`, or the MFA answer of `POST /login` when the account has a second factor (then `/login/mfa/send` and `/login/mfa`); a form: 303 to `next` |
@@ -184,6 +185,7 @@ where
     Router::new()
         .route("/login", post(login))
         .route("/login/mfa", post(login_mfa))
+        .route("/login/consent", post(codes::login_consent))
         .route("/register", post(register))
         .route("/logout", post(logout))
         .route("/verify-email", post(verify_email))

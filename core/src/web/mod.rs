@@ -72,6 +72,7 @@ pub use flows::{
     SessionChange, SetPasswordInput, Submitted, WiringError, body_format, check_session_wiring,
     error_response, read_input,
 };
+pub use flows::{CONSENT_STEP_TTL, ConsentForm, ConsentInput, ConsentOption};
 pub use flows::{
     DEFAULT_REAUTH_WITHIN, PhoneInput, PhoneLoginInput, ReauthInput, ReauthSendInput, SecondFactor,
     SendCodeInput,

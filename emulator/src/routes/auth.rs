@@ -213,6 +213,7 @@ fn login(ctx: &mut Ctx) -> Result<Value, ApiError> {
     if mfa == MfaMode::Required || (mfa == MfaMode::Optional && enabled) {
         return Err(ApiError::new(codes::MFA_ENABLED));
     }
+    super::consent::login_step(ctx, &mut store, &uid)?;
     if ctx.state.config.pin_login {
         return super::pin::pin_step(ctx, &mut store, &uid);
     }

@@ -2,6 +2,12 @@
 //! (`Login`, `Register`, version 1) with the options `email_consent`, `sms_consent` and
 //! `marketing_consent`, and one privacy policy (`version1`). Submitting or updating consents
 //! records them in the profile's `ConsentProfile` and appends a consent log.
+//!
+//! With [`EmulatorConfig::login_consent`](crate::EmulatorConfig::login_consent) consent is a
+//! login step, as on a LoginRadius site whose `Login` form has a version the user has not
+//! accepted: the password sign-in answers error 1226 ("Consent form not submitted") carrying a
+//! `ConsentToken` instead of a session ([`login_step`]), and `POST /auth/consent?consentToken=`
+//! with the choices records them and answers the login envelope ([`submit_with_token`]).
 
 use serde_json::{Map, Value, json};
 
@@ -9,7 +15,7 @@ use loginradius::codes;
 
 use super::{login_envelope, profile_of, user_mut, user_ref};
 use crate::errors::ApiError;
-use crate::extras::{Fresh, fresh};
+use crate::extras::{ConsentToken, Fresh, fresh};
 use crate::request::{Ctx, bool_ci, get_ci, str_ci};
 use crate::state::Store;
 use crate::times::iso;
@@ -32,6 +38,11 @@ pub(crate) const CONSENT_OPTIONS: &[&str] = &["email_consent", "sms_consent", "m
 pub(crate) const CONSENT_EVENTS: &[&str] = &["Login", "Register"];
 /// The version of every consent form.
 const FORM_VERSION: u64 = 1;
+/// How long a consent token of a sign-in lives. LoginRadius does not publish it; ten minutes,
+/// like the emulator's one-time codes.
+const CONSENT_TOKEN_TTL: time::Duration = time::Duration::minutes(10);
+/// The event whose form a sign-in asks for.
+const LOGIN_EVENT: &str = "Login";
 /// The current privacy-policy version.
 pub(crate) const POLICY_VERSION: &str = "version1";
 
@@ -152,20 +163,31 @@ fn submit(ctx: &mut Ctx) -> Result<Value, ApiError> {
 }
 
 /// `POST /auth/consent?consentToken=` with `{"data", "events"}`: records the consents of the
-/// token's user and signs in. The emulator issues no consent tokens yet (its sites do not make
-/// consent a login step), so a token is refused with 1229.
+/// token's user and signs in (the login envelope). 1229 for an unknown or used token, 1230 for
+/// an expired one (then it is gone). A form that fails validation (1225), or that leaves out
+/// the `Login` form the token waits for (1225), keeps the token for another try.
 fn submit_with_token(ctx: &mut Ctx) -> Result<Value, ApiError> {
     let token = ctx.required_query("consentToken", codes::CONSENT_TOKEN_INVALID)?;
     let body = ctx.body()?;
+    let (choices, events) = (choices(&body, "data")?, events(&body)?);
     let mut store = ctx.state.store();
-    let uid = store
+    let grant = store
         .extras
         .consent_tokens
-        .remove(&token)
+        .get(&token)
+        .cloned()
         .ok_or_else(|| ApiError::new(codes::CONSENT_TOKEN_INVALID))?;
-    let (choices, events) = (choices(&body, "data")?, events(&body)?);
-    record(ctx, &mut store, &uid, &choices, &events, "Default")?;
-    login_envelope(ctx, &mut store, &uid)
+    if grant.expires <= ctx.now {
+        store.extras.consent_tokens.remove(&token);
+        return Err(ApiError::new(codes::CONSENT_TOKEN_EXPIRED));
+    }
+    if !events.iter().any(|e| e == LOGIN_EVENT) {
+        return Err(ApiError::new(codes::CONSENT_FORM_VALIDATION_FAILED)
+            .with_description("The consent form of the Login event is not submitted."));
+    }
+    store.extras.consent_tokens.remove(&token);
+    record(ctx, &mut store, &grant.uid, &choices, &events, "Default")?;
+    login_envelope(ctx, &mut store, &grant.uid)
 }
 
 /// `PUT /auth/consent` with `{"consents"}`: the consent profile.
@@ -186,14 +208,41 @@ fn verify(ctx: &mut Ctx) -> Result<Value, ApiError> {
         .find(|e| e.eq_ignore_ascii_case(&event))
         .ok_or_else(|| ApiError::new(codes::CONSENT_FORM_NOT_AVAILABLE))?;
     let store = ctx.state.store();
-    let profile = consent_profile(&store, &uid)?;
-    let valid = profile["AcceptedConsentVersions"]
+    let valid = accepted_current_form(&store, &uid, event)?;
+    Ok(json!({ "IsValid": valid }))
+}
+
+/// Whether `uid` accepted the current version of the form of `event`.
+fn accepted_current_form(store: &Store, uid: &str, event: &str) -> Result<bool, ApiError> {
+    let profile = consent_profile(store, uid)?;
+    Ok(profile["AcceptedConsentVersions"]
         .as_array()
         .is_some_and(|v| {
             v.iter()
-                .any(|f| f["Event"] == *event && f["Version"] == FORM_VERSION)
-        });
-    Ok(json!({ "IsValid": valid }))
+                .any(|f| f["Event"] == event && f["Version"] == FORM_VERSION)
+        }))
+}
+
+/// The consent step of a password sign-in of `uid`: nothing when the site does not make consent
+/// a login step or the user accepted the current `Login` form; otherwise a fresh consent token
+/// (single use, [`CONSENT_TOKEN_TTL`], bound to `uid`) in error 1226.
+///
+/// LoginRadius documents that the sign-in answers "the ErrorCode 1226 along with the
+/// ConsentToken" but publishes no sample of that answer; the token is put beside the envelope's
+/// fields as `ConsentToken`, the name its documentation uses.
+pub(crate) fn login_step(ctx: &Ctx, store: &mut Store, uid: &str) -> Result<(), ApiError> {
+    if !ctx.state.config.login_consent || accepted_current_form(store, uid, LOGIN_EVENT)? {
+        return Ok(());
+    }
+    let token = fresh(&mut store.ids, Fresh::Token);
+    store.extras.consent_tokens.insert(
+        token.clone(),
+        ConsentToken {
+            uid: uid.to_owned(),
+            expires: ctx.now + CONSENT_TOKEN_TTL,
+        },
+    );
+    Err(ApiError::new(codes::CONSENT_FORM_NOT_SUBMITTED).with_field("ConsentToken", json!(token)))
 }
 
 fn logs(store: &Store, uid: &str) -> Result<Value, ApiError> {

@@ -11,9 +11,9 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
 use loginradius::models::Role;
 use loginradius::web::limits::Action;
 use loginradius::web::{
-    ChangePasswordInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput, MfaCodeInput,
-    PhoneInput, PhoneLoginInput, ReauthInput, RegisterInput, ResetPasswordInput, SendCodeInput,
-    Session, SessionChange, SetPasswordInput, normalize_email, qr_svg_data_uri,
+    ChangePasswordInput, ConsentInput, EmailInput, FlowResponse, LinkTokenInput, LoginInput,
+    MfaCodeInput, PhoneInput, PhoneLoginInput, ReauthInput, RegisterInput, ResetPasswordInput,
+    SendCodeInput, Session, SessionChange, SetPasswordInput, normalize_email, qr_svg_data_uri,
 };
 use loginradius_axum::{AuthenticatedUser, Guarded, Peer};
 use serde::Deserialize;
@@ -36,6 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/static/link.js", get(link_script))
         .route("/login", get(login_page).post(login))
         .route("/login/mfa", get(mfa_page).post(mfa_login))
+        .route("/login/consent", get(consent_page).post(consent_submit))
         .route("/register", get(register_page).post(register))
         .route("/verify-email", get(verify_page).post(verify_email))
         .route("/resend-verification", post(resend_verification))
@@ -250,8 +251,91 @@ async fn login(
     }
     match &out.session {
         SessionChange::PendingMfa(_) => to_mfa_step(&s, &headers, &out, next),
+        SessionChange::PendingConsent(_) => to_consent_step(&s, &headers, &out, &next),
         _ => flow_reply(&s, &headers, &out, &next, "You are signed in.", "/login"),
     }
+}
+
+/// A sign-in that waits for the user's consent: to the consent page (the consent token is in
+/// the session cookie; `next` is a checked same-site path).
+fn to_consent_step(s: &AppState, headers: &HeaderMap, out: &FlowResponse, next: &str) -> Response {
+    let to = format!(
+        "/login/consent?next={}",
+        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    );
+    Reply::redirect(&to)
+        .cookie(out.set_cookie(s.flows.session(), headers))
+        .into_response()
+}
+
+/// The consent page: the site's consent form, one checkbox per option.
+async fn consent_page(
+    State(s): St,
+    Extension(csrf): Csrf,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Response {
+    if !matches!(
+        s.flows.session().read(&headers),
+        Some(Session::PendingConsent { .. })
+    ) {
+        return done(
+            &s,
+            &headers,
+            "/login",
+            Err("No sign-in is waiting for your consent: sign in with your password first.".into()),
+        );
+    }
+    let options: Vec<Value> = s
+        .consent_form
+        .options
+        .iter()
+        .map(|o| json!({ "id": o.id, "title": o.title, "description": o.description }))
+        .collect();
+    page(
+        &s,
+        &headers,
+        &csrf,
+        None,
+        "consent.html",
+        json!({ "options": options, "next": safe_next(q.next.as_deref()) }),
+    )
+}
+
+/// The consent form posted: the checked options (`accepted`, one field per checkbox) are
+/// accepted, the others declined; signed in on success.
+async fn consent_submit(
+    State(s): St,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let values = |name: &'static str| {
+        fields
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let input = ConsentInput {
+        accepted: values("accepted").collect(),
+        next: None,
+    };
+    let next = safe_next(values("next").next().as_deref());
+    let out = s
+        .flows
+        .limited(Action::ConsentStep, peer, &headers, input, |i| {
+            s.flows.login_consent(&headers, i)
+        })
+        .await;
+    let back = if out.session == SessionChange::End || out.body["error"] == "consent_expired" {
+        "/login".to_owned()
+    } else {
+        format!(
+            "/login/consent?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        )
+    };
+    flow_reply(&s, &headers, &out, &next, "You are signed in.", &back)
 }
 
 /// A sign-in that needs its second factor: to the MFA page, with the methods (and the

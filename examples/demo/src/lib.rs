@@ -38,7 +38,9 @@ use axum::Router;
 use axum::middleware;
 use loginradius::LoginRadius;
 use loginradius::auth::{Authenticator, TokenExtractor};
-use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie};
+use loginradius::web::{
+    ConsentForm, ConsentOption, CookieSecurity, FlowConfig, Flows, SessionCookie,
+};
 use loginradius_axum::{LoginRadiusLayer, Require, policy};
 use loginradius_emulator::{Emulator, EmulatorConfig};
 use tokio::net::TcpListener;
@@ -58,6 +60,8 @@ policy! {
 #[derive(Clone)]
 pub(crate) struct AppState {
     pub(crate) flows: Flows,
+    /// The consent form shown when a sign-in waits for the user's consent.
+    pub(crate) consent_form: Arc<ConsentForm>,
     pub(crate) templates: Templates,
     pub(crate) keys: Arc<csrf::Keys>,
     pub(crate) outbox_url: Option<Arc<str>>,
@@ -78,6 +82,17 @@ pub struct DemoOptions {
     pub outbox_url: Option<String>,
     /// What this replica shares with the others (nothing by default).
     pub fleet: FleetOptions,
+}
+
+/// The site's `Login` consent form, as the emulator's (options `email_consent`, `sms_consent`,
+/// `marketing_consent`). With LoginRadius, list the options of your site's consent form here.
+pub fn consent_form() -> ConsentForm {
+    ConsentForm::login([
+        ConsentOption::new("email_consent", "Emails about my account and this site"),
+        ConsentOption::new("sms_consent", "Text messages about my account"),
+        ConsentOption::new("marketing_consent", "Offers and news")
+            .description("Now and then; you can stop them whenever you like."),
+    ])
 }
 
 /// When the demo's cookies are `Secure`: always when its public URL is HTTPS; else the
@@ -111,12 +126,14 @@ pub fn app(client: LoginRadius, options: &DemoOptions) -> Result<Router, loginra
             FlowConfig::default()
                 .verification_url(format!("{base}/verify-email#"))
                 .reset_password_url(format!("{base}/reset-password#"))
-                .passwordless_url(format!("{base}/passwordless/verify#")),
+                .passwordless_url(format!("{base}/passwordless/verify#"))
+                .consent_form(consent_form()),
         );
     let templates = Templates::new();
     let webhooks = fleet::webhook_routes(flows.clone());
     let state = AppState {
         flows,
+        consent_form: Arc::new(consent_form()),
         templates: templates.clone(),
         keys: Arc::new(csrf::Keys::generate()),
         outbox_url: options.outbox_url.as_deref().map(Arc::from),

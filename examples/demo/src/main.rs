@@ -6,7 +6,8 @@
 //! (`LoginRadius::from_env`). `DEMO_BIND` changes the address (default `127.0.0.1:5000`);
 //! `DEMO_PUBLIC_URL` is the site's public origin with the real service (where email links lead);
 //! `DEMO_EMAIL_VERIFICATION` and `DEMO_MFA` (`required`, `optional`, `disabled`) change the
-//! emulator's site settings.
+//! emulator's site settings; `DEMO_LOGIN_CONSENT=1` makes the emulator ask for consent at
+//! sign-in (the consent page) until a user accepts its `Login` form.
 //!
 //! Several replicas (see `demo::fleet`): `DEMO_SESSION_KEY` (128 hex digits) is the cookie key
 //! they share, `DEMO_REDIS_URL` their shared state, and with a LoginRadius configured,
@@ -73,6 +74,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             )
             .with_email_verification(verification)
             .with_mfa(mfa);
+        let login_consent = matches!(
+            std::env::var("DEMO_LOGIN_CONSENT").as_deref(),
+            Ok("1" | "true" | "yes")
+        );
+        let config = if login_consent {
+            config.with_login_consent()
+        } else {
+            config
+        };
         let running = demo::start_replica_with_emulator(config, bind, fleet).await?;
         let emulator = running
             .emulator
@@ -88,6 +98,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         println!(
             "  emulator:     {emulator} (email verification {verification}, MFA {mfa}; not for production)"
         );
+        if login_consent {
+            println!("  consent:      asked at sign-in until the Login form is accepted");
+        }
         running
     };
     tokio::select! {

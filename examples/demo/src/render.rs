@@ -52,6 +52,7 @@ impl Templates {
             "index.html",
             "login.html",
             "mfa.html",
+            "consent.html",
             "register.html",
             "forgot.html",
             "reset.html",

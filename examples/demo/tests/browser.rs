@@ -3,7 +3,9 @@
 //! enable MFA and log in again with a TOTP code, change the password, create and read a
 //! custom object, sign in by email link, sign in with a phone and a texted code, turn SMS and
 //! email codes on and sign in with each as second factor (codes read from the outbox), be
-//! refused the roles page as a normal user and allowed as the admin, log out. Screenshots of the main pages go to `target/screenshots/`.
+//! refused the roles page as a normal user and allowed as the admin, log out; then, on a site
+//! that asks for consent at sign-in, tick the consent page's boxes once and sign in without it
+//! the next time. Screenshots of the main pages go to `target/screenshots/`.
 
 mod support;
 
@@ -15,9 +17,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
-use loginradius_emulator::SeedUser;
 use loginradius_emulator::message_kind;
-use support::{PASSWORD, start_demo, totp, unique_email};
+use loginradius_emulator::{EmulatorConfig, SeedUser};
+use support::{PASSWORD, start_demo, start_demo_with, totp, unique_email};
 
 /// The seeded user who signs in with a phone and turns SMS and email codes on and off.
 const PHONE_USER: &str = "phil@example.com";
@@ -245,9 +247,12 @@ async fn the_demo_in_a_real_browser() {
         base: running.url.clone(),
     };
     // Whatever happens, close the browser session (Chromium exits) before reporting.
-    let result = AssertUnwindSafe(journey(&site, emulator, &running.url))
-        .catch_unwind()
-        .await;
+    let result = AssertUnwindSafe(async {
+        journey(&site, emulator, &running.url).await?;
+        consent_journey(&site.c).await
+    })
+    .catch_unwind()
+    .await;
     let _ = site.c.clone().close().await;
     drop(driver);
     running.shutdown().await;
@@ -530,6 +535,42 @@ async fn journey(
     assert_eq!(url.query(), Some("next=/profile"));
     site.shot("09-login").await;
     assert_eq!(site.path().await, "/login");
+    Ok(())
+}
+
+/// A demo whose site asks for consent at sign-in: the consent page after the password, a box
+/// ticked, signed in; the next sign-in goes straight to the profile.
+async fn consent_journey(c: &Client) -> Result<(), String> {
+    const CORA: &str = "cora@example.com";
+    let running = start_demo_with(
+        EmulatorConfig::default()
+            .with_login_consent()
+            .with_user(SeedUser::new(CORA, PASSWORD)),
+    )
+    .await;
+    let site = Site {
+        c: c.clone(),
+        base: running.url.clone(),
+    };
+    site.login(CORA, PASSWORD).await;
+    site.wait_path("/login/consent").await;
+    site.shot("10-consent").await;
+    site.c
+        .find(Locator::Css("#consent-email_consent"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    site.click("#consent-continue").await;
+    site.wait_path("/profile").await;
+    let flash = site.flash().await;
+    assert!(flash.contains("signed in"), "{flash}");
+    site.logout().await;
+    site.login(CORA, PASSWORD).await;
+    site.wait_path("/profile").await;
+    site.logout().await;
+    running.shutdown().await;
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Flows over plain HTTP against the emulator: the first MFA login of a site that requires MFA
-//! (QR code and manual code, then the 6-digit code), and the pages' error messages.
+//! (QR code and manual code, then the 6-digit code), the consent page of a site that asks for
+//! consent at sign-in, and the pages' error messages.
 
 mod support;
 
@@ -56,6 +57,92 @@ async fn first_login_on_a_site_that_requires_mfa_sets_up_the_authenticator() {
     let page = b.get("/profile").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("mfa@example.com"));
+    running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_that_asks_for_consent_shows_its_options_once_then_signs_in() {
+    let running = start_demo_with(
+        EmulatorConfig::default()
+            .with_login_consent()
+            .with_email_verification(EmailVerification::Disabled)
+            .with_user(SeedUser::new("cora@example.com", PASSWORD)),
+    )
+    .await;
+    let emulator = running.emulator.as_ref().unwrap();
+    let mut b = Browser::new(&running.url);
+
+    // The consent page without a waiting sign-in sends back to the password step.
+    let page = b.get("/login/consent").await;
+    assert_eq!(page.location.as_deref(), Some("/login"));
+    let page = b
+        .post("/login/consent", &[("accepted", "email_consent")])
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/login"));
+    assert_eq!(b.get("/profile").await.status, 303);
+
+    let page = b
+        .post(
+            "/login",
+            &[
+                ("email", "cora@example.com"),
+                ("password", PASSWORD),
+                ("next", "/profile/sessions"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        page.location.as_deref(),
+        Some("/login/consent?next=%2Fprofile%2Fsessions")
+    );
+    assert_eq!(b.get("/profile").await.status, 303, "not signed in yet");
+    let page = b.get("/login/consent?next=%2Fprofile%2Fsessions").await;
+    assert_eq!(page.status, 200);
+    for id in ["email_consent", "sms_consent", "marketing_consent"] {
+        assert!(
+            page.body
+                .contains(&format!("value=\"{id}\" id=\"consent-{id}\"")),
+            "a checkbox for {id}: {}",
+            page.body
+        );
+    }
+    assert!(page.body.contains("Offers and news"));
+
+    // Two boxes ticked: signed in, back where the sign-in started, the choices recorded.
+    let page = b
+        .post(
+            "/login/consent",
+            &[
+                ("accepted", "email_consent"),
+                ("accepted", "marketing_consent"),
+                ("next", "/profile/sessions"),
+            ],
+        )
+        .await;
+    assert_eq!(page.location.as_deref(), Some("/profile/sessions"));
+    assert_eq!(b.get("/profile").await.status, 200);
+    let client = loginradius::LoginRadius::builder()
+        .api_key(emulator.api_key())
+        .api_secret(emulator.api_secret())
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    let uid = client
+        .account()
+        .by_email("cora@example.com")
+        .await
+        .expect("the account")
+        .uid;
+    let logs = client
+        .consent()
+        .logs_of_user(&uid)
+        .await
+        .expect("consent logs");
+    assert_eq!(logs.logs.len(), 1);
+
+    // The next sign-in asks no more.
+    let mut again = Browser::new(&running.url);
+    again.login("cora@example.com", PASSWORD).await;
     running.shutdown().await;
 }
 

@@ -174,3 +174,74 @@ async fn the_privacy_policy_is_accepted_once_and_its_history_kept() {
     assert_eq!(current.version, "version1");
     assert!(history.history.is_empty());
 }
+
+#[tokio::test]
+async fn a_sign_in_waiting_for_consent_is_a_typed_error_whose_token_finishes_it_once() {
+    let (emulator, client) = emulator(
+        EmulatorConfig::default()
+            .with_login_consent()
+            .with_user(user(EMAIL)),
+    )
+    .await;
+    let waiting = expect_code(
+        client.auth().login_by_email(EMAIL, PASSWORD).await,
+        codes::CONSENT_FORM_NOT_SUBMITTED,
+    );
+    assert!(waiting.is_consent_required());
+    let token = waiting.consent_token().expect("a consent token").clone();
+    assert!(!format!("{waiting:?} {waiting}").contains(token.expose()));
+
+    let form = ConsentSubmission::new(
+        [
+            ConsentChoice::accept("email_consent"),
+            ConsentChoice::decline("sms_consent"),
+        ],
+        [ConsentEvent::new("Login")],
+    );
+    let signed_in = client
+        .consent()
+        .submit_with_consent_token(token.clone(), &form)
+        .await
+        .expect("the consent token finishes the sign-in");
+    let access = token_of(&signed_in);
+    assert_eq!(uid_of(&signed_in).len(), 32);
+    assert!(
+        client
+            .consent()
+            .verify(access.as_str(), "Login", false)
+            .await
+            .expect("verify")
+            .is_valid
+    );
+    // Used once; the next sign-in asks no more.
+    expect_code(
+        client
+            .consent()
+            .submit_with_consent_token(token, &form)
+            .await,
+        codes::CONSENT_TOKEN_INVALID,
+    );
+    login(&client, EMAIL).await;
+
+    // An expired token is its own code.
+    let (emulator2, client2) = self::emulator(
+        EmulatorConfig::default()
+            .with_login_consent()
+            .with_user(user(EMAIL)),
+    )
+    .await;
+    let waiting = client2
+        .auth()
+        .login_by_email(EMAIL, PASSWORD)
+        .await
+        .unwrap_err();
+    emulator2.advance_clock(std::time::Duration::from_secs(11 * 60));
+    expect_code(
+        client2
+            .consent()
+            .submit_with_consent_token(waiting.consent_token().unwrap().clone(), &form)
+            .await,
+        codes::CONSENT_TOKEN_EXPIRED,
+    );
+    drop(emulator);
+}

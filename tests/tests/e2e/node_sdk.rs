@@ -1,6 +1,6 @@
 //! The official LoginRadius Node.js SDK (npm `loginradius-sdk`), unchanged, against the
 //! emulator: runs `tests/node/official_sdk_flows.js` (login, profile, roles, consent, phone,
-//! an email code as the second factor, PIN; unsigned) with the
+//! an email code as the second factor, PIN, consent at sign-in; unsigned) with the
 //! package named by `LOGINRADIUS_NODE_SDK` (`scripts/test` installs it under
 //! `target/node-sdk` and exports it).
 
@@ -44,6 +44,13 @@ async fn official_node_sdk_runs_its_flows_against_the_emulator() {
     )
     .await;
     assert_eq!(emulator.api_key(), pin.api_key());
+    let consent_email = "node-sdk-consent@example.com";
+    let (consent, _consenting) = loginradius_test_support::e2e::emulator(
+        EmulatorConfig::default()
+            .with_login_consent()
+            .with_user(user(consent_email)),
+    )
+    .await;
 
     let mut command = Command::new(&node);
     command
@@ -56,7 +63,9 @@ async fn official_node_sdk_runs_its_flows_against_the_emulator() {
         .env("LOGINRADIUS_PASSWORD", PASSWORD)
         .env("LOGINRADIUS_OTP_EMAIL", otp_email)
         .env("LOGINRADIUS_PIN_BASE_URL", pin.base_url())
-        .env("LOGINRADIUS_PIN_EMAIL", pin_email);
+        .env("LOGINRADIUS_PIN_EMAIL", pin_email)
+        .env("LOGINRADIUS_CONSENT_BASE_URL", consent.base_url())
+        .env("LOGINRADIUS_CONSENT_EMAIL", consent_email);
     let output = run_process(command, Duration::from_secs(120)).await;
     println!("--- official_sdk_flows.js stdout ---\n{}", output.stdout);
     println!("--- official_sdk_flows.js stderr ---\n{}", output.stderr);
@@ -109,4 +118,9 @@ async fn official_node_sdk_runs_its_flows_against_the_emulator() {
             pin.stats()
         );
     }
+    assert!(
+        consent.calls("POST", "/identity/v2/auth/consent") > 0,
+        "the SDK submitted consent by token: {:#?}",
+        consent.stats()
+    );
 }

@@ -35,6 +35,13 @@ async fn official_python_sdk_runs_its_flows_against_the_emulator() {
     .await;
     assert_eq!(main.api_key(), signing.api_key());
     assert_eq!(main.api_key(), pin.api_key());
+    let consent_email = "python-consent@example.com";
+    let (consent, _consenting) = emulator(
+        EmulatorConfig::default()
+            .with_login_consent()
+            .with_user(user(consent_email)),
+    )
+    .await;
 
     let mut command = Command::new(&python);
     command
@@ -44,6 +51,8 @@ async fn official_python_sdk_runs_its_flows_against_the_emulator() {
         .args(["--signing-base-url", signing.base_url()])
         .args(["--pin-base-url", pin.base_url()])
         .args(["--pin-email", pin_email])
+        .args(["--consent-base-url", consent.base_url()])
+        .args(["--consent-email", consent_email])
         .env("LOGINRADIUS_API_KEY", main.api_key())
         .env("LOGINRADIUS_API_SECRET", main.api_secret())
         .env("PYTHONDONTWRITEBYTECODE", "1");
@@ -118,4 +127,9 @@ async fn official_python_sdk_runs_its_flows_against_the_emulator() {
             pin.stats()
         );
     }
+    assert!(
+        consent.calls("POST", "/identity/v2/auth/consent") > 0,
+        "the SDK submitted consent by token: {:#?}",
+        consent.stats()
+    );
 }

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use http::HeaderMap;
 
+use super::consent::ConsentInput;
 use super::input::{EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput};
 use super::phone::{PhoneInput, PhoneLoginInput};
 use super::second_factor::SendCodeInput;
@@ -27,6 +28,12 @@ impl AccountKey for EmailInput {
 impl AccountKey for RegisterInput {
     fn account(&self) -> Option<String> {
         Some(self.email.clone())
+    }
+}
+
+impl AccountKey for ConsentInput {
+    fn account(&self) -> Option<String> {
+        None
     }
 }
 

@@ -9,7 +9,8 @@
 //! (registration and email verification), [`password`] (forgot, reset, change),
 //! [`passwordless`] (login by email link), [`phone`] (sign-in by a texted code), [`mfa`]
 //! (authenticator setup), [`second_factor`] (the methods of an MFA login: authenticator, SMS
-//! and email codes) and [`code_factors`] (SMS and email codes setup).
+//! and email codes), [`code_factors`] (SMS and email codes setup) and [`consent`] (the consent
+//! step of a sign-in).
 //!
 //! Rules kept by every flow:
 //! - JSON in, JSON out; no password, access token, MFA token or link token is ever written into
@@ -26,6 +27,7 @@
 
 mod body;
 mod code_factors;
+mod consent;
 mod input;
 mod limited;
 mod mfa;
@@ -56,6 +58,7 @@ use crate::web::webhook::WebhookReceiver;
 use crate::{Error, LoginRadius, codes};
 
 pub use body::{BodyFormat, Submitted, body_format, read_input};
+pub use consent::{CONSENT_STEP_TTL, ConsentForm, ConsentInput, ConsentOption};
 use input::FlowResult;
 pub use input::{
     ChangePasswordInput, EmailInput, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput,
@@ -99,6 +102,10 @@ pub struct FlowConfig {
     /// The limits on guessing per account and per client, and the wrong codes that end a
     /// second-factor challenge (see [`crate::web::limits`]).
     pub limits: LimitConfig,
+    /// The site's consent form for sign-in, shown when LoginRadius holds a sign-in for the
+    /// user's consent (error 1226; see [`Flows::login_consent`]). Without it such a sign-in
+    /// answers 500 `misconfigured`.
+    pub consent_form: Option<ConsentForm>,
 }
 
 impl FlowConfig {
@@ -141,6 +148,12 @@ impl FlowConfig {
     /// Sets [`limits`](Self::limits).
     pub fn limits(mut self, limits: LimitConfig) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Sets [`consent_form`](Self::consent_form).
+    pub fn consent_form(mut self, form: ConsentForm) -> Self {
+        self.consent_form = Some(form);
         self
     }
 

@@ -22,15 +22,18 @@ pub enum SessionChange {
     Start(Session),
     /// Remember a pending MFA login between the two steps.
     PendingMfa(Session),
+    /// Remember a sign-in waiting for the user's consent, until the consent step.
+    PendingConsent(Session),
     /// End the session (remove the cookie).
     End,
 }
 
 impl SessionChange {
-    /// The session to write, for [`Start`](Self::Start) and [`PendingMfa`](Self::PendingMfa).
+    /// The session to write, for [`Start`](Self::Start), [`PendingMfa`](Self::PendingMfa) and
+    /// [`PendingConsent`](Self::PendingConsent).
     pub fn session(&self) -> Option<&Session> {
         match self {
-            Self::Start(s) | Self::PendingMfa(s) => Some(s),
+            Self::Start(s) | Self::PendingMfa(s) | Self::PendingConsent(s) => Some(s),
             Self::Keep | Self::End => None,
         }
     }
@@ -113,9 +116,9 @@ impl FlowResponse {
     pub fn set_cookie(&self, cookie: &SessionCookie, request: &HeaderMap) -> Option<HeaderValue> {
         match &self.session {
             SessionChange::Keep => None,
-            SessionChange::Start(s) | SessionChange::PendingMfa(s) => {
-                Some(cookie.start(request, s))
-            }
+            SessionChange::Start(s)
+            | SessionChange::PendingMfa(s)
+            | SessionChange::PendingConsent(s) => Some(cookie.start(request, s)),
             SessionChange::End => Some(cookie.end(request)),
         }
     }
@@ -277,6 +280,16 @@ fn api_error(code: i64, upstream_message: &str) -> FlowResponse {
             S::UNAUTHORIZED,
             "invalid_code",
             "the code is wrong or expired",
+        ),
+        codes::CONSENT_FORM_NOT_SUBMITTED => (
+            S::FORBIDDEN,
+            "consent_required",
+            "the site's consent form must be accepted: sign in with your password to see it",
+        ),
+        codes::CONSENT_TOKEN_INVALID | codes::CONSENT_TOKEN_EXPIRED => (
+            S::UNAUTHORIZED,
+            "consent_expired",
+            "the consent step expired, sign in again",
         ),
         codes::MFA_TOKEN_INVALID | codes::MFA_TOKEN_EXPIRED => (
             S::UNAUTHORIZED,

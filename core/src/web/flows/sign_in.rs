@@ -36,7 +36,11 @@ impl Flows {
     /// codes go) and the body is `{"mfa_required": true, "methods": [..]}`, the second factors
     /// the user has set up ([`SecondFactor`](super::SecondFactor): `authenticator`, `sms`,
     /// `email`); when none is, plus `otpauth_uri`, `qr_code` (a local SVG data URI) and
-    /// `manual_entry_code` to set up the authenticator app.
+    /// `manual_entry_code` to set up the authenticator app. When LoginRadius holds the sign-in
+    /// for the user's consent (error 1226), the consent token goes into the session cookie and
+    /// the body is `{"consent_required": true, "event", "options": [..]}`, the options of
+    /// [`FlowConfig::consent_form`](super::FlowConfig::consent_form); the consent step is
+    /// [`login_consent`](Self::login_consent).
     ///
     /// `headers` are the request's. When the login replaces a signed-in session with another
     /// token, that session is ended: its token is evicted from the cache and invalidated at
@@ -63,15 +67,20 @@ impl Flows {
             .await
         {
             Ok(login) => self.start(&login),
+            Err(e) if e.is_consent_required() => self.consent_required(&e),
             Err(e) if e.is_mfa_required() => {
-                let outcome = self
+                let outcome = match self
                     .client()
                     .mfa()
                     .login_by_email(&input.email, password)
                     .deadline(deadline)
                     .send()
                     .await
-                    .map_err(|e| error_response(&e))?;
+                {
+                    Ok(outcome) => outcome,
+                    Err(e) if e.is_consent_required() => return self.consent_required(&e),
+                    Err(e) => return Err(error_response(&e)),
+                };
                 match outcome {
                     MfaLoginOutcome::Complete(login) => self.start(&login),
                     MfaLoginOutcome::Challenge(challenge) => {

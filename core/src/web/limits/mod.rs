@@ -50,11 +50,13 @@ pub enum Action {
     /// `POST /reauth` (re-authentication of a signed-in session; its account is the
     /// session's user).
     Reauth,
+    /// `POST /login/consent`: the consent step of a sign-in.
+    ConsentStep,
 }
 
 impl Action {
     /// Every limited flow.
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 12] = [
         Action::SignIn,
         Action::MfaStep,
         Action::PasswordlessSend,
@@ -66,6 +68,7 @@ impl Action {
         Action::PhoneLogin,
         Action::MfaCodeSend,
         Action::Reauth,
+        Action::ConsentStep,
     ];
 
     /// The flow's name in shared-state keys and logs.
@@ -82,6 +85,7 @@ impl Action {
             Self::PhoneLogin => "phone_login",
             Self::MfaCodeSend => "mfa_code_send",
             Self::Reauth => "reauth",
+            Self::ConsentStep => "consent_step",
         }
     }
 }
@@ -121,7 +125,7 @@ impl Rule {
             Action::SignIn | Action::PhoneLogin | Action::Reauth => {
                 (Some(Limit::new(5, Duration::from_secs(5 * 60))), 50)
             }
-            Action::MfaStep | Action::MfaCodeSend => (None, 30),
+            Action::MfaStep | Action::MfaCodeSend | Action::ConsentStep => (None, 30),
             Action::PasswordlessVerify => (None, 30),
             Action::PasswordlessSend
             | Action::ForgotPassword

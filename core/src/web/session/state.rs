@@ -39,6 +39,16 @@ pub enum Session {
         /// no access token for the guards until then.
         step_up: bool,
     },
+    /// The password was right; the sign-in waits for the user's consent (LoginRadius answered
+    /// error 1226 with a consent token). The consent step
+    /// ([`Flows::login_consent`](crate::web::Flows::login_consent)) submits the choices with
+    /// the token, which finishes the sign-in.
+    PendingConsent {
+        /// The LoginRadius consent token.
+        consent_token: AccessToken,
+        /// When the consent step expires.
+        expires_at: OffsetDateTime,
+    },
 }
 
 impl fmt::Debug for Session {
@@ -55,6 +65,10 @@ impl fmt::Debug for Session {
                 .debug_struct("PendingMfa")
                 .field("expires_at", expires_at)
                 .finish_non_exhaustive(),
+            Self::PendingConsent { expires_at, .. } => f
+                .debug_struct("PendingConsent")
+                .field("expires_at", expires_at)
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -63,7 +77,9 @@ impl Session {
     /// When the session ends.
     pub fn expires_at(&self) -> OffsetDateTime {
         match self {
-            Self::SignedIn { expires_at, .. } | Self::PendingMfa { expires_at, .. } => *expires_at,
+            Self::SignedIn { expires_at, .. }
+            | Self::PendingMfa { expires_at, .. }
+            | Self::PendingConsent { expires_at, .. } => *expires_at,
         }
     }
 
@@ -71,7 +87,7 @@ impl Session {
     pub fn access_token(&self) -> Option<&AccessToken> {
         match self {
             Self::SignedIn { access_token, .. } => Some(access_token),
-            Self::PendingMfa { .. } => None,
+            Self::PendingMfa { .. } | Self::PendingConsent { .. } => None,
         }
     }
 
@@ -79,7 +95,7 @@ impl Session {
     pub fn id(&self) -> Option<&SessionId> {
         match self {
             Self::SignedIn { id, .. } => Some(id),
-            Self::PendingMfa { .. } => None,
+            Self::PendingMfa { .. } | Self::PendingConsent { .. } => None,
         }
     }
 
@@ -87,7 +103,7 @@ impl Session {
     pub fn mfa_email(&self) -> Option<&str> {
         match self {
             Self::PendingMfa { email, .. } => email.as_deref(),
-            Self::SignedIn { .. } => None,
+            Self::SignedIn { .. } | Self::PendingConsent { .. } => None,
         }
     }
 
@@ -95,7 +111,15 @@ impl Session {
     pub fn mfa_token(&self) -> Option<&AccessToken> {
         match self {
             Self::PendingMfa { mfa_token, .. } => Some(mfa_token),
-            Self::SignedIn { .. } => None,
+            Self::SignedIn { .. } | Self::PendingConsent { .. } => None,
+        }
+    }
+
+    /// The consent token of a sign-in waiting for the user's consent.
+    pub fn consent_token(&self) -> Option<&AccessToken> {
+        match self {
+            Self::PendingConsent { consent_token, .. } => Some(consent_token),
+            Self::SignedIn { .. } | Self::PendingMfa { .. } => None,
         }
     }
 }
@@ -103,7 +127,7 @@ impl Session {
 /// The sealed payload: short keys, a kind tag, a Unix expiry.
 #[derive(Serialize, Deserialize)]
 struct Payload {
-    /// `s` signed in, `m` pending MFA.
+    /// `s` signed in, `m` pending MFA, `c` pending consent.
     k: char,
     t: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -152,6 +176,18 @@ impl Session {
                 a: email.clone(),
                 r: *step_up,
             },
+            Session::PendingConsent {
+                consent_token,
+                expires_at,
+            } => Payload {
+                k: 'c',
+                t: consent_token.expose().to_owned(),
+                u: None,
+                i: None,
+                e: expires_at.unix_timestamp(),
+                a: None,
+                r: false,
+            },
         };
         serde_json::to_string(&payload).unwrap_or_default()
     }
@@ -178,6 +214,12 @@ impl Session {
                 email: payload.a,
                 step_up: payload.r,
             }),
+            ('c', None, None) if payload.a.is_none() && !payload.r => {
+                Some(Session::PendingConsent {
+                    consent_token: AccessToken::new(payload.t),
+                    expires_at,
+                })
+            }
             _ => None,
         }
     }
@@ -216,6 +258,31 @@ mod tests {
     fn debug_never_shows_tokens() {
         let text = format!("{:?}", signed_in("super-secret"));
         assert!(!text.contains("super-secret"));
+        let pending = Session::PendingConsent {
+            consent_token: AccessToken::new("consent-secret"),
+            expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
+        };
+        assert!(!format!("{pending:?}").contains("consent-secret"));
+    }
+
+    #[test]
+    fn a_pending_consent_step_reads_back_and_is_no_signed_in_session() {
+        let pending = Session::PendingConsent {
+            consent_token: AccessToken::new("ct-1"),
+            expires_at: OffsetDateTime::now_utc() + Duration::minutes(5),
+        };
+        let back = Session::from_plain(&pending.to_plain()).unwrap();
+        assert_eq!(back.consent_token().map(AccessToken::expose), Some("ct-1"));
+        assert!(back.access_token().is_none() && back.id().is_none() && back.mfa_token().is_none());
+        for bad in [
+            r#"{"k":"c","t":"ct","u":"u-1","e":1}"#,
+            r#"{"k":"c","t":"ct","i":"abc","e":1}"#,
+            r#"{"k":"c","t":"ct","e":1,"a":"a@example.com"}"#,
+            r#"{"k":"c","t":"ct","e":1,"r":true}"#,
+            r#"{"k":"c","t":"","e":1}"#,
+        ] {
+            assert!(Session::from_plain(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
