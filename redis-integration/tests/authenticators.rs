@@ -181,6 +181,15 @@ async fn a_role_removed_through_a_replica_or_told_by_a_webhook_is_refused_on_eve
         assert!(started.elapsed() < Duration::from_secs(2), "still refused");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    // A replica may have re-read the roles on its own before the event reached it; let the
+    // event land everywhere (and the re-reads it causes) before the next change, so that the
+    // stale-cache check below sees only what nobody has been told.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        fleet.allowed_everywhere(&token, &editor).await,
+        [true; 3],
+        "an editor everywhere again (roles cached)"
+    );
     fleet
         .admin
         .roles()
