@@ -15,7 +15,7 @@ use super::cold::{self, MemoKey, Recalled};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
 use super::extract::{self, Extracted, TokenExtractor};
 use super::flood::{FloodConfig, FloodGuard, Refused};
-use super::grants::{Grants, Needs};
+use super::grants::{self, Grants, Needs};
 use super::memo::{GrantsMemo, Recall};
 use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
@@ -892,9 +892,8 @@ impl Authenticator {
         };
         match result {
             Ok(entry) => {
-                if entry
-                    .expires_at
-                    .is_some_and(|at| at <= self.shared.clock.now())
+                if entry.expires_at.is_some()
+                    && grants::has_passed(entry.expires_at, self.shared.clock.unix_nanos())
                 {
                     self.shared.users.invalidate(&key).await;
                     return Err(self.reject(RejectionKind::ExpiredToken));
@@ -1182,8 +1181,10 @@ impl Authenticator {
         require: &Require,
         budget: &Budget,
     ) -> Result<(), Rejection> {
-        let mut now = self.shared.clock.now();
-        if user.is_expired_at(now) {
+        // One read of the clock, as nanoseconds (no calendar date built): the token's expiry
+        // and role contexts' are compared with it.
+        let mut now = self.shared.clock.unix_nanos();
+        if grants::has_passed(user.expires_at, now) {
             return Err(self.reject(RejectionKind::ExpiredToken));
         }
         let needs = require.needs();
@@ -1204,7 +1205,7 @@ impl Authenticator {
                 None => {
                     let grants = Box::pin(self.read_grants(user, &needs, budget)).await?;
                     // Role-context expiry is judged at decision time, after the reads.
-                    now = self.shared.clock.now();
+                    now = self.shared.clock.unix_nanos();
                     require.is_met(&grants, now)
                 }
             }

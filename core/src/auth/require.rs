@@ -3,9 +3,7 @@
 
 use std::fmt;
 
-use time::OffsetDateTime;
-
-use super::grants::{Grants, Needs};
+use super::grants::{Grants, Needs, UnixNanos};
 
 /// A requirement on the signed-in user: roles, permissions, their combinations, optionally
 /// within a role context.
@@ -154,7 +152,7 @@ impl Require {
     }
 
     /// Decides against the user's role data, at `now` (for role-context expiry).
-    pub(crate) fn is_met(&self, grants: &Grants, now: OffsetDateTime) -> bool {
+    pub(crate) fn is_met(&self, grants: &Grants, now: UnixNanos) -> bool {
         self.0.is_met(grants, None, now)
     }
 }
@@ -180,7 +178,7 @@ impl Node {
         }
     }
 
-    fn is_met(&self, grants: &Grants, context: Option<&str>, now: OffsetDateTime) -> bool {
+    fn is_met(&self, grants: &Grants, context: Option<&str>, now: UnixNanos) -> bool {
         match self {
             Self::Authenticated => true,
             Self::Role(role) => grants.has_role(context, role, now),
