@@ -832,11 +832,15 @@ impl Authenticator {
         client: Option<&ClientAddr>,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
-        let span = tracing::debug_span!(
-            "loginradius.auth.authenticate",
-            cache = Empty,
-            outcome = Empty
-        );
+        let span = if spans_wanted() {
+            tracing::debug_span!(
+                "loginradius.auth.authenticate",
+                cache = Empty,
+                outcome = Empty
+            )
+        } else {
+            tracing::Span::none()
+        };
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
             let result = self.authenticate_inner(token, client, &span, budget).await;
@@ -1156,7 +1160,11 @@ impl Authenticator {
         require: &Require,
         budget: &Budget,
     ) -> Result<(), Rejection> {
-        let span = tracing::debug_span!("loginradius.auth.authorize", outcome = Empty);
+        let span = if spans_wanted() {
+            tracing::debug_span!("loginradius.auth.authorize", outcome = Empty)
+        } else {
+            tracing::Span::none()
+        };
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
             let result = self.authorize_inner(user, require, budget).await;
@@ -1326,6 +1334,14 @@ impl Authenticator {
             }
         }
     }
+}
+
+/// Whether the decision spans are worth building: `DEBUG` is enabled and a `tracing` subscriber
+/// has been set. Otherwise even a disabled span costs a value set, and with `tracing`'s `log`
+/// feature (which axum's default features turn on) a record for the `log` fallback, on every
+/// request; without a subscriber those spans would only reach `log` as lifecycle lines.
+fn spans_wanted() -> bool {
+    tracing::level_enabled!(tracing::Level::DEBUG) && tracing::dispatcher::has_been_set()
 }
 
 /// Counts one decision of `stage` (see [`crate::metrics`]).
