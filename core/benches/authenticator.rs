@@ -3,6 +3,15 @@
 //! for a permission), and both together (`decide`). Every upstream answer is scripted once and
 //! consumed while warming; the measured loops never leave the process.
 //!
+//! Then the per-request upstream budget of issue 16 (`auth::Budget`), the one change #16 made to
+//! the warm path: paired rounds of the warm lookup through `authenticate_headers_within` with a
+//! fresh budget per request (as `decide` and the adapters' layer make one per request) against
+//! the same lookup with no per-request budget (one budget made before the rounds and never
+//! started, so each lookup does what it did before #16, which took none). It prints
+//! `summary: core warm budget/previous <ratio> iqr <low>-<high>` (throughput with the budget
+//! over throughput without; goal at least 0.98), and checks that no warm lookup starts a
+//! budget's clock.
+//!
 //! Then the same warm decision with the shared state set to Redis (`loginradius-redis`, against
 //! a `redis-server` started for the run) beside the default in-process state, in the same run:
 //! side by side in criterion, and as a paired ratio (alternating rounds, median of the per-round
@@ -120,6 +129,102 @@ fn authenticator(c: &mut Criterion) {
     group.finish();
 }
 
+/// Warm lookups per paired round of the budget comparison, and rounds.
+const BUDGET_PER_ROUND: u32 = 50_000;
+const BUDGET_ROUNDS: usize = 41;
+
+/// The warm lookup with a per-request budget against the same lookup without one (see the
+/// module docs): alternating rounds, their order swapped every round, the throughput ratio
+/// taken round by round and summarised by its median and interquartile range.
+fn budget(_: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let auth = warm(&rt);
+    let headers = headers();
+    // The previous path: no budget made per request; this one is never started by a warm
+    // lookup (checked below), so it is what no budget at all would be.
+    let shared = auth.budget();
+    let with_budget = || {
+        rt.block_on(async {
+            let started = thread_cpu_time();
+            for _ in 0..BUDGET_PER_ROUND {
+                let budget = auth.budget();
+                let user = auth
+                    .authenticate_headers_within(&headers, None, &budget)
+                    .await;
+                black_box(user.unwrap());
+            }
+            thread_cpu_time() - started
+        })
+    };
+    let previous = || {
+        rt.block_on(async {
+            let started = thread_cpu_time();
+            for _ in 0..BUDGET_PER_ROUND {
+                let user = auth
+                    .authenticate_headers_within(&headers, None, &shared)
+                    .await;
+                black_box(user.unwrap());
+            }
+            thread_cpu_time() - started
+        })
+    };
+    // A warm lookup never starts the budget: no deadline is set, no clock read for it.
+    let budget = auth.budget();
+    rt.block_on(auth.authenticate_headers_within(&headers, None, &budget))
+        .unwrap();
+    assert!(!budget.is_started(), "a warm lookup started its budget");
+    with_budget();
+    previous();
+    let mut ratios: Vec<f64> = (0..BUDGET_ROUNDS)
+        .map(|round| {
+            let (budgeted, before) = if round % 2 == 0 {
+                let b = with_budget();
+                (b, previous())
+            } else {
+                let p = previous();
+                (with_budget(), p)
+            };
+            before.as_secs_f64() / budgeted.as_secs_f64()
+        })
+        .collect();
+    assert!(
+        !shared.is_started(),
+        "a warm lookup started the shared budget"
+    );
+    ratios.sort_by(f64::total_cmp);
+    let quartile = |q: usize| ratios[(q * (BUDGET_ROUNDS - 1) + 2) / 4];
+    println!(
+        "authenticator warm lookup with a per-request budget / without ({BUDGET_ROUNDS} paired \
+         rounds of {BUDGET_PER_ROUND}; throughput ratio, goal >= 0.98):"
+    );
+    println!(
+        "summary: core warm budget/previous {:.3} iqr {:.3}-{:.3}",
+        quartile(2),
+        quartile(1),
+        quartile(3)
+    );
+}
+
+/// The CPU time the calling thread has used so far: the clock of the budget's paired rounds,
+/// which leaves out the time the thread waited for a core on a shared machine.
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `clock_gettime` writes one `timespec` through the pointer, which points to a live
+    // local of that type.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    Duration::new(
+        u64::try_from(now.tv_sec).unwrap(),
+        u32::try_from(now.tv_nsec).unwrap(),
+    )
+}
+
 /// Whether `redis-server` (from `$REDIS_SERVER`, else the `PATH`) can be run.
 fn redis_available() -> bool {
     let binary = std::env::var("REDIS_SERVER").unwrap_or_else(|_| "redis-server".to_owned());
@@ -206,6 +311,6 @@ criterion_group! {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
         .sample_size(50);
-    targets = authenticator, shared_state
+    targets = authenticator, budget, shared_state
 }
 criterion_main!(benches);

@@ -5,7 +5,7 @@
 //! nothing here knows about them ([`Builder::build`] is defined with the client).
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::HeaderValue;
 use time::OffsetDateTime;
@@ -26,22 +26,48 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// The time source for request-signing expiry and SOTT windows. [`Clock::system`] unless a test
 /// pins it.
 #[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> OffsetDateTime + Send + Sync>);
+pub struct Clock(Source);
+
+#[derive(Clone)]
+enum Source {
+    /// The system clock: read without building a calendar date where the auth engine only
+    /// compares instants ([`Clock::unix_nanos`]).
+    System,
+    Custom(Arc<dyn Fn() -> OffsetDateTime + Send + Sync>),
+}
 
 impl Clock {
     /// The system clock, in UTC.
     pub fn system() -> Self {
-        Self(Arc::new(OffsetDateTime::now_utc))
+        Self(Source::System)
     }
 
     /// A clock stopped at `at`.
     pub fn fixed(at: OffsetDateTime) -> Self {
-        Self(Arc::new(move || at))
+        Self(Source::Custom(Arc::new(move || at)))
     }
 
     /// The current time.
     pub fn now(&self) -> OffsetDateTime {
-        (self.0)()
+        match &self.0 {
+            Source::System => OffsetDateTime::now_utc(),
+            Source::Custom(now) => now(),
+        }
+    }
+
+    /// The current time in nanoseconds since the Unix epoch, the same instant as
+    /// [`now`](Self::now): what the auth engine's warm path compares expiries with. The system
+    /// clock's is read without the calendar arithmetic of an `OffsetDateTime`.
+    pub(crate) fn unix_nanos(&self) -> i128 {
+        match &self.0 {
+            Source::System => match SystemTime::now().duration_since(SystemTime::UNIX_EPOCH) {
+                Ok(since) => i128::try_from(since.as_nanos()).unwrap_or(i128::MAX),
+                Err(before) => {
+                    i128::try_from(before.duration().as_nanos()).map_or(i128::MIN, |n| -n)
+                }
+            },
+            Source::Custom(now) => now().unix_timestamp_nanos(),
+        }
     }
 }
 

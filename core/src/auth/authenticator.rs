@@ -15,7 +15,7 @@ use super::cold::{self, MemoKey, Recalled};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
 use super::extract::{self, Extracted, TokenExtractor};
 use super::flood::{FloodConfig, FloodGuard, Refused};
-use super::grants::{Grants, Needs};
+use super::grants::{self, Grants, Needs};
 use super::memo::{GrantsMemo, Recall};
 use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
@@ -835,11 +835,15 @@ impl Authenticator {
         client: Option<&ClientAddr>,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
-        let span = tracing::debug_span!(
-            "loginradius.auth.authenticate",
-            cache = Empty,
-            outcome = Empty
-        );
+        let span = if spans_wanted() {
+            tracing::debug_span!(
+                "loginradius.auth.authenticate",
+                cache = Empty,
+                outcome = Empty
+            )
+        } else {
+            tracing::Span::none()
+        };
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
             let result = self.authenticate_inner(token, client, &span, budget).await;
@@ -895,9 +899,8 @@ impl Authenticator {
         };
         match result {
             Ok(entry) => {
-                if entry
-                    .expires_at
-                    .is_some_and(|at| at <= self.shared.clock.now())
+                if entry.expires_at.is_some()
+                    && grants::has_passed(entry.expires_at, self.shared.clock.unix_nanos())
                 {
                     self.shared.users.invalidate(&key).await;
                     return Err(self.reject(RejectionKind::ExpiredToken));
@@ -1160,7 +1163,11 @@ impl Authenticator {
         require: &Require,
         budget: &Budget,
     ) -> Result<(), Rejection> {
-        let span = tracing::debug_span!("loginradius.auth.authorize", outcome = Empty);
+        let span = if spans_wanted() {
+            tracing::debug_span!("loginradius.auth.authorize", outcome = Empty)
+        } else {
+            tracing::Span::none()
+        };
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
             let result = self.authorize_inner(user, require, budget).await;
@@ -1185,8 +1192,10 @@ impl Authenticator {
         require: &Require,
         budget: &Budget,
     ) -> Result<(), Rejection> {
-        let mut now = self.shared.clock.now();
-        if user.is_expired_at(now) {
+        // One read of the clock, as nanoseconds (no calendar date built): the token's expiry
+        // and role contexts' are compared with it.
+        let mut now = self.shared.clock.unix_nanos();
+        if grants::has_passed(user.expires_at, now) {
             return Err(self.reject(RejectionKind::ExpiredToken));
         }
         let needs = require.needs();
@@ -1212,7 +1221,7 @@ impl Authenticator {
                 None => {
                     let grants = Box::pin(self.read_grants(user, &needs, budget)).await?;
                     // Role-context expiry is judged at decision time, after the reads.
-                    now = self.shared.clock.now();
+                    now = self.shared.clock.unix_nanos();
                     require.outcome(&grants, facts(now))
                 }
             }
@@ -1335,6 +1344,14 @@ impl Authenticator {
             }
         }
     }
+}
+
+/// Whether the decision spans are worth building: `DEBUG` is enabled and a `tracing` subscriber
+/// has been set. Otherwise even a disabled span costs a value set, and with `tracing`'s `log`
+/// feature (which axum's default features turn on) a record for the `log` fallback, on every
+/// request; without a subscriber those spans would only reach `log` as lifecycle lines.
+fn spans_wanted() -> bool {
+    tracing::level_enabled!(tracing::Level::DEBUG) && tracing::dispatcher::has_been_set()
 }
 
 /// Counts one decision of `stage` (see [`crate::metrics`]).

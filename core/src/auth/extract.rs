@@ -219,14 +219,19 @@ fn checked(value: &str) -> Extracted {
     }
 }
 
+/// `Authorization: Bearer <token>`. Byte-wise (it runs on every request): once the value is
+/// known to be visible ASCII and tabs, the only whitespace it can hold is spaces and tabs.
 fn bearer(headers: &HeaderMap) -> Extracted {
     let mut found = Extracted::Missing;
     for value in headers.get_all(AUTHORIZATION) {
         let Ok(value) = value.to_str() else {
             return Extracted::Malformed;
         };
-        let value = value.trim();
-        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+        let value = value.trim_ascii();
+        let (scheme, rest) = match value.bytes().position(|b| b == b' ') {
+            Some(space) => (&value[..space], &value[space + 1..]),
+            None => (value, ""),
+        };
         if !scheme.eq_ignore_ascii_case("bearer") {
             // Another scheme (Basic…) carries no bearer token.
             continue;
@@ -235,7 +240,8 @@ fn bearer(headers: &HeaderMap) -> Extracted {
             // Two bearer credentials: ambiguous.
             return Extracted::Malformed;
         }
-        found = checked(rest.trim_start_matches(' '));
+        let start = rest.bytes().position(|b| b != b' ').unwrap_or(rest.len());
+        found = checked(&rest[start..]);
     }
     found
 }
@@ -324,6 +330,25 @@ mod tests {
             found(b.extract(&headers(&[("authorization", "bearer  a.b-c_d~e+f/g==")]))),
             "a.b-c_d~e+f/g=="
         );
+        assert_eq!(
+            found(b.extract(&headers(&[("authorization", " Bearer   abc \t")]))),
+            "abc"
+        );
+        assert_eq!(
+            b.extract(&headers(&[("authorization", "Bearer\tabc")])),
+            Extracted::Missing,
+            "the scheme ends at a space"
+        );
+        assert_eq!(
+            b.extract(&headers(&[("authorization", "Bearer a\tb")])),
+            Extracted::Malformed
+        );
+        let mut non_ascii = HeaderMap::new();
+        non_ascii.insert(
+            AUTHORIZATION,
+            HeaderValue::from_bytes(b"Basic \xc3\xa9").unwrap(),
+        );
+        assert_eq!(b.extract(&non_ascii), Extracted::Malformed);
         assert_eq!(b.extract(&headers(&[])), Extracted::Missing);
         assert_eq!(
             b.extract(&headers(&[("authorization", "Basic dXNlcjpwYXNz")])),

@@ -21,6 +21,15 @@ pub(crate) struct Needs {
     pub(crate) definitions: bool,
 }
 
+/// An instant of the authenticator's clock in nanoseconds since the Unix epoch
+/// ([`Clock::unix_nanos`](crate::Clock)): role-context expiry is judged against it.
+pub(crate) type UnixNanos = i128;
+
+/// Whether the expiry `at` (if any) has passed at `now`.
+pub(crate) fn has_passed(at: Option<OffsetDateTime>, now: UnixNanos) -> bool {
+    at.is_some_and(|at| at.unix_timestamp_nanos() <= now)
+}
+
 /// Role name → granted permissions.
 pub(crate) type Definitions = HashMap<String, HashSet<String>>;
 
@@ -58,13 +67,13 @@ impl Grants {
     fn contexts<'a>(
         &'a self,
         name: &'a str,
-        now: OffsetDateTime,
+        now: UnixNanos,
     ) -> impl Iterator<Item = &'a RoleContext> + 'a {
         self.contexts
             .as_deref()
             .unwrap_or_default()
             .iter()
-            .filter(move |c| c.context == name && !c.is_expired_at(now))
+            .filter(move |c| c.context == name && !has_passed(c.expiration, now))
     }
 
     fn role_grants(&self, role: &str, permission: &str) -> bool {
@@ -75,7 +84,7 @@ impl Grants {
     }
 
     /// Whether the user has `role`, globally or in the live context.
-    pub(crate) fn has_role(&self, context: Option<&str>, role: &str, now: OffsetDateTime) -> bool {
+    pub(crate) fn has_role(&self, context: Option<&str>, role: &str, now: UnixNanos) -> bool {
         match context {
             None => self.roles().iter().any(|r| r == role),
             Some(name) => self
@@ -90,7 +99,7 @@ impl Grants {
         &self,
         context: Option<&str>,
         permission: &str,
-        now: OffsetDateTime,
+        now: UnixNanos,
     ) -> bool {
         match context {
             None => self.roles().iter().any(|r| self.role_grants(r, permission)),

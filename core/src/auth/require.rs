@@ -4,9 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use time::OffsetDateTime;
-
-use super::grants::{Grants, Needs};
+use super::grants::{Grants, Needs, UnixNanos};
 use super::user::SessionProof;
 
 /// A requirement on the signed-in user: roles, permissions, their combinations, optionally
@@ -66,8 +64,8 @@ enum Node {
 pub(crate) struct Facts<'a> {
     /// The proof of the request's session; `None` for a Bearer token.
     pub(crate) proof: Option<&'a SessionProof>,
-    /// Now: role-context expiry and the age of the proof are judged at it.
-    pub(crate) now: OffsetDateTime,
+    /// Now (Unix nanoseconds): role-context expiry and the age of the proof are judged at it.
+    pub(crate) now: UnixNanos,
     /// Decide as if the session had just been proven with a second factor: tells a refusal
     /// that a re-authentication would lift from one it would not.
     pub(crate) assume_proven: bool,
@@ -264,9 +262,10 @@ impl Node {
             Self::ProvenWithin(window) => {
                 facts.assume_proven
                     || facts.proof.is_some_and(|p| {
-                        let age = now - p.proven_at;
-                        // A proof from the future (clock skew between replicas) counts as now.
-                        age.whole_milliseconds() <= window.as_millis() as i128
+                        // Nanoseconds; a proof from the future (clock skew between replicas)
+                        // counts as now.
+                        let age = now - p.proven_at.unix_timestamp_nanos();
+                        age <= i128::try_from(window.as_nanos()).unwrap_or(i128::MAX)
                     })
             }
         }
