@@ -15,6 +15,7 @@ use crate::{Error, codes};
 
 /// What the adapter does with the session cookie after a flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SessionChange {
     /// Leave it as it is.
     Keep,

@@ -11,6 +11,7 @@ use crate::fleet::SessionId;
 
 /// What the session cookie holds.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Session {
     /// A signed-in user.
     SignedIn {
