@@ -364,6 +364,14 @@ impl App {
             .await
     }
 
+    /// A new browser signed in as `email` with [`PASSWORD`] (asserted: 200).
+    async fn signed_in(&self, email: &str) -> Browser {
+        let mut browser = Browser::default();
+        let reply = self.login(&mut browser, email, PASSWORD).await;
+        assert_eq!(reply.status, 200, "{email}: {}", reply.text);
+        browser
+    }
+
     async fn login(&self, browser: &mut Browser, email: &str, password: &str) -> Reply {
         self.post(
             browser,
@@ -809,11 +817,7 @@ pub async fn change_password_for_the_signed_in_user(serve: impl Serve) {
         EmulatorConfig::default().with_user(user("hal@example.com")),
     )
     .await;
-    let mut b = Browser::default();
-    assert_eq!(
-        app.login(&mut b, "hal@example.com", PASSWORD).await.status,
-        200
-    );
+    let mut b = app.signed_in("hal@example.com").await;
     let wrong = app
         .post(
             &mut b,
@@ -949,11 +953,7 @@ pub async fn a_stale_session_re_authenticates_with_its_password_before_a_passwor
         Duration::from_secs(1),
     )
     .await;
-    let mut b = Browser::default();
-    assert_eq!(
-        app.login(&mut b, "rex@example.com", PASSWORD).await.status,
-        200
-    );
+    let mut b = app.signed_in("rex@example.com").await;
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     let change = json!({"old_password": PASSWORD, "new_password": "new-password-7"});
     let stale = app.post(&mut b, "/change-password", change.clone()).await;
@@ -1012,11 +1012,7 @@ pub async fn an_mfa_user_re_authenticates_with_the_second_factor_not_the_passwor
         Duration::from_secs(1),
     )
     .await;
-    let mut b = Browser::default();
-    assert_eq!(
-        app.login(&mut b, "una@example.com", PASSWORD).await.status,
-        200
-    );
+    let mut b = app.signed_in("una@example.com").await;
     let setup = app.get(&mut b, "/mfa/setup").await;
     let manual = setup.body["manual_entry_code"].as_str().unwrap().to_owned();
     let enabled = app
@@ -1069,11 +1065,7 @@ pub async fn mfa_enable_login_with_a_totp_code_and_disable(serve: impl Serve) {
             .with_user(user("jo@example.com")),
     )
     .await;
-    let mut b = Browser::default();
-    assert_eq!(
-        app.login(&mut b, "jo@example.com", PASSWORD).await.status,
-        200
-    );
+    let mut b = app.signed_in("jo@example.com").await;
     let setup = app.get(&mut b, "/mfa/setup").await;
     assert_eq!(setup.status, 200, "{}", setup.text);
     assert_eq!(setup.body["enabled"], false);
@@ -1199,11 +1191,7 @@ pub async fn cross_site_posts_are_refused_without_any_state_change(serve: impl S
         EmulatorConfig::default().with_user(user("lee@example.com")),
     )
     .await;
-    let mut b = Browser::default();
-    assert_eq!(
-        app.login(&mut b, "lee@example.com", PASSWORD).await.status,
-        200
-    );
+    let mut b = app.signed_in("lee@example.com").await;
     let evil = [
         ("origin", "https://evil.example"),
         ("sec-fetch-site", "cross-site"),
@@ -1293,11 +1281,7 @@ pub async fn upstream_faults_fail_closed_with_503(serve: impl Serve) {
         EmulatorConfig::default().with_user(user("max@example.com")),
     )
     .await;
-    let mut b = Browser::default();
-    assert_eq!(
-        app.login(&mut b, "max@example.com", PASSWORD).await.status,
-        200
-    );
+    let mut b = app.signed_in("max@example.com").await;
     // Each fault, and the `Retry-After` the 503 passes on (LoginRadius's own on a 429).
     for (fault, retry_after) in [
         (Fault::status(500), "5"),
@@ -1435,9 +1419,7 @@ pub async fn webhooks_are_verified_refusals_change_nothing_and_unassign_roles_ev
         EmulatorConfig::default().with_user(user("wes@example.com").roles(["admin"])),
     )
     .await;
-    let mut browser = Browser::default();
-    let signed_in = app.login(&mut browser, "wes@example.com", PASSWORD).await;
-    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+    let browser = app.signed_in("wes@example.com").await;
     let Some(Session::SignedIn {
         access_token, uid, ..
     }) = browser.cookie.as_deref().and_then(|c| app.read(c))
@@ -2547,11 +2529,7 @@ pub async fn set_password_is_refused_on_an_account_that_has_one(serve: impl Serv
         EmulatorConfig::default().with_user(user("sam@example.com")),
     )
     .await;
-    let mut b = Browser::default();
-    assert_eq!(
-        app.login(&mut b, "sam@example.com", PASSWORD).await.status,
-        200
-    );
+    let mut b = app.signed_in("sam@example.com").await;
     let reply = app
         .post(
             &mut b,
@@ -2837,9 +2815,7 @@ pub async fn step_up_guards_follow_how_and_when_the_session_was_proven(serve: im
             .with_user(user("sol@example.com")),
     )
     .await;
-    let mut b = Browser::default();
-    let signed_in = app.login(&mut b, "sol@example.com", PASSWORD).await;
-    assert_eq!(signed_in.status, 200, "{}", signed_in.text);
+    let mut b = app.signed_in("sol@example.com").await;
     let refused_for_proof = |(status, body, challenge): (u16, Value, Option<String>)| {
         assert_eq!(status, 403, "{body}");
         assert_eq!(body["error"], "reauth_required", "{body}");
