@@ -9,10 +9,9 @@ use serde_json::json;
 use super::input::{FlowResult, MfaCodeInput, invalid};
 use super::phone::{PhoneInput, valid_phone};
 use super::second_factor::{SecondFactor, methods_set_up, one_time_code};
-use super::{FlowResponse, Flows, Reproof, error_response};
+use super::{FlowResponse, Flows, error_response};
 use crate::auth::AuthenticatedUser;
 use crate::codes;
-use crate::fleet::ProofMethod;
 
 impl Flows {
     /// `GET /mfa/factors` for the signed-in user: `{"authenticator", "sms", "email"}` (which
@@ -71,14 +70,8 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            let session = self
-                .end_sessions_but_this_one(
-                    headers,
-                    &user.uid,
-                    Reproof::Now(ProofMethod::SecondFactor),
-                )
-                .await?;
-            Ok(FlowResponse::ok(json!({ "sms": true })).with_session(session))
+            self.second_factor_changed(headers, &user.uid, "sms", true)
+                .await
         }
         .await
         .unwrap_or_else(|e| e)
@@ -103,10 +96,8 @@ impl Flows {
                 }
                 Err(e) => Err(error_response(&e)),
                 Ok(_) => {
-                    let session = self
-                        .end_sessions_but_this_one(headers, &user.uid, Reproof::Kept)
-                        .await?;
-                    Ok(FlowResponse::ok(json!({ "sms": false })).with_session(session))
+                    self.second_factor_changed(headers, &user.uid, "sms", false)
+                        .await
                 }
             }
         }
@@ -148,14 +139,8 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            let session = self
-                .end_sessions_but_this_one(
-                    headers,
-                    &user.uid,
-                    Reproof::Now(ProofMethod::SecondFactor),
-                )
-                .await?;
-            Ok(FlowResponse::ok(json!({ "email": true })).with_session(session))
+            self.second_factor_changed(headers, &user.uid, "email", true)
+                .await
         }
         .await
         .unwrap_or_else(|e| e)
@@ -180,10 +165,8 @@ impl Flows {
                 }
                 Err(e) => Err(error_response(&e)),
                 Ok(_) => {
-                    let session = self
-                        .end_sessions_but_this_one(headers, &user.uid, Reproof::Kept)
-                        .await?;
-                    Ok(FlowResponse::ok(json!({ "email": false })).with_session(session))
+                    self.second_factor_changed(headers, &user.uid, "email", false)
+                        .await
                 }
             }
         }

@@ -1,12 +1,11 @@
 //! The signed-in user's authenticator app: setup data, enable with a code, disable; and the
 //! setup data a pending MFA login shows.
 
-use crate::fleet::ProofMethod;
 use http::HeaderMap;
 use serde_json::{Value, json};
 
 use super::input::{MfaCodeInput, totp_code};
-use super::{FlowResponse, Flows, Reproof, error_response};
+use super::{FlowResponse, Flows, error_response};
 use crate::models::MfaSettings;
 use crate::web::qr::qr_svg_data_uri;
 
@@ -49,14 +48,8 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            let session = self
-                .end_sessions_but_this_one(
-                    headers,
-                    &user.uid,
-                    Reproof::Now(ProofMethod::SecondFactor),
-                )
-                .await?;
-            Ok(FlowResponse::ok(json!({ "enabled": true })).with_session(session))
+            self.second_factor_changed(headers, &user.uid, "enabled", true)
+                .await
         }
         .await
         .unwrap_or_else(|e| e)
@@ -74,10 +67,8 @@ impl Flows {
                 .send()
                 .await
                 .map_err(|e| error_response(&e))?;
-            let session = self
-                .end_sessions_but_this_one(headers, &user.uid, Reproof::Kept)
-                .await?;
-            Ok(FlowResponse::ok(json!({ "enabled": false })).with_session(session))
+            self.second_factor_changed(headers, &user.uid, "enabled", false)
+                .await
         }
         .await
         .unwrap_or_else(|e| e)

@@ -101,15 +101,8 @@ impl Flows {
         let renewed_token = AccessToken::from(answer.access_token);
         if renewed_token != token {
             record.sealed_token = Some(self.session.seal_registry_token(&id, &renewed_token));
-            let now = self.authenticator.now();
-            let ttl = self
-                .authenticator
-                .session_timeouts()
-                .remaining(&record, now);
             let kept = self
-                .authenticator
-                .shared_state()
-                .touch_session(&record, ttl)
+                .resave_session(&record)
                 .await
                 .map_err(|_| NotRenewed::Registry)?;
             if !kept {

@@ -51,6 +51,22 @@ impl Flows {
             .await
     }
 
+    /// Saves a changed registry entry `record`, only while it exists (a session ended
+    /// meanwhile stays ended), for what is left of its absolute timeout: whether it was kept.
+    pub(super) async fn resave_session(
+        &self,
+        record: &SessionRecord,
+    ) -> Result<bool, SharedStateError> {
+        let ttl = self
+            .authenticator
+            .session_timeouts()
+            .remaining(record, self.authenticator.now());
+        self.authenticator
+            .shared_state()
+            .touch_session(record, ttl)
+            .await
+    }
+
     /// The registry entry of the request's signed-in session, checked: 401 (and the cookie
     /// ended) when there is no session, or it was ended, or it passed a timeout, or its user's
     /// sessions were ended after it started; 503 when the registry cannot answer. Refreshes
@@ -200,6 +216,29 @@ impl Flows {
         .await
         .map_err(unavailable)?;
         Ok(FlowResponse::ok(json!({ "ended": ended })))
+    }
+}
+
+impl Flows {
+    /// After a second factor was turned on (`on`, with a code of it: a fresh second-factor
+    /// proof) or off (proving nothing: the session keeps its proof): ends the user's other
+    /// sessions on every replica, re-issues this one, and answers `{key: on}`.
+    pub(super) async fn second_factor_changed(
+        &self,
+        headers: &HeaderMap,
+        uid: &str,
+        key: &str,
+        on: bool,
+    ) -> FlowResult<FlowResponse> {
+        let reproof = if on {
+            Reproof::Now(ProofMethod::SecondFactor)
+        } else {
+            Reproof::Kept
+        };
+        let session = self
+            .end_sessions_but_this_one(headers, uid, reproof)
+            .await?;
+        Ok(FlowResponse::ok(json!({ key: on })).with_session(session))
     }
 }
 

@@ -212,17 +212,10 @@ impl Flows {
     /// Saves `record` proven by `proof` now (only while it exists: a session ended meanwhile
     /// stays ended, 401).
     async fn record_proof(&self, mut record: SessionRecord, proof: ProofMethod) -> FlowResult<()> {
-        let now = self.authenticator.now();
         record.proof = proof;
-        record.proven_at = now;
-        let ttl = self
-            .authenticator
-            .session_timeouts()
-            .remaining(&record, now);
+        record.proven_at = self.authenticator.now();
         let kept = self
-            .authenticator
-            .shared_state()
-            .touch_session(&record, ttl)
+            .resave_session(&record)
             .await
             .map_err(super::sessions::unavailable)?;
         if !kept {
