@@ -29,6 +29,7 @@ use loginradius::web::{CookieSecurity, FlowConfig, Flows, SessionCookie};
 use loginradius_axum::routes::{self, AuthRoutes};
 use loginradius_emulator::{Emulator, EmulatorConfig};
 use loginradius_test_support::e2e::{PASSWORD, client_builder, user};
+use loginradius_test_support::paired::Spread;
 
 const ROUNDS: usize = 31;
 const PAIRS: usize = 20;
@@ -36,16 +37,9 @@ const KNOWN: &str = "known@example.com";
 const UNKNOWN: &str = "nobody@example.com";
 const WRONG_PASSWORD: &str = "Not-The-Password-1";
 
-/// The median of `values` (sorted here).
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-/// The value at quantile `q` of sorted `values`.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * q).round() as usize;
-    sorted[index]
+/// The median of `values`.
+fn median(values: Vec<f64>) -> f64 {
+    Spread::of(values).median
 }
 
 /// One sign-in; its status and how long the answer took.
@@ -132,22 +126,16 @@ async fn main() {
                 }
             }
         }
-        let (k, u) = (median(&mut known), median(&mut unknown));
+        let (k, u) = (median(known), median(unknown));
         known_all.push(k);
         unknown_all.push(u);
         ratios.push(u / k);
     }
-    ratios.sort_by(f64::total_cmp);
     println!(
         "signin timing: {ROUNDS} rounds of {PAIRS} pairs; median sign-in {:.2} ms for a registered email (wrong password), {:.2} ms for an unregistered one",
-        median(&mut known_all),
-        median(&mut unknown_all),
+        median(known_all),
+        median(unknown_all),
     );
-    println!(
-        "summary: axum signin unknown/known {:.3} iqr {:.3}-{:.3}",
-        quantile(&ratios, 0.5),
-        quantile(&ratios, 0.25),
-        quantile(&ratios, 0.75),
-    );
+    println!("summary: axum signin unknown/known {}", Spread::of(ratios));
     emulator.shutdown().await;
 }

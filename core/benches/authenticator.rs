@@ -28,6 +28,8 @@ use loginradius::fleet::SharedState;
 use loginradius::transport::RecordingTransport;
 use loginradius::{LoginRadius, RetryPolicy};
 use loginradius_redis::RedisState;
+use loginradius_test_support::guard_bench::thread_cpu_time;
+use loginradius_test_support::paired::Spread;
 use loginradius_test_support::redis_server::RedisServer;
 use tokio::runtime::Runtime;
 
@@ -178,7 +180,7 @@ fn budget(_: &mut Criterion) {
     assert!(!budget.is_started(), "a warm lookup started its budget");
     with_budget();
     previous();
-    let mut ratios: Vec<f64> = (0..BUDGET_ROUNDS)
+    let ratios: Vec<f64> = (0..BUDGET_ROUNDS)
         .map(|round| {
             let (budgeted, before) = if round % 2 == 0 {
                 let b = with_budget();
@@ -194,35 +196,11 @@ fn budget(_: &mut Criterion) {
         !shared.is_started(),
         "a warm lookup started the shared budget"
     );
-    ratios.sort_by(f64::total_cmp);
-    let quartile = |q: usize| ratios[(q * (BUDGET_ROUNDS - 1) + 2) / 4];
     println!(
         "authenticator warm lookup with a per-request budget / without ({BUDGET_ROUNDS} paired \
          rounds of {BUDGET_PER_ROUND}; throughput ratio, goal >= 0.98):"
     );
-    println!(
-        "summary: core warm budget/previous {:.3} iqr {:.3}-{:.3}",
-        quartile(2),
-        quartile(1),
-        quartile(3)
-    );
-}
-
-/// The CPU time the calling thread has used so far: the clock of the budget's paired rounds,
-/// which leaves out the time the thread waited for a core on a shared machine.
-fn thread_cpu_time() -> Duration {
-    let mut now = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `clock_gettime` writes one `timespec` through the pointer, which points to a live
-    // local of that type.
-    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    Duration::new(
-        u64::try_from(now.tv_sec).unwrap(),
-        u32::try_from(now.tv_nsec).unwrap(),
-    )
+    println!("summary: core warm budget/previous {}", Spread::of(ratios));
 }
 
 /// Whether `redis-server` (from `$REDIS_SERVER`, else the `PATH`) can be run.

@@ -72,6 +72,17 @@ pub struct Spread {
     pub high: f64,
 }
 
+impl Spread {
+    /// The median and quartiles of `values` (nearest rank; at least one value).
+    pub fn of(values: Vec<f64>) -> Self {
+        Self {
+            median: quantile(values.clone(), 0.5),
+            low: quantile(values.clone(), 0.25),
+            high: quantile(values, 0.75),
+        }
+    }
+}
+
 impl std::fmt::Display for Spread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:.3} iqr {:.3}-{:.3}", self.median, self.low, self.high)
@@ -282,12 +293,7 @@ fn svg(framework: &str, settings: &[Setting], path: &std::path::Path) {
 /// The round-by-round throughput ratios of `measured` to `base` (time of base / time of
 /// measured): their median and interquartile range.
 fn ratios(base: &[f64], measured: &[f64]) -> Spread {
-    let ratios: Vec<f64> = base.iter().zip(measured).map(|(b, t)| b / t).collect();
-    Spread {
-        median: quantile(ratios.clone(), 0.5),
-        low: quantile(ratios.clone(), 0.25),
-        high: quantile(ratios, 0.75),
-    }
+    Spread::of(base.iter().zip(measured).map(|(b, t)| b / t).collect())
 }
 
 /// The `q` quantile of `values` (nearest rank).
