@@ -119,10 +119,23 @@ impl LoginRadiusConfig {
     }
 }
 
-/// What an extractor or guard needs from the app data.
-pub(crate) struct Resolved {
-    pub(crate) authenticator: Authenticator,
-    pub(crate) handler: RejectionHandler,
+/// What an extractor or guard needs from the app data, borrowed from the request (nothing is
+/// cloned on the warm path).
+pub(crate) struct Resolved<'a> {
+    pub(crate) authenticator: &'a Authenticator,
+    handler: Option<&'a RejectionHandler>,
+}
+
+impl Resolved<'_> {
+    /// The rejection renderer: the config's, or the default JSON one.
+    pub(crate) fn handler(&self) -> RejectionHandler {
+        self.handler.cloned().unwrap_or_default()
+    }
+
+    /// `rejection`, rendered for `req`.
+    pub(crate) fn reject(&self, rejection: Rejection, req: &HttpRequest) -> AuthRejection {
+        AuthRejection::new(rejection, &self.handler(), req)
+    }
 }
 
 /// The config of the request, from `LoginRadiusConfig` or `web::Data<LoginRadiusConfig>`.
@@ -135,26 +148,30 @@ fn config_of(req: &HttpRequest) -> Option<&LoginRadiusConfig> {
 
 /// The authenticator and renderer of the request, or the rendered 500 when no authenticator is
 /// registered.
-pub(crate) fn resolve(req: &HttpRequest) -> Result<Resolved, AuthRejection> {
+pub(crate) fn resolve(req: &HttpRequest) -> Result<Resolved<'_>, AuthRejection> {
     let config = config_of(req);
-    let handler = config.map(|c| c.handler.clone()).unwrap_or_default();
+    let handler = config.map(|c| &c.handler);
     let authenticator = config
-        .and_then(|c| c.authenticator.clone())
+        .and_then(|c| c.authenticator.as_ref())
         .or_else(|| {
             req.app_data::<web::Data<Authenticator>>()
-                .map(|d| d.get_ref().clone())
+                .map(|d| d.get_ref())
         })
-        .or_else(|| req.app_data::<Authenticator>().cloned())
+        .or_else(|| req.app_data::<Authenticator>())
         .or_else(|| {
             req.app_data::<web::Data<Flows>>()
-                .map(|f| f.authenticator().clone())
+                .map(|f| f.authenticator())
         });
     match authenticator {
         Some(authenticator) => Ok(Resolved {
             authenticator,
             handler,
         }),
-        None => Err(AuthRejection::new(missing_authenticator(), &handler, req)),
+        None => Err(AuthRejection::new(
+            missing_authenticator(),
+            &handler.cloned().unwrap_or_default(),
+            req,
+        )),
     }
 }
 

@@ -9,9 +9,9 @@ use std::rc::Rc;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use loginradius::auth::{self, Rejection, Require};
-use tokio::sync::OnceCell;
+use std::cell::OnceCell;
 
-use crate::config::{self, Resolved};
+use crate::config;
 use crate::headers;
 use crate::rejection::AuthRejection;
 
@@ -19,16 +19,17 @@ use crate::rejection::AuthRejection;
 type Extraction<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
 
 /// The user lookup of one request, kept in its extensions so that every extractor and guard of
-/// the request shares it (and simultaneous extractors wait for the same lookup), with the
-/// request's one upstream budget: the lookup and every authorization of the request wait for
-/// LoginRadius at most the authenticator's upstream deadline in total.
+/// the request shares it, with the request's one upstream budget: the lookup and every
+/// authorization of the request wait for LoginRadius at most the authenticator's upstream
+/// deadline in total. (Two extractors of one request finishing a lookup at once share the
+/// authenticator's one upstream lookup; the first result is kept.)
 #[derive(Clone, Default)]
 struct Lookup(Rc<LookupState>);
 
 #[derive(Default)]
 struct LookupState {
     user: OnceCell<Result<auth::AuthenticatedUser, Rejection>>,
-    budget: std::cell::OnceCell<auth::Budget>,
+    budget: OnceCell<auth::Budget>,
 }
 
 impl Lookup {
@@ -57,20 +58,41 @@ impl Lookup {
         req: &HttpRequest,
         authenticator: &auth::Authenticator,
     ) -> &Result<auth::AuthenticatedUser, Rejection> {
-        self.0
-            .user
-            .get_or_init(|| async {
-                let headers = headers::token_headers(req, authenticator.token_sources());
-                let client = headers::client_addr(req, authenticator);
-                authenticator
-                    .authenticate_headers_within(
-                        &headers,
-                        Some(&client),
-                        self.budget(authenticator),
-                    )
-                    .await
-            })
-            .await
+        match self.cached(req, authenticator) {
+            Ok(user) => user,
+            Err(pending) => self.finish(pending, req, authenticator).await,
+        }
+    }
+
+    /// The user when it is known already, or the authenticator's caches decide it at once
+    /// (remembered then); otherwise the lookup for [`finish`](Self::finish).
+    fn cached(
+        &self,
+        req: &HttpRequest,
+        authenticator: &auth::Authenticator,
+    ) -> Result<&Result<auth::AuthenticatedUser, Rejection>, auth::PendingLookup> {
+        if let Some(user) = self.0.user.get() {
+            return Ok(user);
+        }
+        match authenticator.authenticate_cached(&headers::TokenHeaders(req.headers())) {
+            auth::CachedLookup::Decided(result) => Ok(self.0.user.get_or_init(|| result)),
+            auth::CachedLookup::Pending(pending) => Err(pending),
+        }
+    }
+
+    /// Finishes a lookup the caches could not decide, within the request's budget, and
+    /// remembers it.
+    async fn finish(
+        &self,
+        pending: auth::PendingLookup,
+        req: &HttpRequest,
+        authenticator: &auth::Authenticator,
+    ) -> &Result<auth::AuthenticatedUser, Rejection> {
+        let client = headers::client_addr(req, authenticator);
+        let result = authenticator
+            .authenticate_pending(pending, Some(&client), self.budget(authenticator))
+            .await;
+        self.0.user.get_or_init(|| result)
     }
 }
 
@@ -80,39 +102,40 @@ impl Lookup {
 /// Fails with 401 (no, invalid or expired token), 503 (LoginRadius cannot answer) or 500 (no
 /// authenticator in the app data).
 pub async fn authenticate(req: &HttpRequest) -> Result<auth::AuthenticatedUser, AuthRejection> {
-    let Resolved {
-        authenticator,
-        handler,
-    } = config::resolve(req)?;
+    let resolved = config::resolve(req)?;
     let lookup = Lookup::of(req);
     lookup
-        .user(req, &authenticator)
+        .user(req, resolved.authenticator)
         .await
         .clone()
-        .map_err(|rejection| AuthRejection::new(rejection, &handler, req))
+        .map_err(|rejection| resolved.reject(rejection, req))
 }
 
-/// Decides `require` for the user of `req`, on the request's shared lookup. When the user meets
-/// it, `keep` takes what the caller needs of the user (decided by reference, so a guard copies
-/// nothing); otherwise the rendered rejection.
+/// Decides `require` for the user of `req`, on the request's shared lookup (finishing
+/// `pending`, the lookup the caches could not decide, if any). When the user meets it, `keep`
+/// takes what the caller needs of the user (decided by reference, so a guard copies nothing);
+/// otherwise the rendered rejection.
 async fn decide<T>(
     req: &HttpRequest,
     require: &Require,
+    pending: Option<auth::PendingLookup>,
     keep: impl FnOnce(&auth::AuthenticatedUser) -> T,
 ) -> Result<T, AuthRejection> {
-    let Resolved {
-        authenticator,
-        handler,
-    } = config::resolve(req)?;
+    let resolved = config::resolve(req)?;
+    let authenticator = resolved.authenticator;
     let lookup = Lookup::of(req);
-    let outcome = match lookup.user(req, &authenticator).await {
+    let user = match pending {
+        Some(pending) => lookup.finish(pending, req, authenticator).await,
+        None => lookup.user(req, authenticator).await,
+    };
+    let outcome = match user {
         Ok(user) => authenticator
-            .authorize_within(user, require, lookup.budget(&authenticator))
+            .authorize_within(user, require, lookup.budget(authenticator))
             .await
             .map(|()| keep(user)),
         Err(rejection) => Err(rejection.clone()),
     };
-    outcome.map_err(|rejection| AuthRejection::new(rejection, &handler, req))
+    outcome.map_err(|rejection| resolved.reject(rejection, req))
 }
 
 /// The user of `req` when they meet `require`; otherwise the rendered rejection.
@@ -120,13 +143,52 @@ pub(crate) async fn check(
     req: &HttpRequest,
     require: &Require,
 ) -> Result<auth::AuthenticatedUser, AuthRejection> {
-    decide(req, require, auth::AuthenticatedUser::clone).await
+    decide(req, require, None, auth::AuthenticatedUser::clone).await
 }
 
-/// Whether the user of `req` meets `require`: `Ok(())`, or the rendered rejection. For guards,
-/// which let the request through without keeping the user.
-pub(crate) async fn admit(req: &HttpRequest, require: &Require) -> Result<(), AuthRejection> {
-    decide(req, require, |_| ()).await
+/// Whether the user of `req` meets `require` (finishing `pending`, the lookup the caches could
+/// not decide, if any): `Ok(())`, or the rendered rejection. For guards, which let the request
+/// through without keeping the user.
+pub(crate) async fn admit(
+    req: &HttpRequest,
+    require: &Require,
+    pending: Option<auth::PendingLookup>,
+) -> Result<(), AuthRejection> {
+    decide(req, require, pending, |_| ()).await
+}
+
+/// What the caches alone say of a guarded request.
+pub(crate) enum Admission {
+    /// Let it through.
+    Allowed,
+    /// Refused, rendered.
+    Refused(AuthRejection),
+    /// Needs an upstream or shared-state call: [`admit`] decides, finishing the user's lookup
+    /// when it is not known yet.
+    Pending(Option<auth::PendingLookup>),
+}
+
+/// [`admit`], when the authenticator's caches decide it at once (the guards' warm path: no
+/// future, no clone of the authenticator).
+pub(crate) fn admit_cached(req: &HttpRequest, require: &Require) -> Admission {
+    let resolved = match config::resolve(req) {
+        Ok(resolved) => resolved,
+        Err(rejection) => return Admission::Refused(rejection),
+    };
+    let authenticator = resolved.authenticator;
+    let lookup = Lookup::of(req);
+    let outcome = match lookup.cached(req, authenticator) {
+        Ok(Ok(user)) => match authenticator.authorize_cached(user, require) {
+            Some(outcome) => outcome,
+            None => return Admission::Pending(None),
+        },
+        Ok(Err(rejection)) => Err(rejection.clone()),
+        Err(pending) => return Admission::Pending(Some(pending)),
+    };
+    match outcome {
+        Ok(()) => Admission::Allowed,
+        Err(rejection) => Admission::Refused(resolved.reject(rejection, req)),
+    }
 }
 
 /// The signed-in user of a request, as an actix extractor: core's

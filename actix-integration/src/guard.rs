@@ -4,14 +4,15 @@ use std::future::{Future, Ready, ready};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use actix_web::Error;
 use actix_web::body::EitherBody;
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::Method;
-use loginradius::auth::Require;
+use loginradius::auth::{PendingLookup, Require};
 
-use crate::extract::admit;
+use crate::extract::{Admission, admit, admit_cached};
 use loginradius::auth::Policy;
 
 /// A guard middleware: lets a request through only when its user meets a [`Require`]ment,
@@ -107,17 +108,44 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+    type Future = RequireFuture<S::Future, B>;
 
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
+        if req.method() != Method::OPTIONS {
+            // The warm path: decided from the caches, no future of ours, the inner service
+            // called at once.
+            match admit_cached(req.request(), &self.require) {
+                Admission::Allowed => {}
+                Admission::Refused(error) => {
+                    return RequireFuture::ready(
+                        req.into_response(error.into_response())
+                            .map_into_right_body(),
+                    );
+                }
+                Admission::Pending(pending) => return self.call_pending(req, pending),
+            }
+        }
+        RequireFuture::inner(self.service.call(req))
+    }
+}
+
+impl<S, B> RequireAuthMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: 'static,
+{
+    /// The cold path: the user's lookup or role data need an upstream (or shared-state) call.
+    fn call_pending(
+        &self,
+        req: ServiceRequest,
+        pending: Option<PendingLookup>,
+    ) -> RequireFuture<S::Future, B> {
         let service = self.service.clone();
         let require = self.require.clone();
-        Box::pin(async move {
-            if req.method() != Method::OPTIONS
-                && let Err(error) = admit(req.request(), &require).await
-            {
+        RequireFuture::boxed(Box::pin(async move {
+            if let Err(error) = admit(req.request(), &require, pending).await {
                 return Ok(req
                     .into_response(error.into_response())
                     .map_into_right_body());
@@ -126,6 +154,75 @@ where
                 .call(req)
                 .await
                 .map(ServiceResponse::map_into_left_body)
-        })
+        }))
+    }
+}
+
+/// The boxed cold path of [`RequireAuthMiddleware`].
+type Pending<B> = Pin<Box<dyn Future<Output = Result<ServiceResponse<EitherBody<B>>, Error>>>>;
+
+pin_project_lite::pin_project! {
+    /// The future of [`RequireAuthMiddleware`]: on the warm path the inner service's own future
+    /// (or the refusal, ready), otherwise the boxed lookup then the inner service.
+    pub struct RequireFuture<F, B> {
+        #[pin]
+        state: FutureState<F, B>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = FutureStateProj]
+    enum FutureState<F, B> {
+        Inner { #[pin] future: F },
+        Ready { response: Option<ServiceResponse<EitherBody<B>>> },
+        Boxed { future: Pending<B> },
+    }
+}
+
+impl<F, B> RequireFuture<F, B> {
+    fn inner(future: F) -> Self {
+        Self {
+            state: FutureState::Inner { future },
+        }
+    }
+
+    fn ready(response: ServiceResponse<EitherBody<B>>) -> Self {
+        Self {
+            state: FutureState::Ready {
+                response: Some(response),
+            },
+        }
+    }
+
+    fn boxed(future: Pending<B>) -> Self {
+        Self {
+            state: FutureState::Boxed { future },
+        }
+    }
+}
+
+impl<F, B> Future for RequireFuture<F, B>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            FutureStateProj::Inner { future } => future
+                .poll(cx)
+                .map(|result| result.map(ServiceResponse::map_into_left_body)),
+            FutureStateProj::Ready { response } => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
+                None => panic!("RequireFuture polled after completion"),
+            },
+            FutureStateProj::Boxed { future } => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl<F, B> std::fmt::Debug for RequireFuture<F, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequireFuture").finish_non_exhaustive()
     }
 }

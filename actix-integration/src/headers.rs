@@ -3,20 +3,38 @@
 
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
-use actix_web::http::header::{HeaderMap as ActixHeaderMap, HeaderName, HeaderValue};
+use std::borrow::Cow;
+
+use actix_web::http::header::{self, HeaderMap as ActixHeaderMap, HeaderName, HeaderValue};
+use loginradius::auth::RequestHeaders;
 
 /// The request headers as an `http` 1 map, for core (token sources, session cookie, `Host`).
 pub(crate) fn request_headers(req: &HttpRequest) -> http::HeaderMap {
     to_core_headers(req.headers())
 }
 
-/// The headers of `req` that `extractor`'s token sources read, as an `http` 1 map: a token
-/// lookup copies these only, not every header of the request.
-pub(crate) fn token_headers(
-    req: &HttpRequest,
-    extractor: &loginradius::auth::TokenExtractor,
-) -> http::HeaderMap {
-    copy_headers(req.headers(), 0, |name| extractor.reads_header(name))
+/// An actix request's headers, read in place by core's token sources (the bearer and cookie
+/// sources copy nothing; a custom source gets an `http` 1 copy).
+pub(crate) struct TokenHeaders<'a>(pub(crate) &'a ActixHeaderMap);
+
+impl RequestHeaders for TokenHeaders<'_> {
+    fn values_of<'a>(&'a self, name: &'a http::HeaderName) -> impl Iterator<Item = &'a [u8]> + 'a {
+        // The sources read standard headers: their actix names are constants.
+        let name = if *name == http::header::AUTHORIZATION {
+            Some(header::AUTHORIZATION)
+        } else if *name == http::header::COOKIE {
+            Some(header::COOKIE)
+        } else {
+            HeaderName::from_bytes(name.as_str().as_bytes()).ok()
+        };
+        name.into_iter()
+            .flat_map(|name| self.0.get_all(name))
+            .map(HeaderValue::as_bytes)
+    }
+
+    fn to_map(&self) -> Cow<'_, http::HeaderMap> {
+        Cow::Owned(to_core_headers(self.0))
+    }
 }
 
 /// The client of `req` for the limits: its peer address, or with trusted proxies the

@@ -88,7 +88,7 @@ pub mod routes;
 
 pub use config::LoginRadiusConfig;
 pub use extract::{AuthenticatedUser, MaybeUser, authenticate};
-pub use guard::{RequireAuth, RequireAuthMiddleware};
+pub use guard::{RequireAuth, RequireAuthMiddleware, RequireFuture};
 /// The core crate, for what is not re-exported here.
 pub use loginradius;
 pub use loginradius::LoginRadius;

@@ -344,7 +344,7 @@ where
 /// the session the login would start.
 async fn login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     if let Ok(resolved) = resolve(&req)
-        && let Err(wiring) = check_session_wiring(&resolved.authenticator, flows.session())
+        && let Err(wiring) = check_session_wiring(resolved.authenticator, flows.session())
     {
         tracing::error!(target: "loginradius::web", "the route helpers' sessions cannot be read by the guards: {wiring}");
         let refused = FlowResponse::error(

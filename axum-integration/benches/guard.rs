@@ -255,7 +255,10 @@ impl Apps {
                 (Route::Protected, protected(rt), bearer),
                 (PEERS[0], jwt_authorizer(rt), jwt),
                 (PEERS[1], login_app, login_cookie),
-            ],
+            ]
+            .into_iter()
+            .map(|(route, app, header)| (route, prepared(app), header))
+            .collect(),
         };
         // Each peer lets its warm request in, and keeps a request without it out.
         for (route, app, header) in &apps.routes[4..] {
@@ -286,6 +289,13 @@ fn request(header: &(&'static str, String)) -> Request<Body> {
         .unwrap()
 }
 
+/// `app` as `axum::serve` runs it: with its routes turned into services once, at startup
+/// (`Router::with_state(())`), rather than on every request as a `Router` called directly does.
+/// Every route of the in-process measurement is prepared so; the HTTP one serves them as is.
+fn prepared(app: Router) -> Router {
+    app.with_state(())
+}
+
 async fn call(app: &Router, header: &(&'static str, String)) -> StatusCode {
     app.clone().oneshot(request(header)).await.unwrap().status()
 }
@@ -295,11 +305,12 @@ fn guard(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let open = unprotected();
-    let reference = pass_through_only();
+    let open = prepared(unprotected());
+    let reference = prepared(pass_through_only());
     guard_bench::assert_floor_decides();
-    let floor = floor_only();
+    let floor = prepared(floor_only());
     let (guarded, layer_only) = protected_and_layer_only(&rt);
+    let (guarded, layer_only) = (prepared(guarded), prepared(layer_only));
     let bearer = guard_bench::bearer();
     let mut group = c.benchmark_group("guard");
     group.bench_function("unprotected", |b| {
@@ -332,7 +343,7 @@ fn ratio(rt: &Runtime, apps: &Apps) -> paired::Setting {
     paired::report(
         "axum",
         "inproc",
-        "in process (oneshot on a prebuilt Router, current-thread runtime)",
+        "in process (oneshot on a prebuilt Router prepared as axum::serve does, current-thread runtime)",
         PER_ROUND,
         &apps.routes(),
         |route| {

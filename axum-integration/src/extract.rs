@@ -101,17 +101,16 @@ impl From<AuthenticatedUser> for auth::AuthenticatedUser {
     }
 }
 
-/// The request's [`AuthContext`], or the 500 that says the layer is missing.
-pub(crate) fn context(parts: &Parts) -> Result<AuthContext, AuthRejection> {
-    context_in(&parts.extensions)
-        .cloned()
-        .map_err(|rejection| AuthRejection::new(rejection, None, parts))
+/// The request's [`AuthContext`] (the one every extractor and guard of the request shares), or
+/// the 500 that says the layer is missing.
+pub(crate) fn context(parts: &Parts) -> Result<&AuthContext, AuthRejection> {
+    context_in(&parts.extensions).map_err(|rejection| AuthRejection::new(rejection, None, parts))
 }
 
 /// The user of the request, or the rendered rejection.
 pub(crate) async fn user_of(
     parts: &Parts,
-) -> Result<(AuthContext, auth::AuthenticatedUser), AuthRejection> {
+) -> Result<(&AuthContext, auth::AuthenticatedUser), AuthRejection> {
     let context = context(parts)?;
     match context.user(&parts.headers).await {
         Ok(user) => Ok((context, user)),

@@ -10,7 +10,7 @@ use std::task::{Context, Poll};
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use http::{Extensions, HeaderMap, Method, Request};
-use loginradius::auth::{Rejection, Require};
+use loginradius::auth::{PendingLookup, Rejection, Require};
 use tower::{Layer, Service};
 
 use crate::extract::user_of;
@@ -137,48 +137,196 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = RequireFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request<Body>) -> Self::Future {
+        if request.method() != Method::OPTIONS {
+            // The warm path: decided from the caches, no future of ours, the inner service
+            // (polled ready) called at once.
+            match refusal_cached(request.headers(), request.extensions(), &self.require) {
+                Cached::Allowed => {}
+                Cached::Refused(rejection, layer_handler) => {
+                    return RequireFuture::ready(self.render(request, rejection, layer_handler));
+                }
+                Cached::Pending(pending) => return self.call_pending(request, pending),
+            }
+        }
+        RequireFuture::inner(self.inner.call(request))
+    }
+}
+
+impl<S> RequireService<S>
+where
+    S: Service<Request<Body>, Error = Infallible> + Clone + Send + 'static,
+    S::Response: IntoResponse,
+    S::Future: Send + 'static,
+{
+    /// The refusal of `request`, rendered with this guard's handler, else the layer's. Only a
+    /// refusal splits the request: its handler renders from the parts.
+    fn render(
+        &self,
+        request: Request<Body>,
+        rejection: Rejection,
+        layer_handler: Option<RejectionHandler>,
+    ) -> Response {
+        render(request, rejection, self.on_rejection.clone(), layer_handler)
+    }
+
+    /// The cold path: the user's lookup or role data need an upstream (or shared-state) call.
+    fn call_pending(
+        &mut self,
+        request: Request<Body>,
+        pending: Option<PendingLookup>,
+    ) -> RequireFuture<S::Future> {
         // The inner service that was polled ready is the one to call; keep a fresh clone here.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let require = self.require.clone();
         let own_handler = self.on_rejection.clone();
-        Box::pin(async move {
-            if request.method() == Method::OPTIONS {
-                return Ok(inner.call(request).await?.into_response());
-            }
-            match refusal(request.headers(), request.extensions(), &require).await {
+        RequireFuture::boxed(Box::pin(async move {
+            match refusal(request.headers(), request.extensions(), &require, pending).await {
                 None => Ok(inner.call(request).await?.into_response()),
-                // Only a refusal splits the request: its handler renders from the parts.
                 Some((rejection, layer_handler)) => {
-                    let (parts, _body) = request.into_parts();
-                    let handler = own_handler.or(layer_handler);
-                    Ok(AuthRejection::new(rejection, handler.as_ref(), &parts).into_response())
+                    Ok(render(request, rejection, own_handler, layer_handler))
                 }
             }
-        })
+        }))
     }
 }
 
-/// Authenticates the request and decides `require`: `None` to let it through, otherwise the
-/// refusal and the layer's handler to render it with (none when the layer is missing).
-/// (Headers and extensions rather than the request: the body is not `Sync`.)
+/// `rejection` rendered for `request` with the guard's own handler, else the layer's.
+fn render(
+    request: Request<Body>,
+    rejection: Rejection,
+    own_handler: Option<RejectionHandler>,
+    layer_handler: Option<RejectionHandler>,
+) -> Response {
+    let (parts, _body) = request.into_parts();
+    let handler = own_handler.or(layer_handler);
+    AuthRejection::new(rejection, handler.as_ref(), &parts).into_response()
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`RequireService`]: on the warm path the inner service's own future (or
+    /// the refusal, ready), otherwise the boxed lookup then the inner service.
+    pub struct RequireFuture<F> {
+        #[pin]
+        state: FutureState<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = FutureStateProj]
+    enum FutureState<F> {
+        Inner { #[pin] future: F },
+        Ready { response: Option<Response> },
+        Boxed { future: Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>> },
+    }
+}
+
+impl<F> RequireFuture<F> {
+    fn inner(future: F) -> Self {
+        Self {
+            state: FutureState::Inner { future },
+        }
+    }
+
+    fn ready(response: Response) -> Self {
+        Self {
+            state: FutureState::Ready {
+                response: Some(response),
+            },
+        }
+    }
+
+    fn boxed(future: Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>) -> Self {
+        Self {
+            state: FutureState::Boxed { future },
+        }
+    }
+}
+
+impl<F, R> Future for RequireFuture<F>
+where
+    F: Future<Output = Result<R, Infallible>>,
+    R: IntoResponse,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            FutureStateProj::Inner { future } => future
+                .poll(cx)
+                .map(|result| result.map(IntoResponse::into_response)),
+            FutureStateProj::Ready { response } => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
+                None => panic!("RequireFuture polled after completion"),
+            },
+            FutureStateProj::Boxed { future } => future.as_mut().poll(cx),
+        }
+    }
+}
+
+impl<F> std::fmt::Debug for RequireFuture<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequireFuture").finish_non_exhaustive()
+    }
+}
+
+/// What the caches alone say of a guarded request.
+enum Cached {
+    /// Let it through.
+    Allowed,
+    /// Refused, with the layer's handler to render it (none when the layer is missing).
+    Refused(Rejection, Option<RejectionHandler>),
+    /// Needs an upstream or shared-state call: the user's lookup (when it is not known yet)
+    /// or the user's role data.
+    Pending(Option<PendingLookup>),
+}
+
+/// [`refusal`], when this replica's caches decide it at once.
+fn refusal_cached(headers: &HeaderMap, extensions: &Extensions, require: &Require) -> Cached {
+    let context = match context_in(extensions) {
+        Ok(context) => context,
+        Err(rejection) => return Cached::Refused(rejection, None),
+    };
+    let outcome = match context.resolve_cached(headers) {
+        Ok(Ok(user)) => match context.authorize_cached(user, require) {
+            Some(outcome) => outcome,
+            None => return Cached::Pending(None),
+        },
+        Ok(Err(rejection)) => Err(rejection.clone()),
+        Err(pending) => return Cached::Pending(Some(pending)),
+    };
+    match outcome {
+        Ok(()) => Cached::Allowed,
+        Err(rejection) => Cached::Refused(rejection, Some(context.rejection_handler().clone())),
+    }
+}
+
+/// Authenticates the request (finishing `pending`, the lookup the caches could not decide, if
+/// any) and decides `require`: `None` to let it through, otherwise the refusal and the layer's
+/// handler to render it with (none when the layer is missing). (Headers and extensions rather
+/// than the request: the body is not `Sync`.)
 async fn refusal(
     headers: &HeaderMap,
     extensions: &Extensions,
     require: &Require,
+    pending: Option<PendingLookup>,
 ) -> Option<(Rejection, Option<RejectionHandler>)> {
     let context = match context_in(extensions) {
         Ok(context) => context,
         Err(rejection) => return Some((rejection, None)),
     };
-    let outcome = match context.resolve(headers).await {
+    let resolved = match pending {
+        Some(pending) => context.resolve_pending(pending, headers).await,
+        None => context.resolve(headers).await,
+    };
+    let outcome = match resolved {
         Ok(user) => context.authorize(user, require).await,
         Err(rejection) => Err(rejection.clone()),
     };

@@ -2,14 +2,15 @@
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
 use http::{HeaderMap, Request};
-use loginradius::auth::{AuthenticatedUser, Authenticator, Budget, Rejection, Require};
+use loginradius::auth::{
+    AuthenticatedUser, Authenticator, Budget, CachedLookup, PendingLookup, Rejection, Require,
+};
 use loginradius::web::Flows;
 use loginradius::web::redirect::LoginRedirect;
-use tokio::sync::OnceCell;
 use tower::{Layer, Service};
 
 use crate::rejection::RejectionHandler;
@@ -18,10 +19,10 @@ use crate::rejection::RejectionHandler;
 /// the [`AuthenticatedUser`](crate::AuthenticatedUser) and `Option<AuthenticatedUser>`
 /// extractors, [`Guarded`](crate::Guarded) and [`RequireAuth`](crate::RequireAuth).
 ///
-/// The layer itself does no work beyond one small allocation per request: it stores an
-/// [`AuthContext`] in the request extensions, and the token is looked up only when a handler or
-/// guard asks, at most once per request (the result is kept for the rest of the request). A route
-/// that never asks makes no upstream call. It never refuses a request by itself.
+/// The layer itself does no work beyond storing an [`AuthContext`] in the request extensions
+/// (one allocation per request): the token is looked up only when a handler or guard asks, at
+/// most once per request (the result is kept for the rest of the request). A route that never
+/// asks makes no upstream call. It never refuses a request by itself.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -192,12 +193,10 @@ where
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let peer = peer_ip(request.extensions());
         request.extensions_mut().insert(AuthContext {
-            inner: Arc::new(ContextInner {
-                budget: self.config.authenticator.budget(),
-                config: self.config.clone(),
-                peer,
-                user: OnceCell::new(),
-            }),
+            budget: self.config.authenticator.budget(),
+            config: self.config.clone(),
+            peer,
+            user: OnceLock::new(),
         });
         self.inner.call(request)
     }
@@ -207,18 +206,14 @@ where
 /// authenticator, the rejection handler, and the user of the request once someone asked.
 ///
 /// Handlers rarely need it directly (use the extractors); it is public for custom extractors
-/// and middleware. Clones share the lookup.
+/// and middleware. A clone carries the lookup made so far (and the request's budget).
 #[derive(Clone)]
 pub struct AuthContext {
-    inner: Arc<ContextInner>,
-}
-
-struct ContextInner {
     config: Arc<Config>,
     /// The connection's remote address, when the app is served with
     /// `into_make_service_with_connect_info::<SocketAddr>()`.
     peer: Option<IpAddr>,
-    user: OnceCell<Result<AuthenticatedUser, Rejection>>,
+    user: OnceLock<Result<AuthenticatedUser, Rejection>>,
     /// The request's one upstream budget, shared by the lookup of the user and every later
     /// authorization (guards, extractors) of the request.
     budget: Budget,
@@ -227,7 +222,7 @@ struct ContextInner {
 impl fmt::Debug for AuthContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthContext")
-            .field("looked_up", &self.inner.user.initialized())
+            .field("looked_up", &self.is_resolved())
             .finish_non_exhaustive()
     }
 }
@@ -245,18 +240,42 @@ impl AuthContext {
         &self,
         headers: &HeaderMap,
     ) -> &Result<AuthenticatedUser, Rejection> {
-        self.inner
-            .user
-            .get_or_init(|| {
-                let authenticator = &self.inner.config.authenticator;
-                let client = authenticator.client_addr(self.inner.peer, headers);
-                async move {
-                    authenticator
-                        .authenticate_headers_within(headers, Some(&client), &self.inner.budget)
-                        .await
-                }
-            })
-            .await
+        match self.resolve_cached(headers) {
+            Ok(resolved) => resolved,
+            Err(pending) => self.resolve_pending(pending, headers).await,
+        }
+    }
+
+    /// The user when it is known already, or this replica's caches decide it at once
+    /// (remembered then); otherwise the lookup for
+    /// [`resolve_pending`](Self::resolve_pending) to finish.
+    pub(crate) fn resolve_cached(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<&Result<AuthenticatedUser, Rejection>, PendingLookup> {
+        if let Some(resolved) = self.user.get() {
+            return Ok(resolved);
+        }
+        match self.config.authenticator.authenticate_cached(headers) {
+            CachedLookup::Decided(result) => Ok(self.user.get_or_init(|| result)),
+            CachedLookup::Pending(pending) => Err(pending),
+        }
+    }
+
+    /// Finishes a lookup the caches could not decide, within the request's budget, and
+    /// remembers it. (Two simultaneous lookups of one context share the authenticator's one
+    /// upstream lookup; the first result is kept.)
+    pub(crate) async fn resolve_pending(
+        &self,
+        pending: PendingLookup,
+        headers: &HeaderMap,
+    ) -> &Result<AuthenticatedUser, Rejection> {
+        let authenticator = &self.config.authenticator;
+        let client = authenticator.client_addr(self.peer, headers);
+        let result = authenticator
+            .authenticate_pending(pending, Some(&client), &self.budget)
+            .await;
+        self.user.get_or_init(|| result)
     }
 
     /// Decides `require` for `user` within the request's upstream budget: the user's lookup
@@ -268,26 +287,35 @@ impl AuthContext {
         user: &AuthenticatedUser,
         require: &Require,
     ) -> Result<(), Rejection> {
-        self.inner
-            .config
+        self.config
             .authenticator
-            .authorize_within(user, require, &self.inner.budget)
+            .authorize_within(user, require, &self.budget)
             .await
+    }
+
+    /// [`authorize`](Self::authorize) when this replica's caches decide it at once; `None`
+    /// when role data must be read.
+    pub(crate) fn authorize_cached(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+    ) -> Option<Result<(), Rejection>> {
+        self.config.authenticator.authorize_cached(user, require)
     }
 
     /// True once the user has been looked up for this request.
     pub fn is_resolved(&self) -> bool {
-        self.inner.user.initialized()
+        self.user.get().is_some()
     }
 
     /// The authenticator.
     pub fn authenticator(&self) -> &Authenticator {
-        &self.inner.config.authenticator
+        &self.config.authenticator
     }
 
     /// The rejection handler configured on the layer.
     pub fn rejection_handler(&self) -> &RejectionHandler {
-        &self.inner.config.on_rejection
+        &self.config.on_rejection
     }
 }
 

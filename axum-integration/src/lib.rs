@@ -59,7 +59,7 @@ pub mod routes;
 pub use extract::{AuthenticatedUser, MaybeUser};
 #[allow(deprecated)]
 pub use guard::RequireLayer;
-pub use guard::{RequireAuth, RequireService};
+pub use guard::{RequireAuth, RequireFuture, RequireService};
 pub use layer::{AuthContext, LoginRadiusLayer, LoginRadiusService, peer_ip};
 /// The core crate, for what is not re-exported here.
 pub use loginradius;

@@ -13,9 +13,11 @@ use super::breaker::{DEFAULT_COOL_DOWN, DEFAULT_FAILURE_THRESHOLD};
 use super::cache::{self, CachedUser, DEFAULT_MAX_TOKEN_TTL, DEFAULT_MAX_TOKENS, UserCache};
 use super::cold::{self, MemoKey, Recalled};
 use super::decision::{self, DEFAULT_REALM, DEFAULT_RETRY_AFTER};
-use super::extract::{self, Extracted, TokenExtractor};
+use super::extract::{self, Extracted, RequestHeaders, TokenExtractor};
 use super::flood::{FloodConfig, FloodGuard, Refused};
 use super::grants::{self, Grants, Needs};
+use super::inflight::InFlight;
+use super::lookup::{CachedLookup, PendingLookup};
 use super::memo::{GrantsMemo, Recall};
 use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
@@ -175,6 +177,8 @@ pub struct Authenticator {
 struct Shared {
     client: LoginRadius,
     users: UserCache,
+    /// The cold lookups in flight: one per token, shared by its simultaneous callers.
+    in_flight: InFlight<TokenDigest, Result<CachedUser, Arc<Failure>>>,
     roles: Arc<RoleData>,
     /// The deadline, circuits and bulkhead of the upstream lookups.
     upstream: Arc<Upstream>,
@@ -510,6 +514,7 @@ impl AuthenticatorBuilder {
             shared: Arc::new(Shared {
                 users,
                 client: self.client,
+                in_flight: InFlight::default(),
                 roles,
                 upstream,
                 replica,
@@ -679,9 +684,9 @@ impl Authenticator {
     /// [`extract`](Self::extract), with the session the token was read from, if any.
     fn extract_claimed(
         &self,
-        headers: &HeaderMap,
+        headers: &impl RequestHeaders,
     ) -> Result<Option<(AccessToken, Option<SessionClaim>)>, Rejection> {
-        match self.shared.extractor.extract(headers) {
+        match self.shared.extractor.extract_from(headers) {
             Extracted::Missing => Ok(None),
             Extracted::Found(token) => Ok(Some((token, None))),
             Extracted::FromSession { token, session } => Ok(Some((token, Some(session)))),
@@ -753,37 +758,151 @@ impl Authenticator {
     }
 
     /// [`authenticate_headers`](Self::authenticate_headers) within `budget`, the request's
-    /// budget when its decision is made in several steps (see [`Budget`]).
+    /// budget when its decision is made in several steps (see [`Budget`]): first
+    /// [`authenticate_cached`](Self::authenticate_cached), then, only when the caches cannot
+    /// say, [`authenticate_pending`](Self::authenticate_pending).
     pub async fn authenticate_headers_within(
         &self,
         headers: &HeaderMap,
         client: Option<&ClientAddr>,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
-        match self.extract_claimed(headers)? {
-            // The extracted token is moved into the user: no copy of it.
-            Some((token, None)) => {
-                self.authenticate_token(Cow::Owned(token), client, budget)
-                    .await
+        match self.authenticate_cached(headers) {
+            CachedLookup::Decided(result) => result,
+            CachedLookup::Pending(pending) => {
+                self.authenticate_pending(pending, client, budget).await
             }
-            Some((token, Some(claim))) => {
-                // An ended session is refused before its token costs an upstream lookup.
-                let record = self
-                    .check_session(&claim)
-                    .await
-                    .map_err(|refused| self.reject_session(&refused))?;
-                let mut user = self
-                    .authenticate_token(Cow::Owned(token), client, budget)
-                    .await?;
-                if user.uid.as_str() != claim.uid {
-                    tracing::warn!("a session's token belongs to another user: refused");
-                    return Err(self.reject(RejectionKind::InvalidToken));
-                }
-                user.session = Some(SessionProof::of(&record));
-                Ok(user)
-            }
-            None => Err(self.reject(RejectionKind::MissingToken)),
         }
+    }
+
+    /// The warm path of [`authenticate_headers_within`](Self::authenticate_headers_within),
+    /// with no `await`: what this replica's caches alone say of the request's token. Decided
+    /// when there is no token, when what is there cannot be one, or when the token's user is
+    /// cached (and, for a session, the session's "live" answer too); otherwise
+    /// [`CachedLookup::Pending`], for [`authenticate_pending`](Self::authenticate_pending) to
+    /// finish. A decision made here is the one the async path would make. The headers are an
+    /// `http` [`HeaderMap`], or an adapter's own (see [`RequestHeaders`]).
+    ///
+    /// ```
+    /// # tokio_test::block_on(async {
+    /// use http::{HeaderMap, HeaderValue};
+    /// use loginradius::LoginRadius;
+    /// use loginradius::auth::{Authenticator, CachedLookup};
+    /// use loginradius::transport::RecordingTransport;
+    ///
+    /// let transport = RecordingTransport::new();
+    /// transport.reply_json(200, serde_json::json!({"access_token": "t0k3n", "expires_in": "2999-01-01T00:00:00Z"}));
+    /// transport.reply_json(200, serde_json::json!({"Uid": "u-1"}));
+    /// let client = LoginRadius::builder().api_key("key").api_secret("secret")
+    ///     .transport(transport.clone()).build()?;
+    /// let auth = Authenticator::builder(client).build()?;
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("authorization", HeaderValue::from_static("Bearer t0k3n"));
+    ///
+    /// // A new token: the caches cannot say; one lookup finishes it (and caches the user).
+    /// let CachedLookup::Pending(pending) = auth.authenticate_cached(&headers) else { panic!() };
+    /// let user = auth.authenticate_pending(pending, None, &auth.budget()).await.unwrap();
+    /// assert_eq!(user.uid, "u-1");
+    /// // Now decided at once.
+    /// let CachedLookup::Decided(Ok(user)) = auth.authenticate_cached(&headers) else { panic!() };
+    /// assert_eq!(user.uid, "u-1");
+    /// assert_eq!(transport.len(), 2);
+    /// // No token: decided at once too.
+    /// let CachedLookup::Decided(Err(rejection)) = auth.authenticate_cached(&HeaderMap::new()) else { panic!() };
+    /// assert_eq!(rejection.code(), "missing_token");
+    /// # Ok::<(), loginradius::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn authenticate_cached(&self, headers: &impl RequestHeaders) -> CachedLookup {
+        let (token, claim) = match self.extract_claimed(headers) {
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                return CachedLookup::Decided(Err(self.reject(RejectionKind::MissingToken)));
+            }
+            Err(rejection) => return CachedLookup::Decided(Err(rejection)),
+        };
+        let key = token.digest();
+        let pending = |token, claim, missed| {
+            CachedLookup::Pending(PendingLookup {
+                token,
+                claim,
+                key,
+                missed,
+            })
+        };
+        // With spans wanted, the instrumented path decides.
+        if spans_wanted() {
+            return pending(token, claim, false);
+        }
+        let record = match &claim {
+            None => None,
+            Some(claim) => {
+                self.shared.replica.ensure_listening();
+                match self.shared.replica.sessions.check_cached(claim) {
+                    Some(record) => Some(record),
+                    None => return pending(token, Some(claim.clone()), false),
+                }
+            }
+        };
+        let Some(entry) = self.cached_entry(&key) else {
+            return pending(token, claim, true);
+        };
+        let result = self.user_of_entry(&key, entry, Cow::Owned(token));
+        record_decision(crate::metrics::Stage::Authenticate, &result);
+        CachedLookup::Decided(match (result, claim, record) {
+            (Ok(user), Some(claim), Some(record)) => self.in_session(user, &claim, &record),
+            (result, _, _) => result,
+        })
+    }
+
+    /// Finishes a lookup [`authenticate_cached`](Self::authenticate_cached) could not decide,
+    /// for a request of `client` (the token-flood defences, see
+    /// [`authenticate_from`](Self::authenticate_from)) within `budget`: the session is checked
+    /// in the shared registry when the caches could not say, then the token's user is looked up
+    /// (once for every simultaneous caller of the same token).
+    pub async fn authenticate_pending(
+        &self,
+        pending: PendingLookup,
+        client: Option<&ClientAddr>,
+        budget: &Budget,
+    ) -> Result<AuthenticatedUser, Rejection> {
+        let PendingLookup {
+            token,
+            claim,
+            key,
+            missed,
+        } = pending;
+        let Some(claim) = claim else {
+            // The extracted token is moved into the user: no copy of it.
+            return self
+                .authenticate_token(Cow::Owned(token), key, missed, client, budget)
+                .await;
+        };
+        // An ended session is refused before its token costs an upstream lookup.
+        let record = self
+            .check_session(&claim)
+            .await
+            .map_err(|refused| self.reject_session(&refused))?;
+        let user = self
+            .authenticate_token(Cow::Owned(token), key, missed, client, budget)
+            .await?;
+        self.in_session(user, &claim, &record)
+    }
+
+    /// The user of a token read from the session `claim`, live as `record`: refused when the
+    /// token belongs to another user, else carrying the session's proof.
+    fn in_session(
+        &self,
+        mut user: AuthenticatedUser,
+        claim: &SessionClaim,
+        record: &SessionRecord,
+    ) -> Result<AuthenticatedUser, Rejection> {
+        if user.uid.as_str() != claim.uid {
+            tracing::warn!("a session's token belongs to another user: refused");
+            return Err(self.reject(RejectionKind::InvalidToken));
+        }
+        user.session = Some(SessionProof::of(record));
+        Ok(user)
     }
 
     /// A fresh time budget for the upstream work of one request, of
@@ -823,15 +942,24 @@ impl Authenticator {
         if !extract::is_acceptable(token.expose()) {
             return Err(self.reject(RejectionKind::InvalidToken));
         }
-        self.authenticate_token(Cow::Borrowed(token), None, &self.budget())
-            .await
+        self.authenticate_token(
+            Cow::Borrowed(token),
+            token.digest(),
+            false,
+            None,
+            &self.budget(),
+        )
+        .await
     }
 
     /// [`authenticate`](Self::authenticate) on an acceptable token, borrowed (copied into the
-    /// user) or owned (moved into it).
+    /// user) or owned (moved into it), whose digest is `key`; `missed` when the cache was asked
+    /// for it already (and missed).
     async fn authenticate_token(
         &self,
         token: Cow<'_, AccessToken>,
+        key: TokenDigest,
+        missed: bool,
         client: Option<&ClientAddr>,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
@@ -846,12 +974,14 @@ impl Authenticator {
         };
         // Without a subscriber interested in the span, skip entering it on every poll.
         if span.is_disabled() {
-            let result = self.authenticate_inner(token, client, &span, budget).await;
+            let result = self
+                .authenticate_inner(token, key, missed, client, &span, budget)
+                .await;
             record_decision(crate::metrics::Stage::Authenticate, &result);
             return result;
         }
         let result = self
-            .authenticate_inner(token, client, &span, budget)
+            .authenticate_inner(token, key, missed, client, &span, budget)
             .instrument(span.clone())
             .await;
         record_decision(crate::metrics::Stage::Authenticate, &result);
@@ -865,50 +995,67 @@ impl Authenticator {
     async fn authenticate_inner(
         &self,
         token: Cow<'_, AccessToken>,
+        key: TokenDigest,
+        missed: bool,
         client: Option<&ClientAddr>,
         span: &tracing::Span,
         budget: &Budget,
     ) -> Result<AuthenticatedUser, Rejection> {
-        let key = token.digest();
         // The warm path: a plain lookup, no fetch future built. A miss goes to the coalescing
         // path (boxed, so this future stays small), which looks again before fetching.
-        let result = match self.shared.users.get(&key).await {
-            // While the bus is down, an entry validated too long ago is validated again.
-            Some(entry)
-                if self
-                    .shared
-                    .replica
-                    .cutoff()
-                    .is_some_and(|cutoff| entry.validated_at < cutoff) =>
-            {
-                crate::metrics::token_cache(false);
-                self.shared.users.invalidate(&key).await;
-                Box::pin(self.fetch_cold(&key, &token, client, span, budget)).await?
-            }
+        let cached = if missed {
+            None
+        } else {
+            self.cached_entry(&key)
+        };
+        let result = match cached {
             Some(entry) => {
-                crate::metrics::token_cache(true);
                 if !span.is_disabled() {
                     span.record("cache", "hit");
                 }
                 Ok(entry)
             }
-            None => {
-                crate::metrics::token_cache(false);
-                Box::pin(self.fetch_cold(&key, &token, client, span, budget)).await?
-            }
+            None => Box::pin(self.fetch_cold(&key, &token, client, span, budget)).await?,
         };
         match result {
-            Ok(entry) => {
-                if entry.expires_at.is_some()
-                    && grants::has_passed(entry.expires_at, self.shared.clock.unix_nanos())
-                {
-                    self.shared.users.invalidate(&key).await;
-                    return Err(self.reject(RejectionKind::ExpiredToken));
-                }
-                Ok(entry.into_user(token.into_owned()))
-            }
+            Ok(entry) => self.user_of_entry(&key, entry, token),
             Err(failure) => Err(self.reject_for(&failure)),
         }
+    }
+
+    /// The cached entry of `key`, counted as a hit or a miss. While the bus is down, an entry
+    /// validated too long ago is dropped and counts as a miss: it is validated again.
+    fn cached_entry(&self, key: &TokenDigest) -> Option<CachedUser> {
+        let entry = self.shared.users.get(key).filter(|entry| {
+            let stale = self
+                .shared
+                .replica
+                .cutoff()
+                .is_some_and(|cutoff| entry.validated_at < cutoff);
+            if stale {
+                self.shared.users.invalidate(key);
+            }
+            !stale
+        });
+        crate::metrics::token_cache(entry.is_some());
+        entry
+    }
+
+    /// The user of the cache entry `entry` of the token `token` (digest `key`): refused, and
+    /// the entry dropped, when the token has expired meanwhile.
+    fn user_of_entry(
+        &self,
+        key: &TokenDigest,
+        entry: CachedUser,
+        token: Cow<'_, AccessToken>,
+    ) -> Result<AuthenticatedUser, Rejection> {
+        if entry.expires_at.is_some()
+            && grants::has_passed(entry.expires_at, self.shared.clock.unix_nanos())
+        {
+            self.shared.users.invalidate(key);
+            return Err(self.reject(RejectionKind::ExpiredToken));
+        }
+        Ok(entry.into_user(token.into_owned()))
     }
 
     /// A token the cache does not hold: refused at once when LoginRadius refused it recently;
@@ -971,19 +1118,28 @@ impl Authenticator {
         self.shared.replica.ensure_listening();
         let generation = self.shared.replica.user_generation();
         let fetched = AtomicBool::new(false);
-        // By reference: the key is only copied when an entry is inserted.
+        let users = &self.shared.users;
         let result = self
             .shared
-            .users
-            .try_get_with_by_ref(key, async {
+            .in_flight
+            .run(key, || async {
+                // A lookup that ended just before this one began may have filled the cache.
+                if let Some(entry) = users.get(key) {
+                    return Ok(entry);
+                }
                 fetched.store(true, Ordering::Relaxed);
                 // Boxed: the lookup's future (two HTTP calls) is large.
-                Box::pin(self.lookup_across_fleet(key, token, budget)).await
+                let user = Box::pin(self.lookup_across_fleet(key, token, budget))
+                    .await
+                    .map_err(Arc::new)?;
+                // By reference until here: the key is only copied when an entry is inserted.
+                users.insert(*key, user.clone());
+                Ok(user)
             })
             .await;
         if self.shared.replica.user_generation() != generation {
             // A revocation may have been applied while it ran: used once, not kept.
-            self.shared.users.invalidate(key).await;
+            users.invalidate(key);
         }
         if !span.is_disabled() {
             let fetched = fetched.load(Ordering::Relaxed);
@@ -1192,40 +1348,80 @@ impl Authenticator {
         require: &Require,
         budget: &Budget,
     ) -> Result<(), Rejection> {
+        let outcome = match self.outcome_cached(user, require)? {
+            Some(outcome) => outcome,
+            None => {
+                let grants = Box::pin(self.read_grants(user, &require.needs(), budget)).await?;
+                // Role-context expiry is judged at decision time, after the reads.
+                let facts = Facts {
+                    proof: user.session.as_ref(),
+                    now: self.shared.clock.unix_nanos(),
+                    assume_proven: false,
+                };
+                require.outcome(&grants, facts)
+            }
+        };
+        self.verdict(require, outcome)
+    }
+
+    /// The warm path of [`authorize_within`](Self::authorize_within), with no `await`: the
+    /// decision when the user's token has expired, when `require` asks for no role data, or
+    /// when the role data the user was last decided against is still live; `None` when role
+    /// data must be read (then use `authorize_within`). A decision made here is the one
+    /// `authorize_within` would make.
+    pub fn authorize_cached(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+    ) -> Option<Result<(), Rejection>> {
+        // With spans wanted, the instrumented path decides.
+        if spans_wanted() {
+            return None;
+        }
+        let result = match self.outcome_cached(user, require) {
+            Ok(None) => return None,
+            Ok(Some(outcome)) => self.verdict(require, outcome),
+            Err(rejection) => Err(rejection),
+        };
+        record_decision(crate::metrics::Stage::Authorize, &result);
+        Some(result)
+    }
+
+    /// What `require` comes to for `user` without reading role data: refused when the token
+    /// has expired; `None` when role data must be read.
+    fn outcome_cached(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+    ) -> Result<Option<Outcome>, Rejection> {
         // One read of the clock, as nanoseconds (no calendar date built): the token's expiry
         // and role contexts' are compared with it.
-        let mut now = self.shared.clock.unix_nanos();
+        let now = self.shared.clock.unix_nanos();
         if grants::has_passed(user.expires_at, now) {
             return Err(self.reject(RejectionKind::ExpiredToken));
         }
         let needs = require.needs();
-        let facts = |now| Facts {
+        let facts = Facts {
             proof: user.session.as_ref(),
             now,
             assume_proven: false,
         };
-        let outcome = if needs == Needs::default() {
-            require.outcome(&Grants::default(), facts(now))
-        } else {
-            let recall = Recall {
-                generation: self.shared.roles.generation(),
-                now: Instant::now(),
-                cutoff: self.shared.replica.cutoff(),
-            };
-            // The warm path: the role data this user was last decided against, still live.
-            let remembered = user.grants.decide(&user.uid, &needs, recall, |grants| {
-                require.outcome(grants, facts(now))
-            });
-            match remembered {
-                Some(outcome) => outcome,
-                None => {
-                    let grants = Box::pin(self.read_grants(user, &needs, budget)).await?;
-                    // Role-context expiry is judged at decision time, after the reads.
-                    now = self.shared.clock.unix_nanos();
-                    require.outcome(&grants, facts(now))
-                }
-            }
+        if needs == Needs::default() {
+            return Ok(Some(require.outcome(&Grants::default(), facts)));
+        }
+        let recall = Recall {
+            generation: self.shared.roles.generation(),
+            now: Instant::now(),
+            cutoff: self.shared.replica.cutoff(),
         };
+        // The role data this user was last decided against, still live.
+        Ok(user.grants.decide(&user.uid, &needs, recall, |grants| {
+            require.outcome(grants, facts)
+        }))
+    }
+
+    /// The answer to `outcome`: `Ok(())` when met, else the rejection.
+    fn verdict(&self, require: &Require, outcome: Outcome) -> Result<(), Rejection> {
         let kind = match outcome {
             Outcome::Met => return Ok(()),
             Outcome::NeedsProof => RejectionKind::ReauthRequired,
@@ -1346,12 +1542,14 @@ impl Authenticator {
     }
 }
 
-/// Whether the decision spans are worth building: `DEBUG` is enabled and a `tracing` subscriber
-/// has been set. Otherwise even a disabled span costs a value set, and with `tracing`'s `log`
-/// feature (which axum's default features turn on) a record for the `log` fallback, on every
-/// request; without a subscriber those spans would only reach `log` as lifecycle lines.
+/// Whether the decision spans are worth building: the subscriber of this thread (scoped or
+/// global) wants `DEBUG` here. Otherwise even a disabled span costs a value set, and with
+/// `tracing`'s `log` feature (which axum's default features turn on) a record for the `log`
+/// fallback, on every request. When no subscriber anywhere enables `DEBUG` this is one compare
+/// with the global level hint; while spans are wanted, the warm path without `await`
+/// (`authenticate_cached`, `authorize_cached`) leaves the decision to the instrumented path.
 fn spans_wanted() -> bool {
-    tracing::level_enabled!(tracing::Level::DEBUG) && tracing::dispatcher::has_been_set()
+    tracing::enabled!(tracing::Level::DEBUG)
 }
 
 /// Counts one decision of `stage` (see [`crate::metrics`]).

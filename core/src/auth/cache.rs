@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use moka::Expiry;
-use moka::future::Cache;
+use moka::sync::Cache;
 use time::OffsetDateTime;
 
 use super::memo::GrantsMemo;
@@ -86,7 +86,9 @@ impl Expiry<TokenDigest, CachedUser> for TokenExpiry {
     }
 }
 
-/// The token cache.
+/// The token cache. Synchronous: a warm lookup is a plain read, with no future to build or
+/// poll; simultaneous misses of one token share one lookup through
+/// [`InFlight`](super::inflight::InFlight).
 pub(crate) type UserCache = Cache<TokenDigest, CachedUser>;
 
 /// A token cache holding at most `capacity` entries.

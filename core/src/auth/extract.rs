@@ -1,12 +1,13 @@
 //! Where a request carries its access token: the `Authorization: Bearer` header, a named
 //! session cookie, or anything an adapter plugs in. Configurable per authenticator.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use cookie::Cookie;
-use http::HeaderMap;
 use http::header::{AUTHORIZATION, COOKIE};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::AccessToken;
 use super::token::MAX_TOKEN_LEN;
@@ -35,6 +36,56 @@ pub enum Extracted {
 
 /// A custom token source: reads the headers and says what it found.
 pub type CustomSource = Arc<dyn Fn(&HeaderMap) -> Extracted + Send + Sync>;
+
+/// Request headers as the token sources read them: an `http` 1 [`HeaderMap`], or an adapter's
+/// own header type, read in place (the actix adapter's headers are of another `http` major
+/// version: the bearer and cookie sources read them without a copy).
+///
+/// ```
+/// use std::borrow::Cow;
+/// use http::{HeaderMap, HeaderName, HeaderValue};
+/// use loginradius::auth::{Extracted, RequestHeaders, TokenExtractor};
+///
+/// /// Headers as name/value pairs.
+/// struct Pairs(Vec<(&'static str, &'static str)>);
+///
+/// impl RequestHeaders for Pairs {
+///     fn values_of<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a [u8]> + 'a {
+///         self.0.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name.as_str())).map(|(_, v)| v.as_bytes())
+///     }
+///     fn to_map(&self) -> Cow<'_, HeaderMap> {
+///         let mut map = HeaderMap::new();
+///         for (name, value) in &self.0 {
+///             map.append(*name, value.parse().unwrap());
+///         }
+///         Cow::Owned(map)
+///     }
+/// }
+///
+/// let headers = Pairs(vec![("Authorization", "Bearer abc-123")]);
+/// match TokenExtractor::bearer().extract_from(&headers) {
+///     Extracted::Found(token) => assert_eq!(token.expose(), "abc-123"),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub trait RequestHeaders {
+    /// Each value of the header `name` (a standard header: `authorization`, `cookie`), in
+    /// order.
+    fn values_of<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a [u8]> + 'a;
+
+    /// The headers as an `http` 1 map, for the custom sources (which may read any header).
+    fn to_map(&self) -> Cow<'_, HeaderMap>;
+}
+
+impl RequestHeaders for HeaderMap {
+    fn values_of<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.get_all(name).into_iter().map(HeaderValue::as_bytes)
+    }
+
+    fn to_map(&self) -> Cow<'_, HeaderMap> {
+        Cow::Borrowed(self)
+    }
+}
 
 /// One place a token can come from.
 #[derive(Clone)]
@@ -78,10 +129,15 @@ impl TokenSource {
     /// [`MAX_TOKEN_LEN`] bytes): anything else, a custom source's finds included, is
     /// [`Extracted::Malformed`].
     pub fn extract(&self, headers: &HeaderMap) -> Extracted {
+        self.extract_from(headers)
+    }
+
+    /// [`extract`](Self::extract) from any [`RequestHeaders`].
+    pub fn extract_from(&self, headers: &impl RequestHeaders) -> Extracted {
         match self {
-            Self::BearerHeader => bearer(headers),
-            Self::Cookie(name) => cookie(headers, name),
-            Self::Custom(f) => match f(headers) {
+            Self::BearerHeader => bearer(headers.values_of(&AUTHORIZATION)),
+            Self::Cookie(name) => cookie(headers.values_of(&COOKIE), name),
+            Self::Custom(f) => match f(&headers.to_map()) {
                 Extracted::Found(token) | Extracted::FromSession { token, .. }
                     if !is_acceptable(token.expose()) =>
                 {
@@ -97,7 +153,7 @@ impl TokenSource {
 /// something decides (a malformed value there is not skipped in favour of a later source).
 ///
 /// ```
-/// use http::{HeaderMap, HeaderValue};
+/// use http::{HeaderMap, HeaderName, HeaderValue};
 /// use loginradius::auth::{Extracted, TokenExtractor};
 ///
 /// let extractor = TokenExtractor::bearer().with_cookie("lr_session");
@@ -172,8 +228,13 @@ impl TokenExtractor {
 
     /// Reads the sources in order; the first that holds something decides.
     pub fn extract(&self, headers: &HeaderMap) -> Extracted {
+        self.extract_from(headers)
+    }
+
+    /// [`extract`](Self::extract) from any [`RequestHeaders`].
+    pub fn extract_from(&self, headers: &impl RequestHeaders) -> Extracted {
         for source in &self.sources {
-            match source.extract(headers) {
+            match source.extract_from(headers) {
                 Extracted::Missing => continue,
                 found => return found,
             }
@@ -196,9 +257,8 @@ const B64TOKEN_BODY: [bool; 256] = {
 };
 
 /// RFC 6750 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
-/// Byte-wise with a table: it runs on every request, twice when the token is then looked up.
-fn is_b64token(value: &str) -> bool {
-    let bytes = value.as_bytes();
+/// Byte-wise with a table: it runs on every request.
+fn is_b64token(bytes: &[u8]) -> bool {
     let body = match bytes.iter().rposition(|&b| b != b'=') {
         Some(last) => &bytes[..=last],
         None => return false,
@@ -208,31 +268,40 @@ fn is_b64token(value: &str) -> bool {
 
 /// True when `value` can be an access token: a `b64token` of at most [`MAX_TOKEN_LEN`] bytes.
 pub(crate) fn is_acceptable(value: &str) -> bool {
+    is_acceptable_bytes(value.as_bytes())
+}
+
+fn is_acceptable_bytes(value: &[u8]) -> bool {
     value.len() <= MAX_TOKEN_LEN && is_b64token(value)
 }
 
 fn checked(value: &str) -> Extracted {
-    if is_acceptable(value) {
-        Extracted::Found(AccessToken::new(value))
-    } else {
-        Extracted::Malformed
+    checked_bytes(value.as_bytes())
+}
+
+/// The token `value`, when it can be one (then it is ASCII).
+fn checked_bytes(value: &[u8]) -> Extracted {
+    match std::str::from_utf8(value) {
+        Ok(token) if is_acceptable_bytes(value) => Extracted::Found(AccessToken::new(token)),
+        _ => Extracted::Malformed,
     }
 }
 
-/// `Authorization: Bearer <token>`. Byte-wise (it runs on every request): once the value is
-/// known to be visible ASCII and tabs, the only whitespace it can hold is spaces and tabs.
-fn bearer(headers: &HeaderMap) -> Extracted {
+/// `Authorization: Bearer <token>`. Byte-wise, in one pass over the value (it runs on every
+/// request): the token's own check admits visible ASCII only, so a value that is not text is
+/// malformed whatever its scheme.
+fn bearer<'a>(values: impl Iterator<Item = &'a [u8]>) -> Extracted {
     let mut found = Extracted::Missing;
-    for value in headers.get_all(AUTHORIZATION) {
-        let Ok(value) = value.to_str() else {
-            return Extracted::Malformed;
+    for value in values {
+        let trimmed = value.trim_ascii();
+        let (scheme, rest) = match trimmed.iter().position(|&b| b == b' ') {
+            Some(space) => (&trimmed[..space], &trimmed[space + 1..]),
+            None => (trimmed, &[][..]),
         };
-        let value = value.trim_ascii();
-        let (scheme, rest) = match value.bytes().position(|b| b == b' ') {
-            Some(space) => (&value[..space], &value[space + 1..]),
-            None => (value, ""),
-        };
-        if !scheme.eq_ignore_ascii_case("bearer") {
+        if !scheme.eq_ignore_ascii_case(b"bearer") {
+            if !is_header_text(value) {
+                return Extracted::Malformed;
+            }
             // Another scheme (Basic…) carries no bearer token.
             continue;
         }
@@ -240,14 +309,21 @@ fn bearer(headers: &HeaderMap) -> Extracted {
             // Two bearer credentials: ambiguous.
             return Extracted::Malformed;
         }
-        let start = rest.bytes().position(|b| b != b' ').unwrap_or(rest.len());
-        found = checked(&rest[start..]);
+        let start = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+        found = checked_bytes(&rest[start..]);
     }
     found
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Extracted {
-    match cookie_value(headers, name) {
+/// Whether a header value is text: visible ASCII and tabs (what `HeaderValue::to_str` accepts).
+fn is_header_text(value: &[u8]) -> bool {
+    value
+        .iter()
+        .all(|&b| b == b'\t' || (0x20..0x7f).contains(&b))
+}
+
+fn cookie<'a>(values: impl Iterator<Item = &'a [u8]>, name: &str) -> Extracted {
+    match cookie_value_in(values, name) {
         Err(AmbiguousCookie) => Extracted::Malformed,
         Ok(None) => Extracted::Missing,
         Ok(Some(value)) if value.is_empty() => Extracted::Missing,
@@ -268,7 +344,7 @@ pub struct AmbiguousCookie;
 /// application can read its own cookies the same way.
 ///
 /// ```
-/// use http::{HeaderMap, HeaderValue};
+/// use http::{HeaderMap, HeaderName, HeaderValue};
 /// use loginradius::auth::cookie_value;
 ///
 /// let mut headers = HeaderMap::new();
@@ -279,9 +355,20 @@ pub struct AmbiguousCookie;
 /// assert!(cookie_value(&headers, "sid").is_err());
 /// ```
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Result<Option<String>, AmbiguousCookie> {
+    cookie_value_in(headers.values_of(&COOKIE), name)
+}
+
+/// [`cookie_value`] in the `Cookie` header values `values`.
+fn cookie_value_in<'a>(
+    values: impl Iterator<Item = &'a [u8]>,
+    name: &str,
+) -> Result<Option<String>, AmbiguousCookie> {
     let mut found: Option<String> = None;
-    for header in headers.get_all(COOKIE) {
-        let Ok(header) = header.to_str() else {
+    for header in values {
+        let Some(header) = std::str::from_utf8(header)
+            .ok()
+            .filter(|_| is_header_text(header))
+        else {
             continue;
         };
         for cookie in Cookie::split_parse(header).flatten() {
@@ -382,14 +469,14 @@ mod tests {
                 b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
             assert_eq!(B64TOKEN_BODY[usize::from(b)], expected, "byte {b}");
         }
-        assert!(is_b64token("a"));
-        assert!(is_b64token("a=="));
-        assert!(is_b64token("a.b-c_d~e+f/g=="));
-        assert!(!is_b64token(""));
-        assert!(!is_b64token("=="));
-        assert!(!is_b64token("a=b"));
-        assert!(!is_b64token("a b"));
-        assert!(!is_b64token("é"));
+        assert!(is_b64token(b"a"));
+        assert!(is_b64token(b"a=="));
+        assert!(is_b64token(b"a.b-c_d~e+f/g=="));
+        assert!(!is_b64token(b""));
+        assert!(!is_b64token(b"=="));
+        assert!(!is_b64token(b"a=b"));
+        assert!(!is_b64token(b"a b"));
+        assert!(!is_b64token("é".as_bytes()));
     }
 
     #[test]

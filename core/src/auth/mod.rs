@@ -24,6 +24,8 @@ mod decision;
 mod extract;
 pub(crate) mod flood;
 mod grants;
+mod inflight;
+mod lookup;
 mod memo;
 mod permissions;
 mod policy;
@@ -42,11 +44,13 @@ pub use decision::{
     DEFAULT_REALM, DEFAULT_RETRY_AFTER, Decision, Rejection, RejectionKind, retry_after_value,
 };
 pub use extract::{
-    AmbiguousCookie, CustomSource, Extracted, TokenExtractor, TokenSource, cookie_value,
+    AmbiguousCookie, CustomSource, Extracted, RequestHeaders, TokenExtractor, TokenSource,
+    cookie_value,
 };
 pub use flood::{
     DEFAULT_FAILED_LOOKUP_WINDOW, DEFAULT_INVALID_TOKEN_MEMORY, DEFAULT_MAX_FAILED_LOOKUPS,
 };
+pub use lookup::{CachedLookup, PendingLookup};
 pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
 pub use policy::Policy;
 pub use replica::DEFAULT_BUS_LOSS_TRUST;

@@ -240,7 +240,7 @@ impl Replica {
             }
             FleetEvent::SessionEnded { session, .. }
             | FleetEvent::SessionProven { session, .. } => {
-                self.sessions.evict(session).await;
+                self.sessions.evict(session);
             }
             FleetEvent::RolesChanged { .. }
             | FleetEvent::RoleContextsChanged { .. }
@@ -251,7 +251,7 @@ impl Replica {
     /// Evicts one token here only (the other replicas are not told); a lookup in flight, or a
     /// shared validation made before, is not kept.
     pub(crate) async fn forget(&self, digest: &TokenDigest) {
-        self.evicting_users(async { self.users.invalidate(digest).await })
+        self.evicting_users(async { self.users.invalidate(digest) })
             .await;
     }
 

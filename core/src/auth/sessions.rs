@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use moka::future::Cache;
+use moka::sync::Cache;
 use time::OffsetDateTime;
 
 use crate::config::Clock;
@@ -135,6 +135,22 @@ impl SessionGate {
         self.clock.now()
     }
 
+    /// The registry entry of `claim` from the local cache alone, while its answer is fresh
+    /// and no `last_seen` write is due: `None` when [`check`](Self::check) must ask the
+    /// shared state (a stale answer is dropped here).
+    pub(crate) fn check_cached(&self, claim: &SessionClaim) -> Option<SessionRecord> {
+        let live = self.live.get(&claim.id)?;
+        let now = self.clock.now();
+        if live.record.uid == claim.uid
+            && self.timeouts.is_live(&live.record, live.not_before, now)
+            && now - live.record.last_seen < self.timeouts.last_seen_every()
+        {
+            return Some(live.record.clone());
+        }
+        self.live.invalidate(&claim.id);
+        None
+    }
+
     /// The registry entry of `claim` if the session is live: from the local cache while its
     /// answer is fresh and no `last_seen` write is due, else from the shared state (writing
     /// `last_seen` when due).
@@ -142,17 +158,11 @@ impl SessionGate {
         &self,
         claim: &SessionClaim,
     ) -> Result<SessionRecord, SessionRefused> {
+        if let Some(record) = self.check_cached(claim) {
+            return Ok(record);
+        }
         let now = self.clock.now();
         let every = self.timeouts.last_seen_every();
-        if let Some(live) = self.live.get(&claim.id).await {
-            if live.record.uid == claim.uid
-                && self.timeouts.is_live(&live.record, live.not_before, now)
-                && now - live.record.last_seen < every
-            {
-                return Ok(live.record.clone());
-            }
-            self.live.invalidate(&claim.id).await;
-        }
         let generation = self.changes.load(Ordering::Acquire);
         let record = self.fleet.session(&claim.id).await?;
         let Some(mut record) = record.filter(|r| r.uid == claim.uid) else {
@@ -177,15 +187,15 @@ impl SessionGate {
                 record: record.clone(),
                 not_before,
             });
-            self.live.insert(claim.id.clone(), live).await;
+            self.live.insert(claim.id.clone(), live);
         }
         Ok(record)
     }
 
     /// Forgets the answer for one session.
-    pub(crate) async fn evict(&self, id: &SessionId) {
+    pub(crate) fn evict(&self, id: &SessionId) {
         self.changes.fetch_add(1, Ordering::AcqRel);
-        self.live.invalidate(id).await;
+        self.live.invalidate(id);
     }
 
     /// Forgets the answers for every session of `uid`.

@@ -57,8 +57,9 @@ pub(crate) enum UpstreamError {
 /// [`authenticate_headers_within`](super::Authenticator::authenticate_headers_within) and
 /// [`authorize_within`](super::Authenticator::authorize_within), so the whole request waits
 /// for LoginRadius at most [`upstream_deadline`](super::AuthenticatorBuilder::upstream_deadline).
-/// Get one from [`Authenticator::budget`](super::Authenticator::budget).
-#[derive(Debug)]
+/// Get one from [`Authenticator::budget`](super::Authenticator::budget). A clone carries the
+/// deadline set so far; one set later is its own.
+#[derive(Debug, Clone)]
 pub struct Budget {
     total: Duration,
     deadline: OnceLock<Instant>,

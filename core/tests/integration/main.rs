@@ -55,6 +55,7 @@ mod auth_decision;
 mod auth_lookup;
 mod auth_roles;
 mod auth_tracing;
+mod auth_warm_path;
 
 // The shared state's in-process backend, through the conformance suite every backend passes;
 // three authenticators on one in-process state.
