@@ -18,6 +18,13 @@ use crate::rejection::AuthRejection;
 /// The future of this crate's extractors.
 type Extraction<T> = Pin<Box<dyn Future<Output = Result<T, actix_web::Error>>>>;
 
+/// The user of a request as the caches decided it, and their verdict on a requirement (`None`:
+/// role data must be read).
+type Resolved<'a> = (
+    &'a Result<auth::AuthenticatedUser, Rejection>,
+    Option<Result<(), Rejection>>,
+);
+
 /// The user lookup of one request, kept in its extensions so that every extractor and guard of
 /// the request shares it, with the request's one upstream budget: the lookup and every
 /// authorization of the request wait for LoginRadius at most the authenticator's upstream
@@ -76,6 +83,44 @@ impl Lookup {
         }
         match authenticator.authenticate_cached(&headers::TokenHeaders(req.headers())) {
             auth::CachedLookup::Decided(result) => Ok(self.0.user.get_or_init(|| result)),
+            auth::CachedLookup::Pending(pending) => Err(pending),
+        }
+    }
+
+    /// The user and the verdict on `require` when the authenticator's caches decide them (the
+    /// guards' warm path: the clock is read once for both); otherwise the lookup for
+    /// [`finish`](Self::finish). The verdict is `None` when role data must be read.
+    fn decide_cached(
+        &self,
+        req: &HttpRequest,
+        authenticator: &auth::Authenticator,
+        require: &Require,
+    ) -> Result<Resolved<'_>, auth::PendingLookup> {
+        let with_verdict = |resolved: &Result<auth::AuthenticatedUser, Rejection>| match resolved {
+            Ok(user) => authenticator.authorize_cached(user, require),
+            Err(_) => None,
+        };
+        if let Some(resolved) = self.0.user.get() {
+            return Ok((resolved, with_verdict(resolved)));
+        }
+        let auth::CachedDecision {
+            lookup, verdict, ..
+        } = authenticator.decide_cached(&headers::TokenHeaders(req.headers()), require);
+        match lookup {
+            auth::CachedLookup::Decided(result) => {
+                let mut ours = false;
+                let resolved = self.0.user.get_or_init(|| {
+                    ours = true;
+                    result
+                });
+                // When another lookup of this request finished first, decide on its user.
+                let verdict = if ours {
+                    verdict
+                } else {
+                    with_verdict(resolved)
+                };
+                Ok((resolved, verdict))
+            }
             auth::CachedLookup::Pending(pending) => Err(pending),
         }
     }
@@ -177,12 +222,10 @@ pub(crate) fn admit_cached(req: &HttpRequest, require: &Require) -> Admission {
     };
     let authenticator = resolved.authenticator;
     let lookup = Lookup::of(req);
-    let outcome = match lookup.cached(req, authenticator) {
-        Ok(Ok(user)) => match authenticator.authorize_cached(user, require) {
-            Some(outcome) => outcome,
-            None => return Admission::Pending(None),
-        },
-        Ok(Err(rejection)) => Err(rejection.clone()),
+    let outcome = match lookup.decide_cached(req, authenticator, require) {
+        Ok((Ok(_), Some(verdict))) => verdict,
+        Ok((Ok(_), None)) => return Admission::Pending(None),
+        Ok((Err(rejection), _)) => Err(rejection.clone()),
         Err(pending) => return Admission::Pending(Some(pending)),
     };
     match outcome {

@@ -294,12 +294,10 @@ fn refusal_cached(headers: &HeaderMap, extensions: &Extensions, require: &Requir
         Ok(context) => context,
         Err(rejection) => return Cached::Refused(rejection, None),
     };
-    let outcome = match context.resolve_cached(headers) {
-        Ok(Ok(user)) => match context.authorize_cached(user, require) {
-            Some(outcome) => outcome,
-            None => return Cached::Pending(None),
-        },
-        Ok(Err(rejection)) => Err(rejection.clone()),
+    let outcome = match context.decide_cached(headers, require) {
+        Ok((Ok(_), Some(verdict))) => verdict,
+        Ok((Ok(_), None)) => return Cached::Pending(None),
+        Ok((Err(rejection), _)) => Err(rejection.clone()),
         Err(pending) => return Cached::Pending(Some(pending)),
     };
     match outcome {

@@ -7,7 +7,8 @@ use std::task::{Context, Poll};
 
 use http::{HeaderMap, Request};
 use loginradius::auth::{
-    AuthenticatedUser, Authenticator, Budget, CachedLookup, PendingLookup, Rejection, Require,
+    AuthenticatedUser, Authenticator, Budget, CachedDecision, CachedLookup, PendingLookup,
+    Rejection, Require,
 };
 use loginradius::web::Flows;
 use loginradius::web::redirect::LoginRedirect;
@@ -202,6 +203,13 @@ where
     }
 }
 
+/// The user of a request as the caches decided it, and their verdict on a requirement (`None`:
+/// role data must be read).
+pub(crate) type Resolved<'a> = (
+    &'a Result<AuthenticatedUser, Rejection>,
+    Option<Result<(), Rejection>>,
+);
+
 /// The per-request authentication state the layer stores in the request extensions: the
 /// authenticator, the rejection handler, and the user of the request once someone asked.
 ///
@@ -260,6 +268,52 @@ impl AuthContext {
             CachedLookup::Decided(result) => Ok(self.user.get_or_init(|| result)),
             CachedLookup::Pending(pending) => Err(pending),
         }
+    }
+
+    /// The user and the verdict on `require` when this replica's caches decide them (the
+    /// guards' warm path: the clock is read once for both); otherwise the lookup for
+    /// [`resolve_pending`](Self::resolve_pending) to finish. The verdict is `None` when role
+    /// data must be read.
+    pub(crate) fn decide_cached(
+        &self,
+        headers: &HeaderMap,
+        require: &Require,
+    ) -> Result<Resolved<'_>, PendingLookup> {
+        if let Some(resolved) = self.user.get() {
+            return Ok(self.with_verdict(resolved, require));
+        }
+        let CachedDecision {
+            lookup, verdict, ..
+        } = self.config.authenticator.decide_cached(headers, require);
+        match lookup {
+            CachedLookup::Decided(result) => {
+                let mut ours = false;
+                let resolved = self.user.get_or_init(|| {
+                    ours = true;
+                    result
+                });
+                // When another lookup of this context finished first, decide on its user.
+                Ok(if ours {
+                    (resolved, verdict)
+                } else {
+                    self.with_verdict(resolved, require)
+                })
+            }
+            CachedLookup::Pending(pending) => Err(pending),
+        }
+    }
+
+    /// `resolved` with the caches' verdict on `require`, if they decide it.
+    fn with_verdict<'a>(
+        &self,
+        resolved: &'a Result<AuthenticatedUser, Rejection>,
+        require: &Require,
+    ) -> Resolved<'a> {
+        let verdict = match resolved {
+            Ok(user) => self.authorize_cached(user, require),
+            Err(_) => None,
+        };
+        (resolved, verdict)
     }
 
     /// Finishes a lookup the caches could not decide, within the request's budget, and

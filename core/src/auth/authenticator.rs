@@ -17,7 +17,7 @@ use super::extract::{self, Extracted, RequestHeaders, TokenExtractor};
 use super::flood::{FloodConfig, FloodGuard, Refused};
 use super::grants::{self, Grants, Needs};
 use super::inflight::InFlight;
-use super::lookup::{CachedLookup, PendingLookup};
+use super::lookup::{CachedDecision, CachedLookup, PendingLookup};
 use super::memo::{GrantsMemo, Recall};
 use super::permissions::{
     DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL, RoleCacheConfig, RoleData,
@@ -814,6 +814,56 @@ impl Authenticator {
     /// # }).unwrap();
     /// ```
     pub fn authenticate_cached(&self, headers: &impl RequestHeaders) -> CachedLookup {
+        self.authenticate_cached_at(headers, &mut Now::new(&self.shared.clock))
+    }
+
+    /// [`authenticate_cached`](Self::authenticate_cached) then, when the user is decided,
+    /// [`authorize_cached`](Self::authorize_cached) of `require`, reading the clock once: the
+    /// guards' warm path. The verdict is `Some` only when the user is decided and the caches
+    /// decide `require` too.
+    ///
+    /// ```
+    /// # tokio_test::block_on(async {
+    /// use http::{HeaderMap, HeaderValue};
+    /// use loginradius::LoginRadius;
+    /// use loginradius::auth::{Authenticator, CachedDecision, CachedLookup, Require};
+    /// use loginradius::transport::RecordingTransport;
+    ///
+    /// let transport = RecordingTransport::new();
+    /// transport.reply_json(200, serde_json::json!({"access_token": "t0k3n", "expires_in": "2999-01-01T00:00:00Z"}));
+    /// transport.reply_json(200, serde_json::json!({"Uid": "u-1"}));
+    /// let client = LoginRadius::builder().api_key("key").api_secret("secret")
+    ///     .transport(transport.clone()).build()?;
+    /// let auth = Authenticator::builder(client).build()?;
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert("authorization", HeaderValue::from_static("Bearer t0k3n"));
+    /// auth.authenticate_headers(&headers).await.unwrap();
+    ///
+    /// let CachedDecision { lookup, verdict, .. } = auth.decide_cached(&headers, &Require::authenticated());
+    /// assert!(matches!(lookup, CachedLookup::Decided(Ok(_))));
+    /// assert_eq!(verdict, Some(Ok(())));
+    /// # Ok::<(), loginradius::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn decide_cached(
+        &self,
+        headers: &impl RequestHeaders,
+        require: &Require,
+    ) -> CachedDecision {
+        let mut now = Now::new(&self.shared.clock);
+        let lookup = self.authenticate_cached_at(headers, &mut now);
+        let verdict = match &lookup {
+            CachedLookup::Decided(Ok(user)) => self.authorize_cached_at(user, require, &mut now),
+            _ => None,
+        };
+        CachedDecision { lookup, verdict }
+    }
+
+    fn authenticate_cached_at(
+        &self,
+        headers: &impl RequestHeaders,
+        now: &mut Now<'_>,
+    ) -> CachedLookup {
         let (token, claim) = match self.extract_claimed(headers) {
             Ok(Some(found)) => found,
             Ok(None) => {
@@ -834,25 +884,25 @@ impl Authenticator {
         if spans_wanted() {
             return pending(token, claim, false);
         }
-        let record = match &claim {
-            None => None,
-            Some(claim) => {
-                self.shared.replica.ensure_listening();
-                match self.shared.replica.sessions.check_cached(claim) {
-                    Some(record) => Some(record),
-                    None => return pending(token, Some(claim.clone()), false),
-                }
-            }
+        let Some(claim) = claim else {
+            // A Bearer token: the cache alone decides.
+            let Some(entry) = self.cached_entry(&key) else {
+                return pending(token, None, true);
+            };
+            let result = self.user_of_entry(&key, entry, Cow::Owned(token), now);
+            record_decision(crate::metrics::Stage::Authenticate, &result);
+            return CachedLookup::Decided(result);
+        };
+        self.shared.replica.ensure_listening();
+        let Some(record) = self.shared.replica.sessions.check_cached(&claim) else {
+            return pending(token, Some(claim), false);
         };
         let Some(entry) = self.cached_entry(&key) else {
-            return pending(token, claim, true);
+            return pending(token, Some(claim), true);
         };
-        let result = self.user_of_entry(&key, entry, Cow::Owned(token));
+        let result = self.user_of_entry(&key, entry, Cow::Owned(token), now);
         record_decision(crate::metrics::Stage::Authenticate, &result);
-        CachedLookup::Decided(match (result, claim, record) {
-            (Ok(user), Some(claim), Some(record)) => self.in_session(user, &claim, &record),
-            (result, _, _) => result,
-        })
+        CachedLookup::Decided(result.and_then(|user| self.in_session(user, &claim, &record)))
     }
 
     /// Finishes a lookup [`authenticate_cached`](Self::authenticate_cached) could not decide,
@@ -1018,7 +1068,7 @@ impl Authenticator {
             None => Box::pin(self.fetch_cold(&key, &token, client, span, budget)).await?,
         };
         match result {
-            Ok(entry) => self.user_of_entry(&key, entry, token),
+            Ok(entry) => self.user_of_entry(&key, entry, token, &mut Now::new(&self.shared.clock)),
             Err(failure) => Err(self.reject_for(&failure)),
         }
     }
@@ -1048,10 +1098,9 @@ impl Authenticator {
         key: &TokenDigest,
         entry: CachedUser,
         token: Cow<'_, AccessToken>,
+        now: &mut Now<'_>,
     ) -> Result<AuthenticatedUser, Rejection> {
-        if entry.expires_at.is_some()
-            && grants::has_passed(entry.expires_at, self.shared.clock.unix_nanos())
-        {
+        if entry.expires_at.is_some() && grants::has_passed(entry.expires_at, now.get()) {
             self.shared.users.invalidate(key);
             return Err(self.reject(RejectionKind::ExpiredToken));
         }
@@ -1348,7 +1397,7 @@ impl Authenticator {
         require: &Require,
         budget: &Budget,
     ) -> Result<(), Rejection> {
-        let outcome = match self.outcome_cached(user, require)? {
+        let outcome = match self.outcome_cached(user, require, &mut Now::new(&self.shared.clock))? {
             Some(outcome) => outcome,
             None => {
                 let grants = Box::pin(self.read_grants(user, &require.needs(), budget)).await?;
@@ -1374,11 +1423,20 @@ impl Authenticator {
         user: &AuthenticatedUser,
         require: &Require,
     ) -> Option<Result<(), Rejection>> {
+        self.authorize_cached_at(user, require, &mut Now::new(&self.shared.clock))
+    }
+
+    fn authorize_cached_at(
+        &self,
+        user: &AuthenticatedUser,
+        require: &Require,
+        now: &mut Now<'_>,
+    ) -> Option<Result<(), Rejection>> {
         // With spans wanted, the instrumented path decides.
         if spans_wanted() {
             return None;
         }
-        let result = match self.outcome_cached(user, require) {
+        let result = match self.outcome_cached(user, require, now) {
             Ok(None) => return None,
             Ok(Some(outcome)) => self.verdict(require, outcome),
             Err(rejection) => Err(rejection),
@@ -1393,10 +1451,11 @@ impl Authenticator {
         &self,
         user: &AuthenticatedUser,
         require: &Require,
+        now: &mut Now<'_>,
     ) -> Result<Option<Outcome>, Rejection> {
-        // One read of the clock, as nanoseconds (no calendar date built): the token's expiry
-        // and role contexts' are compared with it.
-        let now = self.shared.clock.unix_nanos();
+        // One read of the clock per decision, as nanoseconds (no calendar date built): the
+        // token's expiry and role contexts' are compared with it.
+        let now = now.get();
         if grants::has_passed(user.expires_at, now) {
             return Err(self.reject(RejectionKind::ExpiredToken));
         }
@@ -1539,6 +1598,22 @@ impl Authenticator {
                 Err(e)
             }
         }
+    }
+}
+
+/// The wall clock of one decision: read when first needed, then the same for the rest of it.
+struct Now<'c> {
+    clock: &'c Clock,
+    read: Option<grants::UnixNanos>,
+}
+
+impl<'c> Now<'c> {
+    fn new(clock: &'c Clock) -> Self {
+        Self { clock, read: None }
+    }
+
+    fn get(&mut self) -> grants::UnixNanos {
+        *self.read.get_or_insert_with(|| self.clock.unix_nanos())
     }
 }
 

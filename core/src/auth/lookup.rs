@@ -17,6 +17,19 @@ pub enum CachedLookup {
     Pending(PendingLookup),
 }
 
+/// The answer of [`Authenticator::decide_cached`](super::Authenticator::decide_cached): the
+/// user's lookup, and the requirement's verdict when the caches decide that too.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CachedDecision {
+    /// What the caches say of the request's token.
+    pub lookup: CachedLookup,
+    /// Whether the user meets the requirement: `Some` only when `lookup` decided a user and the
+    /// role data the user was last decided against decides the requirement (else finish with
+    /// [`Authenticator::authorize_within`](super::Authenticator::authorize_within)).
+    pub verdict: Option<Result<(), Rejection>>,
+}
+
 /// A token the caches could not decide, as read from the request (with the session it came
 /// from, if any). Finish it with
 /// [`Authenticator::authenticate_pending`](super::Authenticator::authenticate_pending); its

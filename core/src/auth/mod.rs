@@ -50,7 +50,7 @@ pub use extract::{
 pub use flood::{
     DEFAULT_FAILED_LOOKUP_WINDOW, DEFAULT_INVALID_TOKEN_MEMORY, DEFAULT_MAX_FAILED_LOOKUPS,
 };
-pub use lookup::{CachedLookup, PendingLookup};
+pub use lookup::{CachedDecision, CachedLookup, PendingLookup};
 pub use permissions::{DEFAULT_CONTEXTS_TTL, DEFAULT_DEFINITIONS_TTL, DEFAULT_ROLES_TTL};
 pub use policy::Policy;
 pub use replica::DEFAULT_BUS_LOSS_TRUST;

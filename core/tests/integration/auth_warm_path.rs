@@ -112,3 +112,41 @@ async fn roles_are_decided_at_once_only_from_the_role_data_the_user_was_decided_
     };
     assert_eq!(auth.authorize_cached(&again, &editor), Some(Ok(())));
 }
+
+#[tokio::test]
+async fn the_guards_one_step_decides_the_user_and_the_requirement_as_the_two_steps_do() {
+    let upstream = Upstream::new();
+    upstream.user(&["editor"]);
+    let auth = authenticator(&upstream);
+    let headers = bearer("tok-1");
+    let editor = Require::role("editor");
+
+    // A new token: nothing decided, no call.
+    let decision = auth.decide_cached(&headers, &editor);
+    assert_eq!(said(&decision.lookup), "pending");
+    assert_eq!(decision.verdict, None);
+    assert_eq!(upstream.total(), 0);
+
+    // Cached user, role data not read yet: the user is decided, the requirement is not.
+    let user = auth.authenticate_headers(&headers).await.unwrap();
+    let decision = auth.decide_cached(&headers, &editor);
+    assert_eq!(said(&decision.lookup), format!("user {UID}"));
+    assert_eq!(decision.verdict, None);
+
+    // Role data remembered: both decided, either way.
+    auth.authorize(&user, &editor).await.unwrap();
+    let calls = upstream.total();
+    assert_eq!(auth.decide_cached(&headers, &editor).verdict, Some(Ok(())));
+    let refused = auth
+        .decide_cached(&headers, &Require::role("admin"))
+        .verdict
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(refused.kind(), RejectionKind::Forbidden);
+    assert_eq!(upstream.total(), calls);
+
+    // No token: the lookup is the refusal; there is no verdict.
+    let decision = auth.decide_cached(&http::HeaderMap::new(), &editor);
+    assert_eq!(said(&decision.lookup), "missing_token");
+    assert_eq!(decision.verdict, None);
+}
