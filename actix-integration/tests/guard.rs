@@ -73,6 +73,53 @@ async fn scope_guard_allows_the_role_and_forbids_others() {
 }
 
 #[actix_web::test]
+async fn the_guards_decision_is_kept_for_the_handler_cold_or_warm() {
+    let upstream = user(&["admin"]);
+    let app = test::init_service(
+        App::new()
+            .app_data(LoginRadiusConfig::new(authenticator(&upstream)))
+            .service(
+                web::scope("/s")
+                    .wrap(RequireAuth::new(Require::role("admin")))
+                    .route(
+                        "/r",
+                        web::get()
+                            .to(|user: AuthenticatedUser| async move { user.uid.to_string() }),
+                    ),
+            ),
+    )
+    .await;
+    // Cold: the guard's lookup (validation, profile, roles) serves the handler too.
+    let answer = send(&app, req("/s/r", Some("tok"))).await;
+    assert_eq!((answer.status, answer.text()), (200, UID.to_owned()));
+    assert_eq!(
+        (
+            upstream.count(VALIDATE),
+            upstream.count(PROFILE),
+            upstream.count(&roles_path(UID))
+        ),
+        (1, 1, 1)
+    );
+    // Warm: decided from the caches without a future of the guard's, the same answer.
+    for _ in 0..3 {
+        let answer = send(&app, req("/s/r", Some("tok"))).await;
+        assert_eq!((answer.status, answer.text()), (200, UID.to_owned()));
+    }
+    // Refusals decided at once are the same refusals: no token, or one that cannot be one.
+    let answer = send(&app, req("/s/r", None)).await;
+    assert_eq!(
+        (answer.status, answer.json()["error"].clone()),
+        (401, "missing_token".into())
+    );
+    let answer = send(&app, req("/s/r", Some("a=b"))).await;
+    assert_eq!(
+        (answer.status, answer.json()["error"].clone()),
+        (401, "invalid_token".into())
+    );
+    assert_eq!(upstream.total(), 3);
+}
+
+#[actix_web::test]
 async fn guard_without_token_is_401_and_asks_nothing_upstream() {
     let upstream = user(&["admin"]);
     assert_eq!(

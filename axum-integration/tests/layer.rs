@@ -62,6 +62,48 @@ async fn asking_twice_in_one_request_looks_up_once() {
 }
 
 #[tokio::test]
+async fn the_guards_decision_is_kept_for_the_handler_cold_or_warm() {
+    let upstream = Upstream::new();
+    upstream.user(&["admin"]);
+    let app = Router::new()
+        .route(
+            "/admin",
+            get(
+                |Extension(context): Extension<AuthContext>, user: AuthenticatedUser| async move {
+                    format!("{} {}", context.is_resolved(), user.uid)
+                },
+            ),
+        )
+        .route_layer(RequireAuth::new(Require::role("admin")))
+        .layer(LoginRadiusLayer::new(authenticator(&upstream)));
+    // Cold: the guard's lookup (validation, profile, roles) serves the handler too.
+    let response = send(&app, req("/admin", Some("tok"))).await;
+    assert_eq!(body_text(response).await, format!("true {UID}"));
+    assert_eq!(
+        (
+            upstream.count(VALIDATE),
+            upstream.count(PROFILE),
+            upstream.count(&roles_path(UID))
+        ),
+        (1, 1, 1)
+    );
+    // Warm: decided from the caches without a future, and still kept for the handler.
+    for _ in 0..3 {
+        let response = send(&app, req("/admin", Some("tok"))).await;
+        assert_eq!(body_text(response).await, format!("true {UID}"));
+    }
+    assert_eq!(upstream.total(), 3);
+    // Refusals decided at once are the same refusals: no token, or one that cannot be one.
+    let response = send(&app, req("/admin", None)).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_json(response).await["error"], "missing_token");
+    let response = send(&app, req("/admin", Some("a=b"))).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(body_json(response).await["error"], "invalid_token");
+    assert_eq!(upstream.total(), 3);
+}
+
+#[tokio::test]
 async fn options_preflight_passes_every_guard() {
     let upstream = Upstream::new();
     upstream.user(&[]);
