@@ -180,6 +180,16 @@ impl Upstream {
             .count()
     }
 
+    /// How many token validations, profile reads and role reads of [`UID`] were made: a
+    /// guarded request's whole lookup is `(1, 1, 1)`.
+    pub fn lookups(&self) -> (usize, usize, usize) {
+        (
+            self.count(VALIDATE),
+            self.count(PROFILE),
+            self.count(&roles_path(UID)),
+        )
+    }
+
     /// How many requests were made.
     pub fn total(&self) -> usize {
         self.recording.len()
