@@ -886,23 +886,37 @@ impl Authenticator {
         }
         let Some(claim) = claim else {
             // A Bearer token: the cache alone decides.
-            let Some(entry) = self.cached_entry(&key) else {
-                return pending(token, None, true);
+            return match self.cached_user(&key, token, now) {
+                Ok(result) => CachedLookup::Decided(result),
+                Err(token) => pending(token, None, true),
             };
-            let result = self.user_of_entry(&key, entry, Cow::Owned(token), now);
-            record_decision(crate::metrics::Stage::Authenticate, &result);
-            return CachedLookup::Decided(result);
         };
         self.shared.replica.ensure_listening();
         let Some(record) = self.shared.replica.sessions.check_cached(&claim) else {
             return pending(token, Some(claim), false);
         };
-        let Some(entry) = self.cached_entry(&key) else {
-            return pending(token, Some(claim), true);
+        match self.cached_user(&key, token, now) {
+            Ok(result) => CachedLookup::Decided(
+                result.and_then(|user| self.in_session(user, &claim, &record)),
+            ),
+            Err(token) => pending(token, Some(claim), true),
+        }
+    }
+
+    /// The user of `token` (digest `key`) from the token cache, counted as a decision; the
+    /// token back when the cache does not hold it.
+    fn cached_user(
+        &self,
+        key: &TokenDigest,
+        token: AccessToken,
+        now: &mut Now<'_>,
+    ) -> Result<Result<AuthenticatedUser, Rejection>, AccessToken> {
+        let Some(entry) = self.cached_entry(key) else {
+            return Err(token);
         };
-        let result = self.user_of_entry(&key, entry, Cow::Owned(token), now);
+        let result = self.user_of_entry(key, entry, Cow::Owned(token), now);
         record_decision(crate::metrics::Stage::Authenticate, &result);
-        CachedLookup::Decided(result.and_then(|user| self.in_session(user, &claim, &record)))
+        Ok(result)
     }
 
     /// Finishes a lookup [`authenticate_cached`](Self::authenticate_cached) could not decide,
@@ -1181,7 +1195,6 @@ impl Authenticator {
                 let user = Box::pin(self.lookup_across_fleet(key, token, budget))
                     .await
                     .map_err(Arc::new)?;
-                // By reference until here: the key is only copied when an entry is inserted.
                 users.insert(*key, user.clone());
                 Ok(user)
             })

@@ -276,7 +276,11 @@ fn is_acceptable_bytes(value: &[u8]) -> bool {
 }
 
 fn checked(value: &str) -> Extracted {
-    checked_bytes(value.as_bytes())
+    if is_acceptable(value) {
+        Extracted::Found(AccessToken::new(value))
+    } else {
+        Extracted::Malformed
+    }
 }
 
 /// The token `value`, when it can be one (then it is ASCII).
@@ -344,7 +348,7 @@ pub struct AmbiguousCookie;
 /// application can read its own cookies the same way.
 ///
 /// ```
-/// use http::{HeaderMap, HeaderName, HeaderValue};
+/// use http::{HeaderMap, HeaderValue};
 /// use loginradius::auth::cookie_value;
 ///
 /// let mut headers = HeaderMap::new();
