@@ -69,7 +69,7 @@ use loginradius::web::csrf::{self, CsrfRejection, TrustedOrigins};
 use loginradius::web::limits::{AccountKey, Action};
 use loginradius::web::webhook::{MAX_WEBHOOK_BODY, WebhookError};
 use loginradius::web::{
-    FlowResponse, Flows, LoginInput, Submitted, check_session_wiring, read_input,
+    FlowResponse, Flows, LoginInput, SignInForm, Submitted, check_session_wiring, read_input,
 };
 use serde::de::DeserializeOwned;
 
@@ -315,6 +315,35 @@ where
     flow_response(flows, req, answer)
 }
 
+/// [`limited_input`] for a form that signs in (the request's `headers` already read): a form
+/// submission that signs in answers `303 See Other` to its `next` (a same-site path, else
+/// `/`); JSON keeps the JSON answer ([`FlowResponse::for_form`]).
+async fn limited_sign_in<T, F>(
+    flows: &Flows,
+    action: Action,
+    req: &HttpRequest,
+    headers: &http::HeaderMap,
+    body: &[u8],
+    flow: impl FnOnce(T) -> F,
+) -> HttpResponse
+where
+    T: DeserializeOwned + AccountKey + SignInForm,
+    F: Future<Output = FlowResponse>,
+{
+    let peer = req.peer_addr().map(|a| a.ip());
+    let answer = match read_input::<T>(headers, body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next().map(str::to_owned);
+            flows
+                .limited(action, peer, headers, input, flow)
+                .await
+                .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(flows, req, answer)
+}
+
 /// Runs `flow` on the input read from the body within the limits of `action` (core's
 /// [`Flows::limited`], with the peer address of `req`: 429 with `Retry-After` past a limit)
 /// and translates its answer.
@@ -355,20 +384,15 @@ async fn login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse 
         return flow_response(&flows, &req, refused);
     }
     let headers = headers::request_headers(&req);
-    let answer = match read_input::<LoginInput>(&headers, &body) {
-        Ok(Submitted { input, format }) => {
-            let next = input.next.clone();
-            let peer = req.peer_addr().map(|a| a.ip());
-            flows
-                .limited(Action::SignIn, peer, &headers, input, |i| {
-                    flows.login(&headers, i)
-                })
-                .await
-                .for_form(format, next.as_deref())
-        }
-        Err(invalid) => invalid,
-    };
-    flow_response(&flows, &req, answer)
+    limited_sign_in(
+        &flows,
+        Action::SignIn,
+        &req,
+        &headers,
+        &body,
+        |i: LoginInput| flows.login(&headers, i),
+    )
+    .await
 }
 
 async fn login_mfa(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {

@@ -4,9 +4,9 @@
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use loginradius::web::limits::Action;
-use loginradius::web::{ConsentInput, PhoneLoginInput, Submitted, read_input};
+use loginradius::web::{ConsentInput, PhoneLoginInput};
 
-use super::{FlowsData, flow_response, limited_input, with_input};
+use super::{FlowsData, flow_response, limited_input, limited_sign_in, with_input};
 use crate::headers;
 
 /// `POST /phone/send` (limited per number and per client).
@@ -21,40 +21,30 @@ pub(super) async fn phone_send(flows: FlowsData, req: HttpRequest, body: Bytes) 
 /// submission that signs in answers `303 See Other` to its `next` (a same-site path, else `/`).
 pub(super) async fn phone_login(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    let answer = match read_input::<PhoneLoginInput>(&headers, &body) {
-        Ok(Submitted { input, format }) => {
-            let next = input.next.clone();
-            let peer = req.peer_addr().map(|a| a.ip());
-            flows
-                .limited(Action::PhoneLogin, peer, &headers, input, |i| {
-                    flows.phone_login(&headers, i)
-                })
-                .await
-                .for_form(format, next.as_deref())
-        }
-        Err(invalid) => invalid,
-    };
-    flow_response(&flows, &req, answer)
+    limited_sign_in(
+        &flows,
+        Action::PhoneLogin,
+        &req,
+        &headers,
+        &body,
+        |i: PhoneLoginInput| flows.phone_login(&headers, i),
+    )
+    .await
 }
 
 /// `POST /login/consent` (limited per client, like the MFA step): like `POST /login`, a form
 /// submission that signs in answers `303 See Other` to its `next`.
 pub(super) async fn login_consent(flows: FlowsData, req: HttpRequest, body: Bytes) -> HttpResponse {
     let headers = headers::request_headers(&req);
-    let answer = match read_input::<ConsentInput>(&headers, &body) {
-        Ok(Submitted { input, format }) => {
-            let next = input.next.clone();
-            let peer = req.peer_addr().map(|a| a.ip());
-            flows
-                .limited(Action::ConsentStep, peer, &headers, input, |i| {
-                    flows.login_consent(&headers, i)
-                })
-                .await
-                .for_form(format, next.as_deref())
-        }
-        Err(invalid) => invalid,
-    };
-    flow_response(&flows, &req, answer)
+    limited_sign_in(
+        &flows,
+        Action::ConsentStep,
+        &req,
+        &headers,
+        &body,
+        |i: ConsentInput| flows.login_consent(&headers, i),
+    )
+    .await
 }
 
 /// `POST /login/mfa/send` (limited per client).

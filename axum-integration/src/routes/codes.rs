@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::response::Response;
 use http::HeaderMap;
 use loginradius::web::limits::Action;
-use loginradius::web::{ConsentInput, PhoneLoginInput, Submitted, read_input};
+use loginradius::web::{ConsentInput, PhoneLoginInput};
 
-use super::{Flow, Peer, flow_response, limited_input, with_input};
+use super::{Flow, Peer, flow_response, limited_input, limited_sign_in, with_input};
 
 /// `POST /phone/send` (limited per number and per client).
 pub(super) async fn phone_send(
@@ -31,18 +31,15 @@ pub(super) async fn phone_login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let answer = match read_input::<PhoneLoginInput>(&headers, &body) {
-        Ok(Submitted { input, format }) => {
-            let next = input.next.clone();
-            f.limited(Action::PhoneLogin, peer, &headers, input, |i| {
-                f.phone_login(&headers, i)
-            })
-            .await
-            .for_form(format, next.as_deref())
-        }
-        Err(invalid) => invalid,
-    };
-    flow_response(&f, &headers, answer)
+    limited_sign_in(
+        &f,
+        Action::PhoneLogin,
+        peer,
+        &headers,
+        &body,
+        |i: PhoneLoginInput| f.phone_login(&headers, i),
+    )
+    .await
 }
 
 /// `POST /login/consent` (limited per client, like the MFA step): like `POST /login`, a form
@@ -53,18 +50,15 @@ pub(super) async fn login_consent(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let answer = match read_input::<ConsentInput>(&headers, &body) {
-        Ok(Submitted { input, format }) => {
-            let next = input.next.clone();
-            f.limited(Action::ConsentStep, peer, &headers, input, |i| {
-                f.login_consent(&headers, i)
-            })
-            .await
-            .for_form(format, next.as_deref())
-        }
-        Err(invalid) => invalid,
-    };
-    flow_response(&f, &headers, answer)
+    limited_sign_in(
+        &f,
+        Action::ConsentStep,
+        peer,
+        &headers,
+        &body,
+        |i: ConsentInput| f.login_consent(&headers, i),
+    )
+    .await
 }
 
 /// `POST /login/mfa/send` (limited per client).

@@ -119,7 +119,7 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use loginradius::web::webhook::{MAX_WEBHOOK_BODY, WebhookError};
 use loginradius::web::{
-    FlowResponse, Flows, LoginInput, Submitted, check_session_wiring, read_input,
+    FlowResponse, Flows, LoginInput, SignInForm, Submitted, check_session_wiring, read_input,
 };
 use serde::de::DeserializeOwned;
 
@@ -291,10 +291,6 @@ where
     flow_response(flows, headers, answer)
 }
 
-/// `POST /login`: a form submission that signs in answers `303 See Other` to its `next` (a
-/// same-site path, else `/`); JSON keeps the JSON answer. Refused with 500 `misconfigured`
-/// when the [`LoginRadiusLayer`](crate::LoginRadiusLayer) above the routes has an
-/// authenticator that cannot read the session the login would start.
 /// Runs `flow` on the input read from the body within the limits of `action` (core's
 /// [`Flows::limited`]: 429 with `Retry-After` past a limit) and translates its answer.
 async fn limited_input<T, F>(
@@ -316,6 +312,34 @@ where
     flow_response(flows, headers, answer)
 }
 
+/// [`limited_input`] for a form that signs in: a form submission that signs in answers
+/// `303 See Other` to its `next` (a same-site path, else `/`); JSON keeps the JSON answer
+/// ([`FlowResponse::for_form`]).
+async fn limited_sign_in<T, F>(
+    flows: &Flows,
+    action: Action,
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    body: &Bytes,
+    flow: impl FnOnce(T) -> F,
+) -> Response
+where
+    T: DeserializeOwned + AccountKey + SignInForm,
+    F: Future<Output = FlowResponse>,
+{
+    let answer = match read_input::<T>(headers, body) {
+        Ok(Submitted { input, format }) => {
+            let next = input.next().map(str::to_owned);
+            flows
+                .limited(action, peer, headers, input, flow)
+                .await
+                .for_form(format, next.as_deref())
+        }
+        Err(invalid) => invalid,
+    };
+    flow_response(flows, headers, answer)
+}
+
 /// The connection's peer address, from axum's `ConnectInfo` (serve the app with
 /// `into_make_service_with_connect_info::<SocketAddr>()`); `None` without it, and then every
 /// request counts as one client for the limits. For handlers that call core's
@@ -331,6 +355,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     }
 }
 
+/// `POST /login`: a form submission that signs in answers `303 See Other` to its `next` (a
+/// same-site path, else `/`); JSON keeps the JSON answer. Refused with 500 `misconfigured`
+/// when the [`LoginRadiusLayer`](crate::LoginRadiusLayer) above the routes has an
+/// authenticator that cannot read the session the login would start.
 async fn login(
     State(f): Flow,
     Peer(peer): Peer,
@@ -349,18 +377,15 @@ async fn login(
         );
         return flow_response(&f, &headers, refused);
     }
-    let answer = match read_input::<LoginInput>(&headers, &body) {
-        Ok(Submitted { input, format }) => {
-            let next = input.next.clone();
-            f.limited(Action::SignIn, peer, &headers, input, |i| {
-                f.login(&headers, i)
-            })
-            .await
-            .for_form(format, next.as_deref())
-        }
-        Err(invalid) => invalid,
-    };
-    flow_response(&f, &headers, answer)
+    limited_sign_in(
+        &f,
+        Action::SignIn,
+        peer,
+        &headers,
+        &body,
+        |i: LoginInput| f.login(&headers, i),
+    )
+    .await
 }
 
 async fn login_mfa(State(f): Flow, Peer(peer): Peer, headers: HeaderMap, body: Bytes) -> Response {

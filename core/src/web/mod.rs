@@ -69,8 +69,8 @@ pub use email::{EmailError, account_key, normalize_email};
 pub use flows::{
     BodyFormat, ChangePasswordInput, DEFAULT_RENEW_BEFORE, EmailInput, FlowConfig, FlowResponse,
     Flows, LinkTokenInput, LoginInput, MfaCodeInput, RegisterInput, ResetPasswordInput,
-    SessionChange, SetPasswordInput, Submitted, WiringError, body_format, check_session_wiring,
-    error_response, read_input,
+    SessionChange, SetPasswordInput, SignInForm, Submitted, WiringError, body_format,
+    check_session_wiring, error_response, read_input,
 };
 pub use flows::{CONSENT_STEP_TTL, ConsentForm, ConsentInput, ConsentOption};
 pub use flows::{

@@ -29,6 +29,13 @@ pub struct Submitted<T> {
     pub format: BodyFormat,
 }
 
+/// An input a sign-in form submits, with the same-site path it asks to go to once signed in:
+/// the adapters answer its form submissions with [`FlowResponse::for_form`].
+pub trait SignInForm {
+    /// Its `next` field.
+    fn next(&self) -> Option<&str>;
+}
+
 /// The format of a request by its `Content-Type` (parameters such as `charset` ignored),
 /// `None` for anything else (no `Content-Type`, `text/plain`, `multipart/form-data`, …).
 pub fn body_format(headers: &HeaderMap) -> Option<BodyFormat> {

@@ -96,6 +96,12 @@ pub struct ConsentInput {
     pub next: Option<String>,
 }
 
+impl super::SignInForm for ConsentInput {
+    fn next(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+}
+
 /// A list of ids from a JSON array, or from one string of comma-separated ids (an HTML form).
 fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]

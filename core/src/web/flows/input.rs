@@ -26,6 +26,12 @@ pub struct LoginInput {
     pub next: Option<String>,
 }
 
+impl super::SignInForm for LoginInput {
+    fn next(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+}
+
 /// `POST /login/mfa`: `{"code", "method"?}`, a code of the second factor `method` (the
 /// authenticator app when absent). `POST /mfa/enable`, `/mfa/sms/enable` and
 /// `/mfa/email/enable`: `{"code"}`.

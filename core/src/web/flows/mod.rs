@@ -57,7 +57,7 @@ use crate::web::session::{DEFAULT_SESSION_TTL, Session, SessionCookie};
 use crate::web::webhook::WebhookReceiver;
 use crate::{Error, LoginRadius, codes};
 
-pub use body::{BodyFormat, Submitted, body_format, read_input};
+pub use body::{BodyFormat, SignInForm, Submitted, body_format, read_input};
 pub use consent::{CONSENT_STEP_TTL, ConsentForm, ConsentInput, ConsentOption};
 use input::FlowResult;
 pub use input::{

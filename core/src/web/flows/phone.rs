@@ -30,6 +30,12 @@ pub struct PhoneLoginInput {
     pub next: Option<String>,
 }
 
+impl super::SignInForm for PhoneLoginInput {
+    fn next(&self) -> Option<&str> {
+        self.next.as_deref()
+    }
+}
+
 /// LoginRadius errors of the send that tell whether a number is registered: answered like a
 /// success.
 const REVEALING_PHONE_CODES: &[i64] = &[
